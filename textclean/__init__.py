@@ -1,0 +1,17 @@
+"""textclean: declarative, auditable cleaning of scraped text.
+
+>>> from textclean import Cleaner
+>>> result = Cleaner().clean("News ID: 123\\nThe council met on Monday.\\n")
+>>> result.text, result.metadata["news_id"]
+('The council met on Monday.\\n', '123')
+"""
+from .document import Edit, Finding, Result, replay, undo
+from .engine import Cleaner, clean
+from .kind import Rule, RuleError, RuleTimeout
+from .rulefile import RuleSet, load_rules, parse_rule_file
+
+__all__ = [
+    "Cleaner", "Edit", "Finding", "Result", "Rule", "RuleError", "RuleSet", "RuleTimeout",
+    "clean", "load_rules", "parse_rule_file", "replay", "undo",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,91 @@
+"""The rule engine: runs the stages in their fixed order and records every edit.
+
+Order: unicode repair (ftfy) -> rule kinds by their declared order (date headers,
+boilerplate, variants) -> whitespace tidy. The pipeline is repeated on its own
+output until nothing changes (at most ``max_passes`` times), so cleaning is
+idempotent even when one removal brings another rule into reach.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .document import Edit, Finding, Result
+from .kind import Change, RuleTimeout, Stage
+from .kinds import registry
+from .rulefile import RuleSet, load_rules
+from .tidy import WhitespaceTidy
+from .unicode_repair import UnicodeRepair
+
+
+class Cleaner:
+    """Compiled rules, ready to clean any number of documents.
+
+    >>> Cleaner(RuleSet()).clean("Hello  \\n\\n\\n\\nworld\\n").text
+    'Hello\\n\\nworld\\n'
+    """
+
+    def __init__(self, ruleset: RuleSet | None = None, *, unicode: bool = True, tidy: bool = True,
+                 max_passes: int = 3):
+        self.ruleset = load_rules() if ruleset is None else ruleset
+        self.max_passes = max_passes
+        stages: list[Stage] = [UnicodeRepair()] if unicode else []
+        for name, kind in registry().items():
+            rules = [rule for rule in self.ruleset.rules if rule.kind == name]
+            if rules:
+                stages.append(kind.compile(rules, self.ruleset.settings.get(name, {})))
+        if tidy:
+            stages.append(WhitespaceTidy())
+        self.stages = stages
+
+    def clean(self, text: str, metadata: dict[str, Any] | None = None) -> Result:
+        """Clean one document. A rule that times out leaves the document unchanged."""
+        try:
+            return self._clean(text, dict(metadata or {}))
+        except RuleTimeout as exc:
+            return Result(text, text, dict(metadata or {}), [], [Finding(exc.rule_id, str(exc), level="error")])
+
+    def _clean(self, text: str, metadata: dict[str, Any]) -> Result:
+        current, edits, findings = text, [], {}
+        for _ in range(self.max_passes):
+            changed = False
+            for stage in self.stages:
+                output = stage.apply(current)
+                for key, value in output.metadata.items():
+                    metadata.setdefault(key, value)
+                for finding in output.findings:
+                    findings.setdefault((finding.rule, finding.message), finding)
+                if output.changes:
+                    current, applied = apply_changes(current, output.changes, stage.kind)
+                    edits.extend(applied)
+                    changed = changed or bool(applied)
+            if not changed:
+                break
+        return Result(text, current, metadata, edits, list(findings.values()))
+
+
+def apply_changes(text: str, changes: Iterable[Change], kind: str) -> tuple[str, list[Edit]]:
+    """Apply non-overlapping changes; return the new text and the edits in replay order."""
+    parts: list[str] = []
+    edits: list[Edit] = []
+    last = 0
+    delta = 0
+    for change in sorted(changes, key=lambda c: (c.start, c.end)):
+        if change.start < last:
+            raise ValueError(f"stage {kind!r} proposed overlapping changes at {change.start}")
+        before = text[change.start:change.end]
+        if before == change.after:
+            continue
+        parts.append(text[last:change.start])
+        parts.append(change.after)
+        edits.append(Edit(change.rule, kind, change.start + delta, change.end + delta, before, change.after))
+        delta += len(change.after) - len(before)
+        last = change.end
+    if not edits:
+        return text, []
+    parts.append(text[last:])
+    return "".join(parts), edits
+
+
+def clean(text: str, rules: RuleSet | None = None) -> str:
+    """Clean ``text`` with the shipped rules (or ``rules``) and return the cleaned text."""
+    return Cleaner(rules).clean(text).text

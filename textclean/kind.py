@@ -1,0 +1,112 @@
+"""The small interface between the engine and a rule kind.
+
+A rule kind is one module in ``textclean/kinds/`` that defines ``KIND``, an
+instance of :class:`RuleKind`, with a JSON Schema beside it
+(``<module>.schema.json``) for the keys a rule of that kind may have. The engine only ever
+calls :meth:`RuleKind.compile` and :meth:`Stage.apply`.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, NamedTuple, Protocol
+
+import regex
+
+from .document import Finding
+
+#: Seconds any single regex match may take before the rule is reported and skipped.
+MATCH_TIMEOUT = 2.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A validated rule as written in a rule file."""
+
+    id: str
+    kind: str
+    description: str
+    spec: dict[str, Any]
+    source: str = "<memory>"
+    line: int = 0
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def examples(self) -> list[dict[str, Any]]:
+        return self.spec.get("examples", [])
+
+    def where(self, key: str | None = None) -> str:
+        """``file:line`` of the rule, or of one of its keys when known."""
+        return f"{self.source}:{self.key_lines.get(key, self.line) if key else self.line}"
+
+
+class RuleError(ValueError):
+    """A rule that cannot be used: names the file, the line, the rule and the cause."""
+
+    def __init__(self, where: str, rule_id: str | None, message: str):
+        self.where, self.rule_id, self.message = where, rule_id, message
+        rule = f" rule '{rule_id}':" if rule_id else ""
+        super().__init__(f"{where}:{rule} {message}")
+
+    @classmethod
+    def of(cls, rule: Rule, message: str, key: str | None = None) -> "RuleError":
+        return cls(rule.where(key), rule.id, message)
+
+
+class RuleTimeout(RuntimeError):
+    """A rule's pattern took longer than :data:`MATCH_TIMEOUT` on one document."""
+
+    def __init__(self, rule_id: str):
+        self.rule_id = rule_id
+        super().__init__(f"rule '{rule_id}': pattern timed out after {MATCH_TIMEOUT}s; document left unchanged")
+
+
+class Change(NamedTuple):
+    """A replacement proposed by a stage, in offsets of the stage's input text."""
+
+    start: int
+    end: int
+    after: str
+    rule: str
+
+
+@dataclass
+class StageOutput:
+    changes: list[Change] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+
+class Stage(Protocol):
+    """A compiled step of the pipeline: text in, proposed changes out."""
+
+    kind: str
+
+    def apply(self, text: str) -> StageOutput:
+        """Changes must not overlap; the engine sorts and applies them."""
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    """What a kind module declares to the engine."""
+
+    name: str
+    order: int
+    summary: str
+    compile: Callable[[list[Rule], dict[str, Any]], Stage]
+    rule_schema: dict[str, Any]
+    settings_schema: dict[str, Any] = field(default_factory=dict)
+
+
+def schema_beside(module_file: str) -> dict[str, Any]:
+    """Load ``<module>.schema.json`` from beside a kind module."""
+    return json.loads(Path(module_file).with_suffix(".schema.json").read_text("utf-8"))
+
+
+def compile_pattern(rule: Rule, pattern: str, key: str = "pattern", flags: int = 0) -> regex.Pattern:
+    """Compile a user pattern with the ``regex`` module, reporting errors against the rule."""
+    try:
+        return regex.compile(pattern, flags)
+    except regex.error as exc:
+        raise RuleError.of(rule, f"{key} does not compile: {exc}", key) from None

@@ -1,0 +1,62 @@
+"""Running the examples written inside rule files: each rule alone on its own inputs."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from .engine import Cleaner
+from .kind import Rule
+from .rulefile import RuleSet
+
+
+@dataclass(frozen=True)
+class ExampleFailure:
+    rule: Rule
+    index: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.rule.where('examples')}: rule '{self.rule.id}': example {self.index + 1}: {self.message}"
+
+
+def iter_examples(ruleset: RuleSet) -> Iterator[tuple[Rule, int, dict[str, Any]]]:
+    for rule in ruleset.rules:
+        for index, example in enumerate(rule.examples):
+            yield rule, index, example
+
+
+def pack_cleaner(rule: Rule, ruleset: RuleSet) -> Cleaner:
+    """A cleaner with the rules of ``rule``'s own file, as its examples are written against them."""
+    return Cleaner(RuleSet([r for r in ruleset.rules if r.source == rule.source], ruleset.settings))
+
+
+def check_example(rule: Rule, index: int, example: dict[str, Any], cleaner: Cleaner) -> ExampleFailure | None:
+    """``keep``: the rule makes no edit. ``input``: the pack turns it into ``output`` (and ``metadata``)."""
+    if "keep" in example:
+        result = cleaner.clean(example["keep"])
+        touched = [edit.before for edit in result.edits if edit.rule == rule.id]
+        if touched:
+            return ExampleFailure(rule, index, f"must stay unchanged, but the rule removed or changed {touched[0]!r}")
+        return None
+    result = cleaner.clean(example["input"])
+    if result.text != example["output"]:
+        diff = difflib.unified_diff(example["output"].splitlines(True), result.text.splitlines(True), "expected", "got")
+        return ExampleFailure(rule, index, "gave a different output:\n" + "".join(diff))
+    for field, value in example.get("metadata", {}).items():
+        if result.metadata.get(field) != value:
+            return ExampleFailure(rule, index, f"metadata {field!r}: expected {value!r}, got {result.metadata.get(field)!r}")
+    if not any(edit.rule == rule.id for edit in result.edits) and "metadata" not in example:
+        return ExampleFailure(rule, index, "the rule itself made no edit; the output came from other rules")
+    return None
+
+
+def run_examples(ruleset: RuleSet) -> list[ExampleFailure]:
+    failures = []
+    cleaners: dict[str, Cleaner] = {}
+    for rule, index, example in iter_examples(ruleset):
+        cleaner = cleaners.get(rule.source) or cleaners.setdefault(rule.source, pack_cleaner(rule, ruleset))
+        failure = check_example(rule, index, example, cleaner)
+        if failure:
+            failures.append(failure)
+    return failures

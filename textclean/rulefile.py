@@ -1,0 +1,266 @@
+"""Reading rule files: safe YAML with line numbers, JSON Schema validation, rule sets."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import jsonschema
+import yaml
+
+from .kind import Rule, RuleError
+from .kinds import registry
+
+SCHEMA_ID = "https://textclean.dev/schema/rulefile.json"
+
+_COMMON_RULE_PROPERTIES: dict[str, Any] = {
+    "id": {
+        "type": "string",
+        "pattern": "^[a-z0-9][a-z0-9._-]*$",
+        "description": "Unique across all loaded packs: lower case, digits, '.', '-', '_'.",
+    },
+    "kind": {"type": "string", "description": "Which rule kind this is."},
+    "description": {"type": "string", "minLength": 1, "description": "What the rule removes or changes, for people."},
+    "examples": {
+        "type": "array",
+        "minItems": 1,
+        "description": "Run by `textclean rules test` and the test suite.",
+        "items": {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["input", "output"],
+                    "properties": {
+                        "input": {"type": "string", "description": "Text the rule changes."},
+                        "output": {"type": "string", "description": "What it must become."},
+                        "metadata": {"type": "object", "description": "Metadata fields it must extract."},
+                    },
+                },
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["keep"],
+                    "properties": {"keep": {"type": "string", "description": "Text the rule must leave alone."}},
+                },
+            ]
+        },
+    },
+}
+
+
+def rulefile_schema() -> dict[str, Any]:
+    """The JSON Schema of a rule file, composed from every kind's own schema."""
+    kinds = registry()
+    defs: dict[str, Any] = {}
+    branches = []
+    for name, kind in kinds.items():
+        own = kind.rule_schema
+        defs[name] = {
+            "type": "object",
+            "description": kind.summary,
+            "additionalProperties": False,
+            "required": ["id", "kind", "description", "examples", *own.get("required", [])],
+            "properties": {**_COMMON_RULE_PROPERTIES, **own.get("properties", {})},
+        }
+        branches.append({
+            "if": {"properties": {"kind": {"const": name}}, "required": ["kind"]},
+            "then": {"$ref": f"#/$defs/{name}"},
+        })
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "textclean rule file",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["rules"],
+        "properties": {
+            "pack": {"type": "string", "description": "A short name for this pack of rules."},
+            "description": {"type": "string"},
+            "settings": {
+                "type": "object",
+                "additionalProperties": False,
+                "description": "Settings shared by all rules of one kind, by kind name.",
+                "properties": {name: kind.settings_schema for name, kind in kinds.items() if kind.settings_schema},
+            },
+            "rules": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "kind"],
+                    "properties": {"kind": {"enum": list(kinds)}},
+                    "allOf": branches,
+                },
+            },
+        },
+        "$defs": defs,
+    }
+
+
+@dataclass
+class RuleSet:
+    """Rules from one or more packs, with the settings of each kind."""
+
+    rules: list[Rule] = field(default_factory=list)
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+
+    def by_id(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def add(self, other: "RuleSet") -> None:
+        seen = {rule.id: rule for rule in self.rules}
+        for rule in other.rules:
+            if rule.id in seen:
+                raise RuleError(rule.where(), rule.id, f"duplicate id, first defined at {seen[rule.id].where()}")
+            seen[rule.id] = rule
+            self.rules.append(rule)
+        for kind, values in other.settings.items():
+            self.settings[kind] = _deep_merge(self.settings.get(kind, {}), values)
+        self.sources.extend(other.sources)
+
+    def select(self, disable: Iterable[str] = (), only: Iterable[str] = ()) -> "RuleSet":
+        """A copy without the disabled rule ids, and only the given kinds if any are named."""
+        disable, only = set(disable), set(only)
+        known_ids = {rule.id for rule in self.rules}
+        unknown = sorted(disable - known_ids)
+        if unknown:
+            raise RuleError("--disable", None, f"no loaded rule has the id {', '.join(unknown)}")
+        unknown_kinds = sorted(only - set(registry()))
+        if unknown_kinds:
+            raise RuleError("--only", None, f"unknown kind {', '.join(unknown_kinds)}; kinds are {', '.join(registry())}")
+        rules = [r for r in self.rules if r.id not in disable and (not only or r.kind in only)]
+        return RuleSet(rules, self.settings, self.sources)
+
+
+def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def shipped_packs_dir() -> Path:
+    """Where the shipped rule packs are: inside the wheel, or ``rules/`` in a checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / "packs"
+    return installed if installed.is_dir() else package.parent / "rules"
+
+
+def rule_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+    if not path.exists():
+        raise RuleError(str(path), None, "no such rule file or folder")
+    return [path]
+
+
+def load_rules(paths: Iterable[str | Path] = (), shipped: bool = True) -> RuleSet:
+    """Load the shipped packs (unless ``shipped`` is false) and the given files or folders."""
+    ruleset = RuleSet()
+    roots = ([shipped_packs_dir()] if shipped else []) + [Path(p) for p in paths]
+    for root in roots:
+        for file in rule_files(root):
+            ruleset.add(load_rule_file(file))
+    return ruleset
+
+
+def load_rule_file(path: str | Path) -> RuleSet:
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(str(path), None, f"cannot read: {exc}") from None
+    return parse_rule_file(text, str(path))
+
+
+def parse_rule_file(text: str, source: str = "<string>") -> RuleSet:
+    """Parse and validate one rule file's text; every error names file, line and rule."""
+    data, lines = _load_yaml_with_lines(text, source)
+    validator = jsonschema.Draft202012Validator(rulefile_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: (_line_for(lines, e.absolute_path), len(e.absolute_path)))
+    if errors:
+        error = _most_specific(errors[0])
+        path = tuple(error.absolute_path)
+        rule_id = _rule_id_at(data, path)
+        location = "/".join(str(p) for p in path) or "the file"
+        raise RuleError(f"{source}:{_line_for(lines, path)}", rule_id, f"{location}: {error.message}")
+    rules = []
+    for index, spec in enumerate(data["rules"]):
+        prefix = ("rules", index)
+        key_lines = {key: lines[prefix + (key,)] for key in spec if prefix + (key,) in lines}
+        rules.append(Rule(
+            id=spec["id"],
+            kind=spec["kind"],
+            description=spec["description"],
+            spec=spec,
+            source=source,
+            line=lines.get(prefix, 0),
+            key_lines=key_lines,
+        ))
+    ruleset = RuleSet(settings=data.get("settings", {}), sources=[source])
+    ruleset.add(RuleSet(rules))
+    return ruleset
+
+
+def _most_specific(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """Descend into if/then and oneOf failures to the error a person can act on."""
+    while error.context:
+        error = max(error.context, key=lambda e: len(e.absolute_path))
+    return error
+
+
+def _rule_id_at(data: Any, path: tuple) -> str | None:
+    if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
+        rule = data["rules"][path[1]]
+        if isinstance(rule, dict) and isinstance(rule.get("id"), str):
+            return rule["id"]
+    return None
+
+
+def _line_for(lines: dict[tuple, int], path: Iterable) -> int:
+    path = tuple(path)
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path, 1)
+
+
+def _load_yaml_with_lines(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
+    """Safe-load YAML, recording the 1-based line of every key and list item by its path."""
+    lines: dict[tuple, int] = {(): 1}
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            raise RuleError(f"{source}:1", None, "the file is empty; a rule file needs a 'rules' list")
+
+        def build(node: yaml.Node, path: tuple) -> Any:
+            lines[path] = node.start_mark.line + 1
+            if isinstance(node, yaml.MappingNode):
+                result: dict[Any, Any] = {}
+                for key_node, value_node in node.value:
+                    key = loader.construct_object(key_node, deep=True)
+                    if key in result:
+                        raise RuleError(f"{source}:{key_node.start_mark.line + 1}", None, f"duplicate key {key!r}")
+                    result[key] = build(value_node, path + (key,))
+                    lines[path + (key,)] = key_node.start_mark.line + 1
+                return result
+            if isinstance(node, yaml.SequenceNode):
+                return [build(item, path + (i,)) for i, item in enumerate(node.value)]
+            return loader.construct_object(node, deep=True)
+
+        return build(root, ()), lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise RuleError(f"{source}:{line}", None, f"not valid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{source}:1", None, f"not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
