@@ -81,7 +81,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(), help="Output file, or folder (mirrors the input tree).")
 @click.option("--format", "fmt", type=click.Choice(["auto", "text", "jsonl"]), default="auto", show_default=True,
-              help="Output format. auto: text for one text document, JSONL otherwise.")
+              help="Output format. auto: text for one text file or a folder output, JSONL otherwise.")
 @click.option("--input-format", type=click.Choice(["auto", "text", "jsonl"]), default="auto", show_default=True,
               help="How to read inputs. auto: JSONL for .jsonl/.jsonl.gz/.ndjson files, text otherwise.")
 @click.option("--text-field", default="text", show_default=True, help="JSONL field holding the text.")
@@ -111,10 +111,10 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     files = expand(paths, options)
     if not files:
         raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)")
-    if fmt == "auto":
-        single_text = len(files) == 1 and not is_jsonl(files[0][0], options)
-        fmt = "text" if single_text else "jsonl"
     folder = bool(output) and (Path(output).is_dir() or output.endswith("/") or any(Path(p).is_dir() for p in paths))
+    if fmt == "auto":
+        one_text_file = len(paths) == 1 and not Path(paths[0]).is_dir() and not is_jsonl(files[0][0], options)
+        fmt = "text" if folder or one_text_file else "jsonl"
     inputs = {Path(f) for f, _ in files if f != "-"}
     sink = Output(None if explain and not output else output, fmt, text_field, id_field, folder, inputs)
     edits_log = AtomicWriter(Path(edits_path)) if edits_path else None

@@ -188,6 +188,9 @@ def parse_rule_file(text: str, source: str = "<string>") -> RuleSet:
     if errors:
         error = _most_specific(errors[0])
         path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            extra = sorted(k for k in error.instance if k not in error.schema.get("properties", {}))
+            path += tuple(extra[:1])
         rule_id = _rule_id_at(data, path)
         location = "/".join(str(p) for p in path) or "the file"
         raise RuleError(f"{source}:{_line_for(lines, path)}", rule_id, f"{location}: {error.message}")
@@ -231,6 +234,9 @@ def _line_for(lines: dict[tuple, int], path: Iterable) -> int:
     return lines.get(path, 1)
 
 
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
 def _load_yaml_with_lines(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
     """Safe-load YAML, recording the 1-based line of every key and list item by its path."""
     lines: dict[tuple, int] = {(): 1}
@@ -242,6 +248,8 @@ def _load_yaml_with_lines(text: str, source: str) -> tuple[Any, dict[tuple, int]
 
         def build(node: yaml.Node, path: tuple) -> Any:
             lines[path] = node.start_mark.line + 1
+            if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
+                raise RuleError(f"{source}:{lines[path]}", None, f"not valid YAML: tag {node.tag!r} is not allowed")
             if isinstance(node, yaml.MappingNode):
                 result: dict[Any, Any] = {}
                 for key_node, value_node in node.value:

@@ -1,0 +1,195 @@
+"""The command line, driven through click's CliRunner, as a user would run it."""
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT
+from textclean import Edit, replay, undo
+from textclean.cli import main
+
+PAGE = "News ID: 501\nPublish Date : 03 March 2020 - 08:15\n\nMuhammad Karim spoke in Qalat-i-Naw.  \n\n\n* Comment:\n"
+CLEAN = "Mohammad Karim spoke in Qala-e-Naw.\n"
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def page(tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_text(PAGE, encoding="utf-8")
+    return path
+
+
+def test_one_file_to_stdout(page):
+    result = run("clean", "-q", str(page))
+    assert result.exit_code == 0 and result.stdout == CLEAN
+
+
+def test_stdin_to_stdout():
+    result = run("clean", "-q", "-", input=PAGE)
+    assert result.exit_code == 0 and result.stdout == CLEAN
+
+
+def test_summary_on_stderr(page):
+    result = run("clean", str(page))
+    assert "1 documents read, 1 changed" in result.stderr
+    assert "date.news-id" in result.stderr
+
+
+def test_explain_shows_rule_line_before_and_after(page):
+    out = run("clean", "--explain", str(page)).stdout
+    assert f"{page}:1: date.news-id (date_header)" in out
+    assert f"{page}:4: name.mohammad (variants)" in out
+    assert "  - Muhammad" in out and "  + Mohammad" in out
+    assert "metadata date = '2020-03-03T08:15'" in out
+
+
+def test_jsonl_passes_other_fields_through(tmp_path):
+    source = tmp_path / "in.jsonl"
+    records = [{"id": "a", "text": PAGE, "url": "u", "metadata": {"lang": "en"}}, {"id": "b", "text": "Plain.\n"}]
+    source.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert run("clean", "-q", str(source), "-o", str(out)).exit_code == 0
+    first, second = [json.loads(line) for line in out.read_text().splitlines()]
+    assert first["text"] == CLEAN and first["url"] == "u"
+    assert first["metadata"] == {"lang": "en", "news_id": "501", "date": "2020-03-03T08:15"}
+    assert second == {"id": "b", "text": "Plain.\n"}
+
+
+def test_custom_text_and_id_fields(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"doc": "x1", "body": PAGE}) + "\n")
+    result = run("clean", "-q", "--text-field", "body", "--id-field", "doc", str(source))
+    assert json.loads(result.stdout)["body"] == CLEAN
+
+
+def test_folder_is_mirrored(tmp_path, page):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "two.txt").write_text("Hossein left.\n")
+    (tmp_path / "skip.md").write_text("not text input\n")
+    out = tmp_path.parent / (tmp_path.name + "-out")
+    assert run("clean", "-q", str(tmp_path), "-o", str(out)).exit_code == 0
+    assert (out / "page.txt").read_text() == CLEAN
+    assert (out / "sub" / "two.txt").read_text() == "Hussein left.\n"
+    assert not (out / "skip.md").exists()
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_folder_to_stdout_is_jsonl_with_ids(tmp_path, page):
+    lines = run("clean", "-q", str(tmp_path)).stdout.splitlines()
+    assert json.loads(lines[0])["id"] == str(page)
+
+
+def test_edit_log_replays_and_undoes(tmp_path, page):
+    edits = tmp_path / "edits.jsonl"
+    run("clean", "-q", str(page), "--edits", str(edits), "-o", str(tmp_path / "out.txt"))
+    record = json.loads(edits.read_text())
+    log = [Edit.from_dict(e) for e in record["edits"]]
+    assert set(record["edits"][0]) == {"rule", "kind", "start", "end", "before", "after"}
+    assert replay(PAGE, log) == CLEAN and undo(CLEAN, log) == PAGE
+
+
+def test_refuses_to_overwrite_its_input(page):
+    result = run("clean", str(page), "-o", str(page))
+    assert result.exit_code == 1 and "refusing to overwrite an input file" in result.stderr
+    assert page.read_text() == PAGE
+
+
+def test_bad_jsonl_names_file_line_and_cause(tmp_path):
+    source = tmp_path / "bad.jsonl"
+    source.write_text('{"text": "ok"}\n{"text": \n')
+    result = run("clean", str(source), "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 1
+    assert f"{source}:2: not valid JSON" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists() and not list(tmp_path.glob("*.tmp"))
+
+
+@pytest.mark.parametrize(("line", "cause"), [
+    ('{"id": 1}', "record has no 'text' field"),
+    ('{"text": 5}', "field 'text' is int, not a string"),
+    ('[1, 2]', "must be an object"),
+])
+def test_bad_records(tmp_path, line, cause):
+    source = tmp_path / "bad.jsonl"
+    source.write_text(line + "\n")
+    result = run("clean", str(source))
+    assert result.exit_code == 1 and f"{source}:1: " in result.stderr and cause in result.stderr
+
+
+def test_invalid_utf8_names_the_line(tmp_path):
+    source = tmp_path / "latin1.txt"
+    source.write_bytes("first line\nsecond caf\xe9\n".encode("latin-1"))
+    result = run("clean", str(source))
+    assert result.exit_code == 1 and f"{source}:2: not valid UTF-8" in result.stderr
+
+
+def test_missing_input():
+    result = run("clean", "no/such/file.txt")
+    assert result.exit_code == 1 and "no/such/file.txt: no such file or folder" in result.stderr
+
+
+def test_user_rules_disable_and_only(tmp_path, page):
+    rules = tmp_path / "mine.yaml"
+    rules.write_text("rules:\n  - id: mine.spoke\n    kind: variants\n    description: d\n"
+                     "    canonical: talked\n    variants: [spoke]\n    examples: [{keep: x}]\n")
+    out = run("clean", "-q", "--rules", str(rules), "--disable", "name.mohammad", str(page)).stdout
+    assert out == "Muhammad Karim talked in Qala-e-Naw.\n"
+    out = run("clean", "-q", "--only", "variants", str(page)).stdout
+    assert "News ID: 501" in out and "Mohammad" in out
+
+
+def test_rule_errors_exit_2_with_file_and_line(tmp_path, page):
+    rules = tmp_path / "broken.yaml"
+    rules.write_text("rules:\n  - id: b.x\n    kind: boilerplate\n    description: d\n    pattern: '('\n"
+                     "    examples: [{keep: x}]\n")
+    result = run("clean", "--rules", str(rules), str(page))
+    assert result.exit_code == 2 and f"{rules}:5: rule 'b.x': pattern does not compile" in result.stderr
+    assert run("rules", "lint", str(rules)).exit_code == 2
+    assert run("clean", "--disable", "nope", str(page)).exit_code == 2
+
+
+def test_project_config_is_honoured(tmp_path, page, monkeypatch):
+    (tmp_path / ".textclean.yaml").write_text("disable: [name.mohammad]\n")
+    monkeypatch.chdir(tmp_path)
+    assert run("clean", "-q", str(page)).stdout.startswith("Muhammad")
+    assert run("clean", "-q", "--no-config", str(page)).stdout.startswith("Mohammad")
+
+
+def test_pyproject_config_is_honoured(tmp_path, page, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("[tool.textclean]\nonly = ['boilerplate']\n")
+    monkeypatch.chdir(tmp_path)
+    assert run("clean", "-q", str(page)).stdout.startswith("News ID: 501")
+    (tmp_path / "pyproject.toml").write_text("[tool.textclean]\ncolour = 1\n")
+    result = run("clean", str(page))
+    assert result.exit_code == 2 and "unknown key(s) colour" in result.stderr
+
+
+def test_rules_list_show_test_lint():
+    assert "name.mohammad" in run("rules", "list").stdout
+    assert "canonical: Mohammad" in run("rules", "show", "name.mohammad").stdout
+    assert run("rules", "show", "nope").exit_code == 2
+    tested = run("rules", "test")
+    assert tested.exit_code == 0 and " passed, 0 failed" in tested.stdout
+    assert run("rules", "lint").stdout.endswith(": ok\n")
+    assert json.loads(run("rules", "schema").stdout)["title"] == "textclean rule file"
+
+
+def test_rules_test_reports_a_failing_example_as_a_diff(tmp_path):
+    rules = tmp_path / "mine.yaml"
+    rules.write_text("rules:\n  - id: mine.x\n    kind: boilerplate\n    description: d\n    pattern: 'Subscribe'\n"
+                     "    examples:\n      - input: \"a\\nSubscribe\\n\"\n        output: \"b\\n\"\n")
+    result = run("rules", "test", str(rules))
+    assert result.exit_code == 1
+    assert f"{rules}:6: rule 'mine.x': example 1: gave a different output" in result.stdout
+    assert "-b\n+a" in result.stdout and "0 passed, 1 failed" in result.stdout
+
+
+def test_cli_py_in_the_checkout_is_the_same_command(page):
+    result = subprocess.run([sys.executable, str(ROOT / "cli.py"), "clean", "-q", str(page)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0 and result.stdout == CLEAN

@@ -1,0 +1,59 @@
+import pytest
+
+from textclean import Cleaner, Edit, RuleSet, parse_rule_file, replay, undo
+from textclean.document import ReplayError
+from textclean.engine import apply_changes
+from textclean.kind import Change
+
+BAD_REGEX_PACK = """
+rules:
+  - id: slow
+    kind: boilerplate
+    description: catastrophic backtracking
+    pattern: '(a|a)+b'
+    examples: [{keep: x}]
+"""
+
+
+def test_replay_and_undo_round_trip():
+    text = "one  two\n\n\nthree"
+    new, edits = apply_changes(text, [Change(3, 5, " ", "a"), Change(8, 11, "\n\n", "b")], "k")
+    assert new == "one two\n\nthree"
+    assert replay(text, edits) == new
+    assert undo(new, edits) == text
+
+
+def test_replay_rejects_a_log_for_another_text():
+    with pytest.raises(ReplayError):
+        replay("abc", [Edit("r", "k", 0, 1, "x", "")])
+
+
+def test_overlapping_changes_are_a_bug_in_the_kind():
+    with pytest.raises(ValueError, match="overlapping"):
+        apply_changes("abcdef", [Change(0, 3, "", "a"), Change(2, 4, "", "b")], "k")
+
+
+def test_stage_order_dates_before_boilerplate_before_variants(cleaner):
+    result = cleaner.clean("News ID: 7\nQalat-i-Naw flooded today, officials said.\n\n* Comment:\n")
+    kinds = [edit.kind for edit in result.edits]
+    assert kinds.index("date_header") < kinds.index("boilerplate") < kinds.index("variants")
+
+
+def test_a_rule_that_times_out_leaves_the_document_unchanged(monkeypatch):
+    import textclean.patterns
+    monkeypatch.setattr(textclean.patterns, "MATCH_TIMEOUT", 0.05)
+    cleaner = Cleaner(parse_rule_file(BAD_REGEX_PACK))
+    text = "a" * 40 + "!\n"
+    result = cleaner.clean(text)
+    assert result.text == text and result.edits == []
+    assert result.findings[0].rule == "slow" and result.findings[0].level == "error"
+    assert "timed out" in result.findings[0].message
+
+
+def test_metadata_from_input_is_kept_and_extended(cleaner):
+    result = cleaner.clean("News ID: 12\nBody text here.\n", {"lang": "en"})
+    assert result.metadata == {"lang": "en", "news_id": "12"}
+
+
+def test_no_rules_only_tidies():
+    assert Cleaner(RuleSet()).clean("a  \n\n\n\nb").text == "a\n\nb"

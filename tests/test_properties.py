@@ -1,0 +1,77 @@
+"""The engine's promises, checked on generated text."""
+import regex
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from textclean import Cleaner, load_rules, replay, undo
+
+RULES = load_rules()
+CLEANER = Cleaner(RULES)
+CANONICAL = sorted({r.spec["canonical"] for r in RULES.rules if r.kind == "variants"})
+VARIANTS = sorted({v for r in RULES.rules if r.kind == "variants" for v in r.spec["variants"]})
+BOILERPLATE_LINES = [
+    "0 comment", "You may also like", "Leave a Comment", "Share", "Facebook", "* Comment:", "by admin",
+    "This site uses Akismet to reduce spam. Learn how your comment data is processed.",
+    "Privacy & Cookies Policy", "News ID: 4411", "Publish Date : 02 May 2020 - 10:15", " date 2020-05-02 ",
+    "Home World A title that repeats here | Site", "A title that repeats here", "Advertisement",
+]
+PROSE_WORDS = st.sampled_from(
+    ["the", "river", "council", "said", "on", "Monday", "in", "city", "cookies", "share", "comment", "home"])
+
+settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci")
+
+# Scraped-looking documents: prose, names in several spellings, boilerplate, ragged whitespace.
+fragment = st.one_of(
+    st.lists(PROSE_WORDS, min_size=1, max_size=12).map(" ".join),
+    st.sampled_from(CANONICAL + VARIANTS),
+    st.sampled_from(BOILERPLATE_LINES),
+    st.sampled_from(["", " ", "  ", "\t", "\r", "\u00a0", "â€™", "ﬁ", "Ｆｕｌｌ", "&amp;", "ی", "ك", "ـ"]),
+    st.text(max_size=20),
+)
+documents = st.lists(fragment, max_size=25).map(lambda parts: "\n".join(parts))
+anything = st.one_of(documents, st.text(), st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+
+
+@given(anything)
+def test_cleaning_twice_equals_cleaning_once(text):
+    once = CLEANER.clean(text).text
+    assert CLEANER.clean(once).text == once
+
+
+@given(anything)
+def test_same_input_same_output(text):
+    first, second = CLEANER.clean(text), Cleaner(RULES).clean(text)
+    assert (first.text, first.metadata, first.edits) == (second.text, second.metadata, second.edits)
+
+
+@given(anything)
+def test_edit_log_replays_to_the_output_and_undoes_to_the_input(text):
+    result = CLEANER.clean(text)
+    assert replay(text, result.edits) == result.text
+    assert undo(result.text, result.edits) == text
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=0, max_size=2000)
+       | st.builds(lambda c, n: c * n, st.characters(), st.integers(1, 20000)))
+def test_arbitrary_unicode_never_crashes(text):
+    result = CLEANER.clean(text)
+    assert isinstance(result.text, str)
+
+
+@given(st.lists(st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=9),
+                         min_size=4, max_size=12).map(lambda words: " ".join(words) + "."), max_size=12))
+def test_text_no_rule_matches_comes_out_unchanged(sentences):
+    text = "\n".join(sentences)
+    result = CLEANER.clean(text)
+    assert result.text == text and result.edits == []
+
+
+@given(st.lists(st.sampled_from(CANONICAL), min_size=1, max_size=6), st.lists(PROSE_WORDS, min_size=3, max_size=8))
+def test_canonical_spellings_are_never_changed(names, words):
+    text = " ".join(f"{' '.join(words)} {name}" for name in names) + " today."
+    result = CLEANER.clean(text)
+    assert not any(edit.before in CANONICAL for edit in result.edits)
+    for name in set(names):
+        assert len(regex.findall(rf"(?<!\w){regex.escape(name)}(?!\w)", result.text)) >= \
+            len(regex.findall(rf"(?<!\w){regex.escape(name)}(?!\w)", text))

@@ -1,0 +1,30 @@
+"""The README stays true: its CLI reference and its rule-file examples."""
+import re
+import sys
+
+import pytest
+
+from conftest import ROOT
+from textclean import load_rules, parse_rule_file
+from textclean.rule_examples import run_examples
+
+README = (ROOT / "README.md").read_text("utf-8")
+RULE_SNIPPETS = [block for block in re.findall(r"```yaml\n(.*?)```", README, re.DOTALL) if "kind:" in block]
+
+
+def test_cli_reference_is_current():
+    sys.path.insert(0, str(ROOT / "tools"))
+    from cli_reference import updated
+    assert updated(README) == README, "run: python tools/cli_reference.py"
+
+
+@pytest.mark.parametrize("snippet", RULE_SNIPPETS, ids=lambda s: re.search(r"kind: (\w+)", s).group(1))
+def test_rule_guide_examples_are_valid_and_pass(snippet):
+    ruleset = load_rules()  # for the shipped month names
+    ruleset.add(parse_rule_file(snippet, "README.md"))
+    ruleset.rules = [r for r in ruleset.rules if r.source == "README.md"]
+    assert run_examples(ruleset) == []
+
+
+def test_three_kinds_are_documented():
+    assert len(RULE_SNIPPETS) == 3

@@ -1,0 +1,94 @@
+"""Rule files: validation errors name the file, the line and the rule."""
+import json
+
+import pytest
+
+from conftest import ROOT
+from textclean import RuleError, load_rules, parse_rule_file
+from textclean.rulefile import rulefile_schema
+
+GOOD_RULE = """
+  - id: my.rule
+    kind: boilerplate
+    description: A line.
+    pattern: 'Subscribe now'
+    examples: [{input: "a\\nSubscribe now\\n", output: "a\\n"}]
+"""
+
+
+def error_of(text):
+    with pytest.raises(RuleError) as info:
+        parse_rule_file(text, "my.yaml")
+    return str(info.value)
+
+
+def test_a_good_file_loads():
+    ruleset = parse_rule_file("rules:" + GOOD_RULE, "my.yaml")
+    assert [r.id for r in ruleset.rules] == ["my.rule"]
+    assert ruleset.rules[0].line == 2
+
+
+def test_unknown_key_is_an_error_with_line_and_rule():
+    message = error_of("rules:" + GOOD_RULE + "    patern: 'x'\n")
+    assert message.startswith("my.yaml:7: rule 'my.rule':") and "patern" in message
+
+
+def test_missing_required_key():
+    message = error_of("rules:\n  - id: a.b\n    kind: variants\n    description: d\n    canonical: X\n"
+                       "    examples: [{keep: x}]\n")
+    assert "my.yaml:2: rule 'a.b':" in message and "variants" in message
+
+
+def test_unknown_kind():
+    message = error_of("rules:\n  - id: a.b\n    kind: nonsense\n    description: d\n")
+    assert "my.yaml:3: rule 'a.b':" in message and "nonsense" in message
+
+
+def test_a_pattern_that_does_not_compile_names_the_rule_and_line():
+    from textclean import Cleaner
+    ruleset = parse_rule_file("rules:" + GOOD_RULE.replace("'Subscribe now'", "'Subscribe (now'"), "my.yaml")
+    with pytest.raises(RuleError) as info:
+        Cleaner(ruleset)
+    assert str(info.value).startswith("my.yaml:5: rule 'my.rule': pattern does not compile")
+
+
+def test_invalid_yaml_names_the_line():
+    assert error_of("rules:\n  - id: [unclosed\n").startswith("my.yaml:3: not valid YAML")
+
+
+def test_duplicate_keys_and_ids():
+    assert "my.yaml:3: duplicate key 'a'" in error_of("a: 1\nb: 2\na: 3\n")
+    assert "duplicate id" in error_of("rules:" + GOOD_RULE + GOOD_RULE)
+
+
+def test_yaml_tags_cannot_run_code():
+    assert "not valid YAML" in error_of("rules: !!python/object/apply:os.system ['true']\n")
+
+
+def test_empty_file():
+    assert "empty" in error_of("")
+
+
+def test_duplicate_ids_across_packs(tmp_path):
+    (tmp_path / "a.yaml").write_text("rules:" + GOOD_RULE)
+    (tmp_path / "b.yaml").write_text("rules:" + GOOD_RULE)
+    with pytest.raises(RuleError, match="duplicate id, first defined at .*a.yaml:2"):
+        load_rules([tmp_path], shipped=False)
+
+
+def test_select_rejects_unknown_ids_and_kinds(shipped_rules):
+    with pytest.raises(RuleError, match="no loaded rule has the id nope"):
+        shipped_rules.select(disable=["nope"])
+    with pytest.raises(RuleError, match="unknown kind"):
+        shipped_rules.select(only=["nope"])
+    assert all(r.kind == "variants" for r in shipped_rules.select(only=["variants"]).rules)
+
+
+def test_shipped_schema_file_is_up_to_date():
+    shipped = json.loads((ROOT / "rules" / "schema.json").read_text("utf-8"))
+    assert shipped == rulefile_schema(), "run: textclean rules schema > rules/schema.json"
+
+
+def test_shipped_rule_files_point_editors_at_the_schema():
+    for path in (ROOT / "rules").glob("*.yaml"):
+        assert path.read_text("utf-8").startswith("# yaml-language-server: $schema=schema.json"), path
