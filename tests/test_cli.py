@@ -5,8 +5,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from textclean import Edit, replay, undo
 from textclean.cli import main
 

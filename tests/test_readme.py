@@ -3,8 +3,8 @@ import re
 import sys
 
 import pytest
-
 from conftest import ROOT
+
 from textclean import load_rules, parse_rule_file
 from textclean.rule_examples import run_examples
 

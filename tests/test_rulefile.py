@@ -2,8 +2,8 @@
 import json
 
 import pytest
-
 from conftest import ROOT
+
 from textclean import RuleError, load_rules, parse_rule_file
 from textclean.rulefile import rulefile_schema
 

@@ -2,13 +2,14 @@
 import re
 
 import pytest
-
 from conftest import SHARED
 
 SEEDS = SHARED / "seeds"
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"{SEEDS} is absent: the seed articles live outside the repo")
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"{SEEDS} is absent: the seeds live outside the repository")
 
-EXPECTED_DATES = {"000": "2021-07-07T21:49", "001": "2021-07-07", "003": "2021-07-07", "004": "2021-07-07"}
+EXPECTED_DATES = {
+    "000": "2021-07-07T21:49", "001": "2021-07-07", "003": "2021-07-07", "004": "2021-07-07",
+}
 HEADER_OR_TAIL = re.compile(
     r"^(News ID|Publish Date|\* Comment:|0 comment|You may also like|Leave a Comment|This site uses Akismet"
     r"|This website uses cookies|Privacy & Cookies Policy|by admin|Home World)", re.MULTILINE)

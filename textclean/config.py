@@ -63,7 +63,8 @@ def _parse(data: Any, path: Path) -> ProjectConfig:
         raise ConfigError(f"{path}: the textclean configuration must be a mapping")
     unknown = set(data) - _KEYS
     if unknown:
-        raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; known keys: {', '.join(sorted(_KEYS))}")
+        known = ", ".join(sorted(_KEYS))
+        raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; known keys: {known}")
     lists = {}
     for key in ("rules", "disable", "only"):
         value = data.get(key, [])
@@ -73,5 +74,5 @@ def _parse(data: Any, path: Path) -> ProjectConfig:
     shipped = data.get("shipped", True)
     if not isinstance(shipped, bool):
         raise ConfigError(f"{path}: 'shipped' must be true or false")
-    rules = [str((path.parent / rule)) for rule in lists["rules"]]
+    rules = [str(path.parent / rule) for rule in lists["rules"]]
     return ProjectConfig(rules, lists["disable"], lists["only"], shipped, str(path))

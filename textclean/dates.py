@@ -30,7 +30,7 @@ class DateGrammar:
 
     def __init__(self, months: dict[str, list[list[str]]]):
         self.month_number: dict[str, int] = {}
-        for language, names in months.items():
+        for names in months.values():
             for number, spellings in enumerate(names, start=1):
                 for name in spellings:
                     self.month_number[name.casefold()] = number

@@ -32,7 +32,7 @@ class Edit:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Edit":
+    def from_dict(cls, data: dict[str, Any]) -> Edit:
         return cls(
             rule=data["rule"],
             kind=data["kind"],

@@ -7,7 +7,8 @@ idempotent even when one removal brings another rule into reach.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .document import Edit, Finding, Result
 from .kind import Change, RuleTimeout, Stage

@@ -6,9 +6,10 @@ import gzip
 import io
 import json
 import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 DEFAULT_INCLUDE = ("*.txt", "*.text", "*.jsonl", "*.jsonl.gz")
 
@@ -108,7 +109,8 @@ def _decode(data: bytes, source: str, line: int | None) -> str:
         return data.decode("utf-8-sig" if line in (None, 1) else "utf-8")
     except UnicodeDecodeError as exc:
         where = line or data.count(b"\n", 0, exc.start) + 1
-        raise InputError(source, where, f"not valid UTF-8 (byte {data[exc.start]:#04x} at offset {exc.start})") from None
+        cause = f"not valid UTF-8 (byte {data[exc.start]:#04x} at offset {exc.start})"
+        raise InputError(source, where, cause) from None
 
 
 def _read_jsonl(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc]:

@@ -8,9 +8,10 @@ calls :meth:`RuleKind.compile` and :meth:`Stage.apply`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import regex
 
@@ -50,7 +51,7 @@ class RuleError(ValueError):
         super().__init__(f"{where}:{rule} {message}")
 
     @classmethod
-    def of(cls, rule: Rule, message: str, key: str | None = None) -> "RuleError":
+    def of(cls, rule: Rule, message: str, key: str | None = None) -> RuleError:
         return cls(rule.where(key), rule.id, message)
 
 
@@ -94,7 +95,7 @@ class RuleKind:
     name: str
     order: int
     summary: str
-    compile: Callable[[list[Rule], dict[str, Any]], Stage]
+    compile: Callable[[list[Rule], dict[str, Any]], Stage]  # usually the stage class itself
     rule_schema: dict[str, Any]
     settings_schema: dict[str, Any] = field(default_factory=dict)
 

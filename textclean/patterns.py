@@ -1,7 +1,7 @@
 """Many rules' patterns as one regex, so a document is scanned once, not once per rule."""
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import regex
 
@@ -62,7 +62,7 @@ class PatternSet:
         return self.rules[int(name[2:])]
 
     def _culprit(self, text: str, method: str) -> RuleTimeout:
-        for rule, single in zip(self.rules, self._single):
+        for rule, single in zip(self.rules, self._single, strict=True):
             try:
                 getattr(single, method)(text, timeout=MATCH_TIMEOUT)
             except TimeoutError:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from .engine import Cleaner
 from .kind import Rule
@@ -44,8 +45,9 @@ def check_example(rule: Rule, index: int, example: dict[str, Any], cleaner: Clea
         diff = difflib.unified_diff(example["output"].splitlines(True), result.text.splitlines(True), "expected", "got")
         return ExampleFailure(rule, index, "gave a different output:\n" + "".join(diff))
     for field, value in example.get("metadata", {}).items():
-        if result.metadata.get(field) != value:
-            return ExampleFailure(rule, index, f"metadata {field!r}: expected {value!r}, got {result.metadata.get(field)!r}")
+        got = result.metadata.get(field)
+        if got != value:
+            return ExampleFailure(rule, index, f"metadata {field!r}: expected {value!r}, got {got!r}")
     if not any(edit.rule == rule.id for edit in result.edits) and "metadata" not in example:
         return ExampleFailure(rule, index, "the rule itself made no edit; the output came from other rules")
     return None

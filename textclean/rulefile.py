@@ -1,9 +1,11 @@
 """Reading rule files: safe YAML with line numbers, JSON Schema validation, rule sets."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jsonschema
 import yaml
@@ -111,7 +113,7 @@ class RuleSet:
                 return rule
         raise KeyError(rule_id)
 
-    def add(self, other: "RuleSet") -> None:
+    def add(self, other: RuleSet) -> None:
         seen = {rule.id: rule for rule in self.rules}
         for rule in other.rules:
             if rule.id in seen:
@@ -122,7 +124,7 @@ class RuleSet:
             self.settings[kind] = _deep_merge(self.settings.get(kind, {}), values)
         self.sources.extend(other.sources)
 
-    def select(self, disable: Iterable[str] = (), only: Iterable[str] = ()) -> "RuleSet":
+    def select(self, disable: Iterable[str] = (), only: Iterable[str] = ()) -> RuleSet:
         """A copy without the disabled rule ids, and only the given kinds if any are named."""
         disable, only = set(disable), set(only)
         known_ids = {rule.id for rule in self.rules}
@@ -131,7 +133,8 @@ class RuleSet:
             raise RuleError("--disable", None, f"no loaded rule has the id {', '.join(unknown)}")
         unknown_kinds = sorted(only - set(registry()))
         if unknown_kinds:
-            raise RuleError("--only", None, f"unknown kind {', '.join(unknown_kinds)}; kinds are {', '.join(registry())}")
+            kinds = ", ".join(registry())
+            raise RuleError("--only", None, f"unknown kind {', '.join(unknown_kinds)}; kinds are {kinds}")
         rules = [r for r in self.rules if r.id not in disable and (not only or r.kind in only)]
         return RuleSet(rules, self.settings, self.sources)
 
@@ -180,11 +183,15 @@ def load_rule_file(path: str | Path) -> RuleSet:
     return parse_rule_file(text, str(path))
 
 
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(rulefile_schema())
+
+
 def parse_rule_file(text: str, source: str = "<string>") -> RuleSet:
     """Parse and validate one rule file's text; every error names file, line and rule."""
     data, lines = _load_yaml_with_lines(text, source)
-    validator = jsonschema.Draft202012Validator(rulefile_schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: (_line_for(lines, e.absolute_path), len(e.absolute_path)))
+    errors = sorted(_validator().iter_errors(data), key=lambda e: (_line_for(lines, e.absolute_path), len(e.path)))
     if errors:
         error = _most_specific(errors[0])
         path = tuple(error.absolute_path)

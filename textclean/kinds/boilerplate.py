@@ -37,7 +37,7 @@ def _line_pattern(rule: Rule) -> str:
 class BoilerplateStage:
     kind = "boilerplate"
 
-    def __init__(self, rules: list[Rule]):
+    def __init__(self, rules: list[Rule], settings: dict[str, Any]):
         by_shape: dict[str, list[Rule]] = {}
         for rule in rules:
             by_shape.setdefault(rule.spec.get("shape", "line"), []).append(rule)
@@ -45,7 +45,7 @@ class BoilerplateStage:
         groups: dict[tuple, list[Rule]] = {}
         for rule in by_shape.get("line", []):
             groups.setdefault((*_zone(rule), rule.spec.get("context", "alone")), []).append(rule)
-        self.line_sets = [(key, PatternSet([(r, _line_pattern(r)) for r in members])) for key, members in groups.items()]
+        self.line_sets = [(key, PatternSet([(r, _line_pattern(r)) for r in group])) for key, group in groups.items()]
         self.sections = [
             (rule, PatternSet([(rule, _line_pattern(rule))]))
             for shape in ("tail", "head") for rule in by_shape.get(shape, [])
@@ -105,14 +105,11 @@ def _grow_runs(pending: dict[int, str], removed: dict[int, str], count: int) -> 
                 grew = True
 
 
-def compile_rules(rules: list[Rule], settings: dict[str, Any]) -> BoilerplateStage:
-    return BoilerplateStage(rules)
-
 
 KIND = RuleKind(
     name="boilerplate",
     order=30,
     summary="Removes lines that are not article content: cookie banners, comment widgets, share blocks, breadcrumbs.",
-    compile=compile_rules,
+    compile=BoilerplateStage,
     rule_schema=schema_beside(__file__),
 )

@@ -83,15 +83,12 @@ class DateHeaderStage:
         return True
 
 
-def compile_rules(rules: list[Rule], settings: dict[str, Any]) -> DateHeaderStage:
-    return DateHeaderStage(rules, settings)
-
 
 KIND = RuleKind(
     name="date_header",
     order=20,
     summary="Parses header lines (publish dates, news ids, datelines) into metadata and removes them.",
-    compile=compile_rules,
+    compile=DateHeaderStage,
     rule_schema=schema_beside(__file__),
     settings_schema={
         "type": "object",

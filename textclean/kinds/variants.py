@@ -54,7 +54,7 @@ def _entries(rule: Rule) -> list[tuple[int, Rule, str]]:
 class VariantsStage:
     kind = "variants"
 
-    def __init__(self, rules: list[Rule]):
+    def __init__(self, rules: list[Rule], settings: dict[str, Any]):
         entries = sorted((e for rule in rules for e in _entries(rule)), key=lambda e: -e[0])
         self.patterns = PatternSet([(rule, pattern) for _, rule, pattern in entries])
         self.exceptions = {
@@ -90,14 +90,11 @@ class VariantsStage:
                    for e in exceptions.finditer(text, window_start, match.end() + 100))
 
 
-def compile_rules(rules: list[Rule], settings: dict[str, Any]) -> VariantsStage:
-    return VariantsStage(rules)
-
 
 KIND = RuleKind(
     name="variants",
     order=40,
     summary="Brings the many spellings of one name to its canonical spelling, or lists the names found.",
-    compile=compile_rules,
+    compile=VariantsStage,
     rule_schema=schema_beside(__file__),
 )

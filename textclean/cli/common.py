@@ -1,0 +1,75 @@
+"""What every command shares: the command group, exit codes, rule selection, error handling."""
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..config import ConfigError, find_config
+from ..inputs import InputError
+from ..kind import RuleError
+from ..kinds import registry
+from ..outputs import OutputError
+from ..rulefile import RuleSet, load_rules
+
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"textclean: error: {message}", err=True)
+    sys.exit(code)
+
+
+def rule_options(command: Callable) -> Callable:
+    """Options that choose which rules are loaded, shared by every command that loads rules."""
+    options = [
+        click.option("--rules", "rule_paths", multiple=True, type=click.Path(),
+                     help="An extra rule file or folder of rule files (repeatable)."),
+        click.option("--disable", multiple=True, metavar="ID", help="Switch off the rule with this id (repeatable)."),
+        click.option("--only", multiple=True, metavar="KIND",
+                     help=f"Run only rules of this kind (repeatable): {', '.join(registry())}."),
+        click.option("--no-shipped", is_flag=True, help="Do not load the rule packs shipped with textclean."),
+        click.option("--no-config", is_flag=True,
+                     help="Ignore .textclean.yaml and [tool.textclean] in pyproject.toml."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def load_selected_rules(rule_paths, disable, only, no_shipped, no_config) -> RuleSet:
+    """Rules from the project configuration plus the command line; exits 2 on any rule error."""
+    try:
+        config = find_config(Path.cwd()) if not no_config else None
+        paths = [*(config.rules if config else []), *rule_paths]
+        shipped = (config.shipped if config else True) and not no_shipped
+        ruleset = load_rules(paths, shipped=shipped)
+        if config:
+            disable, only = [*config.disable, *disable], [*config.only, *only]
+        return ruleset.select(disable, only)
+    except (RuleError, ConfigError) as exc:
+        fail(str(exc), EXIT_USAGE)
+
+
+def handles_errors(command: Callable) -> Callable:
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (RuleError, ConfigError) as exc:
+            fail(str(exc), EXIT_USAGE)
+        except (InputError, OutputError) as exc:
+            fail(str(exc), EXIT_FINDINGS)
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="textclean")
+def main() -> None:
+    """Clean scraped text with declarative rules: unicode repair, date headers,
+    boilerplate and transliteration variants. Every edit is recorded."""

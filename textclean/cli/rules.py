@@ -1,0 +1,86 @@
+"""``textclean rules``: list, show, lint, test and print the schema of rules."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from ..engine import Cleaner
+from ..kind import RuleError
+from ..rule_examples import run_examples
+from ..rulefile import RuleSet, rule_files, rulefile_schema
+from .common import EXIT_FINDINGS, EXIT_USAGE, fail, load_selected_rules, main, rule_options
+
+
+@main.group()
+def rules() -> None:
+    """List, show, lint and test rules."""
+
+
+@rules.command("list")
+@click.option("--kind", help="Only rules of this kind.")
+@rule_options
+def rules_list(kind, **rule_args) -> None:
+    """One line per loaded rule: id, kind, description."""
+    ruleset = load_selected_rules(**rule_args)
+    for rule in ruleset.rules:
+        if kind is None or rule.kind == kind:
+            click.echo(f"{rule.id:32} {rule.kind:12} {rule.description}")
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@rule_options
+def rules_show(rule_id, **rule_args) -> None:
+    """A rule as written, with the file and line it comes from."""
+    ruleset = load_selected_rules(**rule_args)
+    try:
+        rule = ruleset.by_id(rule_id)
+    except KeyError:
+        fail(f"no loaded rule has the id {rule_id!r} (see 'textclean rules list')", EXIT_USAGE)
+    click.echo(f"# {rule.where()}")
+    click.echo(yaml.safe_dump(rule.spec, sort_keys=False, allow_unicode=True, width=100), nl=False)
+
+
+def _rules_from_files(files: tuple[str, ...], rule_args: dict[str, Any]) -> tuple[RuleSet, set[str]]:
+    """All loaded rules, and the sources to report on: the given files, or everything."""
+    ruleset = load_selected_rules(rule_paths=(*rule_args.pop("rule_paths"), *files), **rule_args)
+    return ruleset, {str(p) for f in files for p in rule_files(Path(f))}
+
+
+@rules.command("lint")
+@click.argument("files", nargs=-1, type=click.Path())
+@rule_options
+def rules_lint(files, **rule_args) -> None:
+    """Validate rule files against the schema and compile every pattern."""
+    ruleset, _ = _rules_from_files(files, rule_args)
+    try:
+        Cleaner(ruleset)
+    except RuleError as exc:
+        fail(str(exc), EXIT_USAGE)
+    click.echo(f"{len(ruleset.rules)} rules from {len(ruleset.sources)} files: ok")
+
+
+@rules.command("test")
+@click.argument("files", nargs=-1, type=click.Path())
+@rule_options
+def rules_test(files, **rule_args) -> None:
+    """Run the examples of every loaded rule (or of the rules in FILES); print failures as diffs."""
+    ruleset, sources = _rules_from_files(files, rule_args)
+    tested = RuleSet([r for r in ruleset.rules if not sources or r.source in sources], ruleset.settings)
+    failures = run_examples(tested)
+    for failure in failures:
+        click.echo(str(failure))
+    count = sum(len(r.examples) for r in tested.rules)
+    click.echo(f"{count - len(failures)} passed, {len(failures)} failed")
+    sys.exit(EXIT_FINDINGS if failures else 0)
+
+
+@rules.command("schema")
+def rules_schema() -> None:
+    """Print the JSON Schema of rule files (for editors: yaml-language-server)."""
+    click.echo(json.dumps(rulefile_schema(), indent=2, ensure_ascii=False))
