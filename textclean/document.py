@@ -45,7 +45,10 @@ class Edit:
 
 @dataclass(frozen=True)
 class Finding:
-    """Something a rule noticed but did not change (an ambiguous header, a timeout)."""
+    """Something a rule noticed but did not change (an ambiguous header, a timeout).
+
+    ``start`` is an offset into the input text.
+    """
 
     rule: str
     message: str
@@ -69,6 +72,10 @@ class Result:
     @property
     def changed(self) -> bool:
         return self.text != self.original
+
+    def edit_position(self, index: int) -> tuple[int, int]:
+        """Line and column in the input text where edit ``index`` starts."""
+        return line_col(self.original, input_offset(self.edits[:index], self.edits[index].start))
 
 
 class ReplayError(ValueError):
@@ -102,6 +109,17 @@ def undo(text: str, edits: list[Edit]) -> str:
     return text
 
 
-def line_of(text: str, offset: int) -> int:
-    """The 1-based line number of ``offset`` in ``text``."""
-    return text.count("\n", 0, offset) + 1
+def input_offset(edits: list[Edit], pos: int) -> int:
+    """Map ``pos`` in the text that ``edits`` produced back to the input they were applied to."""
+    for edit in reversed(edits):
+        if pos >= edit.start + len(edit.after):
+            pos += len(edit.before) - len(edit.after)
+        elif pos > edit.start:
+            pos = edit.start
+    return pos
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` in ``text``."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1

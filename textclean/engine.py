@@ -8,9 +8,10 @@ idempotent even when one removal brings another rule into reach.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
-from .document import Edit, Finding, Result
+from .document import Edit, Finding, Result, input_offset
 from .kind import Change, RuleTimeout, Stage
 from .kinds import registry
 from .rulefile import RuleSet, load_rules
@@ -54,6 +55,7 @@ class Cleaner:
                 for key, value in output.metadata.items():
                     metadata.setdefault(key, value)
                 for finding in output.findings:
+                    finding = replace(finding, start=input_offset(edits, finding.start))
                     findings.setdefault((finding.rule, finding.message), finding)
                 if output.changes:
                     current, applied = apply_changes(current, output.changes, stage.kind)

@@ -6,18 +6,7 @@ from dataclasses import dataclass, field
 
 import click
 
-from .document import Edit, Result
-
-
-def original_offset(edits: list[Edit], index: int) -> int:
-    """Where edit ``index`` starts in the input text, mapping back through the edits before it."""
-    pos = edits[index].start
-    for edit in reversed(edits[:index]):
-        if pos >= edit.start + len(edit.after):
-            pos += len(edit.before) - len(edit.after)
-        elif pos > edit.start:
-            pos = edit.start
-    return pos
+from .document import Result, line_col
 
 
 def _shown(text: str, limit: int = 160) -> str:
@@ -29,7 +18,7 @@ def render_edits(doc_id: str, result: Result, color: bool) -> str:
     """Every edit as ``id:line: rule (kind)`` with the text before and after."""
     out = []
     for index, edit in enumerate(result.edits):
-        line = result.original.count("\n", 0, original_offset(result.edits, index)) + 1
+        line, _ = result.edit_position(index)
         head = f"{doc_id}:{line}: {edit.rule} ({edit.kind})"
         out.append(click.style(head, bold=True) if color else head)
         before = f"  - {_shown(edit.before)}"
@@ -38,7 +27,8 @@ def render_edits(doc_id: str, result: Result, color: bool) -> str:
             after = f"  + {_shown(edit.after)}"
             out.append(click.style(after, fg="green") if color else after)
     for finding in result.findings:
-        out.append(f"{doc_id}: {finding.level}: {finding.rule}: {finding.message}")
+        line, _ = line_col(result.original, finding.start)
+        out.append(f"{doc_id}:{line}: {finding.level}: {finding.rule}: {finding.message}")
     for key, value in result.metadata.items():
         out.append(f"{doc_id}: metadata {key} = {value!r}")
     return "\n".join(out)
