@@ -100,12 +100,22 @@ def test_refuses_to_overwrite_its_input(page):
     assert page.read_text() == PAGE
 
 
-def test_bad_jsonl_names_file_line_and_cause(tmp_path):
+def test_bad_jsonl_line_is_rejected_and_the_run_goes_on(tmp_path):
     source = tmp_path / "bad.jsonl"
-    source.write_text('{"text": "ok"}\n{"text": \n')
-    result = run("clean", str(source), "-o", str(tmp_path / "out.jsonl"))
+    source.write_text('{"text": "ok"}\n{"text": \n{"text": "fine"}\n')
+    result = run("clean", str(source), "-o", str(tmp_path / "out.jsonl"), "--rejects", str(tmp_path / "rej.jsonl"))
     assert result.exit_code == 1
-    assert f"{source}:2: not valid JSON" in result.stderr
+    assert f"{source}:2: not valid JSON" in result.stderr and "1 rejected" in result.stderr
+    assert [json.loads(x)["text"] for x in (tmp_path / "out.jsonl").read_text().splitlines()] == ["ok", "fine"]
+    reject = json.loads((tmp_path / "rej.jsonl").read_text())
+    assert reject["source"] == str(source) and reject["line"] == 2 and reject["reason"].startswith("not valid JSON")
+
+
+def test_fail_fast_stops_and_keeps_nothing_partial(tmp_path):
+    source = tmp_path / "bad.jsonl"
+    source.write_text('{"text": "ok"}\n{"text": \n{"text": "fine"}\n')
+    result = run("clean", str(source), "-o", str(tmp_path / "out.jsonl"), "--fail-fast")
+    assert result.exit_code == 1 and f"{source}:2: not valid JSON" in result.stderr
     assert not (tmp_path / "out.jsonl").exists() and not list(tmp_path.glob("*.tmp"))
 
 
@@ -122,10 +132,10 @@ def test_bad_records(tmp_path, line, cause):
 
 
 def test_invalid_utf8_names_the_line(tmp_path):
-    source = tmp_path / "latin1.txt"
-    source.write_bytes("first line\nsecond caf\xe9\n".encode("latin-1"))
-    result = run("clean", str(source))
-    assert result.exit_code == 1 and f"{source}:2: not valid UTF-8" in result.stderr
+    source = tmp_path / "broken.txt"
+    source.write_bytes(b"first line\nsecond \xff\xfe\xc3 line\n")
+    result = run("clean", str(source), "--encoding-errors", "strict")
+    assert result.exit_code == 1 and f"{source}: line 2: not valid UTF-8" in result.stderr
 
 
 def test_missing_input():

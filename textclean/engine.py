@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from time import perf_counter
 from typing import Any
 
 from .document import Edit, Finding, Result, input_offset
@@ -38,6 +39,8 @@ class Cleaner:
         if tidy:
             stages.append(WhitespaceTidy())
         self.stages = stages
+        #: Seconds spent in each stage so far, by stage kind, for run statistics.
+        self.stage_seconds: dict[str, float] = {stage.kind: 0.0 for stage in stages}
 
     def clean(self, text: str, metadata: dict[str, Any] | None = None) -> Result:
         """Clean one document. A rule that times out leaves the document unchanged."""
@@ -51,7 +54,9 @@ class Cleaner:
         for _ in range(self.max_passes):
             changed = False
             for stage in self.stages:
+                started = perf_counter()
                 output = stage.apply(current)
+                self.stage_seconds[stage.kind] += perf_counter() - started
                 for key, value in output.metadata.items():
                     metadata.setdefault(key, value)
                 for finding in output.findings:

@@ -1,4 +1,9 @@
-"""Reading documents: text files, folders of them, stdin, and JSONL (optionally gzipped)."""
+"""Reading documents: text files, folders of them, stdin, JSONL (plain, gzip, zstd) and Parquet.
+
+Readers stream: one document at a time, in constant memory per shard. Input
+that cannot be used becomes a :class:`Reject` (file, line, reason) instead of
+stopping the run; the caller decides whether a reject is fatal.
+"""
 from __future__ import annotations
 
 import fnmatch
@@ -9,16 +14,19 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-DEFAULT_INCLUDE = ("*.txt", "*.text", "*.jsonl", "*.jsonl.gz")
+DEFAULT_INCLUDE = ("*.txt", "*.text", "*.jsonl", "*.jsonl.gz", "*.jsonl.zst", "*.ndjson", "*.parquet")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".jsonl.zst", ".jsonl.zstd", ".ndjson.zst")
+ENCODING_POLICIES = ("strict", "replace", "skip")
+_BINARY_SNIFF = 8192
 
 
 class InputError(ValueError):
-    """Input that cannot be read: names the file, the line and the cause."""
+    """Input that cannot be read at all: names the file, the line and the cause."""
 
     def __init__(self, source: str, line: int | None, message: str):
-        self.source, self.line = source, line
+        self.source, self.line, self.reason = source, line, message
         where = f"{source}:{line}" if line else source
         super().__init__(f"{where}: {message}")
 
@@ -29,9 +37,27 @@ class InputDoc:
     text: str
     source: str  # the file it came from, '-' for stdin
     relpath: str  # path relative to the input root, mirrored under an output folder
-    line: int | None = None  # JSONL line number
-    record: dict[str, Any] | None = None  # the whole JSONL record
+    line: int | None = None  # JSONL line or Parquet row number, from 1
+    record: dict[str, Any] | None = None  # the whole JSONL record or Parquet row
     metadata: dict[str, Any] = field(default_factory=dict)
+    decoded_as: str | None = None  # an encoding other than UTF-8 it was read with, or 'utf-8+replace'
+    size: int = 0  # bytes it took in the input file, for progress
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A document or file that could not be used, and why."""
+
+    source: str
+    line: int | None
+    reason: str
+    raw: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.reason}" if self.line else f"{self.source}: {self.reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "line": self.line, "reason": self.reason, "raw": self.raw}
 
 
 @dataclass(frozen=True)
@@ -40,17 +66,22 @@ class ReadOptions:
     id_field: str = "id"
     include: Sequence[str] = DEFAULT_INCLUDE
     exclude: Sequence[str] = ()
-    input_format: str = "auto"  # auto | text | jsonl
+    input_format: str = "auto"  # auto | text | jsonl | parquet
+    encoding_errors: str = "strict"  # strict | replace | skip, for bytes that are not UTF-8
 
 
-def is_jsonl(path: str, options: ReadOptions) -> bool:
+def input_format(path: str, options: ReadOptions) -> str:
     if options.input_format != "auto":
-        return options.input_format == "jsonl"
-    return path.endswith((".jsonl", ".jsonl.gz", ".ndjson"))
+        return options.input_format
+    if path.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    if path.endswith(".parquet"):
+        return "parquet"
+    return "text"
 
 
 def expand(paths: Sequence[str], options: ReadOptions) -> list[tuple[str, str]]:
-    """(file, relative path) pairs for the given files, folders and '-'."""
+    """(file, relative path) pairs for the given files, folders and '-', in a stable order."""
     found = []
     for raw in paths:
         if raw == "-":
@@ -71,71 +102,192 @@ def expand(paths: Sequence[str], options: ReadOptions) -> list[tuple[str, str]]:
 
 def _selected(rel: str, options: ReadOptions) -> bool:
     name = rel.rsplit("/", 1)[-1]
+
     def matches(patterns: Sequence[str]) -> bool:
         return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in patterns)
+
     return matches(options.include) and not matches(options.exclude)
 
 
-def read_documents(paths: Sequence[str], options: ReadOptions = ReadOptions()) -> Iterator[InputDoc]:
-    """Stream documents from ``paths`` one at a time."""
+def read_shard(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc | Reject]:
+    """Every document of one input file, or rejects where a document cannot be read."""
+    fmt = input_format(source, options)
+    if fmt == "jsonl":
+        return _read_jsonl(source, rel, options)
+    if fmt == "parquet":
+        return _read_parquet(source, rel, options)
+    return _read_text(source, rel, options)
+
+
+def read_documents(paths: Sequence[str], options: ReadOptions = ReadOptions()) -> Iterator[InputDoc | Reject]:
     for source, rel in expand(paths, options):
-        if is_jsonl(source, options):
-            yield from _read_jsonl(source, rel, options)
-        else:
-            yield InputDoc(id=source if source != "-" else "-", text=_read_text(source), source=source, relpath=rel)
+        yield from read_shard(source, rel, options)
 
 
-def _open_binary(source: str):
+def open_binary(source: str) -> IO[bytes]:
+    """A file (or stdin) as bytes, decompressed by suffix: .gz, .zst/.zstd."""
     if source == "-":
         return sys.stdin.buffer
     if source.endswith(".gz"):
         return gzip.open(source, "rb")
+    if source.endswith((".zst", ".zstd")):
+        try:
+            import zstandard
+        except ImportError:
+            raise InputError(source, None, "reading .zst needs the zstd extra: pip install 'textclean[zstd]'") from None
+        return zstandard.ZstdDecompressor().stream_reader(open(source, "rb"), closefd=True)
     return open(source, "rb")
 
 
-def _read_text(source: str) -> str:
+def decode(data: bytes, policy: str) -> tuple[str, str | None] | None:
+    """Text from bytes and the encoding used when it was not UTF-8; None to skip.
+
+    UTF-8 first; otherwise the encoding charset-normalizer can tell (see
+    :func:`detect`); otherwise the policy: 'replace' decodes with U+FFFD,
+    'skip' gives None, 'strict' raises UnicodeDecodeError.
+    """
     try:
-        stream = _open_binary(source)
-        data = stream.read()
-        if stream is not sys.stdin.buffer:
-            stream.close()
-    except OSError as exc:
-        raise InputError(source, None, f"cannot read: {exc.strerror or exc}") from None
-    return _decode(data, source, None)
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    detected = detect(data)
+    if detected is not None:
+        return detected
+    if policy == "replace":
+        return data.decode("utf-8", errors="replace"), "utf-8+replace"
+    if policy == "skip":
+        return None
+    data.decode("utf-8")  # raises the UnicodeDecodeError that says where
+    raise AssertionError("unreachable: the bytes did not decode above")
 
 
-def _decode(data: bytes, source: str, line: int | None) -> str:
+def detect(data: bytes) -> tuple[str, str] | None:
+    """Text and encoding when they can be told: a language is recognised, the text is
+    not chaotic, and every equally good candidate encoding gives the same text."""
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    if not matches:
+        return None
+    best = matches[0]
+    if best.percent_coherence < 20.0 or best.percent_chaos > 10.0:
+        return None
+    text = str(best)
+    for other in matches[1:]:
+        close = other.percent_chaos <= best.percent_chaos and other.percent_coherence >= best.percent_coherence - 5
+        if close and str(other) != text:
+            return None
+    return text, best.encoding
+
+
+def _utf8_failure(data: bytes) -> str:
     try:
-        return data.decode("utf-8-sig" if line in (None, 1) else "utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        where = line or data.count(b"\n", 0, exc.start) + 1
-        cause = f"not valid UTF-8 (byte {data[exc.start]:#04x} at offset {exc.start})"
-        raise InputError(source, where, cause) from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        return f"line {line}: not valid UTF-8 (byte {data[exc.start]:#04x} at offset {exc.start})"
+    return "not valid UTF-8"
 
 
-def _read_jsonl(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc]:
+def _read_text(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc | Reject]:
     try:
-        stream = _open_binary(source)
+        with open_binary(source) if source != "-" else _stdin_copy() as stream:
+            data = stream.read()
     except OSError as exc:
         raise InputError(source, None, f"cannot read: {exc.strerror or exc}") from None
-    with stream if stream is not sys.stdin.buffer else io.BytesIO(stream.read()) as lines:
+    if b"\0" in data[:_BINARY_SNIFF]:
+        yield Reject(source, None, "binary file (NUL bytes), skipped")
+        return
+    try:
+        decoded = decode(data, options.encoding_errors)
+    except UnicodeDecodeError:
+        yield Reject(source, None, _utf8_failure(data) + "; see --encoding-errors")
+        return
+    if decoded is None:
+        yield Reject(source, None, _utf8_failure(data) + "; skipped (--encoding-errors skip)")
+        return
+    text, encoding = decoded
+    yield InputDoc(id=source, text=text, source=source, relpath=rel, decoded_as=encoding, size=len(data))
+
+
+def _stdin_copy() -> IO[bytes]:
+    return io.BytesIO(sys.stdin.buffer.read())
+
+
+def _read_jsonl(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc | Reject]:
+    try:
+        stream = open_binary(source) if source != "-" else _stdin_copy()
+    except OSError as exc:
+        raise InputError(source, None, f"cannot read: {exc.strerror or exc}") from None
+    with stream:
+        lines = io.BufferedReader(stream) if not isinstance(stream, io.BufferedIOBase) else stream
         for number, raw in enumerate(lines, start=1):
             if not raw.strip():
                 continue
-            try:
-                record = json.loads(_decode(raw, source, number))
-            except json.JSONDecodeError as exc:
-                raise InputError(source, number, f"not valid JSON: {exc.msg} (column {exc.colno})") from None
-            if not isinstance(record, dict):
-                raise InputError(source, number, f"a JSONL record must be an object, not {type(record).__name__}")
-            if options.text_field not in record:
-                raise InputError(source, number, f"record has no {options.text_field!r} field")
-            text = record[options.text_field]
-            if not isinstance(text, str):
-                raise InputError(source, number, f"field {options.text_field!r} is {type(text).__name__}, not a string")
-            doc_id = record.get(options.id_field)
-            metadata = record.get("metadata") if isinstance(record.get("metadata"), dict) else {}
-            yield InputDoc(
-                id=str(doc_id) if doc_id is not None else f"{source}:{number}",
-                text=text, source=source, relpath=rel, line=number, record=record, metadata=dict(metadata),
-            )
+            yield _jsonl_document(raw, number, source, rel, options)
+
+
+def _jsonl_document(raw: bytes, number: int, source: str, rel: str, options: ReadOptions) -> InputDoc | Reject:
+    shown = raw[:200].decode("utf-8", errors="replace")
+    try:
+        decoded = decode(raw, options.encoding_errors)
+    except UnicodeDecodeError:
+        return Reject(source, number, _utf8_failure(raw).split(": ", 1)[1] + "; see --encoding-errors", shown)
+    if decoded is None:
+        return Reject(source, number, "not valid UTF-8; skipped (--encoding-errors skip)", shown)
+    line, encoding = decoded
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Reject(source, number, f"not valid JSON: {exc.msg} (column {exc.colno})", shown)
+    doc = _record_document(record, number, source, rel, options, shown, encoding)
+    if isinstance(doc, InputDoc):
+        doc.size = len(raw)
+    return doc
+
+
+def _record_document(record: Any, number: int, source: str, rel: str, options: ReadOptions, shown: str | None,
+                     encoding: str | None = None) -> InputDoc | Reject:
+    if not isinstance(record, dict):
+        return Reject(source, number, f"a record must be an object, not {type(record).__name__}", shown)
+    if options.text_field not in record:
+        return Reject(source, number, f"record has no {options.text_field!r} field", shown)
+    text = record[options.text_field]
+    if not isinstance(text, str):
+        return Reject(source, number, f"field {options.text_field!r} is {type(text).__name__}, not a string", shown)
+    doc_id = record.get(options.id_field)
+    metadata = record.get("metadata")
+    metadata = dict(metadata) if isinstance(metadata, dict) else {}
+    return InputDoc(id=str(doc_id) if doc_id is not None else f"{source}:{number}", text=text, source=source,
+                    relpath=rel, line=number, record=record, metadata=metadata, decoded_as=encoding)
+
+
+def _read_parquet(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc | Reject]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError(source, None, "reading Parquet needs the parquet extra: pip install 'textclean[parquet]'") \
+            from None
+    try:
+        parquet = pq.ParquetFile(source)
+    except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
+        yield Reject(source, None, f"not a readable Parquet file: {exc}")
+        return
+    schema = parquet.schema_arrow
+    if options.text_field not in schema.names:
+        yield Reject(source, None, f"Parquet schema has no {options.text_field!r} column (columns: "
+                                   f"{', '.join(schema.names)})")
+        return
+    import pyarrow as pa
+    column_type = schema.field(options.text_field).type
+    if not (pa.types.is_string(column_type) or pa.types.is_large_string(column_type)):
+        yield Reject(source, None, f"Parquet column {options.text_field!r} is {column_type}, not a string")
+        return
+    number = 0
+    for batch in parquet.iter_batches(batch_size=1024):
+        for row in batch.to_pylist():
+            number += 1
+            if row.get(options.text_field) is None:
+                yield Reject(source, number, f"row has no {options.text_field!r} value (null)")
+                continue
+            yield _record_document(row, number, source, rel, options, None)

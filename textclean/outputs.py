@@ -1,7 +1,8 @@
-"""Writing cleaned documents: stdout, one file, or a folder mirroring the input tree.
+"""Writing cleaned documents: stdout, one file, or a folder mirroring the input shards.
 
 Files are written under a temporary name beside their final one and renamed
-when complete, so an interrupted run never leaves a half-written file behind.
+when complete, so an interrupted run leaves either the old file or the whole
+new one under the final name, never a partial one.
 """
 from __future__ import annotations
 
@@ -11,29 +12,52 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from .document import Result
 from .inputs import InputDoc
+
+TMP_PREFIX = ".textclean-"
 
 
 class OutputError(ValueError):
     pass
 
 
-class AtomicWriter:
-    """A text file that appears under ``path`` only once it is completely written."""
+def _temp_beside(path: Path) -> tuple[int, str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(prefix=f"{TMP_PREFIX}{path.name}.", suffix=".tmp", dir=path.parent)
 
-    def __init__(self, path: Path):
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        raw = os.fdopen(fd, "wb")
-        self.stream: IO[str] = (
-            gzip.open(raw, "wt", encoding="utf-8", newline="") if path.name.endswith(".gz")
-            else open(raw.fileno(), "w", encoding="utf-8", newline="", closefd=False)
-        )
-        self._raw = raw
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Delete temporary files a killed run left under ``folder``; return them."""
+    stale = list(folder.rglob(f"{TMP_PREFIX}*.tmp")) if folder.is_dir() else []
+    for path in stale:
+        path.unlink()
+    return stale
+
+
+class AtomicWriter:
+    """A text file that appears under ``path`` only once it is completely written.
+
+    ``.gz`` and ``.zst`` names are compressed. ``mode`` sets the permission bits.
+    """
+
+    def __init__(self, path: Path, mode: int | None = None):
+        self.path, self.mode = path, mode
+        fd, self.tmp = _temp_beside(path)
+        self._raw = os.fdopen(fd, "wb")
+        self._compressor = None
+        if path.name.endswith(".gz"):
+            self.stream: IO[str] = gzip.open(self._raw, "wt", encoding="utf-8", newline="")
+        elif path.name.endswith((".zst", ".zstd")):
+            import io
+
+            import zstandard
+            self._compressor = zstandard.ZstdCompressor().stream_writer(self._raw, closefd=False)
+            self.stream = io.TextIOWrapper(self._compressor, encoding="utf-8", newline="")
+        else:
+            self.stream = open(self._raw.fileno(), "w", encoding="utf-8", newline="", closefd=False)
 
     def write(self, text: str) -> None:
         self.stream.write(text)
@@ -43,6 +67,8 @@ class AtomicWriter:
         self._raw.flush()
         os.fsync(self._raw.fileno())
         self._raw.close()
+        if self.mode is not None:
+            os.chmod(self.tmp, self.mode)
         os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
@@ -64,51 +90,154 @@ def jsonl_record(doc: InputDoc, result: Result, text_field: str, id_field: str) 
     return record
 
 
+class ShardWriter(Protocol):
+    def write(self, doc: InputDoc, result: Result) -> None: ...
+    def commit(self) -> None: ...
+    def abort(self) -> None: ...
+
+
+class _TextShard:
+    """Plain text (one document's cleaned text) or JSONL (one record per line)."""
+
+    def __init__(self, path: Path | None, fmt: str, text_field: str, id_field: str):
+        self.fmt, self.text_field, self.id_field = fmt, text_field, id_field
+        self.writer = AtomicWriter(path) if path else None
+
+    def write(self, doc: InputDoc, result: Result) -> None:
+        if self.fmt == "jsonl":
+            record = jsonl_record(doc, result, self.text_field, self.id_field)
+            line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
+        else:
+            line = result.text
+        if self.writer:
+            self.writer.write(line)
+        else:
+            sys.stdout.write(line)
+
+    def commit(self) -> None:
+        if self.writer:
+            self.writer.commit()
+        else:
+            sys.stdout.flush()
+
+    def abort(self) -> None:
+        if self.writer:
+            self.writer.abort()
+
+
+class _ParquetShard:
+    """Parquet rows: the input columns, the cleaned text, and metadata as a JSON string column."""
+
+    _ROWS_PER_GROUP = 2048
+
+    def __init__(self, path: Path, text_field: str, id_field: str):
+        import pyarrow.parquet  # noqa: F401  (fail early when the extra is missing)
+        self.path, self.text_field, self.id_field = path, text_field, id_field
+        fd, self.tmp = _temp_beside(path)
+        os.close(fd)
+        self.rows: list[dict[str, Any]] = []
+        self.writer = None
+
+    def write(self, doc: InputDoc, result: Result) -> None:
+        row = dict(doc.record) if doc.record is not None else {self.id_field: doc.id}
+        row[self.text_field] = result.text
+        row["metadata"] = json.dumps(result.metadata, ensure_ascii=False, default=str)
+        self.rows.append(row)
+        if len(self.rows) >= self._ROWS_PER_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+        if not self.rows:
+            return
+        if self.writer is None:
+            table = pa.Table.from_pylist(self.rows)
+            self.writer = pq.ParquetWriter(self.tmp, table.schema)
+        else:
+            table = pa.Table.from_pylist(self.rows, schema=self.writer.schema)
+        self.writer.write_table(table)
+        self.rows = []
+
+    def commit(self) -> None:
+        self._flush()
+        if self.writer is None:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+            pq.write_table(pa.table({self.id_field: [], self.text_field: [], "metadata": []}), self.tmp)
+        else:
+            self.writer.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        if os.path.exists(self.tmp):
+            os.unlink(self.tmp)
+
+
 class Output:
-    """Where cleaned documents go. ``fmt`` is 'text' or 'jsonl'."""
+    """Where cleaned documents go: stdout (``target`` None), one file, or a folder mirroring the shards.
+
+    ``fmt`` is 'text', 'jsonl' or 'parquet'. In a folder, each input shard keeps its own format.
+    """
 
     def __init__(self, target: str | None, fmt: str, text_field: str = "text", id_field: str = "id",
-                 folder: bool = False, inputs: set[Path] = frozenset()):
+                 folder: bool = False, inputs: frozenset[Path] | set[Path] = frozenset()):
         self.fmt, self.text_field, self.id_field = fmt, text_field, id_field
         self.target = Path(target) if target else None
         self.folder = folder
         self.inputs = {p.resolve() for p in inputs}
-        self._writer: AtomicWriter | None = None
-        self._writer_key: str | None = None
+        self._shard: ShardWriter | None = None
+        self._key: str | None = None
         if self.target and not folder:
             self._check_not_input(self.target)
 
+    def path_for(self, relpath: str) -> Path | None:
+        """The output file for one input shard, or None when writing to stdout or one file."""
+        return self.target / relpath if self.folder and self.target else None
+
     def write(self, doc: InputDoc, result: Result) -> None:
-        if self.fmt == "jsonl" or doc.record is not None:
-            line = json.dumps(jsonl_record(doc, result, self.text_field, self.id_field), ensure_ascii=False) + "\n"
-        else:
-            line = result.text
-        if self.target is None:
-            sys.stdout.write(line)
-            return
-        key = doc.relpath if self.folder else str(self.target)
-        if key != self._writer_key:
-            self._finish()
-            path = self.target / doc.relpath if self.folder else self.target
+        key = doc.relpath if self.folder else "all"
+        if key != self._key:
+            self.finish_shard()
+            self._shard, self._key = self._open(doc), key
+        self._shard.write(doc, result)
+
+    def _open(self, doc: InputDoc) -> ShardWriter:
+        path = self.path_for(doc.relpath) if self.folder else self.target
+        if path is not None:
             self._check_not_input(path)
-            self._writer, self._writer_key = AtomicWriter(path), key
-        self._writer.write(line)
+        fmt = self._format_of(doc, path)
+        if fmt == "parquet":
+            if path is None:
+                raise OutputError("Parquet output needs -o FILE.parquet or -o FOLDER/")
+            return _ParquetShard(path, self.text_field, self.id_field)
+        return _TextShard(path, fmt, self.text_field, self.id_field)
+
+    def _format_of(self, doc: InputDoc, path: Path | None) -> str:
+        if self.folder:
+            if doc.relpath.endswith(".parquet"):
+                return "parquet"
+            return "jsonl" if doc.record is not None else self.fmt
+        if path is not None and path.name.endswith(".parquet"):
+            return "parquet"
+        return "jsonl" if self.fmt == "parquet" and path is None else self.fmt
 
     def _check_not_input(self, path: Path) -> None:
         if path.resolve() in self.inputs:
             raise OutputError(f"{path}: refusing to overwrite an input file; choose another output")
 
-    def _finish(self) -> None:
-        if self._writer is not None:
-            self._writer.commit()
-            self._writer = None
+    def finish_shard(self) -> None:
+        """Commit the shard being written, so it appears under its final name."""
+        if self._shard is not None:
+            self._shard.commit()
+            self._shard, self._key = None, None
 
     def close(self, ok: bool = True) -> None:
-        """Commit the open file, or on failure drop it so nothing partial remains."""
-        if self._writer is None:
-            return
+        """Commit the open shard, or on failure drop it so nothing partial remains."""
         if ok:
-            self._finish()
-        else:
-            self._writer.abort()
-            self._writer = None
+            self.finish_shard()
+        elif self._shard is not None:
+            self._shard.abort()
+            self._shard, self._key = None, None

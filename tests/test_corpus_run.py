@@ -1,0 +1,116 @@
+"""Corpus runs: compressed and Parquet shards, several cores, statistics, resume."""
+import gzip
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from textclean.cli import main
+
+DOC = "News ID: {n}\nPublish Date : 0{d} May 2020 - 10:1{d}\n\nMuhammad {n} went to Qalat-i-Naw.\n\n0 comment\n"
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def records(count):
+    return [{"id": f"d{n}", "text": DOC.format(n=n, d=n % 9 + 1), "n": n} for n in range(count)]
+
+
+def write_jsonl(path, rows):
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "wt", encoding="utf-8") as stream:
+        stream.writelines(json.dumps(row) + "\n" for row in rows)
+
+
+def read_jsonl(path):
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as stream:
+        return [json.loads(line) for line in stream]
+
+
+def test_all_cores_give_the_single_core_result_in_input_order(tmp_path):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, records(300))
+    assert run("clean", "-q", "-j", "1", str(source), "-o", str(tmp_path / "one.jsonl")).exit_code == 0
+    assert run("clean", "-q", "-j", "2", str(source), "-o", str(tmp_path / "two.jsonl")).exit_code == 0
+    one, two = read_jsonl(tmp_path / "one.jsonl"), read_jsonl(tmp_path / "two.jsonl")
+    assert one == two and [r["n"] for r in two] == list(range(300))
+    assert two[5]["text"] == "Mohammad 5 went to Qala-e-Naw.\n" and two[5]["metadata"]["news_id"] == "5"
+
+
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])
+def test_compressed_shards_mirror_their_names(tmp_path, suffix):
+    pytest.importorskip("zstandard") if suffix.endswith("zst") else None
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    rows = records(20)
+    if suffix.endswith(".gz"):
+        write_jsonl(shards / f"part-0{suffix}", rows)
+    else:
+        import zstandard
+        data = "".join(json.dumps(r) + "\n" for r in rows).encode()
+        (shards / f"part-0{suffix}").write_bytes(zstandard.ZstdCompressor().compress(data))
+    out = tmp_path / "out"
+    assert run("clean", "-q", str(shards), "-o", str(out)).exit_code == 0
+    written = out / f"part-0{suffix}"
+    if suffix.endswith(".gz"):
+        cleaned = read_jsonl(written)
+    else:
+        import zstandard
+        raw = zstandard.ZstdDecompressor().stream_reader(written.open("rb")).read()
+        cleaned = [json.loads(line) for line in raw.decode().splitlines()]
+    assert [r["id"] for r in cleaned] == [r["id"] for r in rows] and "Qala-e-Naw" in cleaned[0]["text"]
+
+
+def test_parquet_keeps_other_columns(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    pq.write_table(pa.Table.from_pylist(records(10)), shards / "a.parquet")
+    out = tmp_path / "out"
+    assert run("clean", "-q", str(shards), "-o", str(out)).exit_code == 0
+    table = pq.read_table(out / "a.parquet").to_pylist()
+    assert [row["n"] for row in table] == list(range(10))
+    assert table[3]["text"] == "Mohammad 3 went to Qala-e-Naw.\n"
+    assert json.loads(table[3]["metadata"])["date"] == "2020-05-04T10:14"
+
+
+def test_parquet_without_the_text_column_is_rejected(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "a.parquet"
+    pq.write_table(pa.table({"body": ["x"]}), path)
+    result = run("clean", str(path), "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 1 and "Parquet schema has no 'text' column (columns: body)" in result.stderr
+
+
+def test_stats_file(tmp_path):
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, records(4) + [{"id": "plain", "text": "Nothing to do here.\n"}])
+    stats_path = tmp_path / "stats.json"
+    assert run("clean", "-q", str(source), "-o", str(tmp_path / "o.jsonl"), "--stats", str(stats_path)).exit_code == 0
+    stats = json.loads(stats_path.read_text())
+    assert stats["documents"] == 5 and stats["changed"] == 4 and stats["rejected"] == 0
+    assert stats["edits_by_rule"]["date.news-id"] == 4 and stats["bytes_removed_by_rule"]["comments.count"] == 4 * 10
+    assert stats["metadata_fields"] == {"news_id": 4, "date": 4}
+    assert set(stats["seconds_by_stage"]) >= {"unicode", "date_header", "boilerplate", "variants", "whitespace"}
+
+
+def test_resume_skips_complete_shards_and_removes_stale_temporaries(tmp_path):
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    for n in range(3):
+        write_jsonl(shards / f"s{n}.jsonl", records(5))
+    out = tmp_path / "out"
+    assert run("clean", "-q", str(shards), "-o", str(out)).exit_code == 0
+    (out / "s1.jsonl").unlink()
+    (out / ".textclean-s1.jsonl.abc.tmp").write_text("partial")
+    before = (out / "s0.jsonl").stat().st_mtime_ns
+    result = run("clean", str(shards), "-o", str(out), "--resume")
+    assert result.exit_code == 0 and "skipped, already complete (--resume): s0.jsonl" in result.stderr
+    assert (out / "s0.jsonl").stat().st_mtime_ns == before
+    assert read_jsonl(out / "s1.jsonl") == read_jsonl(out / "s2.jsonl")
+    assert not list(out.glob("*.tmp"))

@@ -1,0 +1,137 @@
+"""A cleaning run over files, folders, JSONL, Parquet or stdin: read, clean, write, account.
+
+Shards (input files) are written one at a time under a temporary name and
+renamed when complete, so ``--resume`` can skip every shard whose output exists.
+"""
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from .inputs import InputDoc, InputError, ReadOptions, Reject, expand, input_format, read_shard
+from .outputs import AtomicWriter, Output, remove_stale_temporaries
+from .parallel import CleanerSpec, ParallelCleaner
+from .progress import Progress
+from .report import RunSummary, render_edits
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    output: str | None = None
+    fmt: str = "auto"  # auto | text | jsonl | parquet
+    explain: bool = False
+    edits_path: str | None = None
+    rejects_path: str | None = None
+    stats_path: str | None = None
+    fail_fast: bool = False
+    resume: bool = False
+    jobs: int = 1
+    progress: bool | None = None  # None: on a terminal
+
+
+@dataclass(frozen=True)
+class _ShardEnd:
+    relpath: str
+
+
+class Interrupted(Exception):
+    """SIGTERM or Ctrl-C: stop, keep nothing partial."""
+
+
+def _raise_interrupted(signum, frame):
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: RunOptions) -> RunSummary:
+    """Clean every document under ``paths``; raise InputError on fatal input problems."""
+    started = time.perf_counter()
+    files = expand(paths, read)
+    if not files:
+        raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)")
+    folder = bool(options.output) and (
+        Path(options.output).is_dir() or options.output.endswith("/") or any(Path(p).is_dir() for p in paths))
+    fmt = options.fmt
+    if fmt == "auto":
+        one_text_file = len(paths) == 1 and not Path(paths[0]).is_dir() and input_format(files[0][0], read) == "text"
+        fmt = "text" if folder or one_text_file else "jsonl"
+    output = Output(None if options.explain and not options.output else options.output, fmt, read.text_field,
+                    read.id_field, folder, {Path(f) for f, _ in files if f != "-"})
+    summary = RunSummary()
+    if options.resume:
+        if not folder:
+            raise InputError(options.output or "-", None, "--resume needs a folder output (-o FOLDER/)")
+        remove_stale_temporaries(Path(options.output))
+        done = [(f, rel) for f, rel in files if output.path_for(rel).exists()]
+        summary.skipped_shards = [rel for _, rel in done]
+        files = [pair for pair in files if pair not in done]
+    sized = all(f != "-" and input_format(f, read) != "parquet" and not f.endswith((".gz", ".zst", ".zstd"))
+                for f, _ in files)
+    progress = Progress(sum(Path(f).stat().st_size for f, _ in files) if sized else None, options.progress)
+    edits_log = AtomicWriter(Path(options.edits_path)) if options.edits_path else None
+    rejects_log = AtomicWriter(Path(options.rejects_path)) if options.rejects_path else None
+    cleaner = ParallelCleaner(spec, options.jobs if len(files) > 1 or fmt != "text" else 1)
+    previous_term = signal.signal(signal.SIGTERM, _raise_interrupted)
+    ok = False
+    try:
+        for item, result in cleaner.run(_items(files, read)):
+            if isinstance(item, _ShardEnd):
+                output.finish_shard()
+                continue
+            if isinstance(item, Reject):
+                summary.rejects.append(str(item))
+                if rejects_log:
+                    rejects_log.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+                if options.fail_fast:
+                    raise InputError(item.source, item.line, item.reason + " (--fail-fast)")
+                continue
+            summary.add(item.id, result, item.metadata, item.decoded_as)
+            progress.advance(item.size)
+            if options.explain:
+                shown = render_edits(item.id, result, sys.stdout.isatty())
+                if shown:
+                    click.echo(shown)
+            if not options.explain or options.output:
+                output.write(item, result)
+            if edits_log and result.edits:
+                edits_log.write(json.dumps(edit_record(item, result), ensure_ascii=False) + "\n")
+        ok = True
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
+        cleaner.close(cancel=not ok)
+        progress.close()
+        output.close(ok)
+        for log in (edits_log, rejects_log):
+            if log:
+                log.commit() if ok else log.abort()
+    summary.stage_seconds = cleaner.stage_seconds
+    summary.seconds = time.perf_counter() - started
+    if options.stats_path:
+        writer = AtomicWriter(Path(options.stats_path))
+        writer.write(json.dumps(summary.to_json(), indent=2) + "\n")
+        writer.commit()
+    return summary
+
+
+def _items(files: list[tuple[str, str]], read: ReadOptions) -> Iterator[InputDoc | Reject | _ShardEnd]:
+    for source, rel in files:
+        yield from read_shard(source, rel, read)
+        yield _ShardEnd(rel)
+
+
+def edit_record(doc: InputDoc, result) -> dict:
+    """One line of the edit log: enough to find the document again and restore it."""
+    return {
+        "id": doc.id,
+        "source": doc.source,
+        "relpath": doc.relpath,
+        "line": doc.line,
+        "metadata_added": sorted(k for k in result.metadata if k not in doc.metadata),
+        "edits": [edit.to_dict() for edit in result.edits],
+    }
