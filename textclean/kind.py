@@ -17,8 +17,10 @@ import regex
 
 from .document import Finding
 
-#: Seconds any single regex match may take before the rule is reported and skipped.
+#: Seconds a rule's pattern may take on one document, plus MATCH_SECONDS_PER_MB for each
+#: megabyte of text, before the rule is reported and the document left unchanged.
 MATCH_TIMEOUT = 2.0
+MATCH_SECONDS_PER_MB = 1.0
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,11 @@ class RuleError(ValueError):
 
 
 class RuleTimeout(RuntimeError):
-    """A rule's pattern took longer than :data:`MATCH_TIMEOUT` on one document."""
+    """A rule's pattern ran past its time budget on one document."""
 
-    def __init__(self, rule_id: str):
+    def __init__(self, rule_id: str, seconds: float):
         self.rule_id = rule_id
-        super().__init__(f"rule '{rule_id}': pattern timed out after {MATCH_TIMEOUT}s; document left unchanged")
+        super().__init__(f"rule '{rule_id}': pattern timed out after {seconds:.1f}s; document left unchanged")
 
 
 class Change(NamedTuple):

@@ -5,13 +5,18 @@ from collections.abc import Iterator, Sequence
 
 import regex
 
-from .kind import MATCH_TIMEOUT, Rule, RuleTimeout, compile_pattern
+from .kind import MATCH_SECONDS_PER_MB, MATCH_TIMEOUT, Rule, RuleTimeout, compile_pattern
+
+
+def budget(text: str) -> float:
+    """Seconds a pattern may take on ``text``: enough for any linear scan, not for runaway backtracking."""
+    return MATCH_TIMEOUT + MATCH_SECONDS_PER_MB * len(text) / 1e6
 
 
 class PatternSet:
     """An alternation of ``(rule, pattern)`` pairs that reports which rule matched.
 
-    A pattern that runs past :data:`MATCH_TIMEOUT` raises :class:`RuleTimeout`
+    A pattern that runs past its budget (:func:`budget`) raises :class:`RuleTimeout`
     naming the rule whose pattern is at fault.
     """
 
@@ -40,7 +45,7 @@ class PatternSet:
         if self._combined is None:
             return None
         try:
-            match = getattr(self._combined, method)(text, timeout=MATCH_TIMEOUT)
+            match = getattr(self._combined, method)(text, timeout=budget(text))
         except TimeoutError:
             raise self._culprit(text, method) from None
         return (self._rule_of(match), match) if match else None
@@ -50,10 +55,10 @@ class PatternSet:
             return
         endpos = len(text) if endpos is None else endpos
         try:
-            for match in self._combined.finditer(text, pos, endpos, timeout=MATCH_TIMEOUT):
+            for match in self._combined.finditer(text, pos, endpos, timeout=budget(text)):
                 yield self._rule_of(match), match
         except TimeoutError:
-            raise self._culprit(text[pos:endpos], "search") from None
+            raise self._culprit(text[pos:endpos], "finditer") from None
 
     def _rule_of(self, match: regex.Match) -> Rule:
         name = match.lastgroup
@@ -62,9 +67,53 @@ class PatternSet:
         return self.rules[int(name[2:])]
 
     def _culprit(self, text: str, method: str) -> RuleTimeout:
+        seconds = budget(text)
         for rule, single in zip(self.rules, self._single, strict=True):
             try:
-                getattr(single, method)(text, timeout=MATCH_TIMEOUT)
+                if method == "finditer":
+                    for _ in single.finditer(text, timeout=seconds):
+                        pass
+                else:
+                    getattr(single, method)(text, timeout=seconds)
             except TimeoutError:
-                return RuleTimeout(rule.id)
-        return RuleTimeout(", ".join(rule.id for rule in self.rules))
+                return RuleTimeout(rule.id, seconds)
+        return RuleTimeout(", ".join(rule.id for rule in self.rules), seconds)
+
+
+def nested_quantifiers(pattern: str) -> bool:
+    """Whether an unbounded repeat contains another unbounded repeat, as in ``(a+)+``:
+    the shape that can backtrack catastrophically. Patterns that only the ``regex``
+    module can parse are not judged (False)."""
+    try:
+        from re import _constants as constants
+        from re import _parser as parser
+    except ImportError:  # Python 3.10
+        import sre_constants as constants
+        import sre_parse as parser
+    try:
+        tree = parser.parse(pattern)
+    except Exception:  # re's parser raises several types for syntax only regex knows
+        return False
+    repeats = {constants.MAX_REPEAT, constants.MIN_REPEAT, getattr(constants, "POSSESSIVE_REPEAT", None)}
+
+    def walk(items, inside_unbounded: bool) -> bool:
+        for op, arg in items:
+            if op in repeats:
+                low, high, sub = arg
+                unbounded = high == constants.MAXREPEAT
+                if unbounded and inside_unbounded:
+                    return True
+                if walk(sub, inside_unbounded or unbounded):
+                    return True
+            elif op == constants.SUBPATTERN:
+                if walk(arg[-1], inside_unbounded):
+                    return True
+            elif op == constants.BRANCH:
+                if any(walk(branch, inside_unbounded) for branch in arg[1]):
+                    return True
+            elif op in (constants.ASSERT, constants.ASSERT_NOT):
+                if walk(arg[1], inside_unbounded):
+                    return True
+        return False
+
+    return walk(tree, False)

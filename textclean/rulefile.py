@@ -99,6 +99,12 @@ def rulefile_schema() -> dict[str, Any]:
     }
 
 
+def pattern_keys(kind: str) -> list[str]:
+    """The keys of a kind's rules that hold regular expressions (``"format": "regex"`` in its schema)."""
+    properties = registry()[kind].rule_schema.get("properties", {})
+    return [key for key, schema in properties.items() if schema.get("format") == "regex"]
+
+
 @dataclass
 class RuleSet:
     """Rules from one or more packs, with the settings of each kind."""
@@ -241,20 +247,29 @@ def _line_for(lines: dict[tuple, int], path: Iterable) -> int:
     return lines.get(path, 1)
 
 
+_MAX_DEPTH = 40
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 def _load_yaml_with_lines(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
     """Safe-load YAML, recording the 1-based line of every key and list item by its path."""
     lines: dict[tuple, int] = {(): 1}
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise RuleError(f"{source}:{line}", None, f"not valid YAML: character {exc.character!r} is not allowed") \
+            from None
     try:
         root = loader.get_single_node()
         if root is None:
             raise RuleError(f"{source}:1", None, "the file is empty; a rule file needs a 'rules' list")
 
-        def build(node: yaml.Node, path: tuple) -> Any:
+        def build(node: yaml.Node, path: tuple, parents: tuple = ()) -> Any:
             lines[path] = node.start_mark.line + 1
+            if id(node) in parents or len(parents) > _MAX_DEPTH:
+                raise RuleError(f"{source}:{lines[path]}", None, "not valid YAML: recursive or too deeply nested")
+            parents += (id(node),)
             if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
                 raise RuleError(f"{source}:{lines[path]}", None, f"not valid YAML: tag {node.tag!r} is not allowed")
             if isinstance(node, yaml.MappingNode):
@@ -263,11 +278,11 @@ def _load_yaml_with_lines(text: str, source: str) -> tuple[Any, dict[tuple, int]
                     key = loader.construct_object(key_node, deep=True)
                     if key in result:
                         raise RuleError(f"{source}:{key_node.start_mark.line + 1}", None, f"duplicate key {key!r}")
-                    result[key] = build(value_node, path + (key,))
+                    result[key] = build(value_node, path + (key,), parents)
                     lines[path + (key,)] = key_node.start_mark.line + 1
                 return result
             if isinstance(node, yaml.SequenceNode):
-                return [build(item, path + (i,)) for i, item in enumerate(node.value)]
+                return [build(item, path + (i,), parents) for i, item in enumerate(node.value)]
             return loader.construct_object(node, deep=True)
 
         return build(root, ()), lines

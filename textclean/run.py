@@ -99,7 +99,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
                     click.echo(shown)
             if not options.explain or options.output:
                 output.write(item, result)
-            if edits_log and result.edits:
+            if edits_log and (result.edits or result.metadata.keys() - item.metadata.keys()):
                 edits_log.write(json.dumps(edit_record(item, result), ensure_ascii=False) + "\n")
         ok = True
     finally:
@@ -133,5 +133,6 @@ def edit_record(doc: InputDoc, result) -> dict:
         "relpath": doc.relpath,
         "line": doc.line,
         "metadata_added": sorted(k for k in result.metadata if k not in doc.metadata),
+        "metadata_created": doc.record is not None and "metadata" not in doc.record,
         "edits": [edit.to_dict() for edit in result.edits],
     }

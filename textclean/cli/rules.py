@@ -11,8 +11,9 @@ import yaml
 
 from ..engine import Cleaner
 from ..kind import RuleError
+from ..patterns import nested_quantifiers
 from ..rule_examples import run_examples
-from ..rulefile import RuleSet, rule_files, rulefile_schema
+from ..rulefile import RuleSet, pattern_keys, rule_files, rulefile_schema
 from .common import EXIT_FINDINGS, EXIT_USAGE, fail, load_selected_rules, main, rule_options
 
 
@@ -57,12 +58,21 @@ def _rules_from_files(files: tuple[str, ...], rule_args: dict[str, Any]) -> tupl
 @rule_options
 def rules_lint(files, **rule_args) -> None:
     """Validate rule files against the schema and compile every pattern."""
-    ruleset, _ = _rules_from_files(files, rule_args)
+    ruleset, sources = _rules_from_files(files, rule_args)
     try:
         Cleaner(ruleset)
     except RuleError as exc:
         fail(str(exc), EXIT_USAGE)
-    click.echo(f"{len(ruleset.rules)} rules from {len(ruleset.sources)} files: ok")
+    warnings = 0
+    for rule in ruleset.rules:
+        if sources and rule.source not in sources:
+            continue
+        for key in pattern_keys(rule.kind):
+            if isinstance(rule.spec.get(key), str) and nested_quantifiers(rule.spec[key]):
+                warnings += 1
+                click.echo(f"{rule.where(key)}: rule '{rule.id}': warning: {key} has a repeat inside a repeat, "
+                           "which can backtrack catastrophically; make the inner part unambiguous")
+    click.echo(f"{len(ruleset.rules)} rules from {len(ruleset.sources)} files: ok, {warnings} warnings")
 
 
 @rules.command("test")

@@ -1,0 +1,103 @@
+"""One test per class of bad input: the message names file, line and cause; the exit code says so;
+the rejects file lists it; everything else is still written."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from textclean.cli import main
+
+GOOD = {"id": "ok", "text": "Muhammad arrived.\n"}
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def clean_with_rejects(tmp_path, source, *extra):
+    rejects = tmp_path / "rejects.jsonl"
+    out = tmp_path / "out"
+    result = run("clean", str(source), "-o", str(out) + "/", "--rejects", str(rejects), *extra)
+    listed = [json.loads(line) for line in rejects.read_text().splitlines()] if rejects.exists() else []
+    return result, listed, out
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    (b'{"id": "x", "text": ', "not valid JSON"),
+    (b'{"id": "x"}', "record has no 'text' field"),
+    (b'{"id": "x", "text": ["a"]}', "field 'text' is list, not a string"),
+    (b'"just a string"', "a record must be an object, not str"),
+    (b'{"id": "x", "text": "caf\xe9 \xff\xfe"}', "not valid UTF-8"),
+])
+def test_bad_jsonl_records(tmp_path, line, reason):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(json.dumps(GOOD).encode() + b"\n" + line + b"\n" + json.dumps(GOOD).encode() + b"\n")
+    result, listed, out = clean_with_rejects(tmp_path, source)
+    assert result.exit_code == 1
+    assert f"rejected: {source}:2: {reason}" in result.stderr
+    assert listed[0]["source"] == str(source) and listed[0]["line"] == 2 and listed[0]["reason"].startswith(reason)
+    written = [json.loads(x) for x in (out / "in.jsonl").read_text().splitlines()]
+    assert [r["text"] for r in written] == ["Mohammad arrived.\n"] * 2
+
+
+def test_fail_fast_stops_at_the_first(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"text": 1}\n' + json.dumps(GOOD).encode() + b"\n")
+    result, _, out = clean_with_rejects(tmp_path, source, "--fail-fast")
+    assert result.exit_code == 1 and f"{source}:1: field 'text' is int, not a string (--fail-fast)" in result.stderr
+    assert not (out / "in.jsonl").exists()
+
+
+def test_non_utf8_policies(tmp_path):
+    source = tmp_path / "page.txt"
+    source.write_bytes(b"first line\nsecond \xff\xfe\xc3 line\n")
+    strict = run("clean", str(source), "--encoding-errors", "strict")
+    assert strict.exit_code == 1 and f"{source}: line 2: not valid UTF-8 (byte 0xff at offset 18)" in strict.stderr
+    replaced = run("clean", str(source), "--encoding-errors", "replace")
+    assert replaced.exit_code == 0 and replaced.stdout == "first line\nsecond \ufffd\ufffd\ufffd line\n"
+    assert f"not UTF-8: {source} (utf-8+replace)" in replaced.stderr
+    skipped = run("clean", str(source))
+    assert skipped.exit_code == 1 and skipped.stdout == "" and "skipped (--encoding-errors skip)" in skipped.stderr
+
+
+def test_an_encoding_that_can_be_told_is_used(tmp_path):
+    source = tmp_path / "cyrillic.txt"
+    source.write_bytes("Сегодня в Москве прошёл сильный дождь, и улицы затопило водой.\n".encode("cp1251"))
+    result = run("clean", str(source))
+    assert result.exit_code == 0 and result.stdout.startswith("Сегодня в Москве")
+    assert f"not UTF-8: {source} (cp1251)" in result.stderr
+
+
+def test_binary_empty_and_nul_files(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "text.txt").write_text("Hossein left.\n")
+    result, listed, out = clean_with_rejects(tmp_path, folder)
+    assert result.exit_code == 1 and "binary file (NUL bytes), skipped" in result.stderr
+    assert listed == [{"source": str(folder / "image.txt"), "line": None,
+                       "reason": "binary file (NUL bytes), skipped", "raw": None}]
+    assert (out / "empty.txt").read_text() == "" and (out / "text.txt").read_text() == "Hussein left.\n"
+    assert not (out / "image.txt").exists()
+
+
+def test_nul_inside_a_jsonl_text_is_just_text(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "n", "text": "a\x00b\n"}) + "\n")
+    result = run("clean", "-q", str(source))
+    assert result.exit_code == 0 and json.loads(result.stdout)["text"] == "ab\n"
+
+
+def test_parquet_with_the_wrong_schema(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    pq.write_table(pa.table({"text": [1, 2]}), folder / "ints.parquet")
+    (folder / "fake.parquet").write_bytes(b"not parquet at all")
+    result, listed, _ = clean_with_rejects(tmp_path, folder)
+    reasons = sorted(r["reason"] for r in listed)
+    assert result.exit_code == 1
+    assert reasons[0].startswith("Parquet column 'text' is int64, not a string")
+    assert reasons[1].startswith("not a readable Parquet file")

@@ -1,0 +1,71 @@
+"""A corpus run killed midway leaves only complete shards, and --resume finishes it identically."""
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PARAGRAPH = ("Muhammad Karim told reporters in Qalat-i-Naw that the river had risen by a metre overnight "
+             "and that the old bridge was closed to trucks until further notice. ")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    base = tmp_path_factory.mktemp("corpus")
+    shards = base / "shards"
+    shards.mkdir()
+    for s in range(24):
+        with open(shards / f"part-{s:03d}.jsonl", "w") as stream:
+            for d in range(120):
+                text = f"News ID: {s}{d}\n\n" + PARAGRAPH * 12 + "\n\n0 comment\n"
+                stream.write(json.dumps({"id": f"{s}-{d}", "text": text}) + "\n")
+    reference = base / "reference"
+    subprocess.run([sys.executable, str(ROOT / "cli.py"), "clean", "-q", "-j", "1", str(shards), "-o",
+                    str(reference)], check=True, cwd=ROOT)
+    return shards, reference
+
+
+def start(shards, out, *extra):
+    return subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "clean", "-q", "-j", "1", str(shards), "-o",
+                             str(out), *extra], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def wait_for_first_shard(out, process, limit=60.0):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and process.poll() is None:
+        if out.is_dir() and any(p.suffix == ".jsonl" for p in out.iterdir()):
+            return
+        time.sleep(0.02)
+    pytest.fail("no shard was completed before the run ended or the time ran out")
+
+
+def finals(out):
+    return sorted(p for p in out.iterdir() if p.suffix == ".jsonl")
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_interrupted_run_keeps_only_complete_shards_and_resumes_identically(corpus, tmp_path, how):
+    shards, reference = corpus
+    out = tmp_path / "out"
+    process = start(shards, out)
+    wait_for_first_shard(out, process)
+    process.send_signal(how)
+    process.wait(timeout=60)
+    done = finals(out)
+    assert 0 < len(done) < 24, "the run should have been stopped midway"
+    for path in done:
+        assert path.read_bytes() == (reference / path.name).read_bytes(), path.name
+    if how == signal.SIGTERM:
+        assert process.returncode == 130 and b"no partial output was kept" in process.stderr.read()
+        assert not list(out.glob(".textclean-*.tmp"))
+    resumed = start(shards, out, "--resume")
+    resumed.wait(timeout=300)
+    assert resumed.returncode == 0, resumed.stderr.read()
+    assert [p.name for p in finals(out)] == [p.name for p in finals(reference)]
+    for path in finals(reference):
+        assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+    assert not list(out.glob(".textclean-*.tmp"))

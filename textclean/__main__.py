@@ -1,0 +1,4 @@
+"""``python -m textclean`` is the ``textclean`` command."""
+from .cli import main
+
+main()
