@@ -1,9 +1,12 @@
 """The rule engine: runs the stages in their fixed order and records every edit.
 
 Order: unicode repair (ftfy) -> rule kinds by their declared order (date headers,
-boilerplate, variants) -> whitespace tidy. The pipeline is repeated on its own
-output until nothing changes (at most ``max_passes`` times), so cleaning is
-idempotent even when one removal brings another rule into reach.
+boilerplate, variants) -> whitespace tidy. While a rule kind changed the text,
+the pipeline is repeated on its own output (at most ``max_passes`` times), so
+cleaning is idempotent even when one removal brings another rule into reach.
+Changes by the unicode stage alone need no second pass (every later stage saw
+them), nor do changes by the whitespace stage (it only touches blank lines and
+line ends, which no rule kind looks at).
 """
 from __future__ import annotations
 
@@ -18,6 +21,9 @@ from .kinds import registry
 from .rulefile import RuleSet, load_rules
 from .tidy import WhitespaceTidy
 from .unicode_repair import UnicodeRepair
+
+
+_SETTLED_STAGES = (UnicodeRepair.kind, WhitespaceTidy.kind)
 
 
 class Cleaner:
@@ -52,7 +58,7 @@ class Cleaner:
     def _clean(self, text: str, metadata: dict[str, Any]) -> Result:
         current, edits, findings = text, [], {}
         for _ in range(self.max_passes):
-            changed = False
+            rules_changed = False
             for stage in self.stages:
                 started = perf_counter()
                 output = stage.apply(current)
@@ -65,8 +71,8 @@ class Cleaner:
                 if output.changes:
                     current, applied = apply_changes(current, output.changes, stage.kind)
                     edits.extend(applied)
-                    changed = changed or bool(applied)
-            if not changed:
+                    rules_changed = rules_changed or (bool(applied) and stage.kind not in _SETTLED_STAGES)
+            if not rules_changed:
                 break
         return Result(text, current, metadata, edits, list(findings.values()))
 
