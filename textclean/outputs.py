@@ -22,12 +22,17 @@ class OutputError(ValueError):
 
 
 class AtomicWriter:
-    """A text file that appears under ``path`` only once it is completely written."""
+    """A text file that appears under ``path`` only once it is completely written.
 
-    def __init__(self, path: Path):
+    ``mode`` sets its permission bits (a new file otherwise gets the private ones of a temporary file).
+    """
+
+    def __init__(self, path: Path, mode: int | None = None):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        if mode is not None:
+            os.chmod(self.tmp, mode)
         raw = os.fdopen(fd, "wb")
         self.stream: IO[str] = (
             gzip.open(raw, "wt", encoding="utf-8", newline="") if path.name.endswith(".gz")
