@@ -4,10 +4,12 @@ Each test calls a command on temporary files and checks the exit code and what t
 """
 import json
 import os
+import re
 import stat
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from textclean import Cleaner, RuleSet
 from textclean.cli import main
@@ -335,3 +337,13 @@ def test_shell_completion_comes_from_click():
     assert "--normalize-line-endings" in result.stdout
     script = CliRunner().invoke(main, [], env={"_TEXTCLEAN_COMPLETE": "zsh_source"}, prog_name="textclean")
     assert "#compdef textclean" in script.stdout
+
+
+def test_readme_quick_rule_example_does_what_it_shows():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    rules = re.search(r"cat > dams.yaml <<'EOF'\n(.*?)\nEOF\n", readme, re.DOTALL).group(1)
+    write("dams.yaml", rules + "\n")
+    assert "2 passed, 0 failed" in run("rules", "test", "dams.yaml").stdout
+    write("dam.txt", "Water rose behind the Bandi Sabz dam.\n")
+    result = run("fix", "--only", "variants", "--rules", "dams.yaml", "dam.txt")
+    assert result.stdout + read("dam.txt") in readme
