@@ -2,10 +2,12 @@
 
 Each test calls a command on temporary files and checks the exit code and what the file holds afterwards.
 """
+import errno
 import json
 import os
 import re
 import stat
+import tempfile
 
 import pytest
 from click.testing import CliRunner
@@ -15,6 +17,7 @@ from textclean import Cleaner, RuleSet
 from textclean.cli import main
 from textclean.files import FileCleaner
 from textclean.kinds import registry
+from textclean.outputs import OutputError
 from textclean.report import marked_pieces, render_marked
 
 PAGE = "News ID: 501\nMuhammad Karim spoke in Qalat-i-Naw.  \n\nLeave a Reply\n"
@@ -161,9 +164,25 @@ def test_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path, monkey
     def crash(*args):
         raise OSError("disk full")
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="page.txt: cannot write: disk full"):
         plan.write()
     assert read("page.txt") == PAGE and os.listdir(tmp_path) == ["page.txt"]
+
+
+def test_a_file_that_cannot_be_written_is_named_and_the_rest_is_fixed(monkeypatch):
+    os.makedirs("full")
+    write("full/page.txt", PAGE)
+    write("page.txt", PAGE)
+    mkstemp = tempfile.mkstemp
+
+    def no_space_in_full(*args, dir, **kwargs):
+        if os.path.basename(dir) == "full":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return mkstemp(*args, dir=dir, **kwargs)
+    monkeypatch.setattr(tempfile, "mkstemp", no_space_in_full)
+    result = run("fix", "full/page.txt", "page.txt")
+    assert result.exit_code == 1 and "full/page.txt: cannot write: No space left on device" in result.stderr
+    assert read("full/page.txt") == PAGE and read("page.txt") == CLEAN
 
 
 def test_folders_are_searched_for_included_files(tmp_path):

@@ -22,7 +22,7 @@ from .config import ProjectConfig
 from .document import Result, line_col
 from .engine import Cleaner
 from .inputs import InputError, ReadOptions, _decode, expand
-from .outputs import AtomicWriter
+from .outputs import AtomicWriter, OutputError
 from .report import edit_message
 from .rulefile import RuleSet
 from .tidy import WhitespaceTidy
@@ -124,18 +124,24 @@ class FilePlan:
         return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
     def write(self, backup: bool = False) -> None:
-        """Replace the file atomically, keeping its permission bits; ``backup`` copies the original first."""
+        """Replace the file atomically, keeping its permission bits; ``backup`` copies the original first.
+
+        Raises OutputError naming the file when it cannot be written; the file is then as it was.
+        """
         target = self.file.path.resolve()  # through a symbolic link, to the file it points to
-        mode = stat.S_IMODE(target.stat().st_mode)
-        if backup:
-            shutil.copy2(target, target.with_name(target.name + BACKUP_SUFFIX))
-        writer = AtomicWriter(target, mode)
         try:
-            writer.write(self.new)
-            writer.commit()
-        except BaseException:
-            writer.abort()
-            raise
+            mode = stat.S_IMODE(target.stat().st_mode)
+            if backup:
+                shutil.copy2(target, target.with_name(target.name + BACKUP_SUFFIX))
+            writer = AtomicWriter(target, mode)
+            try:
+                writer.write(self.new)
+                writer.commit()
+            except BaseException:
+                writer.abort()
+                raise
+        except OSError as exc:
+            raise OutputError(f"{self.file.path}: cannot write: {exc.strerror or exc}") from None
 
 
 def _lines(text: str) -> list[str]:

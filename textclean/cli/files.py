@@ -18,6 +18,7 @@ import click
 from ..config import ProjectConfig, find_config
 from ..files import BACKUP_SUFFIX, BinaryFileError, FileCleaner, FilePlan
 from ..inputs import InputError
+from ..outputs import OutputError
 from ..report import render_marked
 from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, rule_options
 
@@ -108,7 +109,11 @@ def _fix(paths: tuple[str, ...], backup: bool, show_diff: bool, normalize_line_e
             click.echo(plan.diff(), nl=False)
         else:
             click.echo(f"Fixing {plan.file.path}")
-            plan.write(backup)
+            try:
+                plan.write(backup)
+            except OutputError as exc:
+                click.echo(f"textclean: error: {exc}", err=True)
+                files.failed = True
     if changed or files.failed:
         sys.exit(EXIT_FINDINGS)
 
