@@ -1,23 +1,39 @@
 """Project configuration: ``.textclean.yaml`` or ``[tool.textclean]`` in ``pyproject.toml``.
 
 Keys: ``rules`` (rule files or folders, relative to the config file), ``disable``
-(rule ids), ``only`` (kinds), ``shipped`` (load the shipped packs, default true).
+(rule ids), ``only`` (kinds), ``shipped`` (load the shipped packs, default true),
+and for the commands that clean files in place (``fix``, ``check``, ``diff``,
+``explain``): ``include`` and ``exclude`` (globs), and ``per_file_kinds`` (glob ->
+the kinds and stages that run on matching files).
 """
 from __future__ import annotations
 
+import fnmatch
+import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .kinds import registry
+from .tidy import WhitespaceTidy
+from .unicode_repair import UnicodeRepair
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:
     import tomli as tomllib
 
-_KEYS = {"rules", "disable", "only", "shipped"}
+_KEYS = {"rules", "disable", "only", "shipped", "include", "exclude", "per_file_kinds"}
+
+#: Files the in-place commands take when the configuration names none.
+DEFAULT_FILES = ("*.txt", "*.text")
+
+#: The stages that are not rule kinds; ``per_file_kinds`` may name them too.
+PLAIN_STAGES = (UnicodeRepair.kind, WhitespaceTidy.kind)
 
 
 class ConfigError(ValueError):
@@ -30,7 +46,38 @@ class ProjectConfig:
     disable: list[str] = field(default_factory=list)
     only: list[str] = field(default_factory=list)
     shipped: bool = True
+    include: list[str] = field(default_factory=lambda: list(DEFAULT_FILES))
+    exclude: list[str] = field(default_factory=list)
+    per_file_kinds: dict[str, list[str]] = field(default_factory=dict)
     source: str | None = None
+
+    @property
+    def root(self) -> Path:
+        """The folder that globs are relative to: the config file's, or the working directory."""
+        return Path(self.source).parent if self.source else Path.cwd()
+
+    def selects(self, path: Path) -> bool:
+        """Whether the in-place commands take ``path``: matched by ``include`` and not by ``exclude``."""
+        rel = self._relative(path)
+        return _matches(rel, self.include) and not _matches(rel, self.exclude)
+
+    def stages_for(self, path: Path) -> frozenset[str] | None:
+        """The kinds and stages that run on ``path`` (the first matching glob), or None for all."""
+        rel = self._relative(path)
+        for glob, stages in self.per_file_kinds.items():
+            if _matches(rel, [glob]):
+                return frozenset(stages)
+        return None
+
+    def _relative(self, path: Path) -> str:
+        rel = Path(os.path.relpath(path.resolve(), self.root.resolve())).as_posix()
+        return path.name if rel.startswith("../") else rel
+
+
+def _matches(rel: str, globs: Sequence[str]) -> bool:
+    """A path relative to the root matches a glob by itself or by its file name (``*`` crosses folders)."""
+    name = rel.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(name, glob) for glob in globs)
 
 
 def find_config(start: Path) -> ProjectConfig:
@@ -58,6 +105,10 @@ def _load_yaml(path: Path) -> Any:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
 
 
+def _string_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
 def _parse(data: Any, path: Path) -> ProjectConfig:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the textclean configuration must be a mapping")
@@ -66,13 +117,27 @@ def _parse(data: Any, path: Path) -> ProjectConfig:
         known = ", ".join(sorted(_KEYS))
         raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; known keys: {known}")
     lists = {}
-    for key in ("rules", "disable", "only"):
+    for key in ("rules", "disable", "only", "include", "exclude"):
         value = data.get(key, [])
-        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        if not _string_list(value):
             raise ConfigError(f"{path}: {key!r} must be a list of strings")
         lists[key] = value
     shipped = data.get("shipped", True)
     if not isinstance(shipped, bool):
         raise ConfigError(f"{path}: 'shipped' must be true or false")
     rules = [str(path.parent / rule) for rule in lists["rules"]]
-    return ProjectConfig(rules, lists["disable"], lists["only"], shipped, str(path))
+    return ProjectConfig(rules, lists["disable"], lists["only"], shipped,
+                         lists["include"] or list(DEFAULT_FILES), lists["exclude"],
+                         _per_file_kinds(data.get("per_file_kinds", {}), path), str(path))
+
+
+def _per_file_kinds(value: Any, path: Path) -> dict[str, list[str]]:
+    if not (isinstance(value, dict) and all(_string_list(stages) for stages in value.values())):
+        raise ConfigError(f"{path}: 'per_file_kinds' must map globs to lists of kinds")
+    known = [*PLAIN_STAGES, *registry()]
+    for glob, stages in value.items():
+        unknown = sorted(set(stages) - set(known))
+        if unknown:
+            raise ConfigError(f"{path}: per_file_kinds {glob!r}: unknown kind {', '.join(unknown)}; "
+                              f"choose from {', '.join(known)}")
+    return value

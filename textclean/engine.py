@@ -22,7 +22,6 @@ from .rulefile import RuleSet, load_rules
 from .tidy import WhitespaceTidy
 from .unicode_repair import UnicodeRepair
 
-
 _SETTLED_STAGES = (UnicodeRepair.kind, WhitespaceTidy.kind)
 
 

@@ -19,7 +19,7 @@ from typing import IO, Any
 DEFAULT_INCLUDE = ("*.txt", "*.text", "*.jsonl", "*.jsonl.gz", "*.jsonl.zst", "*.ndjson", "*.parquet")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".jsonl.zst", ".jsonl.zstd", ".ndjson.zst")
 ENCODING_POLICIES = ("strict", "replace", "skip")
-_BINARY_SNIFF = 8192
+BINARY_SNIFF_BYTES = 8192
 
 
 class InputError(ValueError):
@@ -180,12 +180,21 @@ def detect(data: bytes) -> tuple[str, str] | None:
     return text, best.encoding
 
 
-def _utf8_failure(data: bytes) -> str:
+def decode_utf8(data: bytes, source: str) -> str:
+    """UTF-8 text (a byte-order mark dropped), or an InputError naming the line and the byte."""
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return f"line {line}: not valid UTF-8 (byte {data[exc.start]:#04x} at offset {exc.start})"
+        raise InputError(source, line, f"not valid UTF-8 (byte {data[exc.start]:#04x} at offset {exc.start})") \
+            from None
+
+
+def _utf8_failure(data: bytes) -> str:
+    try:
+        decode_utf8(data, "")
+    except InputError as exc:
+        return f"line {exc.line}: {exc.reason}"
     return "not valid UTF-8"
 
 
@@ -195,7 +204,7 @@ def _read_text(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc
             data = stream.read()
     except OSError as exc:
         raise InputError(source, None, f"cannot read: {exc.strerror or exc}") from None
-    if b"\0" in data[:_BINARY_SNIFF]:
+    if b"\0" in data[:BINARY_SNIFF_BYTES]:
         yield Reject(source, None, "binary file (NUL bytes), skipped")
         return
     try:

@@ -29,6 +29,12 @@ def _temp_beside(path: Path) -> tuple[int, str]:
     return tempfile.mkstemp(prefix=f"{TMP_PREFIX}{path.name}.", suffix=".tmp", dir=path.parent)
 
 
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Delete temporary files a killed run left under ``folder``; return them."""
     stale = list(folder.rglob(f"{TMP_PREFIX}*.tmp")) if folder.is_dir() else []
@@ -40,7 +46,8 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
 class AtomicWriter:
     """A text file that appears under ``path`` only once it is completely written.
 
-    ``.gz`` and ``.zst`` names are compressed. ``mode`` sets the permission bits.
+    ``.gz`` and ``.zst`` names are compressed. ``mode`` sets the permission bits;
+    by default a new file gets the ones the umask allows, like any file a program creates.
     """
 
     def __init__(self, path: Path, mode: int | None = None):
@@ -67,8 +74,7 @@ class AtomicWriter:
         self._raw.flush()
         os.fsync(self._raw.fileno())
         self._raw.close()
-        if self.mode is not None:
-            os.chmod(self.tmp, self.mode)
+        os.chmod(self.tmp, self.mode if self.mode is not None else _default_mode())
         os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
@@ -167,6 +173,7 @@ class _ParquetShard:
             pq.write_table(pa.table({self.id_field: [], self.text_field: [], "metadata": []}), self.tmp)
         else:
             self.writer.close()
+        os.chmod(self.tmp, _default_mode())
         os.replace(self.tmp, self.path)
 
     def abort(self) -> None:

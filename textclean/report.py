@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import click
 
-from .document import Result, line_col
+from .document import Edit, Result, line_col
 
 
 def _shown(text: str, limit: int = 160) -> str:
@@ -26,12 +26,111 @@ def render_edits(doc_id: str, result: Result, color: bool) -> str:
         if edit.after:
             after = f"  + {_shown(edit.after)}"
             out.append(click.style(after, fg="green") if color else after)
+    out.extend(_notes(doc_id, result))
+    return "\n".join(out)
+
+
+def _notes(doc_id: str, result: Result) -> list[str]:
+    """A line per finding and per metadata field."""
+    out = []
     for finding in result.findings:
         line, _ = line_col(result.original, finding.start)
         out.append(f"{doc_id}:{line}: {finding.level}: {finding.rule}: {finding.message}")
     for key, value in result.metadata.items():
         out.append(f"{doc_id}: metadata {key} = {value!r}")
-    return "\n".join(out)
+    return out
+
+
+def edit_message(edit: Edit) -> str:
+    """What an edit does, in one line: ``removes '...'``, ``inserts '...'`` or ``'...' -> '...'``."""
+    def quoted(text: str, limit: int = 80) -> str:
+        return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+    if not edit.after:
+        return f"removes {quoted(edit.before)}"
+    if not edit.before:
+        return f"inserts {quoted(edit.after)}"
+    return f"{quoted(edit.before)} -> {quoted(edit.after)}"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of a document as ``render_marked`` shows it: kept, or removed or added by a rule."""
+
+    text: str
+    state: str  # same | removed | added
+    rule: str = ""
+
+
+def marked_pieces(result: Result) -> list[Piece]:
+    """The input with every edit laid over it in reading order: what stays, what went, what came, and by which rule.
+
+    Text a rule added and a later rule took away again is not shown.
+    """
+    pieces = [Piece(result.original, "same")]
+    for edit in result.edits:
+        pieces = _lay_over(pieces, edit)
+    merged: list[Piece] = []
+    for piece in pieces:
+        if merged and (merged[-1].state, merged[-1].rule) == (piece.state, piece.rule):
+            merged[-1] = Piece(merged[-1].text + piece.text, piece.state, piece.rule)
+        elif piece.text:
+            merged.append(piece)
+    return merged
+
+
+def _lay_over(pieces: list[Piece], edit: Edit) -> list[Piece]:
+    """Apply one edit, whose offsets count the text as it stands (kept and added pieces)."""
+    out: list[Piece] = []
+    added = [Piece(edit.after, "added", edit.rule)] if edit.after else []
+    pos = 0
+    for piece in pieces:
+        if piece.state == "removed":
+            out.append(piece)
+            continue
+        start, pos = pos, pos + len(piece.text)
+        cut_from = min(max(edit.start - start, 0), len(piece.text))
+        cut_to = min(max(edit.end - start, 0), len(piece.text))
+        out.append(Piece(piece.text[:cut_from], piece.state, piece.rule))
+        if piece.state == "same":
+            out.append(Piece(piece.text[cut_from:cut_to], "removed", edit.rule))
+        if edit.end <= pos:
+            out.extend(added)
+            added = []
+        out.append(Piece(piece.text[cut_to:], piece.state, piece.rule))
+    return out + added
+
+
+def render_marked(doc_id: str, result: Result, color: bool) -> str:
+    """The document with each edit shown in place and labelled with its rule id.
+
+    Without colour, removed text is ``[-...-]``, added text ``{+...+}`` and the rule ``⟨rule-id⟩``;
+    with colour, removed text is red and struck through, added text green. A removed or added line
+    break shows as ⏎ and the line still ends there, so the lines stay those of the input.
+    """
+    pieces = marked_pieces(result)
+    out = []
+    for index, piece in enumerate(pieces):
+        if piece.state == "same":
+            out.append(piece.text)
+            continue
+        shown = piece.text.replace("\n", "⏎\n")
+        ends_line = shown.endswith("\n")
+        shown = shown.removesuffix("\n")
+        if color:
+            out.append(click.style(shown, fg="red", strikethrough=True) if piece.state == "removed"
+                       else click.style(shown, fg="green", underline=True))
+        else:
+            out.append(f"[-{shown}-]" if piece.state == "removed" else f"{{+{shown}+}}")
+        following = pieces[index + 1] if index + 1 < len(pieces) else None
+        if following is None or following.state == "same" or following.rule != piece.rule or ends_line:
+            label = f"⟨{piece.rule}⟩"
+            out.append(click.style(label, fg="cyan", dim=True) if color else label)
+        if ends_line:
+            out.append("\n")
+    text, notes = "".join(out), _notes(doc_id, result)
+    if notes:
+        text += ("" if text.endswith("\n") else "\n") + "\n" + "\n".join(notes) + "\n"
+    return text
 
 
 @dataclass

@@ -1,0 +1,168 @@
+"""``textclean fix``, ``check``, ``diff`` and ``explain``: files cleaned in place, and previews of that.
+
+They follow pre-commit-hooks' conventions: ``fix`` prints ``Fixing <file>`` and exits 1
+when it changed a file, 0 when nothing needed changing; ``check`` prints
+``path:line:col: rule-id: message`` lines and exits 1 when it reports anything; every
+command exits 2 on a usage, configuration or rule-file error.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..config import ProjectConfig, find_config
+from ..files import BACKUP_SUFFIX, BinaryFileError, FileCleaner, FilePlan
+from ..inputs import InputError
+from ..outputs import OutputError
+from ..report import render_marked
+from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, rule_options
+
+_paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path())
+_normalize_option = click.option(
+    "--normalize-line-endings", is_flag=True,
+    help="Write LF line endings. By default each file keeps its own (CRLF stays CRLF).")
+
+
+class _Files:
+    """The files one command works on, planned one at a time; says which it skips or cannot read."""
+
+    def __init__(self, paths: tuple[str, ...], rule_args: dict[str, Any], normalize_line_endings: bool = False):
+        ruleset = load_selected_rules(**rule_args)
+        config = ProjectConfig() if rule_args["no_config"] else find_config(Path.cwd())
+        self.cleaner = FileCleaner(ruleset, config, normalize_line_endings)
+        self.paths = self.cleaner.select(paths)
+        self.failed = False
+        if not self.paths:
+            where = config.source or "no configuration file"
+            click.echo(f"textclean: no file to clean: none matches include ({' '.join(config.include)}) "
+                       f"without matching exclude ({where})", err=True)
+
+    def __iter__(self) -> Iterator[FilePlan]:
+        for path in self.paths:
+            try:
+                plan = self.cleaner.plan(path)
+            except BinaryFileError:
+                click.echo(f"{path}: skipped: binary file", err=True)
+                continue
+            except InputError as exc:
+                click.echo(f"textclean: error: {exc}", err=True)
+                self.failed = True
+                continue
+            yield plan
+
+
+@main.command()
+@_paths_argument
+@click.option("--backup", is_flag=True, help=f"Keep each original beside it as <file>{BACKUP_SUFFIX}.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff instead of writing.")
+@_normalize_option
+@rule_options
+@handles_errors
+def fix(paths, backup, show_diff, normalize_line_endings, **rule_args) -> None:
+    """Clean files in place; print 'Fixing <file>' for each one changed.
+
+    Exit status: 1 when a file changed (or could not be read), 0 when none needed to.
+    Files keep their line endings, final newline and permissions; a file whose
+    contents would not change is not touched.
+
+    \b
+    textclean fix notes/*.txt
+    textclean fix --backup page.txt          # keeps page.txt.orig
+    textclean fix --only variants drafts/    # folders are searched
+    """
+    if backup and show_diff:
+        raise click.UsageError("--diff writes nothing, so there is nothing to back up; use one of them")
+    _fix(paths, backup, show_diff, normalize_line_endings, rule_args)
+
+
+@main.command("diff")
+@_paths_argument
+@_normalize_option
+@rule_options
+@handles_errors
+def diff_command(paths, normalize_line_endings, **rule_args) -> None:
+    """Print the unified diff 'textclean fix' would apply; change nothing.
+
+    Exit status: 1 when there is a difference, 0 when there is none.
+    """
+    _fix(paths, False, True, normalize_line_endings, rule_args)
+
+
+def _fix(paths: tuple[str, ...], backup: bool, show_diff: bool, normalize_line_endings: bool,
+         rule_args: dict[str, Any]) -> None:
+    files = _Files(paths, rule_args, normalize_line_endings)
+    changed = False
+    for plan in files:
+        for finding in plan.result.findings:
+            if finding.level == "error":
+                click.echo(f"textclean: error: {plan.file.path}: {finding.message}", err=True)
+                files.failed = True
+        if not plan.changed:
+            continue
+        changed = True
+        if show_diff:
+            click.echo(plan.diff(), nl=False)
+        else:
+            click.echo(f"Fixing {plan.file.path}")
+            try:
+                plan.write(backup)
+            except OutputError as exc:
+                click.echo(f"textclean: error: {exc}", err=True)
+                files.failed = True
+    if changed or files.failed:
+        sys.exit(EXIT_FINDINGS)
+
+
+@main.command()
+@_paths_argument
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: 'path:line:col: rule-id: message' lines. json: a list of objects, for editors and CI.")
+@_normalize_option
+@rule_options
+@handles_errors
+def check(paths, fmt, normalize_line_endings, **rule_args) -> None:
+    """Report each edit 'textclean fix' would make, and what rules noticed; change nothing.
+
+    Exit status: 1 when anything is reported, 0 otherwise.
+
+    \b
+    textclean check notes/*.txt
+    textclean check --format json drafts/ > findings.json
+    """
+    files = _Files(paths, rule_args, normalize_line_endings)
+    problems = [problem for plan in files for problem in plan.problems()]
+    if fmt == "json":
+        click.echo(json.dumps([problem.to_dict() for problem in problems], indent=2, ensure_ascii=False))
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+    if problems or files.failed:
+        sys.exit(EXIT_FINDINGS)
+
+
+@main.command()
+@_paths_argument
+@rule_options
+@handles_errors
+def explain(paths, **rule_args) -> None:
+    """Show each file with every edit marked in place and labelled with its rule id.
+
+    On a terminal removed text is red and struck through and added text green;
+    otherwise removed text reads [-like this-] and added text {+like this+}. Each
+    change is followed by ⟨rule-id⟩; findings and metadata follow the text.
+    """
+    files = _Files(paths, rule_args)
+    color = sys.stdout.isatty()
+    for plan in files:
+        if len(files.paths) > 1:
+            header = f"==> {plan.file.path} <=="
+            click.echo(click.style(header, bold=True) if color else header)
+        shown = render_marked(str(plan.file.path), plan.result, color)
+        click.echo(shown, nl=not shown.endswith("\n"))
+    if files.failed:
+        sys.exit(EXIT_FINDINGS)

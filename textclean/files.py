@@ -1,0 +1,188 @@
+"""Cleaning files in place, leaving everything but the cleaned text as it was.
+
+A file keeps its line endings (CRLF stays CRLF unless normalised), its UTF-8
+byte-order mark, its final newline or the lack of one, and its permission bits.
+It is rewritten only when its bytes change, and then atomically (written beside
+it, flushed to disk, renamed over it: :class:`~textclean.outputs.AtomicWriter`),
+optionally after a backup copy. Which files are taken, and which kinds run on
+each, come from the project configuration.
+"""
+from __future__ import annotations
+
+import codecs
+import difflib
+import shutil
+import stat
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import ProjectConfig
+from .document import Result, line_col
+from .engine import Cleaner
+from .inputs import BINARY_SNIFF_BYTES, InputError, ReadOptions, decode_utf8, expand
+from .outputs import AtomicWriter, OutputError
+from .report import edit_message
+from .rulefile import RuleSet
+from .tidy import WhitespaceTidy
+from .unicode_repair import UnicodeRepair
+
+#: ``--backup`` keeps the original of ``page.txt`` as ``page.txt.orig``.
+BACKUP_SUFFIX = ".orig"
+
+# As git does: a NUL byte among the first 8000 makes a file binary.
+
+
+class BinaryFileError(ValueError):
+    """A file that holds binary data; the in-place commands skip it."""
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """A file's contents as read, and the text the engine cleans."""
+
+    path: Path
+    original: str  # the whole file, byte-order mark and line endings included
+    text: str  # without a byte-order mark, every CRLF as LF
+    newline: str  # "\r\n" when most lines end so, else "\n"
+    bom: bool
+
+    @classmethod
+    def read(cls, path: Path) -> TextFile:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+        if b"\0" in data[:BINARY_SNIFF_BYTES]:
+            raise BinaryFileError(f"{path}: binary file")
+        text = decode_utf8(data, str(path))
+        crlf = text.count("\r\n")
+        newline = "\r\n" if crlf > text.count("\n") - crlf else "\n"
+        bom = data.startswith(codecs.BOM_UTF8)
+        return cls(path, data.decode("utf-8"), text.replace("\r\n", "\n"), newline, bom)
+
+    def contents(self, text: str, newline: str) -> str:
+        """Cleaned ``text`` (LF line breaks) as this file holds it: its final newline, BOM, ``newline``."""
+        if text and self.text.endswith("\n") != text.endswith("\n"):
+            text = text + "\n" if self.text.endswith("\n") else text.rstrip("\n")
+        return ("\ufeff" if self.bom else "") + text.replace("\n", newline)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One line of ``textclean check``: an edit the fixer would make, or a finding it cannot fix."""
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    message: str
+    level: str = "warning"
+    fixable: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.rule}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    """What cleaning one file would do: the engine's result and the file's new contents."""
+
+    file: TextFile
+    result: Result
+    new: str
+    normalises_line_endings: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.new != self.file.original
+
+    def problems(self) -> list[Problem]:
+        """The edits the fixer would make (when it would change the file) and the engine's findings, by position."""
+        path = str(self.file.path)
+        found = []
+        if self.changed:
+            for index, edit in enumerate(self.result.edits):
+                line, column = self.result.edit_position(index)
+                found.append(Problem(path, line, column, edit.rule, edit_message(edit)))
+            if self.normalises_line_endings:
+                found.append(Problem(path, 1, 1, "file.line-endings", "CRLF line endings become LF"))
+        for finding in self.result.findings:
+            line, column = line_col(self.result.original, finding.start)
+            found.append(Problem(path, line, column, finding.rule, finding.message, finding.level, fixable=False))
+        return sorted(found, key=lambda problem: (problem.line, problem.column))
+
+    def diff(self) -> str:
+        """A unified diff from the file to its cleaned contents ('' when nothing changes)."""
+        name = self.file.path.as_posix()
+        lines = difflib.unified_diff(_lines(self.file.original), _lines(self.new), name, name)
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+    def write(self, backup: bool = False) -> None:
+        """Replace the file atomically, keeping its permission bits; ``backup`` copies the original first.
+
+        Raises OutputError naming the file when it cannot be written; the file is then as it was.
+        """
+        target = self.file.path.resolve()  # through a symbolic link, to the file it points to
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+            if backup:
+                shutil.copy2(target, target.with_name(target.name + BACKUP_SUFFIX))
+            writer = AtomicWriter(target, mode)
+            try:
+                writer.write(self.new)
+                writer.commit()
+            except BaseException:
+                writer.abort()
+                raise
+        except OSError as exc:
+            raise OutputError(f"{self.file.path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _lines(text: str) -> list[str]:
+    """Lines split at LF only, each keeping its ending (a CR before the LF stays part of the line)."""
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
+class FileCleaner:
+    """Plans the cleaning of files in place with one rule set; the configuration chooses files and kinds."""
+
+    def __init__(self, ruleset: RuleSet, config: ProjectConfig | None = None, normalize_line_endings: bool = False):
+        self.ruleset = ruleset
+        self.config = config or ProjectConfig()
+        self.normalize_line_endings = normalize_line_endings
+        self._cleaners: dict[frozenset[str] | None, Cleaner] = {}
+
+    def select(self, paths: Iterable[str]) -> list[Path]:
+        """The files among ``paths`` (folders are searched) that the configuration's globs take."""
+        paths = list(paths)
+        if "-" in paths:
+            raise InputError("-", None, "files are cleaned in place; for stdin use 'textclean clean -'")
+        files = [Path(file) for file, _ in expand(paths, ReadOptions(include=("*",)))]
+        return [file for file in files if self.config.selects(file)]
+
+    def cleaner_for(self, path: Path) -> Cleaner:
+        """The cleaner for ``path``: every loaded rule, or only the kinds ``per_file_kinds`` names for it."""
+        stages = self.config.stages_for(path)
+        if stages not in self._cleaners:
+            ruleset = self.ruleset
+            if stages is not None:
+                ruleset = RuleSet([r for r in ruleset.rules if r.kind in stages], ruleset.settings, ruleset.sources)
+            self._cleaners[stages] = Cleaner(ruleset, unicode=stages is None or UnicodeRepair.kind in stages,
+                                             tidy=stages is None or WhitespaceTidy.kind in stages)
+        return self._cleaners[stages]
+
+    def plan(self, path: Path) -> FilePlan:
+        """Read and clean ``path`` without writing it. Raises BinaryFileError or InputError."""
+        file = TextFile.read(path)
+        result = self.cleaner_for(path).clean(file.text)
+        normalise = self.normalize_line_endings and "\r\n" in file.original
+        if result.text == file.text and not normalise:
+            return FilePlan(file, result, file.original)
+        newline = "\n" if self.normalize_line_endings else file.newline
+        return FilePlan(file, result, file.contents(result.text, newline), normalise)
