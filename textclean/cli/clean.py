@@ -9,6 +9,7 @@ import click
 
 from ..engine import Cleaner
 from ..inputs import DEFAULT_INCLUDE, InputError, ReadOptions, expand, is_jsonl, read_documents
+from ..kinds.variants import MODES
 from ..outputs import AtomicWriter, Output
 from ..report import RunSummary, render_edits
 from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, rule_options
@@ -31,10 +32,13 @@ from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, ru
 @click.option("--no-unicode", is_flag=True, help="Skip the unicode repair stage (ftfy).")
 @click.option("--no-tidy", is_flag=True, help="Skip the whitespace tidy stage.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+@click.option("--variants-mode", type=click.Choice(MODES),
+              help="Run every variants rule in this mode, over its own: rewrite the spelling, annotate "
+                   "(list names in metadata) or check (report documents that mix spellings).")
 @rule_options
 @handles_errors
 def clean(paths, output, fmt, input_format, text_field, id_field, include, exclude, explain: bool, edits_path,
-          no_unicode, no_tidy, quiet, **rule_args) -> None:
+          no_unicode, no_tidy, quiet, variants_mode, **rule_args) -> None:
     """Clean files, folders, JSONL or stdin ('-').
 
     \b
@@ -43,7 +47,10 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     textclean clean examples/ -o cleaned/    # mirrors the tree
     textclean clean --explain page.txt       # shows every edit
     """
-    cleaner = Cleaner(load_selected_rules(**rule_args), unicode=not no_unicode, tidy=not no_tidy)
+    ruleset = load_selected_rules(**rule_args)
+    if variants_mode:
+        ruleset = ruleset.with_setting("variants", "mode", variants_mode)
+    cleaner = Cleaner(ruleset, unicode=not no_unicode, tidy=not no_tidy)
     options = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format)
     files = expand(paths, options)
     if not files:
