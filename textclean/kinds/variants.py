@@ -132,30 +132,35 @@ def check_groups(rules: list[Rule]) -> None:
         if ambiguous and not (spec.get("followed_by") or spec.get("preceded_by")):
             raise RuleError.of(rule, "ambiguous spellings need followed_by or preceded_by", "ambiguous")
         own: dict[str, str] = {}
-        for role, spelling in [("canonical", spec["canonical"]),
-                               *(("variant", v) for v in [*spec["variants"], *ambiguous])]:
+        for role, spelling, key_name in [("canonical", spec["canonical"], "canonical"),
+                                         *(("variant", v, "variants") for v in spec["variants"]),
+                                         *(("variant", v, "ambiguous") for v in ambiguous)]:
             parts = spelling_parts(spelling)
             if not parts or not (_is_word_char(parts[0][0]) and _is_word_char(parts[-1][-1])):
-                raise RuleError.of(rule, f"{spelling!r} must begin and end with a letter or digit", "variants")
+                raise RuleError.of(rule, f"{spelling!r} must begin and end with a letter or digit", key_name)
             key = _match_key(rule, spelling)
             if key in own:
-                raise RuleError.of(rule, f"{spelling!r} matches the same text as {own[key]!r} in this group",
-                                   "variants")
+                raise RuleError.of(rule, f"{spelling!r} matches the same text as {own[key]!r} in this group", key_name)
             own[key] = spelling
             for other, other_spelling, other_role in claims.get(key.casefold(), []):
                 if _match_key(other, other_spelling) != key and not (
                         spec.get("ignore_case") or other.spec.get("ignore_case")):
                     continue
+                where = f"rule '{other.id}' ({other.where()})"
+                written = "" if other_spelling == spelling else f" as {other_spelling!r}"
                 if role == other_role == "canonical":
                     if spelling == other_spelling:
                         continue
-                    problem = f"canonical {spelling!r} matches the same text as canonical {other_spelling!r}"
+                    problem = f"canonical {spelling!r} matches the same text as the canonical of {where}{written}: " \
+                              "write them the same way"
                 elif role == other_role:
-                    problem = f"variant {spelling!r} is also a variant ({other_spelling!r})"
+                    problem = f"variant {spelling!r} is already a variant of {where}{written}: " \
+                              "a spelling belongs to one group"
                 else:
-                    problem = (f"{role} {spelling!r} is the {other_role} {other_spelling!r}: groups must not "
-                               "chain, merge them into one")
-                raise RuleError.of(rule, f"{problem} of rule '{other.id}' at {other.where()}", "variants")
+                    other_is = "a variant" if other_role == "variant" else "the canonical"
+                    problem = f"{role} {spelling!r} is {other_is} of {where}{written}: " \
+                              "groups must not chain, merge them into one"
+                raise RuleError.of(rule, problem, key_name)
             claims.setdefault(key.casefold(), []).append((rule, spelling, role))
 
 
