@@ -188,9 +188,9 @@ def test_rewrite_is_idempotent(text):
 
 @given(documents)
 def test_a_match_never_starts_or_ends_inside_a_word(text):
-    for _, match in STAGE.matches(text):
-        assert not regex.match(r"\w", text[match.start() - 1:match.start()])
-        assert not regex.match(r"\w", text[match.end():match.end() + 1])
+    for found in STAGE.matches(text):
+        assert not regex.match(r"\w", text[found.start - 1:found.start])
+        assert not regex.match(r"\w", text[found.end:found.end + 1])
 
 
 @given(st.lists(st.sampled_from(sorted({r.spec["canonical"] for r in RULES.rules})), min_size=1, max_size=8),

@@ -12,15 +12,15 @@ the canonical names found in the metadata ``field``; ``check`` leaves the text
 and reports a document that mixes spellings of one name. The kind setting
 ``mode`` overrides every rule's own mode for a run.
 
-Matching is an Aho–Corasick scan for the first part of every spelling, in one
-pass over the lower-cased text; each hit at the start of a word is then checked
-against that spelling's own pattern (separators, case, context).
+Matching is an Aho–Corasick scan for the first part of every spelling (over the
+lower-cased text too when a rule ignores case); each hit at the start of a word
+is then checked against that spelling's own pattern (separators, case, context).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 import regex
@@ -84,11 +84,17 @@ class Spelling:
     rule: Rule
     text: str
     pattern: regex.Pattern
+    plain: bool  # one part, case as written, no context: the automaton hit is the match
+
+    @property
+    def folded(self) -> bool:
+        return bool(self.rule.spec.get("ignore_case", False))
 
     @property
     def key(self) -> str:
-        """The automaton key: the spelling's first part, lower-cased."""
-        return lower(spelling_parts(self.text)[0])
+        """The automaton key: the spelling's first part (lower-cased when case is ignored)."""
+        first = spelling_parts(self.text)[0]
+        return lower(first) if self.folded else first
 
 
 def _spellings(rule: Rule) -> list[Spelling]:
@@ -107,7 +113,8 @@ def _spellings(rule: Rule) -> list[Spelling]:
         in_context = conditions and (not ambiguous or text in ambiguous)
         condition = f"(?:{'|'.join(conditions)})" if in_context else ""
         pattern = compile_pattern(rule, rf"(?<!\w){body}(?!\w){condition}", key="variants")
-        spellings.append(Spelling(rule, text, pattern))
+        plain = len(spelling_parts(text)) == 1 and not condition and flag == "-i"
+        spellings.append(Spelling(rule, text, pattern, plain))
     return spellings
 
 
@@ -164,22 +171,31 @@ def check_groups(rules: list[Rule]) -> None:
             claims.setdefault(key.casefold(), []).append((rule, spelling, role))
 
 
+class Found(NamedTuple):
+    """A spelling found in a text."""
+
+    rule: Rule
+    start: int
+    end: int
+
+
 class VariantsStage:
     kind = "variants"
 
     def __init__(self, rules: list[Rule], settings: dict[str, Any]):
         check_groups(rules)
         self.mode_override: str | None = settings.get("mode")
-        by_key: dict[str, list[Spelling]] = {}
+        by_key: dict[tuple[bool, str], list[Spelling]] = {}
         for rule in rules:
             for spelling in _spellings(rule):
-                by_key.setdefault(spelling.key, []).append(spelling)
-        self.automaton = ahocorasick.Automaton()
-        for key, spellings in by_key.items():
+                by_key.setdefault((spelling.folded, spelling.key), []).append(spelling)
+        self.exact, self.folded = ahocorasick.Automaton(), ahocorasick.Automaton()
+        for (folded, key), spellings in by_key.items():
             spellings.sort(key=lambda s: -len(s.text))
-            self.automaton.add_word(key, (len(key), spellings))
-        if by_key:
-            self.automaton.make_automaton()
+            (self.folded if folded else self.exact).add_word(key, (len(key), spellings))
+        for automaton in (self.exact, self.folded):
+            if len(automaton):
+                automaton.make_automaton()
         self.exceptions = {
             rule.id: regex.compile("|".join(spelling_pattern(p) for p in rule.spec["exceptions"]), regex.IGNORECASE)
             for rule in rules if rule.spec.get("exceptions")
@@ -188,15 +204,16 @@ class VariantsStage:
     def mode(self, rule: Rule) -> str:
         return self.mode_override or rule.spec.get("mode", "rewrite")
 
-    def matches(self, text: str) -> list[tuple[Rule, regex.Match]]:
+    def matches(self, text: str) -> list[Found]:
         """Every spelling found, left to right, longest first at each place, exceptions left out."""
-        if self.automaton.kind != ahocorasick.AHOCORASICK:
-            return []
         candidates: dict[int, list[list[Spelling]]] = {}
-        for end, (length, spellings) in self.automaton.iter(lower(text)):
-            start = end - length + 1
-            if start == 0 or not _is_word_char(text[start - 1]):
-                candidates.setdefault(start, []).append(spellings)
+        for automaton, scanned in ((self.exact, text), (self.folded, None)):
+            if automaton.kind != ahocorasick.AHOCORASICK:
+                continue
+            for end, (length, spellings) in automaton.iter(scanned if scanned is not None else lower(text)):
+                start = end - length + 1
+                if start == 0 or not _is_word_char(text[start - 1]):
+                    candidates.setdefault(start, []).append(spellings)
         found = []
         last_end = 0
         for start in sorted(candidates):
@@ -206,23 +223,33 @@ class VariantsStage:
             spellings = lists[0] if len(lists) == 1 else sorted((s for ss in lists for s in ss),
                                                                 key=lambda s: -len(s.text))
             for spelling in spellings:
-                try:
-                    match = spelling.pattern.match(text, start, timeout=MATCH_TIMEOUT)
-                except TimeoutError:
-                    raise RuleTimeout(spelling.rule.id) from None
-                if match is None:
+                end = self._match_end(spelling, text, start)
+                if end is None:
                     continue
-                if not self._excepted(spelling.rule, text, match):
-                    found.append((spelling.rule, match))
-                last_end = match.end()
+                if not self._excepted(spelling.rule, text, start, end):
+                    found.append(Found(spelling.rule, start, end))
+                last_end = end
                 break
         return found
+
+    @staticmethod
+    def _match_end(spelling: Spelling, text: str, start: int) -> int | None:
+        if spelling.plain:
+            end = start + len(spelling.text)
+            at_word_end = end == len(text) or not _is_word_char(text[end])
+            return end if at_word_end and text.startswith(spelling.text, start) else None
+        try:
+            match = spelling.pattern.match(text, start, timeout=MATCH_TIMEOUT)
+        except TimeoutError:
+            raise RuleTimeout(spelling.rule.id) from None
+        return match.end() if match else None
 
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()
         annotated: dict[str, list[str]] = {}
-        seen: dict[str, list[tuple[Rule, regex.Match]]] = {}
-        for rule, match in self.matches(text):
+        seen: dict[str, list[Found]] = {}
+        for found in self.matches(text):
+            rule = found.rule
             canonical = rule.spec["canonical"]
             mode = self.mode(rule)
             if mode == "annotate":
@@ -230,12 +257,12 @@ class VariantsStage:
                 if canonical not in names:
                     names.append(canonical)
             elif mode == "check":
-                seen.setdefault(canonical, []).append((rule, match))
+                seen.setdefault(canonical, []).append(found)
             else:
-                spelled = match.group()
+                spelled = text[found.start:found.end]
                 replacement = canonical.upper() if spelled.isupper() and len(spelled) > 1 else canonical
                 if spelled != replacement:
-                    output.changes.append(Change(match.start(), match.end(), replacement, rule.id))
+                    output.changes.append(Change(found.start, found.end, replacement, rule.id))
         output.metadata.update(annotated)
         for canonical, matches in seen.items():
             finding = mixed_spellings(text, canonical, matches)
@@ -243,36 +270,34 @@ class VariantsStage:
                 output.findings.append(finding)
         return output
 
-    def _excepted(self, rule: Rule, text: str, match: regex.Match) -> bool:
+    def _excepted(self, rule: Rule, text: str, start: int, end: int) -> bool:
         exceptions = self.exceptions.get(rule.id)
         if exceptions is None:
             return False
-        window_start = max(0, match.start() - 100)
-        return any(e.start() <= match.start() and match.end() <= e.end()
-                   for e in exceptions.finditer(text, window_start, match.end() + 100))
+        return any(e.start() <= start and end <= e.end()
+                   for e in exceptions.finditer(text, max(0, start - 100), end + 100))
 
 
-def mixed_spellings(text: str, canonical: str, matches: list[tuple[Rule, regex.Match]]) -> Finding | None:
+def mixed_spellings(text: str, canonical: str, matches: list[Found]) -> Finding | None:
     """A warning when ``matches`` (all of one name) are spelled more than one way.
 
     Spellings that differ only in letter case count as one. The finding points at
     the first spelling that is not the most frequent one (ties go to the canonical).
     """
-    forms: dict[str, list[tuple[Rule, regex.Match]]] = {}
-    for rule, match in matches:
-        forms.setdefault(_WHITESPACE.sub(" ", match.group()).casefold(), []).append((rule, match))
+    forms: dict[str, list[Found]] = {}
+    for found in matches:
+        forms.setdefault(_WHITESPACE.sub(" ", text[found.start:found.end]).casefold(), []).append(found)
     if len(forms) < 2:
         return None
     majority = max(forms, key=lambda form: (len(forms[form]), form == canonical.casefold()))
-    rule, first_minority = min((m for form, ms in forms.items() if form != majority for m in ms),
-                               key=lambda m: m[1].start())
+    first_minority = min((f for form, fs in forms.items() if form != majority for f in fs), key=lambda f: f.start)
     listed = []
     for occurrences in forms.values():
-        lines = [str(line_col(text, match.start())[0]) for _, match in occurrences]
-        lines = list(dict.fromkeys(lines))
-        label = "line" if len(lines) == 1 else "lines"
-        listed.append(f"{_WHITESPACE.sub(' ', occurrences[0][1].group())} ({label} {', '.join(lines)})")
-    return Finding(rule.id, f"mixes spellings of {canonical}: {', '.join(listed)}", first_minority.start())
+        lines = list(dict.fromkeys(str(line_col(text, found.start)[0]) for found in occurrences))
+        spelled = _WHITESPACE.sub(" ", text[occurrences[0].start:occurrences[0].end])
+        listed.append(f"{spelled} ({'line' if len(lines) == 1 else 'lines'} {', '.join(lines)})")
+    return Finding(first_minority.rule.id, f"mixes spellings of {canonical}: {', '.join(listed)}",
+                   first_minority.start)
 
 
 KIND = RuleKind(
