@@ -5,8 +5,8 @@ three of them (``Abbas Stanikzai``), counted with an example context each. Two
 names are taken for spellings of one when
 
 - their spelling keys are equal: the key folds the alternations romanizations
-  make (q/k, kh/h, w/v, au/av, ou and oo/u, ee/i, doubled letters, the -e-/-i- particle,
-  apostrophes and hyphens), or
+  make (q/k, kh/h, w/v, au/av, ou and oo/u, ee/i, final -eh/-e, doubled
+  letters, the -e-/-i- particle, apostrophes and hyphens), or
 - their consonants agree and their vowels differ only as short vowels are
   romanized (a/e, e/i, o/u, u/a): Muhammad/Mohammad, Nizami/Nezami — but not
   Rahman/Rahmon (a/o) nor Mahmud/Muhammad (a vowel more), or
@@ -50,6 +50,7 @@ _FOLDS = [
     (regex.compile(r"ou|oo"), "u"),
     (regex.compile(r"ee"), "i"),
     (regex.compile(r"y$"), "i"),
+    (regex.compile(r"(?<=[ae])h$"), ""),                         # a silent final h: Dushanbeh = Dushanbe
     (regex.compile(r"(.)\1+"), r"\1"),
 ]
 _GROUPS = regex.compile(r"[aeiou]+|[^aeiou]+")
