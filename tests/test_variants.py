@@ -198,3 +198,10 @@ def test_a_match_never_starts_or_ends_inside_a_word(text):
 def test_the_canonical_form_is_a_fixed_point(names, separator):
     text = separator.join(names)
     assert clean(text).edits == []
+
+
+def test_a_check_finding_is_reported_once_when_later_passes_reflow_the_text():
+    text = "Muhammad spoke.\n\n\n\nMohamed left.\n"
+    result = Cleaner(RULES.with_setting("variants", "mode", "check")).clean(text)
+    assert [f.message for f in result.findings] == ["mixes spellings of Mohammad: Muhammad (line 1), Mohamed (line 5)"]
+    assert result.findings[0].start == text.index("Mohamed")
