@@ -66,7 +66,7 @@ class Cleaner:
                     metadata.setdefault(key, value)
                 for finding in output.findings:
                     finding = replace(finding, start=input_offset(edits, finding.start))
-                    findings.setdefault((finding.rule, finding.message), finding)
+                    findings.setdefault((finding.rule, finding.start), finding)  # once, from its first pass
                 if output.changes:
                     current, applied = apply_changes(current, output.changes, stage.kind)
                     edits.extend(applied)

@@ -130,6 +130,11 @@ class RuleSet:
             self.settings[kind] = _deep_merge(self.settings.get(kind, {}), values)
         self.sources.extend(other.sources)
 
+    def with_setting(self, kind: str, key: str, value: Any) -> RuleSet:
+        """A copy in which the settings of ``kind`` have ``key`` set to ``value`` (a per-run override)."""
+        settings = {**self.settings, kind: {**self.settings.get(kind, {}), key: value}}
+        return RuleSet(self.rules, settings, self.sources)
+
     def select(self, disable: Iterable[str] = (), only: Iterable[str] = ()) -> RuleSet:
         """A copy without the disabled rule ids, and only the given kinds if any are named."""
         disable, only = set(disable), set(only)

@@ -6,6 +6,7 @@ import sys
 import click
 
 from ..inputs import DEFAULT_INCLUDE, ENCODING_POLICIES, ReadOptions
+from ..kinds.variants import MODES
 from ..parallel import CleanerSpec, available_cores
 from ..run import Interrupted, RunOptions, run
 from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, rule_options
@@ -42,11 +43,14 @@ from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, ru
 @click.option("--no-unicode", is_flag=True, help="Skip the unicode repair stage (ftfy).")
 @click.option("--no-tidy", is_flag=True, help="Skip the whitespace tidy stage.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+@click.option("--variants-mode", type=click.Choice(MODES),
+              help="Run every variants rule in this mode, over its own: rewrite the spelling, annotate "
+                   "(list names in metadata) or check (report documents that mix spellings).")
 @rule_options
 @handles_errors
 def clean(paths, output, fmt, input_format, text_field, id_field, include, exclude, jobs, explain, edits_path,
           stats_path, rejects_path, fail_fast, encoding_errors, resume, progress, no_unicode, no_tidy, quiet,
-          **rule_args) -> None:
+          variants_mode, **rule_args) -> None:
     """Clean files, folders, JSONL, Parquet or stdin ('-').
 
     \b
@@ -58,7 +62,10 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     Exit status: 0 done; 1 input was rejected or a rule timed out (the rest is
     written); 2 usage or rule-file errors; 130 interrupted (nothing partial kept).
     """
-    spec = CleanerSpec(load_selected_rules(**rule_args), (("unicode", not no_unicode), ("tidy", not no_tidy)))
+    ruleset = load_selected_rules(**rule_args)
+    if variants_mode:
+        ruleset = ruleset.with_setting("variants", "mode", variants_mode)
+    spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy)))
     read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors)
     options = RunOptions(output, fmt, explain, edits_path, rejects_path, stats_path, fail_fast, resume,
                          jobs or available_cores(), progress)

@@ -3,22 +3,55 @@
 A rule is a group: a ``canonical`` spelling and its ``variants``. Spellings match
 as whole words, tolerant of the separators transliterations vary in (hyphen,
 space, apostrophe, none), longest first across all groups. ``followed_by`` and
-``preceded_by`` make an ambiguous spelling count only next to a known word
-(either one suffices when both are given);
-``exceptions`` are phrases in which a variant must stay. ``mode: rewrite``
-replaces the spelling; ``mode: annotate`` leaves the text and lists the
-canonical names found in the metadata ``field``.
+``preceded_by`` make a spelling count only next to a known word (either one
+suffices when both are given): every spelling of the group, or only those listed
+under ``ambiguous``. ``exceptions`` are phrases in which a spelling must stay.
+
+Modes: ``rewrite`` replaces the spelling; ``annotate`` leaves the text and lists
+the canonical names found in the metadata ``field``; ``check`` leaves the text
+and reports a document that mixes spellings of one name. The kind setting
+``mode`` overrides every rule's own mode for a run.
+
+Matching is an Aho–Corasick scan for the first part of every spelling (over the
+lower-cased text too when a rule ignores case); each hit at the start of a word
+is then checked against that spelling's own pattern (separators, case, context).
 """
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, NamedTuple
 
+import ahocorasick
 import regex
 
-from ..kind import Change, Rule, RuleKind, StageOutput, schema_beside
-from ..patterns import PatternSet
+from ..document import Finding, line_col
+from ..kind import (
+    MATCH_TIMEOUT,
+    Change,
+    Rule,
+    RuleError,
+    RuleKind,
+    RuleTimeout,
+    StageOutput,
+    compile_pattern,
+    schema_beside,
+)
 
+MODES = ("rewrite", "annotate", "check")
 _SEPARATORS = r"[-\s'’]"
+_SPLIT = regex.compile(rf"{_SEPARATORS}+")
+_WORD_CHAR = regex.compile(r"\w")
+_WHITESPACE = regex.compile(r"\s+")
+
+
+def spelling_parts(spelling: str) -> list[str]:
+    """The parts of a spelling between separators.
+
+    >>> spelling_parts("Qal'a-i-Naw")
+    ['Qal', 'a', 'i', 'Naw']
+    """
+    return [part for part in _SPLIT.split(spelling.strip()) if part]
 
 
 def spelling_pattern(spelling: str) -> str:
@@ -27,74 +60,260 @@ def spelling_pattern(spelling: str) -> str:
     >>> bool(regex.fullmatch(spelling_pattern("Qala-e-Naw"), "Qala e Naw"))
     True
     """
-    parts = [regex.escape(part) for part in regex.split(rf"{_SEPARATORS}+", spelling.strip()) if part]
-    return f"{_SEPARATORS}*".join(parts)
+    return f"{_SEPARATORS}*".join(regex.escape(part) for part in spelling_parts(spelling))
+
+
+def lower(text: str) -> str:
+    """``str.lower`` that keeps every offset: İ is the one letter whose lower case is two characters."""
+    return text.replace("İ", "i").lower() if "İ" in text else text.lower()
+
+
+@cache
+def _is_word_char(char: str) -> bool:
+    return _WORD_CHAR.match(char) is not None
 
 
 def _alternatives(words: list[str]) -> str:
     return "|".join(spelling_pattern(word) for word in sorted(words, key=len, reverse=True))
 
 
-def _entries(rule: Rule) -> list[tuple[int, Rule, str]]:
+@dataclass(frozen=True)
+class Spelling:
+    """One spelling of one rule, compiled: what the scan looks for and how a hit is confirmed."""
+
+    rule: Rule
+    text: str
+    pattern: regex.Pattern
+    plain: bool  # one part, case as written, no context: the automaton hit is the match
+
+    @property
+    def folded(self) -> bool:
+        return bool(self.rule.spec.get("ignore_case", False))
+
+    @property
+    def key(self) -> str:
+        """The automaton key: the spelling's first part (lower-cased when case is ignored)."""
+        first = spelling_parts(self.text)[0]
+        return lower(first) if self.folded else first
+
+
+def _spellings(rule: Rule) -> list[Spelling]:
     spec = rule.spec
     flag = "i" if spec.get("ignore_case", False) else "-i"
-    entries = []
-    for spelling in [spec["canonical"], *spec["variants"]]:
-        body = f"(?{flag}:{spelling_pattern(spelling)})"
-        contexts = []
-        if spec.get("followed_by"):
-            contexts.append(rf"(?=[\s-]+(?:{_alternatives(spec['followed_by'])})(?!\w))")
+    contexts = []
+    if spec.get("followed_by"):
+        contexts.append(rf"(?=[\s-]+(?:{_alternatives(spec['followed_by'])})(?!\w))")
+    ambiguous = spec.get("ambiguous", [])
+    spellings = []
+    for text in [spec["canonical"], *spec["variants"], *ambiguous]:
+        body = f"(?{flag}:{spelling_pattern(text)})"
+        conditions = list(contexts)
         if spec.get("preceded_by"):
-            contexts.append(rf"(?<=(?<!\w)(?:{_alternatives(spec['preceded_by'])})[\s-]+{body})")
-        condition = f"(?:{'|'.join(contexts)})" if contexts else ""
-        entries.append((len(spelling), rule, rf"(?<!\w){body}(?!\w){condition}"))
-    return entries
+            conditions.append(rf"(?<=(?<!\w)(?:{_alternatives(spec['preceded_by'])})[\s-]+{body})")
+        in_context = conditions and (not ambiguous or text in ambiguous)
+        condition = f"(?:{'|'.join(conditions)})" if in_context else ""
+        pattern = compile_pattern(rule, rf"(?<!\w){body}(?!\w){condition}", key="variants")
+        plain = len(spelling_parts(text)) == 1 and not condition and flag == "-i"
+        spellings.append(Spelling(rule, text, pattern, plain))
+    return spellings
+
+
+def _match_key(rule: Rule, spelling: str) -> str:
+    """Spellings with the same parts (and case, unless ignored) match the same text."""
+    joined = "-".join(spelling_parts(spelling))
+    return joined.casefold() if rule.spec.get("ignore_case", False) else joined
+
+
+def check_groups(rules: list[Rule]) -> None:
+    """Raise :class:`RuleError` for groups that cannot work together.
+
+    A spelling that does not start and end with a letter or digit; a variant that
+    matches its own canonical or another variant of the group; a variant claimed
+    by two groups; a chain (a canonical that is another group's variant); two
+    canonical spellings that match the same text but are written differently.
+    """
+    claims: dict[str, list[tuple[Rule, str, str]]] = {}
+    for rule in rules:
+        spec = rule.spec
+        ambiguous = spec.get("ambiguous", [])
+        if ambiguous and not (spec.get("followed_by") or spec.get("preceded_by")):
+            raise RuleError.of(rule, "ambiguous spellings need followed_by or preceded_by", "ambiguous")
+        own: dict[str, str] = {}
+        for role, spelling, key_name in [("canonical", spec["canonical"], "canonical"),
+                                         *(("variant", v, "variants") for v in spec["variants"]),
+                                         *(("variant", v, "ambiguous") for v in ambiguous)]:
+            parts = spelling_parts(spelling)
+            if not parts or not (_is_word_char(parts[0][0]) and _is_word_char(parts[-1][-1])):
+                raise RuleError.of(rule, f"{spelling!r} must begin and end with a letter or digit", key_name)
+            key = _match_key(rule, spelling)
+            if key in own:
+                raise RuleError.of(rule, f"{spelling!r} matches the same text as {own[key]!r} in this group", key_name)
+            own[key] = spelling
+            for other, other_spelling, other_role in claims.get(key.casefold(), []):
+                if _match_key(other, other_spelling) != key and not (
+                        spec.get("ignore_case") or other.spec.get("ignore_case")):
+                    continue
+                where = f"rule '{other.id}' ({other.where()})"
+                written = "" if other_spelling == spelling else f" as {other_spelling!r}"
+                if role == other_role == "canonical":
+                    if spelling == other_spelling:
+                        continue
+                    problem = f"canonical {spelling!r} matches the same text as the canonical of {where}{written}: " \
+                              "write them the same way"
+                elif role == other_role:
+                    problem = f"variant {spelling!r} is already a variant of {where}{written}: " \
+                              "a spelling belongs to one group"
+                else:
+                    other_is = "a variant" if other_role == "variant" else "the canonical"
+                    problem = f"{role} {spelling!r} is {other_is} of {where}{written}: " \
+                              "groups must not chain, merge them into one"
+                raise RuleError.of(rule, problem, key_name)
+            claims.setdefault(key.casefold(), []).append((rule, spelling, role))
+
+
+class Found(NamedTuple):
+    """A spelling found in a text."""
+
+    rule: Rule
+    start: int
+    end: int
 
 
 class VariantsStage:
     kind = "variants"
 
     def __init__(self, rules: list[Rule], settings: dict[str, Any]):
-        entries = sorted((e for rule in rules for e in _entries(rule)), key=lambda e: -e[0])
-        self.patterns = PatternSet([(rule, pattern) for _, rule, pattern in entries])
+        check_groups(rules)
+        self.mode_override: str | None = settings.get("mode")
+        by_key: dict[tuple[bool, str], list[Spelling]] = {}
+        for rule in rules:
+            for spelling in _spellings(rule):
+                by_key.setdefault((spelling.folded, spelling.key), []).append(spelling)
+        self.exact, self.folded = ahocorasick.Automaton(), ahocorasick.Automaton()
+        for (folded, key), spellings in by_key.items():
+            spellings.sort(key=lambda s: -len(s.text))
+            (self.folded if folded else self.exact).add_word(key, (len(key), spellings))
+        for automaton in (self.exact, self.folded):
+            if len(automaton):
+                automaton.make_automaton()
         self.exceptions = {
             rule.id: regex.compile("|".join(spelling_pattern(p) for p in rule.spec["exceptions"]), regex.IGNORECASE)
             for rule in rules if rule.spec.get("exceptions")
         }
 
+    def mode(self, rule: Rule) -> str:
+        return self.mode_override or rule.spec.get("mode", "rewrite")
+
+    def matches(self, text: str) -> list[Found]:
+        """Every spelling found, left to right, longest first at each place, exceptions left out."""
+        candidates: dict[int, list[list[Spelling]]] = {}
+        for automaton, scanned in ((self.exact, text), (self.folded, None)):
+            if automaton.kind != ahocorasick.AHOCORASICK:
+                continue
+            for end, (length, spellings) in automaton.iter(scanned if scanned is not None else lower(text)):
+                start = end - length + 1
+                if start == 0 or not _is_word_char(text[start - 1]):
+                    candidates.setdefault(start, []).append(spellings)
+        found = []
+        last_end = 0
+        for start in sorted(candidates):
+            if start < last_end:
+                continue
+            lists = candidates[start]
+            spellings = lists[0] if len(lists) == 1 else sorted((s for ss in lists for s in ss),
+                                                                key=lambda s: -len(s.text))
+            for spelling in spellings:
+                end = self._match_end(spelling, text, start)
+                if end is None:
+                    continue
+                if not self._excepted(spelling.rule, text, start, end):
+                    found.append(Found(spelling.rule, start, end))
+                last_end = end
+                break
+        return found
+
+    @staticmethod
+    def _match_end(spelling: Spelling, text: str, start: int) -> int | None:
+        if spelling.plain:
+            end = start + len(spelling.text)
+            at_word_end = end == len(text) or not _is_word_char(text[end])
+            return end if at_word_end and text.startswith(spelling.text, start) else None
+        try:
+            match = spelling.pattern.match(text, start, timeout=MATCH_TIMEOUT)
+        except TimeoutError:
+            raise RuleTimeout(spelling.rule.id) from None
+        return match.end() if match else None
+
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()
-        found: dict[str, list[str]] = {}
-        for rule, match in self.patterns.finditer(text):
-            if self._excepted(rule, text, match):
-                continue
+        annotated: dict[str, list[str]] = {}
+        seen: dict[str, list[Found]] = {}
+        for found in self.matches(text):
+            rule = found.rule
             canonical = rule.spec["canonical"]
-            if rule.spec.get("mode", "rewrite") == "annotate":
-                names = found.setdefault(rule.spec.get("field", "entities"), [])
+            mode = self.mode(rule)
+            if mode == "annotate":
+                names = annotated.setdefault(rule.spec.get("field", "entities"), [])
                 if canonical not in names:
                     names.append(canonical)
-                continue
-            spelled = match.group()
-            replacement = canonical.upper() if spelled.isupper() and len(spelled) > 1 else canonical
-            if spelled != canonical:
-                output.changes.append(Change(match.start(), match.end(), replacement, rule.id))
-        output.metadata.update(found)
+            elif mode == "check":
+                seen.setdefault(canonical, []).append(found)
+            else:
+                spelled = text[found.start:found.end]
+                replacement = canonical.upper() if spelled.isupper() and len(spelled) > 1 else canonical
+                if spelled != replacement:
+                    output.changes.append(Change(found.start, found.end, replacement, rule.id))
+        output.metadata.update(annotated)
+        for canonical, matches in seen.items():
+            finding = mixed_spellings(text, canonical, matches)
+            if finding:
+                output.findings.append(finding)
         return output
 
-    def _excepted(self, rule: Rule, text: str, match: regex.Match) -> bool:
+    def _excepted(self, rule: Rule, text: str, start: int, end: int) -> bool:
         exceptions = self.exceptions.get(rule.id)
         if exceptions is None:
             return False
-        window_start = max(0, match.start() - 100)
-        return any(e.start() <= match.start() and match.end() <= e.end()
-                   for e in exceptions.finditer(text, window_start, match.end() + 100))
+        return any(e.start() <= start and end <= e.end()
+                   for e in exceptions.finditer(text, max(0, start - 100), end + 100))
 
+
+def mixed_spellings(text: str, canonical: str, matches: list[Found]) -> Finding | None:
+    """A warning when ``matches`` (all of one name) are spelled more than one way.
+
+    Spellings that differ only in letter case count as one. The finding points at
+    the first spelling that is not the most frequent one (ties go to the canonical).
+    """
+    forms: dict[str, list[Found]] = {}
+    for found in matches:
+        forms.setdefault(_WHITESPACE.sub(" ", text[found.start:found.end]).casefold(), []).append(found)
+    if len(forms) < 2:
+        return None
+    majority = max(forms, key=lambda form: (len(forms[form]), form == canonical.casefold()))
+    first_minority = min((f for form, fs in forms.items() if form != majority for f in fs), key=lambda f: f.start)
+    listed = []
+    for occurrences in forms.values():
+        lines = list(dict.fromkeys(str(line_col(text, found.start)[0]) for found in occurrences))
+        spelled = _WHITESPACE.sub(" ", text[occurrences[0].start:occurrences[0].end])
+        listed.append(f"{spelled} ({'line' if len(lines) == 1 else 'lines'} {', '.join(lines)})")
+    return Finding(first_minority.rule.id, f"mixes spellings of {canonical}: {', '.join(listed)}",
+                   first_minority.start)
 
 
 KIND = RuleKind(
     name="variants",
     order=40,
-    summary="Brings the many spellings of one name to its canonical spelling, or lists the names found.",
+    summary="Brings the many spellings of one name to its canonical spelling, lists the names found, "
+            "or reports documents that mix spellings.",
     compile=VariantsStage,
     rule_schema=schema_beside(__file__),
+    settings_schema={
+        "type": "object",
+        "additionalProperties": False,
+        "description": "Settings for every variants rule loaded.",
+        "properties": {
+            "mode": {"enum": list(MODES),
+                     "description": "Overrides the mode of every variants rule (textclean clean --variants-mode)."},
+        },
+    },
 )

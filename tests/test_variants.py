@@ -1,0 +1,207 @@
+"""The variants kind on its own fixtures: matching, context, modes, and the errors caught at load time."""
+import pytest
+import regex
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+from test_properties import settings  # noqa: F401  (registers and loads the "ci" profile)
+
+from textclean import Cleaner, RuleError, parse_rule_file
+from textclean.cli import main
+from textclean.kinds.variants import VariantsStage
+
+GAZETTEER = """
+rules:
+  - id: t.qala
+    kind: variants
+    description: A town.
+    canonical: Qala-e-Naw
+    variants: [Qalat-i-Naw, Kalat-e-Nav]
+    examples: [{keep: x}]
+  - id: t.qala-short
+    kind: variants
+    description: A shorter name inside the longer one.
+    canonical: Qala
+    variants: [Kala]
+    examples: [{keep: x}]
+  - id: t.mohammad
+    kind: variants
+    description: A given name.
+    canonical: Mohammad
+    variants: [Muhammad, Mohamed]
+    exceptions: [Muhammad Ali Boulevard]
+    examples: [{keep: x}]
+  - id: t.javad
+    kind: variants
+    description: Ambiguous alone.
+    canonical: Javad
+    variants: [Jawad]
+    ambiguous: [Javed]
+    followed_by: [Zarif]
+    examples: [{keep: x}]
+  - id: t.bek
+    kind: variants
+    description: After a known name.
+    canonical: Bek
+    variants: [Beg]
+    preceded_by: [Abdul Aziz]
+    ignore_case: true
+    examples: [{keep: x}]
+"""
+RULES = parse_rule_file(GAZETTEER, "gazetteer.yaml")
+
+
+def clean(text, rules=RULES):
+    return Cleaner(rules, unicode=False, tidy=False).clean(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Fighting reached Qalat-i-Naw.", "Fighting reached Qala-e-Naw."),
+    ("Fighting reached Qalat i Naw and Qalat'i'Naw.", "Fighting reached Qala-e-Naw and Qala-e-Naw."),
+    ("Fighting reached QalatiNaw.", "Fighting reached Qala-e-Naw."),
+    ("Fighting reached Qala e Naw.", "Fighting reached Qala-e-Naw."),
+    ("Kala, not Kalat-e-Nav.", "Qala, not Qala-e-Naw."),
+    ("Muhammad and Mohamed met.", "Mohammad and Mohammad met."),
+    ("Muhammadi and Mohamedan stay.", "Muhammadi and Mohamedan stay."),
+    ("He lives on Muhammad Ali Boulevard.", "He lives on Muhammad Ali Boulevard."),
+    ("Jawad left; Javed Zarif spoke; Javed Akhtar wrote.", "Javad left; Javad Zarif spoke; Javed Akhtar wrote."),
+    ("Abdul Aziz BEG and Abdul Aziz beg; they beg.", "Abdul Aziz BEK and Abdul Aziz Bek; they beg."),
+])
+def test_rewrite(text, expected):
+    assert clean(text).text == expected
+
+
+def test_longest_spelling_wins_across_groups():
+    result = clean("Kalat-e-Nav")
+    assert [(e.rule, e.before) for e in result.edits] == [("t.qala", "Kalat-e-Nav")]
+
+
+def test_annotate_lists_canonical_names():
+    rules = RULES.with_setting("variants", "mode", "annotate")
+    result = clean("Muhammad went to Qalat-i-Naw, then Qala-e-Naw.", rules)
+    assert result.text == "Muhammad went to Qalat-i-Naw, then Qala-e-Naw."
+    assert result.metadata["entities"] == ["Mohammad", "Qala-e-Naw"]
+
+
+def test_check_reports_mixed_spellings_with_lines_at_the_first_minority_spelling():
+    text = "Qala-e-Naw fell.\nMuhammad spoke.\nQalat-i-Naw again.\nQala-e-Naw held.\n\nKalat-e-Nav too.\n"
+    result = clean(text, RULES.with_setting("variants", "mode", "check"))
+    assert result.text == text and result.edits == []
+    [finding] = result.findings
+    assert finding.level == "warning" and finding.rule == "t.qala"
+    assert finding.message == ("mixes spellings of Qala-e-Naw: Qala-e-Naw (lines 1, 4), Qalat-i-Naw (line 3), "
+                               "Kalat-e-Nav (line 6)")
+    assert finding.start == text.index("Qalat-i-Naw")
+
+
+def test_check_counts_letter_case_as_one_spelling():
+    result = clean("MUHAMMAD SPOKE\nMuhammad spoke.\n", RULES.with_setting("variants", "mode", "check"))
+    assert result.findings == []
+
+
+def test_mode_per_rule_and_setting_over_rule():
+    text = GAZETTEER.replace("    exceptions: [Muhammad Ali Boulevard]", "    mode: check")
+    rules = parse_rule_file(text, "g.yaml")
+    result = clean("Muhammad and Mohamed met Jawad.", rules)
+    assert result.text == "Muhammad and Mohamed met Javad."
+    assert "mixes spellings of Mohammad: Muhammad (line 1), Mohamed (line 1)" in result.findings[0].message
+    assert clean("Muhammad met Jawad.", rules.with_setting("variants", "mode", "rewrite")).text == \
+        "Mohammad met Javad."
+
+
+def test_variants_mode_on_the_command_line(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("Muhammad spoke.\nMohamed left.\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["clean", "--explain", "--variants-mode", "check", str(page)])
+    assert result.exit_code == 0
+    assert f"{page}:2: warning: name.mohammad: mixes spellings of Mohammad: Muhammad (line 1), Mohamed (line 2)" \
+        in result.stdout
+    out = runner.invoke(main, ["clean", "-q", "--variants-mode", "annotate", "--format", "jsonl", str(page)]).stdout
+    assert '"entities": ["Mohammad"]' in out and "Muhammad spoke." in out
+
+
+def _rules_text(*groups):
+    return "rules:\n" + "".join(
+        f"  - id: g.{n}\n    kind: variants\n    description: d\n    examples: [{{keep: x}}]\n{g}"
+        for n, g in enumerate(groups))
+
+
+def _rules(*groups):
+    return parse_rule_file(_rules_text(*groups), "bad.yaml")
+
+
+@pytest.mark.parametrize(("groups", "expected"), [
+    (["    canonical: Qala-e-Naw\n    variants: [Qala e Naw]\n"],
+     "bad.yaml:7: rule 'g.0': 'Qala e Naw' matches the same text as 'Qala-e-Naw' in this group"),
+    (["    canonical: Nezami\n    variants: [Nizami, Nezamy]\n",
+      "    canonical: Nizamuddin\n    variants: [Nezamuddin, Nizami]\n"],
+     "bad.yaml:13: rule 'g.1': variant 'Nizami' is already a variant of rule 'g.0' (bad.yaml:2)"),
+    (["    canonical: Mohammad\n    variants: [Muhammad]\n", "    canonical: Muhammad\n    variants: [Mohd]\n"],
+     "bad.yaml:12: rule 'g.1': canonical 'Muhammad' is a variant of rule 'g.0' (bad.yaml:2): groups must not chain"),
+    (["    canonical: Mohammad\n    variants: [Muhammad]\n", "    canonical: Mohd\n    variants: [Mohammad]\n"],
+     "bad.yaml:13: rule 'g.1': variant 'Mohammad' is the canonical of rule 'g.0' (bad.yaml:2): groups must not chain"),
+    (["    canonical: Bek\n    variants: [Beg]\n    ignore_case: true\n", "    canonical: Beck\n    variants: [BEG]\n"],
+     "bad.yaml:14: rule 'g.1': variant 'BEG' is already a variant of rule 'g.0' (bad.yaml:2) as 'Beg'"),
+    (["    canonical: Mazar-i-Sharif\n    variants: [Mazar]\n",
+      "    canonical: Mazar i Sharif\n    variants: [Mazari]\n"],
+     "bad.yaml:12: rule 'g.1': canonical 'Mazar i Sharif' matches the same text as the canonical of rule 'g.0'"),
+    (["    canonical: Javad\n    variants: [Jawad]\n    ambiguous: [Javed]\n"],
+     "bad.yaml:8: rule 'g.0': ambiguous spellings need followed_by or preceded_by"),
+    (["    canonical: Javad\n    variants: [Jawad.]\n"],
+     "bad.yaml:7: rule 'g.0': 'Jawad.' must begin and end with a letter or digit"),
+])
+def test_groups_that_cannot_work_together_are_load_errors(groups, expected):
+    with pytest.raises(RuleError) as error:
+        VariantsStage(_rules(*groups).rules, {})
+    assert str(error.value).startswith(expected)
+
+
+def test_load_errors_stop_the_command_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(_rules_text("    canonical: Muhammad\n    variants: [Mohd]\n"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["rules", "lint", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:6: rule 'g.0': canonical 'Muhammad' is a variant of rule 'name.mohammad'" in result.stderr
+
+
+def test_two_rules_may_share_a_canonical():
+    rules = _rules("    canonical: Qanooni\n    variants: [Qanuni]\n",
+                   "    canonical: Qanooni\n    variants: [Kanuni]\n    preceded_by: [Younus]\n")
+    assert clean("Qanuni, Younus Kanuni, Kanuni Sultan", rules).text == "Qanooni, Younus Qanooni, Kanuni Sultan"
+
+
+SPELLINGS = ["Qala-e-Naw", "Qalat-i-Naw", "Kalat-e-Nav", "Qala", "Kala", "Muhammad", "Mohamed", "Mohammad",
+             "Jawad", "Javed Zarif", "Abdul Aziz Beg", "QALAT-I-NAW"]
+words = st.one_of(st.sampled_from(SPELLINGS), st.sampled_from(["x", "Kalas", "aMohamed", "Muhammad_1", "é"]),
+                  st.text(alphabet="aeiKlQt-' ", max_size=6))
+documents = st.lists(st.tuples(words, st.sampled_from([" ", "", "-", "\n", ", ", "'"])), max_size=20).map(
+    lambda parts: "".join(w + s for w, s in parts))
+STAGE = VariantsStage(RULES.rules, {})
+
+
+@given(documents)
+def test_rewrite_is_idempotent(text):
+    once = clean(text).text
+    assert clean(once).text == once
+
+
+@given(documents)
+def test_a_match_never_starts_or_ends_inside_a_word(text):
+    for found in STAGE.matches(text):
+        assert not regex.match(r"\w", text[found.start - 1:found.start])
+        assert not regex.match(r"\w", text[found.end:found.end + 1])
+
+
+@given(st.lists(st.sampled_from(sorted({r.spec["canonical"] for r in RULES.rules})), min_size=1, max_size=8),
+       st.sampled_from([" ", ", ", "\n", " and "]))
+def test_the_canonical_form_is_a_fixed_point(names, separator):
+    text = separator.join(names)
+    assert clean(text).edits == []
+
+
+def test_a_check_finding_is_reported_once_when_later_passes_reflow_the_text():
+    text = "Muhammad spoke.\n\n\n\nMohamed left.\n"
+    result = Cleaner(RULES.with_setting("variants", "mode", "check")).clean(text)
+    assert [f.message for f in result.findings] == ["mixes spellings of Mohammad: Muhammad (line 1), Mohamed (line 5)"]
+    assert result.findings[0].start == text.index("Mohamed")

@@ -1,0 +1,64 @@
+"""``textclean variants``: find candidate variant groups in a corpus and draft rules for them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..inputs import DEFAULT_INCLUDE, InputError, ReadOptions, expand, read_documents
+from ..outputs import AtomicWriter
+from ..variant_discovery import discover, draft_rules
+from .common import handles_errors, load_selected_rules, main, rule_options
+
+
+@main.group()
+def variants() -> None:
+    """Find spelling variants of names in a corpus."""
+
+
+@variants.command("discover")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(), help="Write the draft rule file here (default: stdout).")
+@click.option("--max-words", type=click.IntRange(1, 5), default=3, show_default=True,
+              help="Longest run of capitalised words taken as one name.")
+@click.option("--input-format", type=click.Choice(["auto", "text", "jsonl"]), default="auto", show_default=True,
+              help="How to read inputs. auto: JSONL for .jsonl/.jsonl.gz/.ndjson files, text otherwise.")
+@click.option("--text-field", default="text", show_default=True, help="JSONL field holding the text.")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help=f"Files to take from folders (repeatable). Default: {' '.join(DEFAULT_INCLUDE)}.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Files to skip in folders (repeatable).")
+@rule_options
+@handles_errors
+def variants_discover(paths, output, max_words, input_format, text_field, include, exclude, **rule_args) -> None:
+    """Find candidate variant groups in files, folders or JSONL, and write a draft rule file.
+
+    Spellings that the loaded rules already cover are left out of the draft.
+    Review it, then add it with --rules.
+
+    \b
+    textclean variants discover corpus/ -o draft.yaml
+    textclean rules lint draft.yaml
+    """
+    known = load_selected_rules(**rule_args)
+    options = ReadOptions(text_field=text_field, include=include or DEFAULT_INCLUDE, exclude=exclude,
+                          input_format=input_format)
+    if not expand(paths, options):
+        raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)")
+    documents = 0
+
+    def counted():
+        nonlocal documents
+        for doc in read_documents(paths, options):
+            documents += 1
+            yield doc
+
+    clusters = discover(counted(), max_words)
+    draft, proposed = draft_rules(clusters, known, documents)
+    if output:
+        writer = AtomicWriter(Path(output))
+        writer.write(draft)
+        writer.commit()
+    else:
+        click.echo(draft, nl=False)
+    click.echo(f"textclean: {len(clusters)} candidate groups in {documents} documents, {proposed} not covered "
+               "by loaded rules and proposed in the draft", err=True)
