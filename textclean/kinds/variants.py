@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 import ahocorasick
 import regex
 
-from ..document import Finding, line_col
+from ..document import Finding
 from ..kind import (
     MATCH_TIMEOUT,
     Change,
@@ -282,7 +282,8 @@ def mixed_spellings(text: str, canonical: str, matches: list[Found]) -> Finding 
     """A warning when ``matches`` (all of one name) are spelled more than one way.
 
     Spellings that differ only in letter case count as one. The finding points at
-    the first spelling that is not the most frequent one (ties go to the canonical).
+    the first spelling that is not the most frequent one (ties go to the canonical);
+    the message counts each spelling (not lines: earlier stages may have moved them).
     """
     forms: dict[str, list[Found]] = {}
     for found in matches:
@@ -293,9 +294,8 @@ def mixed_spellings(text: str, canonical: str, matches: list[Found]) -> Finding 
     first_minority = min((f for form, fs in forms.items() if form != majority for f in fs), key=lambda f: f.start)
     listed = []
     for occurrences in forms.values():
-        lines = list(dict.fromkeys(str(line_col(text, found.start)[0]) for found in occurrences))
         spelled = _WHITESPACE.sub(" ", text[occurrences[0].start:occurrences[0].end])
-        listed.append(f"{spelled} ({'line' if len(lines) == 1 else 'lines'} {', '.join(lines)})")
+        listed.append(f"{spelled} ({len(occurrences)}×)")
     return Finding(first_minority.rule.id, f"mixes spellings of {canonical}: {', '.join(listed)}",
                    first_minority.start)
 
