@@ -55,7 +55,8 @@ _IGNORED = "\u200c\u0640"  # zero-width non-joiner, tatweel
 _DEFAULT_YEARS = (1900, 2099)
 # In a span, where a month, weekday or zone name goes, one to three words of any letters stand.
 _GENERIC_IN_SPAN = frozenset({"months", "weekdays", "zones"})
-_ANY_WORDS = r"\p{L}[\p{L}\p{M}'’-]*(?:[^\S\n\u200c]?\u200c?\p{L}[\p{L}\p{M}'’-]*){0,2}"
+_WORD = r"\p{L}[\p{L}\p{M}'’]*+(?:-\p{L}[\p{L}\p{M}'’]*+)?"
+_ANY_WORDS = rf"{_WORD}(?:(?:[^\S\n]|\u200c)+{_WORD}){{0,2}}"
 
 
 class DateRefused(ValueError):

@@ -29,6 +29,7 @@ from ..lines import Line, line_removals, nonblank_lines, zone_positions
 from ..patterns import PatternSet
 
 _DEFAULT_LINES = 5
+_DEFAULT_MAX_LENGTH = 200
 _PLACEHOLDER = regex.compile(r"\{date(?::(?P<field>[a-z][a-z0-9_]*))?\}")
 
 
@@ -47,6 +48,7 @@ class _CompiledRule:
         where = rule.spec.get("where", "head")
         self.zones = [where] if isinstance(where, str) else where
         self.lines = rule.spec.get("lines", _DEFAULT_LINES)
+        self.max_length = rule.spec.get("max_length", _DEFAULT_MAX_LENGTH)
         order = rule.spec.get("order", {})
         self.reading = Reading(
             order={sep: order for sep in "./-"} if isinstance(order, str) else order,
@@ -133,14 +135,15 @@ class DateHeaderStage:
     def _line(self, compiled: _CompiledRule, lines: list[Line], pos: int, output: StageOutput,
               removed: dict[int, str]) -> None:
         """Try the line at ``pos`` alone, then joined to the next non-blank line (a label above its date)."""
-        if pos in removed:
+        if pos in removed or len(lines[pos].text) > compiled.max_length:
             return
         span = [pos]
         hit = self._try(compiled, "fullmatch", lines[pos].text, lines[pos].start, output)
         if hit is None and pos + 1 < len(lines) and pos + 1 not in removed:
+            joined = f"{lines[pos].text}\n{lines[pos + 1].text}"
             span = [pos, pos + 1]
-            hit = self._try(compiled, "fullmatch", f"{lines[pos].text}\n{lines[pos + 1].text}", lines[pos].start,
-                            output)
+            if len(joined) <= compiled.max_length:
+                hit = self._try(compiled, "fullmatch", joined, lines[pos].start, output)
         if hit is not None:
             for covered in span:
                 removed[covered] = compiled.rule.id
@@ -150,7 +153,7 @@ class DateHeaderStage:
         if 0 in removed or any(change.start == first.start for change in output.changes):
             return
         raw = text[first.start:first.end]
-        hit = self._try(compiled, "match", raw, first.start, output)
+        hit = self._try(compiled, "match", raw[:compiled.max_length], first.start, output)
         if hit is None:
             return
         if hit.end() == len(raw):
