@@ -40,7 +40,7 @@ import regex
 from .calendars import hijri_to_gregorian, jalali_to_gregorian
 
 _H = r"[^\S\n]"  # horizontal white space: a date never runs across lines
-_PUNCT = r"[,،|/·•@–—-]"  # between a date and its time
+_PUNCT = r"[,،.;|/·•∙@–—-]"  # between a date and its time
 _CALENDARS: dict[str, Callable[[int, int, int], dt.date]] = {
     "gregorian": dt.date,
     "jalali": jalali_to_gregorian,
@@ -174,12 +174,14 @@ class DateGrammar:
         time_mark = rf"(?:{_H}*{one_of('time_marks')}\.?)?"
         time = rf"(?:{clock}){time_mark}{zone}?"
 
-        to_time = (rf"(?:T|(?:{_H}*{_PUNCT}{_H}*|{_H}+|(?<=[日일]))"
+        to_time = (rf"(?:T|(?:{_H}*{_PUNCT}{{1,2}}{_H}*|{_H}+|(?<=[日일]))"
                    rf"(?:{one_of('time_joiners')}{_H}*)?)")
-        to_date = rf"(?:{_H}*{_PUNCT}{_H}*|{_H}+)"
+        to_date = rf"(?:{_H}*{_PUNCT}{{1,2}}{_H}*|{_H}+)"
         to_weekday = rf"(?:{_H}*[,،]{_H}*|{_H}+)"
+        # The time before the date, or (as C's asctime writes it) between the day and the year.
         return (rf"(?:(?:{wd}{to_weekday})?{date}(?:{to_weekday}{wd})?(?:{to_time}{time})?"
-                rf"|{time}{to_date}(?:{wd}{to_weekday})?{date})")
+                rf"|{time}{to_date}(?:{wd}{to_weekday})?{date}"
+                rf"|(?:{wd}{to_weekday})?{mon}{_H}+{day}{_H}+{time}{_H}+(?P<y>\d{{4}})(?!\d))")
 
     def _to_iso(self, match: regex.Match, reading: Reading) -> str:
         group = match.group

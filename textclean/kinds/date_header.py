@@ -126,9 +126,10 @@ class DateHeaderStage:
             if compiled.zones == ["glued"]:
                 self._glued(compiled, text, lines[0], output, removed)
                 continue
-            for zone in compiled.zones:
-                for pos in zone_positions("tail" if zone == "footer" else "head", compiled.lines, len(lines)):
-                    self._line(compiled, lines, pos, output, removed)
+            zones = {pos for zone in compiled.zones
+                     for pos in zone_positions("tail" if zone == "footer" else "head", compiled.lines, len(lines))}
+            for pos in sorted(zones):
+                self._line(compiled, lines, pos, output, removed)
         output.changes.extend(line_removals(text, lines, removed))
         return output
 
@@ -138,8 +139,9 @@ class DateHeaderStage:
         if pos in removed or len(lines[pos].text) > compiled.max_length:
             return
         span = [pos]
+        reported = len(output.findings)
         hit = self._try(compiled, "fullmatch", lines[pos].text, lines[pos].start, output)
-        if hit is None and pos + 1 < len(lines) and pos + 1 not in removed:
+        if hit is None and len(output.findings) == reported and pos + 1 < len(lines) and pos + 1 not in removed:
             joined = f"{lines[pos].text}\n{lines[pos + 1].text}"
             span = [pos, pos + 1]
             if len(joined) <= compiled.max_length:
