@@ -31,6 +31,7 @@ from ..patterns import PatternSet
 _DEFAULT_LINES = 5
 _DEFAULT_MAX_LENGTH = 200
 _PLACEHOLDER = regex.compile(r"\{date(?::(?P<field>[a-z][a-z0-9_]*))?\}")
+_DIGIT = regex.compile(r"\d")  # every date has one: lines without are not tried by date rules
 
 
 class _CompiledRule:
@@ -77,6 +78,8 @@ class _CompiledRule:
 
         Raises :class:`DateRefused` when a date in it is ambiguous or cannot exist.
         """
+        if self.dates and not _DIGIT.search(text):
+            return None
         hit = getattr(self.patterns, method)(text)
         values = self._values(hit[1]) if hit else None
         if hit and values is None and self.dates:
