@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,7 +159,7 @@ class DateGrammar:
         # Year first is always year-month-day; 年月日 and 년월일 mark the parts in CJK dates.
         ymd = (rf"(?:(?P<y>\d{{4}})(?P<sep>[-/.])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})(?!\d)"
                rf"|(?P<y>\d{{4}}){_H}*[年년]{_H}*(?P<m>\d{{1,2}}){_H}*[月월]{_H}*(?P<d>\d{{1,2}}){_H}*[日일])")
-        numeric = rf"(?P<a>\d{{1,2}})(?P<sep>[-/.])(?P<b>\d{{1,2}})(?P=sep)(?P<y>\d{{4}}|\d{{2}})(?!\d)"
+        numeric = r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?!\d)"
         date = rf"(?:{named}|{ymd}|{numeric})"
 
         am = rf"(?P<am>{one_of('am_marks')})\.?"
