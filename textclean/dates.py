@@ -1,75 +1,291 @@
-"""A date grammar for header lines, built from month names given as data, and ISO 8601 output.
+"""A date grammar for header lines, built from words given as data, and its ISO 8601 output.
 
->>> grammar = DateGrammar({"en": [["january", "jan"], ["february", "feb"], ["march", "mar"],
+The grammar knows the shapes of dates (day month year, month day year, numeric
+dates, ISO 8601, RFC 2822, year年month月day日, a time before or after the date);
+every word it matches -- month and weekday names, ordinal endings, "of"/"de",
+"at"/"um", year marks, am/pm, time-zone names -- comes from the ``date_header``
+settings of a rule file. Digits may be of any script (Arabic-Indic, Persian, ...).
+
+>>> grammar = DateGrammar({"months": {"en": [["january", "jan"], ["february", "feb"], ["march", "mar"],
 ...     ["april", "apr"], ["may"], ["june", "jun"], ["july", "jul"], ["august", "aug"],
-...     ["september", "sep", "sept"], ["october", "oct"], ["november", "nov"], ["december", "dec"]]})
->>> import regex
->>> m = regex.fullmatch(grammar.pattern, "07 July 2021 - 21:49")
->>> grammar.to_iso(m)
+...     ["september", "sep", "sept"], ["october", "oct"], ["november", "nov"], ["december", "dec"]]}})
+>>> grammar.parse("07 July 2021 - 21:49")
 '2021-07-07T21:49'
->>> grammar.to_iso(regex.fullmatch(grammar.pattern, "31 Feb 2021")) is None
+>>> grammar.parse("2021-07-07T21:49:05+04:30")
+'2021-07-07T21:49:05+04:30'
+>>> grammar.parse("July 2021") is None
 True
+>>> grammar.parse("31 Feb 2021")
+Traceback (most recent call last):
+...
+textclean.dates.DateRefused: no such date: day 31 of month 2 of 2021
+>>> grammar.parse("03/05/2021")
+Traceback (most recent call last):
+...
+textclean.dates.DateRefused: ambiguous: either 03 or 05 could be the month
+>>> grammar.parse("03/05/2021", Reading(order={"/": "mdy"}))
+'2021-03-05'
 """
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import regex
 
-_TIME = (
-    r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
-    r"(?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?"
-    r"(?:\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|UTC|GMT))?"
-)
-_TIME_SEP = r"(?:\s*(?:[-–—,|@]|\bat\b)\s*|\s+)"
-_ORDINAL = r"(?:st|nd|rd|th)?"
+from .calendars import hijri_to_gregorian, jalali_to_gregorian
+
+_H = r"[^\S\n]"  # horizontal white space: a date never runs across lines
+_PUNCT = r"[,،.;|/·•∙@–—-]"  # between a date and its time
+_CALENDARS: dict[str, Callable[[int, int, int], dt.date]] = {
+    "gregorian": dt.date,
+    "jalali": jalali_to_gregorian,
+    "hijri": hijri_to_gregorian,
+}
+_MONTH_KEYS = {"months": "gregorian", "jalali_months": "jalali", "hijri_months": "hijri"}
+# Letters that Arabic-script text writes in more than one way, and what they fold to.
+_LETTER_VARIANTS = {"ی": "ي", "ى": "ي", "ک": "ك", "أ": "ا", "إ": "ا", "آ": "ا"}
+# What a letter of a word in the settings may be written as: any yeh or kaf, a hamza'd alef without its hamza.
+_SAME_LETTER = {"ی": "یيى", "ي": "یيى", "ى": "یيى", "ک": "کك", "ك": "کك", "أ": "أا", "إ": "إا", "آ": "آا"}
+_IGNORED = "\u200c\u0640"  # zero-width non-joiner, tatweel
+_DEFAULT_YEARS = (1900, 2099)
+# In a span, where a month, weekday or zone name goes, one to three words of any letters stand.
+_GENERIC_IN_SPAN = frozenset({"months", "weekdays", "zones"})
+_WORD = r"\p{L}[\p{L}\p{M}'’]*+(?:-\p{L}[\p{L}\p{M}'’]*+)?"
+_ANY_WORDS = rf"{_WORD}(?:(?:[^\S\n]|\u200c)+{_WORD}){{0,2}}"
+
+
+class DateRefused(ValueError):
+    """A matched date that is ambiguous or cannot exist; the text is left as it is."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How one rule reads what a date leaves open.
+
+    ``order``: numeric dates by separator ('.', '/', '-') -> 'dmy' or 'mdy'; a
+    separator not listed is read only where one number cannot be a month.
+    ``two_digit_years``: read '21 as 2021 (and '85 as 1985), else refuse.
+    ``calendar``: how numeric dates are read, and whether Hijri month names count.
+    """
+
+    order: Mapping[str, str] = field(default_factory=dict)
+    two_digit_years: bool = False
+    calendar: str = "gregorian"
+
+
+def fold(word: str) -> str:
+    """The form a word is looked up by: case, Arabic-script letter variants and spacing folded.
+
+    >>> fold("Ramadan") == fold("RAMADAN"), fold("ذی‌القعده") == fold("ذي القعده")
+    (True, True)
+    """
+    word = "".join(_LETTER_VARIANTS.get(ch, ch) for ch in word.casefold() if ch not in _IGNORED)
+    return re.sub(r"[\s.'’]", "", word)
+
+
+def _spellings(word: str) -> set[str]:
+    """The ways a word is written that :func:`fold` treats as one: Arabic-script letter
+    variants, and a space written as a space, a zero-width non-joiner or nothing."""
+    options = [(" ", "\u200c", "") if ch.isspace() else _SAME_LETTER.get(ch, ch) for ch in word]
+    return {"".join(letters) for letters in itertools.product(*options)}
 
 
 class DateGrammar:
-    """``pattern`` matches one date (with an optional time); ``to_iso`` turns a match into ISO 8601."""
+    """Dates in header lines: :meth:`span` finds where one stands, :meth:`parse` reads it into ISO 8601."""
 
-    def __init__(self, months: dict[str, list[list[str]]]):
-        self.month_number: dict[str, int] = {}
-        for names in months.values():
-            for number, spellings in enumerate(names, start=1):
-                for name in spellings:
-                    self.month_number[name.casefold()] = number
-        names = "|".join(regex.escape(n) for n in sorted(self.month_number, key=len, reverse=True)) or "(?!)"
-        month = rf"(?P<mon>(?i:{names}))\.?"
-        self.pattern = "(?:" + "|".join([
-            rf"(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}})(?:(?:T|\s+){_TIME})?",
-            rf"(?P<d>\d{{1,2}}){_ORDINAL}(?:\s+of)?[\s.-]+{month},?[\s.-]+(?P<y>\d{{4}})(?:{_TIME_SEP}{_TIME})?",
-            rf"{month}\s+(?P<d>\d{{1,2}}){_ORDINAL},?\s+(?P<y>\d{{4}})(?:{_TIME_SEP}{_TIME})?",
-        ]) + ")"
+    def __init__(self, settings: Mapping[str, Any]):
+        self.months: dict[str, tuple[str, int]] = {}  # folded name -> (calendar, month number)
+        for key, calendar in _MONTH_KEYS.items():
+            _number_words(self.months, settings.get(key, {}), lambda n, c=calendar: (c, n + 1), key)
+        self.weekdays: dict[str, int] = {}  # folded name -> Monday 0 ... Sunday 6
+        _number_words(self.weekdays, settings.get("weekdays", {}), lambda n: n, "weekdays")
+        self.zones: dict[str, str | None] = {fold(name): offset for name, offset in
+                                             settings.get("time_zones", {}).items()}
+        self.years = tuple(settings.get("year_range", _DEFAULT_YEARS))
+        words = {
+            "months": [name for key in _MONTH_KEYS for names in settings.get(key, {}).values()
+                       for spellings in names for name in spellings],
+            "weekdays": [name for names in settings.get("weekdays", {}).values() for spellings in names
+                         for name in spellings],
+            "zones": list(settings.get("time_zones", {})),
+            **{key: settings.get(key, []) for key in ("ordinal_suffixes", "date_joiners", "time_joiners",
+                                                      "year_marks", "time_marks", "am_marks", "pm_marks")},
+        }
+        lists = {f"date_{key}": set().union(*map(_spellings, values)) for key, values in words.items()}
+        #: The word lists that ``\\L<date_...>`` in the patterns refers to; pass them to ``regex.compile``.
+        self.named_lists = lists
+        self._exact = self._build()
+        self._grammar = regex.compile(self._exact, **lists)
+        self._span = self._build(generic=_GENERIC_IN_SPAN)
 
-    def to_iso(self, match: regex.Match) -> str | None:
-        """ISO 8601 for a match of :attr:`pattern`, or None if the date cannot exist."""
-        month = int(match.group("m")) if match.group("m") else self.month_number[match.group("mon").casefold()]
+    def pattern(self, prefix: str = "") -> str:
+        """The full grammar as a regular expression, its group names starting with ``prefix``."""
+        return _prefixed(self._exact, prefix)
+
+    def span(self, prefix: str = "") -> str:
+        """A pattern for where a date stands in a line, its group names starting with ``prefix``.
+
+        It has the grammar's shape, with any word where a month, weekday or
+        time-zone name goes, so that rules embedding it compile fast; :meth:`parse`
+        then reads the span it matched with the full grammar.
+        """
+        return _prefixed(self._span, prefix)
+
+    def parse(self, text: str, reading: Reading = Reading()) -> str | None:
+        """``text`` as ISO 8601, None if it is not a date; :class:`DateRefused` if it is ambiguous or impossible."""
+        match = self._grammar.fullmatch(text)
+        return self._to_iso(match, reading) if match else None
+
+    def _build(self, generic: frozenset[str] = frozenset()) -> str:
+        def one_of(key: str) -> str:
+            """One word of a list from the settings (or, if ``generic``, any word), in any letter case."""
+            if key in generic:
+                return _ANY_WORDS
+            return rf"(?i:\L<date_{key}>)(?!\w)"
+
+        mon = rf"(?P<mon>{one_of('months')})\.?"
+        wd = rf"(?P<wd>{one_of('weekdays')})\.?"
+        ordinal = rf"(?:{one_of('ordinal_suffixes')})?"
+        day = rf"(?P<d>\d{{1,2}})(?!\d){ordinal}"
+        year = rf"(?P<y>\d{{4}}|'?\d{{2}})(?![\d:])(?:{_H}*{one_of('year_marks')})?"
+        gap = rf"(?:{_H}*[,،./-]{_H}*|{_H}+)"
+        part = rf"{gap}(?:{one_of('date_joiners')}{gap})?"
+        named = rf"(?:{day}{part}{mon}{part}{year}|{mon}{part}{day}{part}{year})"
+        # Year first is always year-month-day; 年月日 and 년월일 mark the parts in CJK dates.
+        ymd = (rf"(?:(?P<y>\d{{4}})(?P<sep>[-/.])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})(?!\d)"
+               rf"|(?P<y>\d{{4}}){_H}*[年년]{_H}*(?P<m>\d{{1,2}}){_H}*[月월]{_H}*(?P<d>\d{{1,2}}){_H}*[日일])")
+        numeric = r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?!\d)"
+        date = rf"(?:{named}|{ymd}|{numeric})"
+
+        am = rf"(?P<am>{one_of('am_marks')})\.?"
+        pm = rf"(?P<pm>{one_of('pm_marks')})\.?"
+        ampm = rf"(?:{_H}*(?:{am}|{pm}))"
+        clock = (rf"(?P<H>\d{{1,2}})(?:[:：](?P<M>\d{{2}})(?:[:：](?P<S>\d{{2}})(?:[.,](?P<f>\d{{1,9}}))?)?"
+                 rf"|{_H}?[hH]{_H}?(?P<M>\d{{2}}))(?!\d){ampm}?|(?P<H>\d{{1,2}}){ampm}")
+        zone_names = rf"(?P<zone>{one_of('zones')})"
+        offset = r"[+\-−]\d{1,2}(?::?\d{2})?"
+        zone = (rf"(?:(?P<utc>Z)(?!\w)|{_H}*\(?(?:{zone_names}(?:{_H}*(?P<tz>{offset}))?"
+                rf"|(?P<tz>[+\-−]\d{{2}}(?::?\d{{2}})?))\)?)")
+        time_mark = rf"(?:{_H}*{one_of('time_marks')}\.?)?"
+        time = rf"(?:{clock}){time_mark}{zone}?"
+
+        to_time = (rf"(?:T|(?:{_H}*{_PUNCT}{{1,2}}{_H}*|{_H}+|(?<=[日일]))"
+                   rf"(?:{one_of('time_joiners')}{_H}*)?)")
+        to_date = rf"(?:{_H}*{_PUNCT}{{1,2}}{_H}*|{_H}+)"
+        to_weekday = rf"(?:{_H}*[,،]{_H}*|{_H}+)"
+        # The time before the date, or (as C's asctime writes it) between the day and the year.
+        return (rf"(?:(?:{wd}{to_weekday})?{date}(?:{to_weekday}{wd})?(?:{to_time}{time})?"
+                rf"|{time}{to_date}(?:{wd}{to_weekday})?{date}"
+                rf"|(?:{wd}{to_weekday})?{mon}{_H}+{day}{_H}+{time}{_H}+(?P<y>\d{{4}})(?!\d))")
+
+    def _to_iso(self, match: regex.Match, reading: Reading) -> str:
+        group = match.group
+
+        calendar = reading.calendar
+        if group("mon"):
+            calendar, month = self.months[fold(group("mon"))]
+            if calendar == "hijri" and reading.calendar != "hijri":
+                raise DateRefused(f"{group('mon')!r} is a Hijri month and the rule does not read Hijri dates")
+            day = int(group("d"))
+        elif group("a"):
+            day, month = _day_month(group("a"), group("b"), group("sep"), reading)
+        else:
+            day, month = int(group("d")), int(group("m"))
+        year = self._year(group("y"), reading, calendar)
         try:
-            date = dt.date(int(match.group("y")), month, int(match.group("d")))
+            date = _CALENDARS[calendar](year, month, day)
         except ValueError:
-            return None
-        if match.group("H") is None:
+            raise DateRefused(f"no such date: day {day} of month {month} of {year}") from None
+        if not self.years[0] <= date.year <= self.years[1]:
+            raise DateRefused(f"{date.isoformat()} is outside the years {self.years[0]}-{self.years[1]}")
+        if group("wd") and self.weekdays[fold(group("wd"))] != date.weekday():
+            raise DateRefused(f"{group('wd')!r} is not the weekday of {date.isoformat()}")
+        if group("H") is None:
             return date.isoformat()
-        hour, minute = int(match.group("H")), int(match.group("M"))
-        ampm = (match.group("ampm") or "").replace(".", "").lower()
-        if ampm:
-            if not 1 <= hour <= 12:
-                return None
-            hour = hour % 12 + (12 if ampm == "pm" else 0)
-        second = match.group("S")
-        try:
-            time = dt.time(hour, minute, int(second or 0))
-        except ValueError:
-            return None
-        iso = f"{date.isoformat()}T{time.isoformat(timespec='seconds' if second else 'minutes')}"
-        return iso + _offset(match.group("tz"))
+        return f"{date.isoformat()}T{self._time(group)}"
+
+    def _year(self, text: str, reading: Reading, calendar: str) -> int:
+        digits = text.lstrip("'")
+        if len(digits) == 4:
+            return int(digits)
+        if not reading.two_digit_years or calendar != "gregorian":
+            raise DateRefused(f"two-digit year {text!r}")
+        short = int(digits)
+        return short + (1900 if short >= 69 else 2000)  # the POSIX %y pivot
+
+    def _time(self, group: Callable[[str], str | None]) -> str:
+        hour, minute = int(group("H")), int(group("M") or 0)
+        if group("am") or group("pm"):
+            if hour > 12 or (hour == 0 and group("pm")):
+                raise DateRefused(f"no such time: {hour} {group('am') or group('pm')}")
+            hour = hour % 12 + (12 if group("pm") else 0)
+        if hour > 23 or minute > 59 or int(group("S") or 0) > 59:
+            raise DateRefused(f"no such time: {group('H')}:{group('M')}")
+        text = f"{hour:02d}:{minute:02d}"
+        if group("S"):
+            text += f":{int(group('S')):02d}" + (f".{group('f')}" if group("f") else "")
+        return text + self._offset(group)
+
+    def _offset(self, group: Callable[[str], str | None]) -> str:
+        """``Z`` for UTC, ``+HH:MM`` for another offset, nothing when the text gives none."""
+        if group("zone"):
+            base = self.zones[fold(group("zone"))]
+            if base is None:
+                raise DateRefused(f"the time zone {group('zone')!r} names more than one offset")
+            minutes = _offset_minutes(base)
+            if group("tz"):
+                if minutes:
+                    raise DateRefused(f"an offset after {group('zone')!r}, which is not UTC")
+                minutes = _offset_minutes(group("tz"))
+        elif group("tz"):
+            minutes = _offset_minutes(group("tz"))
+        else:
+            return "Z" if group("utc") else ""
+        if minutes == 0:
+            return "Z"
+        sign = "-" if minutes < 0 else "+"
+        return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def _offset(tz: str | None) -> str:
-    if not tz:
-        return ""
-    if tz in ("Z", "UTC", "GMT"):
-        return "Z"
-    digits = tz[1:].replace(":", "")
-    return f"{tz[0]}{digits[:2]}:{digits[2:]}"
+def _prefixed(pattern: str, prefix: str) -> str:
+    return pattern.replace("(?P<", f"(?P<{prefix}").replace("(?P=", f"(?P={prefix}")
+
+
+def _number_words(table: dict[str, Any], by_language: Mapping[str, list[list[str]]], value: Callable[[int], Any],
+                  key: str) -> None:
+    """Fill ``table`` with each spelling's value; one spelling cannot mean two things."""
+    for language, names in by_language.items():
+        for number, spellings in enumerate(names):
+            for name in spellings:
+                folded = fold(name)
+                if table.get(folded, value(number)) != value(number):
+                    raise ValueError(f"{key}.{language}: {name!r} already means {table[folded]}, not {value(number)}")
+                table[folded] = value(number)
+
+
+def _offset_minutes(text: str) -> int:
+    sign = -1 if text[0] in "-−" else 1
+    hours, _, minutes = text[1:].partition(":")
+    if not minutes and len(hours) > 2:
+        hours, minutes = hours[:-2], hours[-2:]
+    hours, minutes = int(hours), int(minutes or 0)
+    if hours > 14 or minutes > 59:
+        raise DateRefused(f"no such time-zone offset: {text}")
+    return sign * (hours * 60 + minutes)
+
+
+def _day_month(first: str, second: str, separator: str, reading: Reading) -> tuple[int, int]:
+    """Day and month of a numeric date; the rule's order, swapped only where its month cannot be one."""
+    a, b = int(first), int(second)
+    order = reading.order.get(separator)
+    if order is None:
+        if a != b and a <= 12 and b <= 12:
+            raise DateRefused(f"ambiguous: either {first} or {second} could be the month")
+        return (a, b) if b <= 12 else (b, a)
+    day, month = (a, b) if order == "dmy" else (b, a)
+    return (month, day) if month > 12 >= day else (day, month)

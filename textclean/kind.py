@@ -107,9 +107,13 @@ def schema_beside(module_file: str) -> dict[str, Any]:
     return json.loads(Path(module_file).with_suffix(".schema.json").read_text("utf-8"))
 
 
-def compile_pattern(rule: Rule, pattern: str, key: str = "pattern", flags: int = 0) -> regex.Pattern:
-    """Compile a user pattern with the ``regex`` module, reporting errors against the rule."""
+def compile_pattern(rule: Rule, pattern: str, key: str = "pattern", flags: int = 0,
+                    named_lists: dict[str, Any] | None = None) -> regex.Pattern:
+    """Compile a user pattern with the ``regex`` module, reporting errors against the rule.
+
+    ``named_lists`` are the word lists that ``\\L<name>`` in the pattern refers to.
+    """
     try:
-        return regex.compile(pattern, flags)
+        return regex.compile(pattern, flags, ignore_unused=True, **(named_lists or {}))
     except regex.error as exc:
         raise RuleError.of(rule, f"{key} does not compile: {exc}", key) from None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import regex
 
@@ -17,18 +18,21 @@ class PatternSet:
     """An alternation of ``(rule, pattern)`` pairs that reports which rule matched.
 
     A pattern that runs past its budget (:func:`budget`) raises :class:`RuleTimeout`
-    naming the rule whose pattern is at fault.
+    naming the rule whose pattern is at fault. ``named_lists`` are the word
+    lists that ``\\L<name>`` in the patterns refers to.
     """
 
-    def __init__(self, entries: Sequence[tuple[Rule, str]], flags: int = 0):
+    def __init__(self, entries: Sequence[tuple[Rule, str]], flags: int = 0,
+                 named_lists: dict[str, Any] | None = None):
         self.rules: list[Rule] = []
         self._single: list[regex.Pattern] = []
         branches = []
         for index, (rule, pattern) in enumerate(entries):
-            self._single.append(compile_pattern(rule, pattern, flags=flags))
+            self._single.append(compile_pattern(rule, pattern, flags=flags, named_lists=named_lists))
             self.rules.append(rule)
             branches.append(f"(?P<_r{index}>{pattern})")
-        self._combined = regex.compile("|".join(branches), flags) if branches else None
+        self._combined = (regex.compile("|".join(branches), flags, ignore_unused=True, **(named_lists or {}))
+                          if branches else None)
 
     def __bool__(self) -> bool:
         return self._combined is not None

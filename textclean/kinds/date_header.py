@@ -1,39 +1,123 @@
 """The ``date_header`` kind: header lines become metadata and leave the body.
 
-A rule's ``pattern`` must match a whole header line; ``{date}`` in it stands for
-a date in any format the grammar knows (month names come from the
-``settings.date_header.months`` of the loaded packs). With ``{date}``, the field
-holds the date as ISO 8601; otherwise it holds the pattern's ``value`` group.
+A rule's ``pattern`` must match a whole header line. ``{date}`` in it stands for
+a date in any shape the grammar knows, written with the words in the
+``settings.date_header`` of the loaded packs, and fills ``field`` with ISO 8601;
+``{date:FIELD}`` fills another field (``Published {date} / Updated {date:updated}``).
+A group ``(?P<value>...)`` fills ``field``, and any other named group fills the
+field of its name (``(?P<author>...)``); without either, the whole match is stored.
+
+A label may stand on its own line with the date on the next: where a line does
+not match, it is tried again joined to the next non-blank line, so white space
+in the pattern between label and date may be that line break.
+
 ``where: glued`` matches at the start of the first line and removes only what
-matched, for datelines glued to the first sentence.
+matched, for datelines glued to the first sentence. A date that is ambiguous
+or cannot exist leaves the line in place and is reported as a finding.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from ..dates import DateGrammar
+import regex
+
+from ..dates import DateGrammar, DateRefused, Reading
 from ..document import Finding
-from ..kind import Change, Rule, RuleKind, StageOutput, schema_beside
+from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, schema_beside
 from ..lines import Line, line_removals, nonblank_lines, zone_positions
 from ..patterns import PatternSet
 
 _DEFAULT_LINES = 5
+_DEFAULT_MAX_LENGTH = 200
+_PLACEHOLDER = regex.compile(r"\{date(?::(?P<field>[a-z][a-z0-9_]*))?\}")
+_DIGIT = regex.compile(r"\d")  # every date has one: lines without are not tried by date rules
+
+
+class _CompiledRule:
+    """One rule: its patterns, the fields its date placeholders fill, and how it reads dates.
+
+    ``{date}`` is first matched by the grammar's fast :meth:`~DateGrammar.span`; only
+    when a span found that way is no date is the rule tried with the full grammar
+    in its place (compiled then, once), so that a word the span took for a month
+    cannot hide the right reading of the line.
+    """
+
+    def __init__(self, rule: Rule, grammar: DateGrammar):
+        self.rule = rule
+        self.grammar = grammar
+        where = rule.spec.get("where", "head")
+        self.zones = [where] if isinstance(where, str) else where
+        self.lines = rule.spec.get("lines", _DEFAULT_LINES)
+        self.max_length = rule.spec.get("max_length", _DEFAULT_MAX_LENGTH)
+        order = rule.spec.get("order", {})
+        self.reading = Reading(
+            order={sep: order for sep in "./-"} if isinstance(order, str) else order,
+            two_digit_years=rule.spec.get("two_digit_years", False),
+            calendar=rule.spec.get("calendar", "gregorian"),
+        )
+        self.dates = [(f"_d{n}", placeholder.group("field") or rule.spec["field"])
+                      for n, placeholder in enumerate(_PLACEHOLDER.finditer(rule.spec["pattern"]))]
+        self.patterns = self._compile(grammar.span)
+        self._exact: PatternSet | None = None
+
+    def _compile(self, date_pattern: Callable[[str], str]) -> PatternSet:
+        count = iter(range(len(self.dates)))
+
+        def expand(_: regex.Match) -> str:
+            name = f"_d{next(count)}"
+            return f"(?-x:(?P<{name}>{date_pattern(name + '_')}))"
+
+        pattern = _PLACEHOLDER.sub(expand, self.rule.spec["pattern"])
+        flag = "i" if self.rule.spec.get("ignore_case", True) else "-i"
+        pattern = rf"\s*(?{flag}:{pattern})\s*" if self.zones == ["glued"] else f"(?{flag}:{pattern})"
+        return PatternSet([(self.rule, pattern)], named_lists=self.grammar.named_lists)
+
+    def match(self, method: str, text: str) -> tuple[regex.Match, dict[str, str]] | None:
+        """The rule's match on ``text`` (``method``: fullmatch or match) and the metadata it gives.
+
+        Raises :class:`DateRefused` when a date in it is ambiguous or cannot exist.
+        """
+        if self.dates and not _DIGIT.search(text):
+            return None
+        hit = getattr(self.patterns, method)(text)
+        values = self._values(hit[1]) if hit else None
+        if hit and values is None and self.dates:
+            if self._exact is None:
+                self._exact = self._compile(self.grammar.pattern)
+            hit = getattr(self._exact, method)(text)
+            values = self._values(hit[1]) if hit else None
+        return (hit[1], values) if values is not None else None
+
+    def _values(self, match: regex.Match) -> dict[str, str] | None:
+        values = {}
+        for group, field in self.dates:
+            iso = self.grammar.parse(match.group(group), self.reading)
+            if iso is None:
+                return None
+            values[field] = iso
+        for name, text in match.groupdict().items():
+            if not name.startswith("_") and text is not None:
+                values[self.rule.spec["field"] if name == "value" else name] = text.strip()
+        if not values:
+            values[self.rule.spec["field"]] = match.group().strip()
+        return values
+
+
+def _names(count: int) -> dict[str, Any]:
+    return {"type": "array", "minItems": count, "maxItems": count,
+            "items": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}}
 
 
 class DateHeaderStage:
     kind = "date_header"
 
     def __init__(self, rules: list[Rule], settings: dict[str, Any]):
-        self.grammar = DateGrammar(settings.get("months", {}))
-        self.rules = []
-        for rule in rules:
-            pattern = rule.spec["pattern"].replace("{date}", f"(?:{self.grammar.pattern})")
-            flag = "i" if rule.spec.get("ignore_case", True) else "-i"
-            if rule.spec.get("where") == "glued":
-                pattern = rf"\s*(?{flag}:{pattern})\s*"
-            else:
-                pattern = f"(?{flag}:{pattern})"
-            self.rules.append((rule, PatternSet([(rule, pattern)])))
+        try:
+            grammar = DateGrammar(settings)
+        except ValueError as exc:
+            raise RuleError("settings.date_header", None, str(exc)) from None
+        self.rules = [_CompiledRule(rule, grammar) for rule in rules]
 
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()
@@ -41,47 +125,61 @@ class DateHeaderStage:
         if not lines:
             return output
         removed: dict[int, str] = {}
-        for rule, patterns in self.rules:
-            where = rule.spec.get("where", "head")
-            if where == "glued":
-                self._glued(rule, patterns, text, lines[0], output, removed)
+        for compiled in self.rules:
+            if compiled.zones == ["glued"]:
+                self._glued(compiled, text, lines[0], output, removed)
                 continue
-            size = rule.spec.get("lines", _DEFAULT_LINES)
-            for pos in zone_positions("tail" if where == "footer" else "head", size, len(lines)):
-                if pos in removed:
-                    continue
-                hit = patterns.fullmatch(lines[pos].text)
-                if hit and self._record(rule, hit[1], lines[pos].start, output):
-                    removed[pos] = rule.id
+            zones = {pos for zone in compiled.zones
+                     for pos in zone_positions("tail" if zone == "footer" else "head", compiled.lines, len(lines))}
+            for pos in sorted(zones):
+                self._line(compiled, lines, pos, output, removed)
         output.changes.extend(line_removals(text, lines, removed))
         return output
 
-    def _glued(self, rule: Rule, patterns: PatternSet, text: str, first: Line, output: StageOutput,
+    def _line(self, compiled: _CompiledRule, lines: list[Line], pos: int, output: StageOutput,
+              removed: dict[int, str]) -> None:
+        """Try the line at ``pos`` alone, then joined to the next non-blank line (a label above its date)."""
+        if pos in removed or len(lines[pos].text) > compiled.max_length:
+            return
+        span = [pos]
+        reported = len(output.findings)
+        hit = self._try(compiled, "fullmatch", lines[pos].text, lines[pos].start, output)
+        if hit is None and len(output.findings) == reported and pos + 1 < len(lines) and pos + 1 not in removed:
+            joined = f"{lines[pos].text}\n{lines[pos + 1].text}"
+            span = [pos, pos + 1]
+            if len(joined) <= compiled.max_length:
+                hit = self._try(compiled, "fullmatch", joined, lines[pos].start, output)
+        if hit is not None:
+            for covered in span:
+                removed[covered] = compiled.rule.id
+
+    def _glued(self, compiled: _CompiledRule, text: str, first: Line, output: StageOutput,
                removed: dict[int, str]) -> None:
         if 0 in removed or any(change.start == first.start for change in output.changes):
             return
         raw = text[first.start:first.end]
-        hit = patterns.match(raw)
-        if not hit or not self._record(rule, hit[1], first.start, output):
+        hit = self._try(compiled, "match", raw[:compiled.max_length], first.start, output)
+        if hit is None:
             return
-        if hit[1].end() == len(raw):
-            removed[0] = rule.id
+        if hit.end() == len(raw):
+            removed[0] = compiled.rule.id
         else:
-            output.changes.append(Change(first.start, first.start + hit[1].end(), "", rule.id))
+            output.changes.append(Change(first.start, first.start + hit.end(), "", compiled.rule.id))
 
-    def _record(self, rule: Rule, match, offset: int, output: StageOutput) -> bool:
-        """Put the match's value into the metadata; False when the date cannot be trusted."""
-        field = rule.spec["field"]
-        if "{date}" in rule.spec["pattern"]:
-            value = self.grammar.to_iso(match)
-            if value is None:
-                output.findings.append(Finding(rule.id, f"impossible date {match.group()!r} left in place", offset))
-                return False
-        else:
-            value = match.group("value") if "value" in match.groupdict() else match.group()
-        output.metadata.setdefault(field, value)
-        return True
-
+    @staticmethod
+    def _try(compiled: _CompiledRule, method: str, text: str, offset: int, output: StageOutput) -> regex.Match | None:
+        """The rule's match, its values put into the metadata; None (and a finding) when a date cannot be trusted."""
+        try:
+            found = compiled.match(method, text)
+        except DateRefused as exc:
+            output.findings.append(Finding(compiled.rule.id, f"{text.strip()!r} left in place: {exc}", offset))
+            return None
+        if found is None:
+            return None
+        match, values = found
+        for field, value in values.items():
+            output.metadata.setdefault(field, value)
+        return match
 
 
 KIND = RuleKind(
@@ -93,17 +191,28 @@ KIND = RuleKind(
     settings_schema={
         "type": "object",
         "additionalProperties": False,
+        "description": "The words of dates, by language; see rules/dates-words.yaml.",
         "properties": {
-            "months": {
-                "type": "object",
-                "description": "Month names by language: twelve lists of spellings, January first.",
-                "additionalProperties": {
-                    "type": "array",
-                    "minItems": 12,
-                    "maxItems": 12,
-                    "items": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
-                },
-            }
+            **{key: {"type": "object", "description": f"{what} month names by language: twelve lists of spellings.",
+                     "additionalProperties": _names(12)}
+               for key, what in (("months", "Gregorian"), ("jalali_months", "Persian (Jalali)"),
+                                 ("hijri_months", "Hijri"))},
+            "weekdays": {"type": "object", "description": "Weekday names by language: seven lists, Monday first.",
+                         "additionalProperties": _names(7)},
+            **{key: {"type": "array", "items": {"type": "string", "minLength": 1}, "description": what}
+               for key, what in (
+                   ("ordinal_suffixes", "Endings after a day number: st, nd, er, '.'."),
+                   ("date_joiners", "Words between day, month and year: of, de."),
+                   ("time_joiners", "Words between a date and its time: at, um, à."),
+                   ("year_marks", "Marks after a year: г., هـ."),
+                   ("time_marks", "Marks after a time: Uhr."),
+                   ("am_marks", "Words for before noon."),
+                   ("pm_marks", "Words for after noon."))},
+            "time_zones": {"type": "object", "description": "Time-zone name -> UTC offset '+HH:MM', or null where "
+                           "the name stands for more than one offset (such dates are refused).",
+                           "additionalProperties": {"type": ["string", "null"], "pattern": r"^[+-]\d{2}:\d{2}$"}},
+            "year_range": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2,
+                           "description": "The first and last Gregorian year a date may have."},
         },
     },
 )

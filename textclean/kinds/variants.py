@@ -241,7 +241,7 @@ class VariantsStage:
         try:
             match = spelling.pattern.match(text, start, timeout=MATCH_TIMEOUT)
         except TimeoutError:
-            raise RuleTimeout(spelling.rule.id) from None
+            raise RuleTimeout(spelling.rule.id, MATCH_TIMEOUT) from None
         return match.end() if match else None
 
     def apply(self, text: str) -> StageOutput:

@@ -1,0 +1,176 @@
+"""Date headers: accuracy, false dates and speed of textclean's date stage against dateparser and dateutil.
+
+    pip install '.[bench]'        # dateparser, python-dateutil
+    python benchmarks/eval_dates.py
+
+Two labelled sets, one JSON object per line with the expected ``date`` and
+``updated`` (ISO 8601 or null) and a ``kind``:
+
+- ``benchmarks/data/date_headers.jsonl``: header lines written for this project
+  across formats and languages, and negative lines that must give no date.
+- ``benchmarks/data/corpus_date_headers.jsonl``: header lines found near the top
+  of the documents of ../shared/corpus (extracted rendering), labelled by hand;
+  read from the corpus at run time and skipped when it is absent.
+
+``kind`` is ``header`` (the line gives the labelled dates), ``negative`` (it must
+give none) or ``ambiguous`` (it must give none: day and month could swap, a
+two-digit year, a zone name with two offsets, a weekday that does not fit).
+
+Accuracy is an exact match of the ISO strings. textclean must give both fields;
+a baseline gives one date (its first), compared at the precision of the label,
+which must be the label's ``date`` (or ``updated`` when there is no ``date``).
+A false date is a date given that is not in the label, on header or negative
+lines; dates given on ambiguous lines are counted apart as guesses.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from textclean import load_rules  # noqa: E402
+from textclean.kinds.date_header import DateHeaderStage  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data"
+CORPUS = ROOT / ".." / "shared" / "corpus" / "extracted" / "corpus.jsonl.gz"
+TEXTCLEAN_REPEATS = 20  # the date stage is timed over this many passes (after one untimed) for a stable figure
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def corpus_items() -> list[dict] | None:
+    """The labelled corpus lines, their text checked against the corpus; None if the corpus is absent."""
+    if not CORPUS.is_file():
+        return None
+    labels = load(DATA / "corpus_date_headers.jsonl")
+    wanted = {item["id"] for item in labels}
+    lines: dict[str, list[str]] = {}
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as handle:
+        for record in map(json.loads, handle):
+            if record["id"] in wanted:
+                lines[record["id"]] = record["text"].split("\n")
+    for item in labels:
+        found = lines.get(item["id"], [])
+        if item["line"] >= len(found) or found[item["line"]].strip() != item["text"]:
+            sys.exit(f"{CORPUS}: line {item['line']} of {item['id']!r} is not the labelled header {item['text']!r}")
+    return labels
+
+
+def textclean_parser() -> Callable[[str], tuple[str | None, str | None]]:
+    ruleset = load_rules()
+    stage = DateHeaderStage([rule for rule in ruleset.rules if rule.kind == "date_header"],
+                            ruleset.settings["date_header"])
+
+    def parse(text: str) -> tuple[str | None, str | None]:
+        metadata = stage.apply(text + "\n").metadata
+        return metadata.get("date"), metadata.get("updated")
+    return parse
+
+
+def dateparser_parser() -> Callable[[str], dt.datetime | None]:
+    from dateparser.search import search_dates
+    settings = {"REQUIRE_PARTS": ["day", "month", "year"]}
+
+    def parse(text: str) -> dt.datetime | None:
+        found = search_dates(text, settings=settings)
+        return found[0][1] if found else None
+    return parse
+
+
+def dateutil_parser() -> Callable[[str], dt.datetime | None]:
+    from dateutil import parser
+
+    def parse(text: str) -> dt.datetime | None:
+        try:
+            return parser.parse(text, fuzzy=True)
+        except (ValueError, OverflowError):
+            return None
+    return parse
+
+
+def iso_like(value: dt.datetime, label: str | None) -> str:
+    """``value`` in ISO 8601 at the precision of ``label`` (date only, minutes, seconds, fraction, offset)."""
+    if label is None or "T" not in label:
+        return value.date().isoformat()
+    clock = label.split("T", 1)[1]
+    digits = len(clock.split("+")[0].split("-")[0].rstrip("Z"))
+    text = value.date().isoformat() + "T" + value.time().isoformat(timespec="microseconds")[:digits]
+    offset = value.utcoffset()
+    if offset is None:
+        return text
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return text + "Z"
+    return text + f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def score(items: list[dict], answers: list, baseline: bool) -> dict[str, int]:
+    counts = {"lines": len(items), "right": 0, "false": 0, "guesses": 0}
+    for item, answer in zip(items, answers, strict=True):
+        labelled = [value for value in (item["date"], item["updated"]) if value]
+        if baseline:
+            given = [iso_like(answer, item["date"] or item["updated"])] if answer else []
+            right = given == labelled[:1]
+        else:
+            given = [value for value in answer if value]
+            right = answer == (item["date"], item["updated"])
+        counts["right"] += right
+        wrong = [value for value in given if value not in labelled]
+        if item["kind"] == "ambiguous":
+            counts["guesses"] += bool(given)
+        else:
+            counts["false"] += len(wrong)
+    return counts
+
+
+def timed(parse: Callable, texts: list[str], repeats: int = 1) -> tuple[list, float]:
+    start = time.perf_counter()
+    for _ in range(repeats):
+        answers = [parse(text) for text in texts]
+    return answers, len(texts) * repeats / (time.perf_counter() - start)
+
+
+def main() -> int:
+    try:
+        parsers = {"textclean": textclean_parser(), "dateparser": dateparser_parser(), "dateutil": dateutil_parser()}
+    except ImportError as exc:
+        print(f"eval_dates: {exc.name} is missing; install the benchmark extra: pip install '.[bench]'")
+        return 1
+    sets = {"written": load(DATA / "date_headers.jsonl")}
+    corpus = corpus_items()
+    if corpus is None:
+        print(f"eval_dates: {CORPUS} is absent; the corpus set is skipped.")
+    else:
+        sets["corpus"] = corpus
+    speeds: dict[str, float] = {}
+    print(f"{'set':8} {'tool':11} {'lines':>5} {'accuracy':>8} {'false':>5} {'guesses':>7} {'lines/s':>9}")
+    for set_name, items in sets.items():
+        texts = [item["text"] for item in items]
+        for tool, parse in parsers.items():
+            parse(texts[0])  # loads language data and compiles outside the timing
+            if tool == "textclean":
+                timed(parse, texts)  # the full grammar is compiled on first need
+            answers, speed = timed(parse, texts, TEXTCLEAN_REPEATS if tool == "textclean" else 1)
+            counts = score(items, answers, baseline=tool != "textclean")
+            speeds.setdefault(tool, 0.0)
+            speeds[tool] += len(texts) / speed
+            print(f"{set_name:8} {tool:11} {counts['lines']:5d} {counts['right'] / counts['lines']:8.3f} "
+                  f"{counts['false']:5d} {counts['guesses']:7d} {speed:9.0f}")
+    total = sum(len(items) for items in sets.values())
+    rates = {tool: total / seconds for tool, seconds in speeds.items()}
+    print(f"all lines/s: textclean {rates['textclean']:.0f}, dateparser {rates['dateparser']:.0f}, "
+          f"dateutil {rates['dateutil']:.0f}; textclean / dateparser = {rates['textclean'] / rates['dateparser']:.0f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,248 @@
+"""Date headers: formats, languages, calendars, refusals, zones and fields, as cases."""
+import datetime as dt
+
+import pytest
+
+from textclean import Cleaner, RuleSet, load_rules, parse_rule_file
+from textclean.calendars import hijri_to_gregorian, jalali_to_gregorian
+from textclean.dates import DateGrammar, DateRefused, Reading
+from textclean.kind import RuleError
+
+RULES = load_rules()
+CLEANER = Cleaner(RuleSet([r for r in RULES.rules if r.kind == "date_header"], RULES.settings))
+GRAMMAR = DateGrammar(RULES.settings["date_header"])
+
+# (header, expected metadata); each is cleaned with a body line after it, and must leave only the body.
+HEADERS = [
+    ("Published: 07 July 2021", {"date": "2021-07-07"}),
+    ("Wed, 07 Jul 2021 21:49:00 +0000", {"date": "2021-07-07T21:49:00Z"}),
+    ("Fri, 23 Feb 2018 07:00:00 PST", {"date": "2018-02-23T07:00:00-08:00"}),
+    ("2021-07-07T21:49:05.250+04:30", {"date": "2021-07-07T21:49:05.250+04:30"}),
+    ("Posted on 2020-06-01 09:00:00 UTC", {"date": "2020-06-01T09:00:00Z"}),
+    ("2021-07-07 21:49 GMT+3", {"date": "2021-07-07T21:49+03:00"}),
+    ("7th of July 2021", {"date": "2021-07-07"}),
+    ("July 7th, 2021 at 9:49 PM", {"date": "2021-07-07T21:49"}),
+    ("Tue., Nov. 19, 2019", {"date": "2019-11-19"}),
+    ("Sept 9 2020", {"date": "2020-09-09"}),
+    ("12:00 AM, January 1, 2020", {"date": "2020-01-01T00:00"}),
+    ("9 PM, July 7, 2021", {"date": "2021-07-07T21:00"}),
+    ("5:45 AM PST 11/19/2019 by Ann Reyes", {"date": "2019-11-19T05:45-08:00", "author": "Ann Reyes"}),
+    ("Most recent update: Thu Dec 14 15:21:17 2006", {"updated": "2006-12-14T15:21:17"}),
+    ("Veröffentlicht: 7. Juli 2021, 21:49 Uhr", {"date": "2021-07-07T21:49"}),
+    ("Stand: 28.04.2020 18:00 Uhr", {"updated": "2020-04-28T18:00"}),
+    ("Publié le 1er juillet 2021 à 21h49", {"date": "2021-07-01T21:49"}),
+    ("Publicado el 21 de abril de 2022", {"date": "2022-04-21"}),
+    ("Pubblicato il 7 luglio 2021 alle 21:49", {"date": "2021-07-07T21:49"}),
+    ("sexta-feira, 22 de outubro de 2010 às 20:13", {"date": "2010-10-22T20:13"}),
+    ("Gepubliceerd op 7 juli 2021", {"date": "2021-07-07"}),
+    ("Опубликовано: 7 июля 2021 г., 21:49", {"date": "2021-07-07T21:49"}),
+    ("الأربعاء ٧ يوليو ٢٠٢١", {"date": "2021-07-07"}),
+    ("12 كانون الأول 2019", {"date": "2019-12-12"}),
+    ("7 Temmuz 2021 Çarşamba 21:49", {"date": "2021-07-07T21:49"}),
+    ("11 maja 2021, 11:49", {"date": "2021-05-11T11:49"}),
+    ("2021年7月7日 21:49", {"date": "2021-07-07T21:49"}),
+    ("2018년 8월 25일", {"date": "2018-08-25"}),
+    ("تاریخ انتشار: ۱۶ تیر ۱۴۰۰ - ۲۱:۴۹", {"date": "2021-07-07T21:49"}),
+    ("تاریخ انتشار: ۱۴۰۰/۰۴/۱۶", {"date": "2021-07-07"}),
+    ("۱۶ تیرماه ۱۴۰۰", {"date": "2021-07-07"}),
+    ("تاريخ انتشار: ۱۶ تير ۱۴۰۰", {"date": "2021-07-07"}),
+    ("۳۰ اسفند ۱۴۰۳", {"date": "2025-03-20"}),
+    ("الأربعاء 27 ذو القعدة 1442 هـ", {"date": "2021-07-07"}),
+    ("1442/11/27 هـ", {"date": "2021-07-07"}),
+    ("10/18/2004", {"date": "2004-10-18"}),
+    ("18/08/2003 07:33:26", {"date": "2003-08-18T07:33:26"}),
+    ("15.03.2020", {"date": "2020-03-15"}),
+    ("3.15.2020", {"date": "2020-03-15"}),
+    ("Published: 3 March 2020 | Last updated: 5 March 2020", {"date": "2020-03-03", "updated": "2020-03-05"}),
+    ("News ID: 92199", {"news_id": "92199"}),
+    ("کد خبر: ۹۲۱۹۹", {"news_id": "۹۲۱۹۹"}),
+    ("By Jane Doe", {"author": "Jane Doe"}),
+]
+
+# Lines that must stay, with no date: prose, impossible, ambiguous, incomplete.
+KEPT = [
+    "The ceasefire signed on 7 July 2021 held for a week.",
+    "July 2021",
+    "Updated 14 hours ago",
+    "Published: 31 February 2021",
+    "Date: 2021-13-05",
+    "Posted on 7 July 2021 25:61",
+    "۳۰ اسفند ۱۴۰۲",
+    "03/05/2021",
+    "07/07/21",
+    "Tuesday, 7 July 2021",
+    "April 1, 2023 10:15 am IST",
+    "27 ذو القعدة 1442",
+    "۱۴۰۰/۰۴/۱۶",
+    "— A Reporter (@reporter) November 1, 2019",
+]
+
+
+@pytest.mark.parametrize(("header", "metadata"), HEADERS, ids=[h for h, _ in HEADERS])
+def test_header_becomes_metadata_and_leaves(header, metadata):
+    result = CLEANER.clean(f"{header}\nThe talks began on Wednesday.\n")
+    assert result.text == "The talks began on Wednesday.\n"
+    assert {key: result.metadata.get(key) for key in metadata} == metadata
+
+
+@pytest.mark.parametrize("line", KEPT)
+def test_line_without_a_trustworthy_date_stays(line):
+    text = f"{line}\nThe talks began on Wednesday.\n"
+    result = CLEANER.clean(text)
+    assert result.text == text
+    assert "date" not in result.metadata and "updated" not in result.metadata
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("Published: 31 February 2021", "no such date"),
+    ("Date: 2021-13-05", "no such date"),
+    ("03/05/2021", "ambiguous"),
+    ("07/07/21", "two-digit year"),
+    ("Tuesday, 7 July 2021", "not the weekday"),
+    ("April 1, 2023 10:15 am IST", "more than one offset"),
+    ("27 ذو القعدة 1442", "Hijri"),
+    ("۱۴۰۰/۰۴/۱۶", "outside the years"),
+])
+def test_refused_header_is_reported_with_its_reason(line, reason):
+    findings = CLEANER.clean(f"{line}\nBody.\n").findings
+    assert len(findings) == 1 and reason in findings[0].message and findings[0].start == 0
+
+
+def pack(rule: str) -> Cleaner:
+    """A cleaner with the shipped words and one rule written here."""
+    text = "rules:\n" + rule
+    return Cleaner(RuleSet(parse_rule_file(text).rules, RULES.settings), unicode=False)
+
+
+NUMERIC = """
+  - id: t.numeric
+    kind: date_header
+    description: a numeric date line
+    pattern: 'Date:\\s*{date}'
+    field: date
+    examples: [{keep: x}]
+"""
+
+
+@pytest.mark.parametrize(("order", "line", "expected"), [
+    ("", "Date: 03/05/2021", None),
+    ("", "Date: 13/05/2021", "2021-05-13"),
+    ("order: dmy", "Date: 03/05/2021", "2021-05-03"),
+    ("order: mdy", "Date: 03/05/2021", "2021-03-05"),
+    ("order: dmy", "Date: 04/21/2022", "2022-04-21"),
+    ("order: mdy", "Date: 21/04/2022", "2022-04-21"),
+    ("order: dmy", "Date: 13/13/2021", None),
+    ("order: {'.': dmy}", "Date: 03.05.2021", "2021-05-03"),
+    ("order: {'.': dmy}", "Date: 03/05/2021", None),
+    ("order: {'/': mdy}", "Date: 03-05-2021", None),
+])
+def test_numeric_order_is_declared_per_rule_and_swapped_only_when_the_month_cannot_be(order, line, expected):
+    result = pack(NUMERIC + (f"    {order}\n" if order else "")).clean(f"{line}\nBody.\n")
+    assert result.metadata.get("date") == expected
+
+
+@pytest.mark.parametrize(("allowed", "line", "expected"), [
+    (False, "Date: 07/07/21", None),
+    (True, "Date: 13/07/21", "2021-07-13"),
+    (True, "Date: 13/07/85", "1985-07-13"),
+    (True, "Date: 7 Jul '21", "2021-07-07"),
+    (False, "Date: 7 Jul '21", None),
+])
+def test_two_digit_years_only_where_a_rule_allows_them(allowed, line, expected):
+    rule = NUMERIC + ("    two_digit_years: true\n" if allowed else "")
+    assert pack(rule).clean(f"{line}\nBody.\n").metadata.get("date") == expected
+
+
+def test_hijri_only_where_a_rule_asks():
+    rule = NUMERIC.replace("t.numeric", "t.hijri")
+    line = "Date: 1 رمضان 1442\nBody.\n"
+    assert "date" not in pack(rule).clean(line).metadata
+    assert pack(rule + "    calendar: hijri\n").clean(line).metadata["date"] == "2021-04-13"
+    assert pack(rule + "    calendar: hijri\n").clean("Date: 1442/09/01\nBody.\n").metadata["date"] == "2021-04-13"
+    assert pack(rule + "    calendar: jalali\n").clean("Date: 1400/04/16\nBody.\n").metadata["date"] == "2021-07-07"
+
+
+def test_label_on_one_line_and_date_on_the_next():
+    result = CLEANER.clean("Publish date:\n\nNov 18, 2019\nFarmers met in the square.\n")
+    assert (result.text, result.metadata) == ("Farmers met in the square.\n", {"date": "2019-11-18"})
+
+
+def test_a_bare_date_is_not_joined_to_the_next_line():
+    text = "Nov 18\n2019 was a dry year for the farmers of the valley.\n"
+    assert CLEANER.clean(text).text == text
+
+
+def test_footer_zone_published_and_updated_at_the_end():
+    body = "".join(f"Paragraph {n} of the story about the bridge.\n" for n in range(12))
+    result = CLEANER.clean(body + "\nPublished: 3 March 2020\nLast updated: 5 March 2020, 10:02 GMT\n")
+    assert result.text == body
+    assert result.metadata == {"date": "2020-03-03", "updated": "2020-03-05T10:02Z"}
+
+
+def test_a_dated_line_in_the_middle_of_a_long_document_stays():
+    body = [f"Paragraph {n} of the story about the bridge." for n in range(30)]
+    body[15] = "7 July 2021"
+    text = "\n".join(body) + "\n"
+    assert CLEANER.clean(text).text == text
+
+
+def test_glued_dateline_leaves_the_sentence():
+    result = CLEANER.clean(" date 2021-07-07 Iran is hosting talks.\n")
+    assert (result.text, result.metadata) == ("Iran is hosting talks.\n", {"date": "2021-07-07"})
+
+
+def test_named_groups_fill_fields_beside_the_date():
+    cleaner = pack("""
+  - id: t.byline
+    kind: date_header
+    description: a byline with a date
+    pattern: 'By\\s+(?P<author>[A-Z][a-z]+ [A-Z][a-z]+),\\s*{date}\\s*\\|\\s*(?P<source>\\w+)'
+    field: date
+    examples: [{keep: x}]
+""")
+    result = cleaner.clean("By Jane Doe, 3 March 2020 | Reuters\nBody.\n")
+    assert result.metadata == {"author": "Jane Doe", "date": "2020-03-03", "source": "Reuters"}
+
+
+def test_the_seed_headers_keep_their_metadata():
+    result = Cleaner().clean("News ID: 92199\nPublish Date : 07 July 2021 - 21:49\n\nTEHRAN -- Talks began.\n")
+    assert result.metadata == {"news_id": "92199", "date": "2021-07-07T21:49"}
+    assert result.text == "TEHRAN -- Talks began.\n"
+
+
+def test_a_word_meaning_two_months_is_a_settings_error():
+    settings = {"months": {"xx": [["one"]] * 12}}
+    with pytest.raises(RuleError, match="already means"):
+        Cleaner(RuleSet(parse_rule_file(NUMERIC.join(["rules:", ""])).rules, {"date_header": settings}))
+
+
+def test_reading_defaults_refuse_rather_than_guess():
+    with pytest.raises(DateRefused, match="ambiguous"):
+        GRAMMAR.parse("03/05/2021")
+    assert GRAMMAR.parse("03/05/2021", Reading(order={"/": "dmy"})) == "2021-05-03"
+    assert GRAMMAR.parse("not a date at all") is None
+
+
+@pytest.mark.parametrize(("jalali", "gregorian"), [
+    ((1400, 1, 1), dt.date(2021, 3, 21)),
+    ((1399, 1, 1), dt.date(2020, 3, 20)),
+    ((1403, 1, 1), dt.date(2024, 3, 20)),
+    ((1400, 4, 16), dt.date(2021, 7, 7)),
+    ((1403, 12, 30), dt.date(2025, 3, 20)),
+    ((1357, 11, 22), dt.date(1979, 2, 11)),
+])
+def test_jalali_known_dates(jalali, gregorian):
+    assert jalali_to_gregorian(*jalali) == gregorian
+
+
+@pytest.mark.parametrize("jalali", [(1402, 12, 30), (1400, 7, 31), (1400, 13, 1), (1400, 0, 1)])
+def test_impossible_jalali_dates_are_refused(jalali):
+    with pytest.raises(ValueError):
+        jalali_to_gregorian(*jalali)
+
+
+def test_hijri_known_dates_and_limits():
+    assert hijri_to_gregorian(1442, 9, 1) == dt.date(2021, 4, 13)  # first of Ramadan in Saudi Arabia
+    assert hijri_to_gregorian(1442, 10, 1) == dt.date(2021, 5, 13)  # Eid al-Fitr
+    with pytest.raises(ValueError):
+        hijri_to_gregorian(1600, 1, 1)
