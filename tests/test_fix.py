@@ -210,7 +210,7 @@ def test_check_reports_findings_the_engine_cannot_fix():
     write("page.txt", "Publish Date : 31 February 2021\nThe text.\n")
     result = run("check", "page.txt")
     assert result.exit_code == 1
-    assert result.stdout.startswith("page.txt:1:1: date.publish-line: impossible date")
+    assert result.stdout.startswith("page.txt:1:1: date.published-en: 'Publish Date : 31 February 2021' left in place")
     assert run("fix", "page.txt").exit_code == 0
 
 
