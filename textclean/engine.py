@@ -2,8 +2,10 @@
 
 Order: unicode repair (ftfy) -> rule kinds by their declared order (date headers,
 boilerplate, variants) -> whitespace tidy. While a rule kind changed the text,
-the pipeline is repeated on its own output (at most ``max_passes`` times), so
-cleaning is idempotent even when one removal brings another rule into reach.
+the pipeline is repeated on its own output until it is stable, so cleaning is
+idempotent even when one removal brings another rule into reach (a header zone
+that now reaches one line further). Rule kinds only remove lines or move
+spellings to a fixed point, so this ends; ``max_passes`` is a safety bound.
 Changes by the unicode stage alone need no second pass (every later stage saw
 them), nor do changes by the whitespace stage (it only touches blank lines and
 line ends, which no rule kind looks at).
@@ -33,7 +35,7 @@ class Cleaner:
     """
 
     def __init__(self, ruleset: RuleSet | None = None, *, unicode: bool = True, tidy: bool = True,
-                 max_passes: int = 3):
+                 max_passes: int = 64):
         self.ruleset = load_rules() if ruleset is None else ruleset
         self.max_passes = max_passes
         stages: list[Stage] = [UnicodeRepair()] if unicode else []
