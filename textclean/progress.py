@@ -9,7 +9,7 @@ class Progress:
         self.bar = None
         if enabled if enabled is not None else sys.stderr.isatty():
             from tqdm import tqdm
-            self.bar = tqdm(total=total_bytes, unit="B", unit_scale=True, unit_divisor=1 << 20, smoothing=0.1,
+            self.bar = tqdm(total=total_bytes, unit="B", unit_scale=True, smoothing=0.1,
                             dynamic_ncols=True, file=sys.stderr, desc="textclean")
         self.documents = 0
 
