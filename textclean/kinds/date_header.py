@@ -58,10 +58,11 @@ class _CompiledRule:
         )
         self.dates = [(f"_d{n}", placeholder.group("field") or rule.spec["field"])
                       for n, placeholder in enumerate(_PLACEHOLDER.finditer(rule.spec["pattern"]))]
-        self.patterns = self._compile(grammar.span)
+        self.outline = self._pattern(grammar.span)
+        self.patterns = PatternSet([(rule, self.outline)], named_lists=grammar.named_lists)
         self._exact: PatternSet | None = None
 
-    def _compile(self, date_pattern: Callable[[str], str]) -> PatternSet:
+    def _pattern(self, date_pattern: Callable[[str], str]) -> str:
         count = iter(range(len(self.dates)))
 
         def expand(_: regex.Match) -> str:
@@ -70,8 +71,7 @@ class _CompiledRule:
 
         pattern = _PLACEHOLDER.sub(expand, self.rule.spec["pattern"])
         flag = "i" if self.rule.spec.get("ignore_case", True) else "-i"
-        pattern = rf"\s*(?{flag}:{pattern})\s*" if self.zones == ["glued"] else f"(?{flag}:{pattern})"
-        return PatternSet([(self.rule, pattern)], named_lists=self.grammar.named_lists)
+        return rf"\s*(?{flag}:{pattern})\s*" if self.zones == ["glued"] else f"(?{flag}:{pattern})"
 
     def match(self, method: str, text: str) -> tuple[regex.Match, dict[str, str]] | None:
         """The rule's match on ``text`` (``method``: fullmatch or match) and the metadata it gives.
@@ -84,7 +84,8 @@ class _CompiledRule:
         values = self._values(hit[1]) if hit else None
         if hit and values is None and self.dates:
             if self._exact is None:
-                self._exact = self._compile(self.grammar.pattern)
+                self._exact = PatternSet([(self.rule, self._pattern(self.grammar.pattern))],
+                                         named_lists=self.grammar.named_lists)
             hit = getattr(self._exact, method)(text)
             values = self._values(hit[1]) if hit else None
         return (hit[1], values) if values is not None else None
@@ -118,6 +119,10 @@ class DateHeaderStage:
         except ValueError as exc:
             raise RuleError("settings.date_header", None, str(exc)) from None
         self.rules = [_CompiledRule(rule, grammar) for rule in rules]
+        # One pass of every line rule's outline says which lines (alone or joined to the next) any rule
+        # could match, so that a line no rule can match costs one regex call, not one per rule.
+        line_rules = [c for c in self.rules if c.zones != ["glued"]]
+        self.any_rule = PatternSet([(c.rule, c.outline) for c in line_rules], named_lists=grammar.named_lists)
 
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()
@@ -125,6 +130,7 @@ class DateHeaderStage:
         if not lines:
             return output
         removed: dict[int, str] = {}
+        candidates: dict[int, bool] = {}
         for compiled in self.rules:
             if compiled.zones == ["glued"]:
                 self._glued(compiled, text, lines[0], output, removed)
@@ -132,9 +138,18 @@ class DateHeaderStage:
             zones = {pos for zone in compiled.zones
                      for pos in zone_positions("tail" if zone == "footer" else "head", compiled.lines, len(lines))}
             for pos in sorted(zones):
-                self._line(compiled, lines, pos, output, removed)
+                if pos not in candidates:
+                    candidates[pos] = self._candidate(lines, pos)
+                if candidates[pos]:
+                    self._line(compiled, lines, pos, output, removed)
         output.changes.extend(line_removals(text, lines, removed))
         return output
+
+    def _candidate(self, lines: list[Line], pos: int) -> bool:
+        """Whether any line rule's outline matches the line, alone or joined to the next one."""
+        if self.any_rule.fullmatch(lines[pos].text):
+            return True
+        return pos + 1 < len(lines) and bool(self.any_rule.fullmatch(f"{lines[pos].text}\n{lines[pos + 1].text}"))
 
     def _line(self, compiled: _CompiledRule, lines: list[Line], pos: int, output: StageOutput,
               removed: dict[int, str]) -> None:
