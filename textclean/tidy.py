@@ -1,15 +1,18 @@
 """The whitespace stage: trailing spaces, leading and trailing blank lines, runs of blank lines."""
 from __future__ import annotations
 
-import regex
+import re
 
 from .kind import Change, StageOutput
 
-_PATTERN = regex.compile(
-    r"(?P<blank>(?:^[^\S\n]*\n)+(?:[^\S\n]*\Z)?)"  # a run of blank lines (with a blank last line)
-    r"|(?P<trailing>[^\S\r\n]+(?=\r?$))",  # spaces and tabs at the end of a line
-    regex.MULTILINE,
-)
+# Unicode White_Space (``\s`` of the ``regex`` module) without the newline. The patterns below use
+# the standard ``re`` with explicit sets: it then skips ahead with a literal or set prefix, which
+# makes this stage about three times faster.
+SPACE = "\t\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_BLANK_LINES = f"(?:[{SPACE}]*\n)+(?:[{SPACE}]*\\Z)?"  # with a blank last line
+_LEADING_BLANK_LINES = re.compile(_BLANK_LINES)
+_INNER_BLANK_LINES = re.compile(f"\n({_BLANK_LINES})")  # a line end, then the run: found by its '\n'
+_TRAILING_SPACE = re.compile(f"[{SPACE.replace(chr(13), '')}]+(?=\r?$)", re.MULTILINE)
 
 
 class WhitespaceTidy:
@@ -19,12 +22,20 @@ class WhitespaceTidy:
 
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()
-        for match in _PATTERN.finditer(text):
-            if match.group("trailing"):
-                output.changes.append(Change(match.start(), match.end(), "", "whitespace.trailing-space"))
-                continue
-            at_edge = match.start() == 0 or match.end() == len(text)
-            after = "" if at_edge else "\n"
-            if match.group() != after:
-                output.changes.append(Change(match.start(), match.end(), after, "whitespace.blank-lines"))
+        blank_runs = []
+        leading = _LEADING_BLANK_LINES.match(text)
+        if leading:
+            blank_runs.append(leading.span())
+        blank_runs += [run.span(1) for run in _INNER_BLANK_LINES.finditer(text, leading.end() if leading else 0)]
+        for start, end in blank_runs:
+            after = "" if start == 0 or end == len(text) else "\n"
+            if text[start:end] != after:
+                output.changes.append(Change(start, end, after, "whitespace.blank-lines"))
+        runs = iter(blank_runs)
+        run_start, run_end = next(runs, (len(text), len(text)))
+        for space in _TRAILING_SPACE.finditer(text):
+            while space.start() >= run_end:
+                run_start, run_end = next(runs, (len(text), len(text)))
+            if space.start() < run_start:  # whitespace-only lines belong to their blank run
+                output.changes.append(Change(space.start(), space.end(), "", "whitespace.trailing-space"))
         return output

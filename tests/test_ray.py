@@ -1,0 +1,101 @@
+"""textclean.ray on a local Ray instance with 2 CPUs gives what one process gives."""
+import gzip
+import json
+
+import pytest
+
+pytest.importorskip("ray", reason="Ray is not installed: pip install 'textclean[ray]'")
+pytest.importorskip("ray.data", reason="Ray Data is not installed: pip install 'textclean[ray]'")
+
+import pyarrow as pa  # noqa: E402  (after the skip: pyarrow comes with Ray Data)
+import ray  # noqa: E402
+
+from textclean import Cleaner  # noqa: E402
+from textclean.ray import TextCleanBatch, clean_jsonl_with_ray  # noqa: E402
+
+BODIES = [
+    "Publish Date : 03 March 2022 - 08:15\nThe river rose overnight in Mohamed Ali's village.   \n\n\n",
+    "News ID: 5521\nThe cafÃ© on the square reopened, its owner said.\nShare\nFacebook\nLeave a Comment\n",
+    "Officials in Qalat-i-Naw said the road would reopen on Monday.\n\nYou may also like\n",
+    "北京，上海。（注）：好！\n“Quoted” words — and a dash.\n",
+    "",
+]
+
+
+def records(count):
+    for number in range(count):
+        record = {"id": f"doc-{number}", "text": BODIES[number % len(BODIES)] + f"Paragraph {number}.\n"}
+        if number % 4 == 0:
+            record["metadata"] = {"source": "wire"}
+        if number % 3 == 0:
+            record["url"] = f"https://example.org/{number}"
+        yield record
+
+
+def expected(record):
+    seed = record.get("metadata", {})
+    result = Cleaner().clean(record["text"], seed)
+    return result.text, result.metadata
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def without_nulls(metadata):
+    return {key: value for key, value in metadata.items() if value is not None}
+
+
+def test_clean_jsonl_with_ray_equals_one_process(local_ray, tmp_path):
+    inputs = []
+    for shard, (first, count) in enumerate([(0, 40), (40, 25)]):
+        path = tmp_path / f"shard{shard}.jsonl.gz"
+        with gzip.open(path, "wt", encoding="utf-8") as stream:
+            for record in list(records(first + count))[first:]:
+                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        inputs.append(path)
+    clean_jsonl_with_ray(inputs, tmp_path / "out", batch_size=7)
+
+    written = [json.loads(line) for path in sorted((tmp_path / "out").iterdir()) for line in path.open()]
+    originals = list(records(65))
+    assert [record["id"] for record in written] == [record["id"] for record in originals]
+    for record, original in zip(written, originals, strict=True):
+        text, metadata = expected(original)
+        assert (record["text"], without_nulls(record["metadata"])) == (text, metadata)
+        assert record.get("url") == original.get("url")
+
+
+def test_map_batches_with_the_callable_class(local_ray):
+    originals = list(records(30))
+    dataset = ray.data.from_items([{**r, "metadata": json.dumps(r.get("metadata", {}))} for r in originals])
+    cleaned = dataset.map_batches(TextCleanBatch, fn_constructor_kwargs={"disable": ["share.buttons"]},
+                                  batch_format="pandas", batch_size=4, concurrency=1).take_all()
+    disabled = Cleaner(Cleaner().ruleset.select(disable=["share.buttons"]))
+    for row, original in zip(sorted(cleaned, key=lambda row: int(row["id"].split("-")[1])), originals, strict=True):
+        result = disabled.clean(original["text"], original.get("metadata", {}))
+        assert (row["text"], json.loads(row["metadata"])) == (result.text, result.metadata)
+
+
+@pytest.mark.parametrize("metadata_as", ["json", "struct"])
+def test_a_pyarrow_batch_keeps_its_other_columns(metadata_as):
+    table = pa.table({"id": ["a", "b", "c"], "body": ["News ID: 7\nThe bridge reopened.\n", None, "Plain.\n"],
+                      "score": [1, 2, 3]})
+    out = TextCleanBatch(text_column="body", metadata_as=metadata_as)(table)
+    assert out.column_names == ["id", "body", "score", "metadata"]
+    assert out.column("body").to_pylist() == ["The bridge reopened.\n", None, "Plain.\n"]
+    assert out.column("score").to_pylist() == [1, 2, 3]
+    metadata = out.column("metadata").to_pylist()
+    if metadata_as == "json":
+        metadata = [json.loads(value) for value in metadata]
+    assert without_nulls(metadata[0]) == {"news_id": "7"} and without_nulls(metadata[2]) == {}
+
+
+def test_a_numpy_batch_and_a_bad_option():
+    import numpy as np
+    out = TextCleanBatch()({"text": np.array(["News ID: 7\nText.\n"], dtype=object)})
+    assert out["text"].tolist() == ["Text.\n"] and json.loads(out["metadata"][0]) == {"news_id": "7"}
+    with pytest.raises(ValueError, match="metadata_as"):
+        TextCleanBatch(metadata_as="xml")
