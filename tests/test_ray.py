@@ -99,3 +99,18 @@ def test_a_numpy_batch_and_a_bad_option():
     assert out["text"].tolist() == ["Text.\n"] and json.loads(out["metadata"][0]) == {"news_id": "7"}
     with pytest.raises(ValueError, match="metadata_as"):
         TextCleanBatch(metadata_as="xml")
+
+
+def test_the_cli_runs_a_corpus_on_ray(local_ray, tmp_path):
+    from click.testing import CliRunner
+
+    from textclean.cli import main
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records(12)), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["clean", "--engine", "ray", str(source), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    written = [json.loads(line) for path in sorted((tmp_path / "out").iterdir()) for line in path.open()]
+    assert [r["text"] for r in written] == [expected(r)[0] for r in records(12)]
+    refused = runner.invoke(main, ["clean", "--engine", "ray", "--explain", str(source), "-o", str(tmp_path / "o")])
+    assert refused.exit_code == 2 and "does not take --explain" in refused.output

@@ -113,13 +113,14 @@ def _seed(value: Any) -> dict[str, Any]:
 
 
 def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Path, *,
-                         rules: Iterable[str | Path] = (), disable: Iterable[str] = (), only: Iterable[str] = (),
-                         shipped: bool = True, text_column: str = "text", address: str | None = None,
-                         concurrency: int | None = None, batch_size: int = 256) -> None:
+                         rules: Iterable[str | Path] | RuleSet = (), disable: Iterable[str] = (),
+                         only: Iterable[str] = (), shipped: bool = True, text_column: str = "text",
+                         address: str | None = None, concurrency: int | None = None, batch_size: int = 256) -> None:
     """Clean JSONL files (``.jsonl``, ``.jsonl.gz``, or folders of them) on Ray, into JSONL files in ``output_dir``.
 
-    Rules are loaded here, on the driver, so rule errors surface before any work starts and rule
-    files need not exist on the cluster. When Ray is not running yet it is started with
+    Rules (paths, or a :class:`~textclean.RuleSet` already loaded) are loaded here, on the driver,
+    so rule errors surface before any work starts and rule files need not exist on the cluster.
+    When Ray is not running yet it is started with
     ``ray.init(address)`` (``None``: the cluster ``RAY_ADDRESS`` names, else one running on this
     machine, else a new local instance; ``"auto"``: an existing cluster or an error), and
     textclean's code is shipped to the workers. Reading, cleaning and writing run as one task
@@ -131,7 +132,7 @@ def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Pa
     in name order gives the records in input order. Output files are named by Ray, not after the
     input files.
     """
-    ruleset = load_rules(rules, shipped=shipped).select(disable, only)
+    ruleset = (rules if isinstance(rules, RuleSet) else load_rules(rules, shipped=shipped)).select(disable, only)
     if not ray.is_initialized():
         ray.init(address=address, runtime_env={"py_modules": [str(Path(__file__).resolve().parent)]})
     ray.data.DataContext.get_current().execution_options.preserve_order = True

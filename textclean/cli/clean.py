@@ -40,6 +40,11 @@ from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, ru
               "U+FFFD (replace) or reject the document (skip).")
 @click.option("--resume", is_flag=True, help="Skip input shards whose output already exists in the -o folder.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: this machine's cores. ray: a Ray cluster (JSONL in, a folder of JSONL out; "
+              "needs textclean[ray]).")
+@click.option("--address", metavar="ADDR", help="With --engine ray: the cluster to join (default: RAY_ADDRESS, "
+              "else a local Ray instance).")
 @click.option("--no-unicode", is_flag=True, help="Skip the unicode repair stage (ftfy).")
 @click.option("--no-tidy", is_flag=True, help="Skip the whitespace tidy stage.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
@@ -49,8 +54,8 @@ from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, ru
 @rule_options
 @handles_errors
 def clean(paths, output, fmt, input_format, text_field, id_field, include, exclude, jobs, explain, edits_path,
-          stats_path, rejects_path, fail_fast, encoding_errors, resume, progress, no_unicode, no_tidy, quiet,
-          variants_mode, **rule_args) -> None:
+          stats_path, rejects_path, fail_fast, encoding_errors, resume, progress, engine, address, no_unicode,
+          no_tidy, quiet, variants_mode, **rule_args) -> None:
     """Clean files, folders, JSONL, Parquet or stdin ('-').
 
     \b
@@ -65,6 +70,15 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     ruleset = load_selected_rules(**rule_args)
     if variants_mode:
         ruleset = ruleset.with_setting("variants", "mode", variants_mode)
+    if engine == "ray":
+        given = {"--explain": explain, "--edits": edits_path, "--stats": stats_path, "--rejects": rejects_path,
+                 "--resume": resume, "--no-unicode": no_unicode, "--no-tidy": no_tidy}
+        unsupported = [name for name, value in given.items() if value]
+        if unsupported or not output:
+            raise click.UsageError(f"--engine ray needs -o FOLDER and does not take {', '.join(unsupported)}"
+                                   if unsupported else "--engine ray needs -o FOLDER")
+        _clean_on_ray(paths, output, ruleset, text_field, address, quiet)
+        return
     spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy)))
     read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors)
     options = RunOptions(output, fmt, explain, edits_path, rejects_path, stats_path, fail_fast, resume,
@@ -78,3 +92,13 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
         click.echo(summary.render(), err=True)
     if summary.errors or summary.rejects:
         sys.exit(EXIT_FINDINGS)
+
+
+def _clean_on_ray(paths, output, ruleset, text_field, address, quiet) -> None:
+    try:
+        from ..ray import clean_jsonl_with_ray
+    except ImportError as exc:
+        raise click.UsageError(str(exc)) from None
+    clean_jsonl_with_ray(paths, output, rules=ruleset, text_column=text_field, address=address)
+    if not quiet:
+        click.echo(f"textclean: cleaned on Ray into {output}", err=True)
