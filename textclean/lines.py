@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .kind import Change
 
@@ -27,21 +28,44 @@ def nonblank_lines(text: str) -> list[Line]:
 
 
 def line_removals(text: str, lines: list[Line], removed: dict[int, str]) -> list[Change]:
-    """One change per removed line (position in ``lines`` -> rule id).
+    """One change per removed line (position in ``lines`` -> rule id); see :func:`numbered_line_removals`."""
+    return _removals(text, [(lines[pos].index, lines[pos].start, lines[pos].end, rule)
+                            for pos, rule in sorted(removed.items())])
+
+
+def numbered_line_removals(text: str, raw_lines: list[str], removed: dict[int, str]) -> list[Change]:
+    """One change per removed line (line number in ``raw_lines = text.split("\\n")`` -> rule id).
 
     A line goes with its newline; a last line without one goes with the newline
     before it, unless the line before was removed too.
     """
+    if not removed:
+        return []
+    before = list(accumulate(map(len, raw_lines), initial=0))  # characters of the lines before, newlines aside
+    spans = []
+    for number, rule in sorted(removed.items()):
+        start = before[number] + number
+        spans.append((number, start, start + len(raw_lines[number]), rule))
+    return _removals(text, spans)
+
+
+def _removals(text: str, spans: list[tuple[int, int, int, str]]) -> list[Change]:
     changes = []
-    for pos in sorted(removed):
-        line = lines[pos]
-        if line.end < len(text):
-            changes.append(Change(line.start, line.end + 1, "", removed[pos]))
-        elif pos - 1 in removed and lines[pos - 1].index == line.index - 1:
-            changes.append(Change(line.start, line.end, "", removed[pos]))
+    previous = -2
+    for number, start, end, rule in spans:
+        if end < len(text):
+            changes.append(Change(start, end + 1, "", rule))
+        elif previous == number - 1:
+            changes.append(Change(start, end, "", rule))
         else:
-            changes.append(Change(max(0, line.start - 1), line.end, "", removed[pos]))
+            changes.append(Change(max(0, start - 1), end, "", rule))
+        previous = number
     return changes
+
+
+def folded_lines(text: str) -> list[str]:
+    """The lines of ``text`` (split on "\\n"), stripped and case-folded: what keyword prefilters search."""
+    return list(map(str.strip, text.casefold().split("\n")))
 
 
 def zone_positions(zone: str, size: int, count: int) -> range:

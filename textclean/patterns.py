@@ -1,9 +1,20 @@
-"""Many rules' patterns as one regex, so a document is scanned once, not once per rule."""
+"""Many rules' patterns scanned at once: one combined regex, or one keyword pass that picks the lines to try."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import warnings
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from functools import cache
+from typing import NamedTuple
 
+import ahocorasick
 import regex
+
+try:  # the parser of the standard ``re`` module, to read which literals a pattern demands
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # Python 3.10
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
 
 from .kind import MATCH_TIMEOUT, Rule, RuleTimeout, compile_pattern
 
@@ -68,3 +79,193 @@ class PatternSet:
             except TimeoutError:
                 return RuleTimeout(rule.id)
         return RuleTimeout(", ".join(rule.id for rule in self.rules))
+
+
+# --- literal keywords: which lines a whole-line pattern could possibly match ----------------------------------
+
+_MOST_PRODUCT = 256  # the most strings a concatenation of two literal sets may spell out
+_MOST_STRINGS = 4096  # a literal set larger than this is given up as no information
+
+
+class _Literals(NamedTuple):
+    """What every match of a pattern node holds, case-folded; None where nothing is known."""
+
+    exact: frozenset[str] | None  # the node matches exactly one of these strings
+    prefix: frozenset[str] | None  # every match starts with one of these (non-empty)
+    suffix: frozenset[str] | None  # every match ends with one of these (non-empty)
+    inner: frozenset[str] | None  # every match contains one of these (non-empty)
+
+
+_UNKNOWN = _Literals(None, None, None, None)
+
+
+def _exact(strings: Iterable[str]) -> _Literals:
+    strings = frozenset(strings)
+    if len(strings) > _MOST_STRINGS:
+        return _UNKNOWN
+    solid = None if "" in strings else strings
+    return _Literals(strings, solid, solid, solid)
+
+
+def _product(left: frozenset[str] | None, right: frozenset[str] | None) -> frozenset[str] | None:
+    if left is None or right is None or len(left) * len(right) > _MOST_PRODUCT:
+        return None
+    return frozenset(a + b for a in left for b in right)
+
+
+def _best(*sets: frozenset[str] | None) -> frozenset[str] | None:
+    """The most selective set: the longest shortest string, then the fewest strings."""
+    known = [s for s in sets if s]
+    return max(known, key=lambda s: (min(map(len, s)), -len(s))) if known else None
+
+
+def _union(sets: list[frozenset[str] | None]) -> frozenset[str] | None:
+    if not all(sets):
+        return None
+    union = frozenset().union(*sets)
+    return union if len(union) <= _MOST_STRINGS else None
+
+
+def _concat(left: _Literals, right: _Literals) -> _Literals:
+    both = _product(left.exact, right.exact)
+    if both is not None:
+        return _exact(both)
+    prefix = left.prefix if left.exact is None else _best(_product(left.exact, right.prefix), left.prefix)
+    suffix = right.suffix if right.exact is None else _best(_product(left.suffix, right.exact), right.suffix)
+    inner = _best(left.inner, right.inner, prefix, suffix, _product(left.suffix, right.prefix))
+    return _Literals(None, prefix, suffix, inner)
+
+
+def _alternate(branches: list[_Literals]) -> _Literals:
+    exact = _union([b.exact for b in branches])
+    if exact is not None:
+        return _exact(exact)
+    return _Literals(None, _union([b.prefix for b in branches]), _union([b.suffix for b in branches]),
+                     _union([_best(b.inner, b.prefix, b.suffix) for b in branches]))
+
+
+def _repeat(low: int, high: int, body: _Literals) -> _Literals:
+    if low == 0:
+        return _exact(body.exact | {""}) if high == 1 and body.exact is not None else _UNKNOWN
+    if low == high and body.exact is not None:
+        strings: frozenset[str] | None = frozenset({""})
+        for _ in range(low):
+            strings = _product(strings, body.exact)
+        if strings is not None:
+            return _exact(strings)
+    return _Literals(None, body.prefix, body.suffix, _best(body.inner, body.prefix, body.suffix))
+
+
+def _charset(items: list) -> _Literals:
+    chars: set[str] = set()
+    for op, value in items:
+        if op == _sre.LITERAL:
+            chars.add(chr(value).casefold())
+        elif op == _sre.RANGE and value[1] - value[0] < 8:
+            chars.update(chr(c).casefold() for c in range(value[0], value[1] + 1))
+        else:
+            return _UNKNOWN
+    return _exact(chars)
+
+
+def _literals(nodes) -> _Literals:
+    result = _exact({""})
+    for op, value in nodes:
+        if op == _sre.LITERAL:
+            node = _exact({chr(value).casefold()})
+        elif op == _sre.IN:
+            node = _charset(value)
+        elif op == _sre.SUBPATTERN:
+            node = _literals(value[-1])
+        elif op == _sre.ATOMIC_GROUP:
+            node = _literals(value)
+        elif op == _sre.BRANCH:
+            node = _alternate([_literals(branch) for branch in value[1]])
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            node = _repeat(value[0], value[1], _literals(value[2]))
+        elif op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            node = _exact({""})  # zero width: what it demands is not needed to find a line
+        else:
+            node = _UNKNOWN
+        result = _concat(result, node)
+    return result
+
+
+@cache
+def line_keywords(pattern: str) -> frozenset[str] | None:
+    """Strings, one of which is in ``"\\n" + line + "\\n"`` whenever ``pattern`` matches all of ``line``.
+
+    ``line`` is taken stripped and case-folded (:func:`textclean.lines.folded_lines`), so
+    ``"\\n"`` marks where a line starts and ends. None when the pattern names no literal
+    (or uses syntax only the ``regex`` module knows): such a pattern must be tried on every line.
+
+    >>> sorted(line_keywords(r"(?:Share|Tweet) this"))
+    ['\\nshare this\\n', '\\ntweet this\\n']
+    >>> sorted(line_keywords(r"Leave a (?:Reply|Comment)(?: to .{1,80})?"))
+    ['\\nleave a comment', '\\nleave a reply']
+    >>> sorted(line_keywords(r"\\d+ comments?"))
+    [' comment']
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "possible nested set": [[:alpha:]] means something else to ``regex``
+            tree = _sre_parse.parse(pattern)
+    except Exception:  # noqa: BLE001 - any pattern ``re`` cannot read simply gets no prefilter
+        return None
+    return _line_keywords(list(tree))
+
+
+def _line_keywords(nodes: list) -> frozenset[str] | None:
+    """Keywords for a whole line; a top-level alternation gets the best keywords of each branch."""
+    if len(nodes) == 1 and nodes[0][0] == _sre.SUBPATTERN:
+        return _line_keywords(list(nodes[0][1][-1]))
+    if len(nodes) == 1 and nodes[0][0] == _sre.BRANCH:
+        branches = [_line_keywords(list(branch)) for branch in nodes[0][1][1]]
+        return _union(branches)
+    found = _literals(nodes)
+    whole = frozenset(f"\n{s}\n" for s in found.exact if s) if found.exact is not None else None
+    start = frozenset(f"\n{s}" for s in found.prefix) if found.prefix else None
+    inner = _shortest(found.inner) if found.inner else None
+    return _best(whole, start, inner)
+
+
+def _shortest(strings: frozenset[str]) -> frozenset[str]:
+    """Drop the strings that contain another of the set: finding the shorter one is enough."""
+    return frozenset(s for s in strings if not any(other != s and other in s for other in strings))
+
+
+class LineIndex:
+    """Finds in one pass over a document which lines hold the keywords of which keys.
+
+    Built from ``(key, keywords)`` pairs, keywords as :func:`line_keywords` gives them;
+    an Aho-Corasick automaton finds all of them at once, however many keys there are.
+    """
+
+    def __init__(self, entries: Iterable[tuple[Hashable, frozenset[str]]]):
+        owners: dict[str, list[Hashable]] = {}
+        for key, keywords in entries:
+            for keyword in keywords:
+                owners.setdefault(keyword, []).append(key)
+        self._automaton = ahocorasick.Automaton()
+        for keyword, keys in owners.items():
+            # The distance from the keyword's last character back to the first one inside its line.
+            self._automaton.add_word(keyword, (len(keyword) - 1 - keyword.startswith("\n"), tuple(keys)))
+        if owners:
+            self._automaton.make_automaton()
+
+    def lines(self, folded: list[str]) -> dict[int, set[Hashable]]:
+        """Line number -> the keys whose keywords that line holds, for lines as :func:`folded_lines` gives them."""
+        found: dict[int, set[Hashable]] = {}
+        if not len(self._automaton):
+            return found
+        haystack = "\n" + "\n".join(folded) + "\n"
+        line, at = -1, 0  # the line of haystack position ``at``
+        for end, (back, keys) in self._automaton.iter(haystack):
+            first = end - back
+            if first >= at:
+                line += haystack.count("\n", at, first)
+            else:
+                line -= haystack.count("\n", first, at)
+            at = first
+            found.setdefault(line, set()).update(keys)
+        return found
