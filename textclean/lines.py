@@ -63,11 +63,6 @@ def _removals(text: str, spans: list[tuple[int, int, int, str]]) -> list[Change]
     return changes
 
 
-def folded_lines(text: str) -> list[str]:
-    """The lines of ``text`` (split on "\\n"), stripped and case-folded: what keyword prefilters search."""
-    return list(map(str.strip, text.casefold().split("\n")))
-
-
 def zone_positions(zone: str, size: int, count: int) -> range:
     """Positions among ``count`` non-blank lines in the head or tail zone of ``size`` lines."""
     if zone == "head":

@@ -43,6 +43,15 @@ class PatternSet:
         """The first rule whose pattern matches all of ``text``."""
         return self._first("fullmatch", text)
 
+    def fullmatches(self, text: str) -> bool:
+        """Whether some rule's pattern matches all of ``text``: :meth:`fullmatch` without naming the rule."""
+        if self._combined is None:
+            return False
+        try:
+            return self._combined.fullmatch(text, timeout=MATCH_TIMEOUT) is not None
+        except TimeoutError:
+            raise self._culprit(text, "fullmatch") from None
+
     def match(self, text: str) -> tuple[Rule, regex.Match] | None:
         """The first rule whose pattern matches at the start of ``text``."""
         return self._first("match", text)
@@ -85,6 +94,8 @@ class PatternSet:
 
 _MOST_PRODUCT = 256  # the most strings a concatenation of two literal sets may spell out
 _MOST_STRINGS = 4096  # a literal set larger than this is given up as no information
+_LONGEST = 24  # characters of a keyword worth searching for
+_SELECTIVE = 4  # keywords that start a line and are longer than this are preferred to longer ones inside it
 
 
 class _Literals(NamedTuple):
@@ -195,9 +206,9 @@ def _literals(nodes) -> _Literals:
 def line_keywords(pattern: str) -> frozenset[str] | None:
     """Strings, one of which is in ``"\\n" + line + "\\n"`` whenever ``pattern`` matches all of ``line``.
 
-    ``line`` is taken stripped and case-folded (:func:`textclean.lines.folded_lines`), so
-    ``"\\n"`` marks where a line starts and ends. None when the pattern names no literal
-    (or uses syntax only the ``regex`` module knows): such a pattern must be tried on every line.
+    ``line`` is taken stripped and case-folded, so ``"\\n"`` marks where a line starts and ends.
+    Keywords longer than 24 characters are cut to their start. None when the pattern names no
+    literal (or uses syntax only the ``regex`` module knows): it must be tried on every line.
 
     >>> sorted(line_keywords(r"(?:Share|Tweet) this"))
     ['\\nshare this\\n', '\\ntweet this\\n']
@@ -223,10 +234,13 @@ def _line_keywords(nodes: list) -> frozenset[str] | None:
         branches = [_line_keywords(list(branch)) for branch in nodes[0][1][1]]
         return _union(branches)
     found = _literals(nodes)
-    whole = frozenset(f"\n{s}\n" for s in found.exact if s) if found.exact is not None else None
-    start = frozenset(f"\n{s}" for s in found.prefix) if found.prefix else None
-    inner = _shortest(found.inner) if found.inner else None
-    return _best(whole, start, inner)
+    # A keyword longer than _LONGEST is cut to its start, which is just as required and keeps the search short.
+    whole = frozenset(f"\n{s}\n" if len(s) <= _LONGEST else f"\n{s[:_LONGEST]}" for s in found.exact if s) \
+        if found.exact is not None else None
+    start = frozenset(f"\n{s[:_LONGEST]}" for s in found.prefix) if found.prefix else None
+    if whole or (start and min(map(len, start)) > _SELECTIVE):  # a line's edge makes a keyword rarer
+        return whole or start
+    return _best(start, _shortest(frozenset(s[:_LONGEST] for s in found.inner)) if found.inner else None)
 
 
 def _shortest(strings: frozenset[str]) -> frozenset[str]:
@@ -237,15 +251,26 @@ def _shortest(strings: frozenset[str]) -> frozenset[str]:
 class LineIndex:
     """Finds in one pass over a document which lines hold the keywords of which keys.
 
-    Built from ``(key, keywords)`` pairs, keywords as :func:`line_keywords` gives them;
-    an Aho-Corasick automaton finds all of them at once, however many keys there are.
+    Built from ``(key, keywords, longest)``: keywords as :func:`line_keywords` gives them,
+    ``longest`` the longest line the key's rule can match (None: no limit). An
+    Aho-Corasick automaton finds all keywords at once, however many keys there are.
+    Lines too long for every rule with a keyword inside the line are searched only
+    as far as the longest keyword that starts a line reaches (in characters before
+    case folding, which only ever lengthens a text).
     """
 
-    def __init__(self, entries: Iterable[tuple[Hashable, frozenset[str]]]):
+    def __init__(self, entries: Iterable[tuple[Hashable, frozenset[str], int | None]]):
         owners: dict[str, list[Hashable]] = {}
-        for key, keywords in entries:
+        reach, widest = 0, 0  # the longest keyword that starts a line; the longest line an inner keyword can be in
+        for key, keywords, longest in entries:
             for keyword in keywords:
                 owners.setdefault(keyword, []).append(key)
+                if keyword.startswith("\n"):
+                    reach = max(reach, len(keyword.strip("\n")))
+                else:
+                    widest = max(widest, longest if longest is not None else float("inf"))
+        self._reach = reach
+        self._cut = None if widest == float("inf") else max(reach, widest)
         self._automaton = ahocorasick.Automaton()
         for keyword, keys in owners.items():
             # The distance from the keyword's last character back to the first one inside its line.
@@ -253,19 +278,24 @@ class LineIndex:
         if owners:
             self._automaton.make_automaton()
 
-    def lines(self, folded: list[str]) -> dict[int, set[Hashable]]:
-        """Line number -> the keys whose keywords that line holds, for lines as :func:`folded_lines` gives them."""
-        found: dict[int, set[Hashable]] = {}
+    def lines(self, lines: list[str]) -> dict[Hashable, list[int]]:
+        """Key -> the numbers of the lines holding its keywords, in order; ``lines`` are a document's, stripped."""
+        found: dict[Hashable, list[int]] = {}
         if not len(self._automaton):
             return found
-        haystack = "\n" + "\n".join(folded) + "\n"
+        cut, reach = self._cut, self._reach
+        searched = lines if cut is None else [line if len(line) <= cut else line[:reach] for line in lines]
+        haystack = ("\n" + "\n".join(searched) + "\n").casefold()
         line, at = -1, 0  # the line of haystack position ``at``
         for end, (back, keys) in self._automaton.iter(haystack):
-            first = end - back
+            first = end - back  # keywords lie within one line, so lines come in order
             if first >= at:
                 line += haystack.count("\n", at, first)
             else:
                 line -= haystack.count("\n", first, at)
             at = first
-            found.setdefault(line, set()).update(keys)
+            for key in keys:
+                numbers = found.setdefault(key, [])
+                if not numbers or numbers[-1] != line:
+                    numbers.append(line)
         return found

@@ -10,10 +10,13 @@ Shapes:
   part of it, like a breadcrumb ending in the page title; both go.
 
 ``zone`` limits a rule to the first or last ``zone_lines`` non-blank lines (a
-count, a share of the document such as ``"20%"``, or a list of both: the larger). ``context: run`` makes a
-rule fire only next to another boilerplate line, so short ambiguous lines
-("Share", "Reply") go only inside a run of boilerplate; the ``min_run`` setting
-lets a run of that many such lines go on its own, like a menu.
+count, a share of the document such as ``"20%"``, or a list of both: the larger).
+
+``context`` says what a line rule needs around it. ``alone``: nothing. ``run``:
+another boilerplate line next to it, or a run of ``min_run`` (a setting) such
+lines, so that "Share" or "Business" goes in a menu and stays in an article.
+``beside``: a ``run`` line that went next to it (or a ``beside`` line that went
+so), for the unnamed items of a menu.
 
 Every rule's pattern names literal keywords (:func:`textclean.patterns.line_keywords`);
 one Aho-Corasick pass over the document finds the lines holding any of them, and
@@ -27,42 +30,58 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..kind import Rule, RuleError, RuleKind, StageOutput, schema_beside
-from ..lines import folded_lines, numbered_line_removals
+from ..lines import numbered_line_removals
 from ..patterns import LineIndex, PatternSet, line_keywords
 
 _DEFAULT_ZONE_LINES = 10
 _DEFAULT_WITHIN = 15
 _DEFAULT_BLOCK_LINES = 20
+_DEFAULT_TITLE_LENGTH = 15
 _SHAPE_KEYS = {"end": {"block"}, "max_lines": {"block"}, "inner_max_length": {"block"},
                "within_lines": {"tail", "head"}, "min_title_length": {"repeated_title"}}
+
+Size = int | str | list[int | str]  # non-blank lines, a share such as "20%", or the larger of several
 
 
 @dataclass(frozen=True)
 class _Matcher:
     """One rule, compiled: its pattern (and block ``end``) tried on a stripped line."""
 
+    number: int  # the rule's place among the stage's rules
     rule: Rule
     pattern: PatternSet
     end: PatternSet | None
     keywords: frozenset[str] | None
+    max_length: int | None
+    zone: tuple[str, Size]
 
     @classmethod
-    def of(cls, rule: Rule) -> _Matcher:
+    def of(cls, number: int, rule: Rule) -> _Matcher:
+        spec = rule.spec
         for key, shapes in _SHAPE_KEYS.items():
-            if key in rule.spec and rule.spec.get("shape", "line") not in shapes:
+            if key in spec and spec.get("shape", "line") not in shapes:
                 raise RuleError.of(rule, f"{key} applies only to shape {' or '.join(sorted(shapes))}", key)
-        flag = "i" if rule.spec.get("ignore_case", True) else "-i"
-        pattern, end = _one_pattern(rule.spec["pattern"]), _one_pattern(rule.spec.get("end"))
+        flag = "i" if spec.get("ignore_case", True) else "-i"
+        pattern, end = _one_pattern(spec["pattern"]), _one_pattern(spec.get("end"))
+        if spec.get("shape") in ("tail", "head"):
+            zone = (spec["shape"], spec.get("within_lines", _DEFAULT_WITHIN))
+        else:
+            zone = (spec.get("zone", "any"), spec.get("zone_lines", _DEFAULT_ZONE_LINES))
         return cls(
+            number,
             rule,
             PatternSet([(rule, f"(?{flag}:{pattern})")]),
             PatternSet([(rule, f"(?{flag}:{end})")]) if end else None,
             line_keywords(pattern),
+            spec.get("max_length"),
+            zone,
         )
 
     def fits(self, line: str, patterns: PatternSet | None = None) -> bool:
-        limit = self.rule.spec.get("max_length")
-        return (limit is None or len(line) <= limit) and (patterns or self.pattern).fullmatch(line) is not None
+        """Whether ``line`` is short enough and matches ``pattern`` (or ``patterns``, the block end)."""
+        if self.max_length is not None and len(line) > self.max_length:
+            return False
+        return (patterns or self.pattern).fullmatches(line)
 
 
 def _one_pattern(value: str | list[str] | None) -> str | None:
@@ -73,57 +92,56 @@ def _one_pattern(value: str | list[str] | None) -> str | None:
 
 
 class _Page:
-    """One document's lines: as written, and stripped and case-folded for the keyword pass."""
+    """One document's lines, as written and stripped."""
 
     def __init__(self, text: str):
         self.raw = text.split("\n")
-        self.folded = folded_lines(text)
-        self.count = len(self.folded) - self.folded.count("")  # non-blank lines
-        self._zones: dict[tuple[str, Any], range] = {}
+        self.lines = list(map(str.strip, self.raw))
+        self.count = len(self.lines) - self.lines.count("")  # non-blank lines
+        self._zones: dict[tuple[str, str], range] = {}
         self._nonblank: list[int] | None = None
 
     def line(self, number: int) -> str:
-        return self.raw[number].strip()
+        return self.lines[number]
 
     def after(self, number: int) -> int | None:
         """The next non-blank line after ``number``."""
-        for later in range(number + 1, len(self.folded)):
-            if self.folded[later]:
+        for later in range(number + 1, len(self.lines)):
+            if self.lines[later]:
                 return later
         return None
 
     def before(self, number: int) -> int | None:
         """The last non-blank line before ``number``."""
         for earlier in range(number - 1, -1, -1):
-            if self.folded[earlier]:
+            if self.lines[earlier]:
                 return earlier
         return None
 
     def nonblank(self, start: int = 0, stop: int | None = None) -> list[int]:
         if self._nonblank is None:
-            self._nonblank = [n for n, line in enumerate(self.folded) if line]
-        return [n for n in self._nonblank if start <= n < (len(self.folded) if stop is None else stop)]
+            self._nonblank = [n for n, line in enumerate(self.lines) if line]
+        stop = len(self.lines) if stop is None else stop
+        return [n for n in self._nonblank if start <= n < stop]
 
-    def _lines(self, size: int | str) -> int:
-        """A zone size in non-blank lines: a count, or a share of the document such as "20%"."""
-        return math.ceil(self.count * float(size[:-1]) / 100) if isinstance(size, str) else size
-
-    def zone(self, zone: str, size: int | str | list[int | str]) -> range:
+    def zone(self, zone: str, size: Size) -> range:
         """Line numbers in the first (head) or last (tail) ``size`` non-blank lines, or all of them (any)."""
         if zone == "any":
-            return range(len(self.folded))
+            return range(len(self.lines))
         key = (zone, str(size))
         if key not in self._zones:
             wanted = max(self._lines(part) for part in (size if isinstance(size, list) else [size]))
-            numbers = range(len(self.folded)) if zone == "head" else range(len(self.folded) - 1, -1, -1)
-            edge = numbers[-1] if numbers else 0
-            seen = 0
+            numbers = range(len(self.lines)) if zone == "head" else range(len(self.lines) - 1, -1, -1)
+            seen, edge = 0, numbers[0]
             for edge in numbers:
-                seen += bool(self.folded[edge])
+                seen += bool(self.lines[edge])
                 if seen >= wanted:
                     break
-            self._zones[key] = range(0, edge + 1) if zone == "head" else range(edge, len(self.folded))
+            self._zones[key] = range(0, edge + 1) if zone == "head" else range(edge, len(self.lines))
         return self._zones[key]
+
+    def _lines(self, size: int | str) -> int:
+        return math.ceil(self.count * float(size[:-1]) / 100) if isinstance(size, str) else size
 
 
 class BoilerplateStage:
@@ -131,46 +149,43 @@ class BoilerplateStage:
 
     def __init__(self, rules: list[Rule], settings: dict[str, Any]):
         self.min_run = settings.get("min_run")
-        matchers = list(enumerate(_Matcher.of(rule) for rule in rules))
-        self.index = LineIndex((number, m.keywords) for number, m in matchers if m.keywords)
-        self.unfiltered = {number for number, m in matchers if not m.keywords}
-        by_shape: dict[str, list[tuple[int, _Matcher]]] = {}
-        for number, matcher in matchers:
-            shape = matcher.rule.spec.get("shape", "line")
-            group = matcher.rule.spec.get("context", "alone") if shape == "line" else shape
-            by_shape.setdefault(group, []).append((number, matcher))
-        self.sections = by_shape.get("tail", []) + by_shape.get("head", [])
-        self.blocks = by_shape.get("block", [])
-        self.titles = by_shape.get("repeated_title", [])
-        self.alone, self.run, self.beside = (by_shape.get(context, []) for context in ("alone", "run", "beside"))
+        matchers = [_Matcher.of(number, rule) for number, rule in enumerate(rules)]
+        self.index = LineIndex((m.number, m.keywords, m.max_length) for m in matchers if m.keywords)
+        groups: dict[str, list[_Matcher]] = {}
+        for matcher in matchers:
+            spec = matcher.rule.spec
+            group = spec.get("context", "alone") if spec.get("shape", "line") == "line" else spec["shape"]
+            groups.setdefault(group, []).append(matcher)
+        self.sections = groups.get("tail", []) + groups.get("head", [])
+        self.blocks = groups.get("block", [])
+        self.titles = groups.get("repeated_title", [])
+        self.alone, self.run, self.beside = (groups.get(context, []) for context in ("alone", "run", "beside"))
+        # Rules that name no keyword are tried on every line; beside rules only ever on a menu's neighbours.
+        self.unfiltered = [m.number for m in matchers if not m.keywords and m not in self.beside]
 
     def apply(self, text: str) -> StageOutput:
         page = _Page(text)
         if not page.count:
             return StageOutput()
-        hits = self.index.lines(page.folded)  # line number -> numbers of the rules whose keywords it holds
-        candidates: dict[int, list[int]] = {}  # rule number -> those line numbers, in order
-        for line in sorted(hits):
-            for number in hits[line]:
-                candidates.setdefault(number, []).append(line)
+        candidates = self.index.lines(page.lines)  # rule number -> the lines holding its keywords, in order
         for number in self.unfiltered:
             candidates[number] = page.nonblank()
         removed: dict[int, str] = {}  # line number -> rule id
-        for number, matcher in self.sections:
-            self._section(matcher, candidates.get(number, []), page, removed)
-        for number, matcher in self.blocks:
-            self._blocks(matcher, candidates.get(number, []), page, removed)
-        for number, matcher in self.titles:
-            self._repeated_title(matcher, candidates.get(number, []), page, removed)
+        for matcher in self.sections:
+            _section(matcher, _in_zone(matcher, candidates, page), page, removed)
+        for matcher in self.blocks:
+            _blocks(matcher, _in_zone(matcher, candidates, page), page, removed)
+        for matcher in self.titles:
+            _repeated_title(matcher, _in_zone(matcher, candidates, page), page, removed)
         pending: dict[int, str] = {}
         for group, target in ((self.alone, removed), (self.run, pending)):
-            for number, matcher in group:
-                for line in _in_zone(candidates.get(number, []), page, matcher.rule.spec):
+            for matcher in group:
+                for line in _in_zone(matcher, candidates, page):
                     if line not in removed and line not in pending and matcher.fits(page.line(line)):
                         target[line] = matcher.rule.id
         went = self._settle_runs(page, pending, removed)
         if went and self.beside:
-            self._spread_beside(page, hits, went, removed)
+            self._spread_beside(page, candidates, went, removed)
         return StageOutput(changes=numbered_line_removals(text, page.raw, removed))
 
     def _settle_runs(self, page: _Page, pending: dict[int, str], removed: dict[int, str]) -> list[int]:
@@ -183,67 +198,51 @@ class BoilerplateStage:
         removed.update((line, pending[line]) for line in went)
         return went
 
-    def _spread_beside(self, page: _Page, hits: dict[int, set], went: list[int], removed: dict[int, str]) -> None:
+    def _spread_beside(self, page: _Page, candidates: dict[int, list[int]], went: list[int],
+                       removed: dict[int, str]) -> None:
         """Beside lines go next to a run line that went, and next to each other from there."""
+        allowed = [(matcher, page.zone(*matcher.zone), set(candidates.get(matcher.number, ())))
+                   for matcher in self.beside if matcher.keywords] + [
+                   (matcher, page.zone(*matcher.zone), None) for matcher in self.beside if not matcher.keywords]
         frontier = list(went)
         while frontier:
             line = frontier.pop()
             for neighbour in (page.before(line), page.after(line)):
                 if neighbour is None or neighbour in removed:
                     continue
-                for number, matcher in self.beside:
-                    if ((number in self.unfiltered or number in hits.get(neighbour, ()))
-                            and neighbour in page.zone(*_zone(matcher.rule.spec))
-                            and matcher.fits(page.line(neighbour))):
+                for matcher, zone, holding in allowed:
+                    if neighbour in zone and (holding is None or neighbour in holding) \
+                            and matcher.fits(page.line(neighbour)):
                         removed[neighbour] = matcher.rule.id
                         frontier.append(neighbour)
                         break
 
-    @staticmethod
-    def _section(matcher: _Matcher, lines: list[int], page: _Page, removed: dict[int, str]) -> None:
-        """The first marker in the tail zone and all after it, or the last in the head zone and all before it."""
-        tail = matcher.rule.spec["shape"] == "tail"
-        zone = page.zone("tail" if tail else "head", matcher.rule.spec.get("within_lines", _DEFAULT_WITHIN))
-        for marker in (lines if tail else reversed(lines)):
-            if marker in zone and matcher.fits(page.line(marker)):
-                span = page.nonblank(marker) if tail else page.nonblank(0, marker + 1)
-                for line in span:
-                    removed.setdefault(line, matcher.rule.id)
-                return
 
-    @staticmethod
-    def _blocks(matcher: _Matcher, lines: list[int], page: _Page, removed: dict[int, str]) -> None:
-        covered = -1
-        for start in _in_zone(lines, page, matcher.rule.spec):
-            if start > covered and start not in removed and matcher.fits(page.line(start)):
-                block = _block_from(matcher, start, page)
-                for covered in block or ():
-                    removed.setdefault(covered, matcher.rule.id)
-
-    @staticmethod
-    def _repeated_title(matcher: _Matcher, lines: list[int], page: _Page, removed: dict[int, str]) -> None:
-        min_title = matcher.rule.spec.get("min_title_length", 15)
-        for header in _in_zone(lines, page, matcher.rule.spec):
-            title = page.after(header)
-            if title is None:
-                continue
-            header_text, title_text = page.line(header), page.line(title)
-            if (len(title_text) >= min_title and title_text != header_text
-                    and page.folded[title] in page.folded[header] and matcher.fits(header_text)):
-                removed.setdefault(header, matcher.rule.id)
-                removed.setdefault(title, matcher.rule.id)
+def _in_zone(matcher: _Matcher, candidates: dict[int, list[int]], page: _Page) -> list[int]:
+    """The lines holding the matcher's keywords that stand in its zone."""
+    lines = candidates.get(matcher.number)
+    if not lines:
+        return []
+    zone = page.zone(*matcher.zone)
+    return [line for line in lines if line in zone]
 
 
-def _runs(page: _Page, lines: set[int]) -> Iterator[list[int]]:
-    """The given lines grouped into runs of neighbours (blank lines between do not count)."""
-    run: list[int] = []
-    for line in sorted(lines):
-        if run and page.after(run[-1]) != line:
-            yield run
-            run = []
-        run.append(line)
-    if run:
-        yield run
+def _section(matcher: _Matcher, markers: list[int], page: _Page, removed: dict[int, str]) -> None:
+    """The first marker in the tail zone and all after it, or the last in the head zone and all before it."""
+    tail = matcher.rule.spec["shape"] == "tail"
+    for marker in (markers if tail else reversed(markers)):
+        if matcher.fits(page.line(marker)):
+            for line in (page.nonblank(marker) if tail else page.nonblank(0, marker + 1)):
+                removed.setdefault(line, matcher.rule.id)
+            return
+
+
+def _blocks(matcher: _Matcher, starts: list[int], page: _Page, removed: dict[int, str]) -> None:
+    covered = -1
+    for start in starts:
+        if start > covered and start not in removed and matcher.fits(page.line(start)):
+            for covered in _block_from(matcher, start, page) or ():
+                removed.setdefault(covered, matcher.rule.id)
 
 
 def _block_from(matcher: _Matcher, start: int, page: _Page) -> list[int] | None:
@@ -263,13 +262,29 @@ def _block_from(matcher: _Matcher, start: int, page: _Page) -> list[int] | None:
     return None if matcher.end else block
 
 
-def _zone(spec: dict[str, Any]) -> tuple[str, Any]:
-    return spec.get("zone", "any"), spec.get("zone_lines", _DEFAULT_ZONE_LINES)
+def _repeated_title(matcher: _Matcher, headers: list[int], page: _Page, removed: dict[int, str]) -> None:
+    min_title = matcher.rule.spec.get("min_title_length", _DEFAULT_TITLE_LENGTH)
+    for header in headers:
+        title = page.after(header)
+        if title is None:
+            continue
+        header_text, title_text = page.line(header), page.line(title)
+        if (len(title_text) >= min_title and title_text != header_text
+                and title_text.casefold() in header_text.casefold() and matcher.fits(header_text)):
+            removed.setdefault(header, matcher.rule.id)
+            removed.setdefault(title, matcher.rule.id)
 
 
-def _in_zone(lines: list[int], page: _Page, spec: dict[str, Any]) -> Iterator[int]:
-    zone = page.zone(*_zone(spec))
-    return (line for line in lines if line in zone)
+def _runs(page: _Page, lines: set[int]) -> Iterator[list[int]]:
+    """The given lines grouped into runs of neighbours (blank lines between do not count)."""
+    run: list[int] = []
+    for line in sorted(lines):
+        if run and page.after(run[-1]) != line:
+            yield run
+            run = []
+        run.append(line)
+    if run:
+        yield run
 
 
 KIND = RuleKind(
