@@ -47,8 +47,8 @@ class PatternSet:
         """Whether some rule's pattern matches all of ``text``: :meth:`fullmatch` without naming the rule."""
         if self._combined is None:
             return False
-        try:
-            return self._combined.fullmatch(text, timeout=MATCH_TIMEOUT) is not None
+        try:  # arguments by position: the keyword form costs a quarter more on every line tried
+            return self._combined.fullmatch(text, None, None, None, False, MATCH_TIMEOUT) is not None
         except TimeoutError:
             raise self._culprit(text, "fullmatch") from None
 

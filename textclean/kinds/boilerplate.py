@@ -15,8 +15,9 @@ count, a share of the document such as ``"20%"``, or a list of both: the larger)
 ``context`` says what a line rule needs around it. ``alone``: nothing. ``run``:
 another boilerplate line next to it, or a run of ``min_run`` (a setting) such
 lines, so that "Share" or "Business" goes in a menu and stays in an article.
-``beside``: a ``run`` line that went next to it (or a ``beside`` line that went
-so), for the unnamed items of a menu.
+``beside``: a menu line that went next to it (one a ``run`` rule matched, or an
+``alone`` rule marked ``menu``), or a ``beside`` line that went so: the unnamed
+items of a menu.
 
 Every rule's pattern names literal keywords (:func:`textclean.patterns.line_keywords`);
 one Aho-Corasick pass over the document finds the lines holding any of them, and
@@ -37,7 +38,7 @@ _DEFAULT_ZONE_LINES = 10
 _DEFAULT_WITHIN = 15
 _DEFAULT_BLOCK_LINES = 20
 _DEFAULT_TITLE_LENGTH = 15
-_SHAPE_KEYS = {"end": {"block"}, "max_lines": {"block"}, "inner_max_length": {"block"},
+_SHAPE_KEYS = {"end": {"block"}, "max_lines": {"block"}, "inner": {"block"},
                "within_lines": {"tail", "head"}, "min_title_length": {"repeated_title"}}
 
 Size = int | str | list[int | str]  # non-blank lines, a share such as "20%", or the larger of several
@@ -45,11 +46,12 @@ Size = int | str | list[int | str]  # non-blank lines, a share such as "20%", or
 
 @dataclass(frozen=True)
 class _Matcher:
-    """One rule, compiled: its pattern (and block ``end``) tried on a stripped line."""
+    """One rule, compiled: its pattern (and a block's ``inner`` and ``end``) tried on a stripped line."""
 
     number: int  # the rule's place among the stage's rules
     rule: Rule
     pattern: PatternSet
+    inner: PatternSet | None
     end: PatternSet | None
     keywords: frozenset[str] | None
     max_length: int | None
@@ -61,8 +63,10 @@ class _Matcher:
         for key, shapes in _SHAPE_KEYS.items():
             if key in spec and spec.get("shape", "line") not in shapes:
                 raise RuleError.of(rule, f"{key} applies only to shape {' or '.join(sorted(shapes))}", key)
+        if spec.get("menu") and (spec.get("shape", "line") != "line" or spec.get("context", "alone") != "alone"):
+            raise RuleError.of(rule, "menu applies only to line rules with context alone", "menu")
         flag = "i" if spec.get("ignore_case", True) else "-i"
-        pattern, end = _one_pattern(spec["pattern"]), _one_pattern(spec.get("end"))
+        pattern, inner, end = (_one_pattern(spec.get(key)) for key in ("pattern", "inner", "end"))
         if spec.get("shape") in ("tail", "head"):
             zone = (spec["shape"], spec.get("within_lines", _DEFAULT_WITHIN))
         else:
@@ -71,6 +75,7 @@ class _Matcher:
             number,
             rule,
             PatternSet([(rule, f"(?{flag}:{pattern})")]),
+            PatternSet([(rule, f"(?{flag}:{inner})")]) if inner else None,
             PatternSet([(rule, f"(?{flag}:{end})")]) if end else None,
             line_keywords(pattern),
             spec.get("max_length"),
@@ -78,7 +83,7 @@ class _Matcher:
         )
 
     def fits(self, line: str, patterns: PatternSet | None = None) -> bool:
-        """Whether ``line`` is short enough and matches ``pattern`` (or ``patterns``, the block end)."""
+        """Whether ``line`` is short enough and matches ``pattern`` (or ``patterns``: a block's end)."""
         if self.max_length is not None and len(line) > self.max_length:
             return False
         return (patterns or self.pattern).fullmatches(line)
@@ -162,6 +167,7 @@ class BoilerplateStage:
         self.alone, self.run, self.beside = (groups.get(context, []) for context in ("alone", "run", "beside"))
         # Rules that name no keyword are tried on every line; beside rules only ever on a menu's neighbours.
         self.unfiltered = [m.number for m in matchers if not m.keywords and m not in self.beside]
+        self.menu = {m.rule.id for m in self.alone if m.rule.spec.get("menu")}
 
     def apply(self, text: str) -> StageOutput:
         page = _Page(text)
@@ -171,21 +177,21 @@ class BoilerplateStage:
         for number in self.unfiltered:
             candidates[number] = page.nonblank()
         removed: dict[int, str] = {}  # line number -> rule id
-        for matcher in self.sections:
-            _section(matcher, _in_zone(matcher, candidates, page), page, removed)
-        for matcher in self.blocks:
-            _blocks(matcher, _in_zone(matcher, candidates, page), page, removed)
-        for matcher in self.titles:
-            _repeated_title(matcher, _in_zone(matcher, candidates, page), page, removed)
+        for shape, matchers in ((_section, self.sections), (_blocks, self.blocks), (_repeated_title, self.titles)):
+            for matcher in matchers:
+                if matcher.number in candidates:
+                    shape(matcher, _in_zone(matcher, candidates, page), page, removed)
         pending: dict[int, str] = {}
         for group, target in ((self.alone, removed), (self.run, pending)):
             for matcher in group:
+                if matcher.number not in candidates:
+                    continue
                 for line in _in_zone(matcher, candidates, page):
                     if line not in removed and line not in pending and matcher.fits(page.line(line)):
                         target[line] = matcher.rule.id
-        went = self._settle_runs(page, pending, removed)
-        if went and self.beside:
-            self._spread_beside(page, candidates, went, removed)
+        menu = [line for line, rule in removed.items() if rule in self.menu] + self._settle_runs(page, pending, removed)
+        if menu and self.beside:
+            self._spread_beside(page, candidates, menu, removed)
         return StageOutput(changes=numbered_line_removals(text, page.raw, removed))
 
     def _settle_runs(self, page: _Page, pending: dict[int, str], removed: dict[int, str]) -> list[int]:
@@ -198,13 +204,12 @@ class BoilerplateStage:
         removed.update((line, pending[line]) for line in went)
         return went
 
-    def _spread_beside(self, page: _Page, candidates: dict[int, list[int]], went: list[int],
+    def _spread_beside(self, page: _Page, candidates: dict[int, list[int]], menu: list[int],
                        removed: dict[int, str]) -> None:
-        """Beside lines go next to a run line that went, and next to each other from there."""
-        allowed = [(matcher, page.zone(*matcher.zone), set(candidates.get(matcher.number, ())))
-                   for matcher in self.beside if matcher.keywords] + [
-                   (matcher, page.zone(*matcher.zone), None) for matcher in self.beside if not matcher.keywords]
-        frontier = list(went)
+        """Beside lines go next to a menu line that went, and next to each other from there."""
+        allowed = [(matcher, page.zone(*matcher.zone), set(candidates.get(matcher.number, ())) if matcher.keywords
+                    else None) for matcher in self.beside]
+        frontier = list(menu)
         while frontier:
             line = frontier.pop()
             for neighbour in (page.before(line), page.after(line)):
@@ -220,11 +225,8 @@ class BoilerplateStage:
 
 def _in_zone(matcher: _Matcher, candidates: dict[int, list[int]], page: _Page) -> list[int]:
     """The lines holding the matcher's keywords that stand in its zone."""
-    lines = candidates.get(matcher.number)
-    if not lines:
-        return []
     zone = page.zone(*matcher.zone)
-    return [line for line in lines if line in zone]
+    return [line for line in candidates[matcher.number] if line in zone]
 
 
 def _section(matcher: _Matcher, markers: list[int], page: _Page, removed: dict[int, str]) -> None:
@@ -247,15 +249,13 @@ def _blocks(matcher: _Matcher, starts: list[int], page: _Page, removed: dict[int
 
 def _block_from(matcher: _Matcher, start: int, page: _Page) -> list[int] | None:
     """The lines of a block that starts at ``start``; None when ``end`` does not come in time."""
-    spec = matcher.rule.spec
-    most, inner_limit = spec.get("max_lines", _DEFAULT_BLOCK_LINES), spec.get("inner_max_length")
     block = [start]
     line = page.after(start)
-    while line is not None and len(block) < most:
+    while line is not None and len(block) < matcher.rule.spec.get("max_lines", _DEFAULT_BLOCK_LINES):
         text = page.line(line)
         if matcher.end and matcher.fits(text, matcher.end):
             return [*block, line]
-        if inner_limit is not None and len(text) > inner_limit:
+        if matcher.inner and not matcher.inner.fullmatches(text):
             break
         block.append(line)
         line = page.after(line)
