@@ -29,37 +29,24 @@ def nonblank_lines(text: str) -> list[Line]:
 
 def line_removals(text: str, lines: list[Line], removed: dict[int, str]) -> list[Change]:
     """One change per removed line (position in ``lines`` -> rule id); see :func:`numbered_line_removals`."""
-    return _removals(text, [(lines[pos].index, lines[pos].start, lines[pos].end, rule)
-                            for pos, rule in sorted(removed.items())])
+    return numbered_line_removals(text, text.split("\n"), {lines[pos].index: rule for pos, rule in removed.items()})
 
 
 def numbered_line_removals(text: str, raw_lines: list[str], removed: dict[int, str]) -> list[Change]:
     """One change per removed line (line number in ``raw_lines = text.split("\\n")`` -> rule id).
 
-    A line goes with its newline; a last line without one goes with the newline
-    before it, unless the line before was removed too.
+    A line goes with its newline; the last line, which has none, goes with the
+    newline before it, unless the line before was removed too.
     """
     if not removed:
         return []
     before = list(accumulate(map(len, raw_lines), initial=0))  # characters of the lines before, newlines aside
-    spans = []
-    for number, rule in sorted(removed.items()):
-        start = before[number] + number
-        spans.append((number, start, start + len(raw_lines[number]), rule))
-    return _removals(text, spans)
-
-
-def _removals(text: str, spans: list[tuple[int, int, int, str]]) -> list[Change]:
-    changes = []
-    previous = -2
-    for number, start, end, rule in spans:
-        if end < len(text):
-            changes.append(Change(start, end + 1, "", rule))
-        elif previous == number - 1:
-            changes.append(Change(start, end, "", rule))
-        else:
-            changes.append(Change(max(0, start - 1), end, "", rule))
-        previous = number
+    last = len(raw_lines) - 1
+    changes = [Change(before[number] + number, before[number + 1] + number + 1, "", rule)
+               for number, rule in sorted(removed.items()) if number != last]
+    if last in removed:
+        start = before[last] + last
+        changes.append(Change(start if last - 1 in removed else max(0, start - 1), len(text), "", removed[last]))
     return changes
 
 

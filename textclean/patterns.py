@@ -1,9 +1,10 @@
 """Many rules' patterns scanned at once: one combined regex, or one keyword pass that picks the lines to try."""
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Hashable, Iterable, Iterator, Sequence
-from functools import cache
+from functools import cache, cached_property
 from typing import NamedTuple
 
 import ahocorasick
@@ -35,6 +36,12 @@ class PatternSet:
             self.rules.append(rule)
             branches.append(f"(?P<_r{index}>{pattern})")
         self._combined = regex.compile("|".join(branches), flags) if branches else None
+        self._patterns = [pattern for _, pattern in entries]
+
+    @cached_property
+    def _lengths(self) -> tuple[float, float]:
+        lengths = [match_lengths(pattern) for pattern in self._patterns] or [(0, 0)]
+        return min(length[0] for length in lengths), max(length[1] for length in lengths)
 
     def __bool__(self) -> bool:
         return self._combined is not None
@@ -45,7 +52,8 @@ class PatternSet:
 
     def fullmatches(self, text: str) -> bool:
         """Whether some rule's pattern matches all of ``text``: :meth:`fullmatch` without naming the rule."""
-        if self._combined is None:
+        shortest, longest = self._lengths
+        if self._combined is None or not shortest <= len(text) <= longest:  # a text no pattern can fit
             return False
         try:  # arguments by position: the keyword form costs a quarter more on every line tried
             return self._combined.fullmatch(text, None, None, None, False, MATCH_TIMEOUT) is not None
@@ -203,6 +211,62 @@ def _literals(nodes) -> _Literals:
 
 
 @cache
+def match_lengths(pattern: str) -> tuple[float, float]:
+    """The shortest and longest text ``pattern`` can match, in characters; (0, inf) when unknown.
+
+    >>> match_lengths(r"(?:Home|News)s?")
+    (4, 5)
+    """
+    tree = _parse(pattern)
+    if tree is None:
+        return 0, math.inf
+    shortest, longest = tree.getwidth()
+    return shortest, math.inf if longest >= _sre.MAXREPEAT else longest
+
+
+def _parse(pattern: str):
+    """The parse tree of ``pattern`` by the ``re`` module, or None where only ``regex`` reads it right."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "possible nested set": [[:alpha:]] means something else to ``regex``
+            return _sre_parse.parse(pattern)
+    except Exception:  # noqa: BLE001 - any pattern ``re`` cannot read simply gets no prefilter
+        return None
+
+
+@cache
+def literal_lines(pattern: str) -> frozenset[str] | None:
+    """Every text ``pattern`` matches, case-folded, when it is a finite set of literals; else None.
+
+    Only patterns of literals, character sets, groups, alternatives and optional parts
+    qualify: an anchor or a look-around could narrow the set.
+
+    >>> sorted(literal_lines(r"(?:Share|Tweet)s?"))
+    ['share', 'shares', 'tweet', 'tweets']
+    """
+    tree = _parse(pattern)
+    if tree is None or not _plain(list(tree)):
+        return None
+    return _literals(list(tree)).exact
+
+
+_PLAIN = {_sre.LITERAL, _sre.IN, _sre.SUBPATTERN, _sre.BRANCH, _sre.MAX_REPEAT, _sre.MIN_REPEAT}
+
+
+def _plain(nodes: list) -> bool:
+    for op, value in nodes:
+        if op not in _PLAIN:
+            return False
+        if op == _sre.SUBPATTERN and not _plain(list(value[-1])):
+            return False
+        if op == _sre.BRANCH and not all(_plain(list(branch)) for branch in value[1]):
+            return False
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and not _plain(list(value[2])):
+            return False
+    return True
+
+
+@cache
 def line_keywords(pattern: str) -> frozenset[str] | None:
     """Strings, one of which is in ``"\\n" + line + "\\n"`` whenever ``pattern`` matches all of ``line``.
 
@@ -217,13 +281,8 @@ def line_keywords(pattern: str) -> frozenset[str] | None:
     >>> sorted(line_keywords(r"\\d+ comments?"))
     [' comment']
     """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # "possible nested set": [[:alpha:]] means something else to ``regex``
-            tree = _sre_parse.parse(pattern)
-    except Exception:  # noqa: BLE001 - any pattern ``re`` cannot read simply gets no prefilter
-        return None
-    return _line_keywords(list(tree))
+    tree = _parse(pattern)
+    return None if tree is None else _line_keywords(list(tree))
 
 
 def _line_keywords(nodes: list) -> frozenset[str] | None:

@@ -32,13 +32,13 @@ from typing import Any
 
 from ..kind import Rule, RuleError, RuleKind, StageOutput, schema_beside
 from ..lines import numbered_line_removals
-from ..patterns import LineIndex, PatternSet, line_keywords
+from ..patterns import LineIndex, PatternSet, line_keywords, literal_lines
 
 _DEFAULT_ZONE_LINES = 10
 _DEFAULT_WITHIN = 15
 _DEFAULT_BLOCK_LINES = 20
 _DEFAULT_TITLE_LENGTH = 15
-_SHAPE_KEYS = {"end": {"block"}, "max_lines": {"block"}, "inner": {"block"},
+_SHAPE_KEYS = {"end": {"block"}, "max_lines": {"block"}, "inner": {"block"}, "unless_followed_by": {"line"},
                "within_lines": {"tail", "head"}, "min_title_length": {"repeated_title"}}
 
 Size = int | str | list[int | str]  # non-blank lines, a share such as "20%", or the larger of several
@@ -53,7 +53,9 @@ class _Matcher:
     pattern: PatternSet
     inner: PatternSet | None
     end: PatternSet | None
+    unless_next: PatternSet | None
     keywords: frozenset[str] | None
+    literals: frozenset[str] | None  # every line the pattern matches, case-folded, when that set is finite
     max_length: int | None
     zone: tuple[str, Size]
 
@@ -66,21 +68,43 @@ class _Matcher:
         if spec.get("menu") and (spec.get("shape", "line") != "line" or spec.get("context", "alone") != "alone"):
             raise RuleError.of(rule, "menu applies only to line rules with context alone", "menu")
         flag = "i" if spec.get("ignore_case", True) else "-i"
-        pattern, inner, end = (_one_pattern(spec.get(key)) for key in ("pattern", "inner", "end"))
+        pattern, inner, end, unless_next = (_one_pattern(spec.get(key))
+                                            for key in ("pattern", "inner", "end", "unless_followed_by"))
         if spec.get("shape") in ("tail", "head"):
             zone = (spec["shape"], spec.get("within_lines", _DEFAULT_WITHIN))
         else:
             zone = (spec.get("zone", "any"), spec.get("zone_lines", _DEFAULT_ZONE_LINES))
+        compiled = PatternSet([(rule, f"(?{flag}:{pattern})")])
+        literals = literal_lines(pattern) if flag == "i" else None
+        if literals is not None and not all(map(compiled.fullmatches, literals)):
+            literals = None  # case folding and the pattern's own case rules part ways (ß and ss)
         return cls(
             number,
             rule,
-            PatternSet([(rule, f"(?{flag}:{pattern})")]),
+            compiled,
             PatternSet([(rule, f"(?{flag}:{inner})")]) if inner else None,
             PatternSet([(rule, f"(?{flag}:{end})")]) if end else None,
+            PatternSet([(rule, f"(?{flag}:{unless_next})")]) if unless_next else None,
             line_keywords(pattern),
+            literals,
             spec.get("max_length"),
             zone,
         )
+
+    def fires_on(self, page: _Page, number: int) -> bool:
+        """Whether line ``number`` matches, and the line after it does not stop the rule."""
+        line = page.lines[number]
+        if self.max_length is not None and len(line) > self.max_length:
+            return False
+        if self.literals is not None and len(folded := line.casefold()) == len(line):
+            if folded not in self.literals:  # folding kept every character one character: the set answers as the
+                return False                 # pattern would, without running it
+        elif not self.pattern.fullmatches(line):
+            return False
+        if self.unless_next is None:
+            return True
+        following = page.after(number)
+        return following is None or not self.unless_next.fullmatches(page.lines[following])
 
     def fits(self, line: str, patterns: PatternSet | None = None) -> bool:
         """Whether ``line`` is short enough and matches ``pattern`` (or ``patterns``: a block's end)."""
@@ -187,7 +211,7 @@ class BoilerplateStage:
                 if matcher.number not in candidates:
                     continue
                 for line in _in_zone(matcher, candidates, page):
-                    if line not in removed and line not in pending and matcher.fits(page.line(line)):
+                    if line not in removed and line not in pending and matcher.fires_on(page, line):
                         target[line] = matcher.rule.id
         menu = [line for line, rule in removed.items() if rule in self.menu] + self._settle_runs(page, pending, removed)
         if menu and self.beside:
@@ -217,7 +241,7 @@ class BoilerplateStage:
                     continue
                 for matcher, zone, holding in allowed:
                     if neighbour in zone and (holding is None or neighbour in holding) \
-                            and matcher.fits(page.line(neighbour)):
+                            and matcher.fires_on(page, neighbour):
                         removed[neighbour] = matcher.rule.id
                         frontier.append(neighbour)
                         break
