@@ -146,6 +146,8 @@ def _union(sets: list[frozenset[str] | None]) -> frozenset[str] | None:
 
 
 def _concat(left: _Literals, right: _Literals) -> _Literals:
+    if left.exact == {""} or right.exact == {""}:  # nothing (or only an assertion) on one side
+        return right if left.exact == {""} else left
     both = _product(left.exact, right.exact)
     if both is not None:
         return _exact(both)
