@@ -189,6 +189,10 @@ def _charset(items: list) -> _Literals:
     return _exact(chars)
 
 
+_ATOMIC_GROUP = getattr(_sre, "ATOMIC_GROUP", None)  # Python 3.11 and later
+_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", _sre.MAX_REPEAT)}
+
+
 def _literals(nodes) -> _Literals:
     result = _exact({""})
     for op, value in nodes:
@@ -198,11 +202,11 @@ def _literals(nodes) -> _Literals:
             node = _charset(value)
         elif op == _sre.SUBPATTERN:
             node = _literals(value[-1])
-        elif op == _sre.ATOMIC_GROUP:
+        elif op == _ATOMIC_GROUP:
             node = _literals(value)
         elif op == _sre.BRANCH:
             node = _alternate([_literals(branch) for branch in value[1]])
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        elif op in _REPEATS:
             node = _repeat(value[0], value[1], _literals(value[2]))
         elif op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
             node = _exact({""})  # zero width: what it demands is not needed to find a line

@@ -92,7 +92,7 @@ class _Matcher:
         )
 
     def fires_on(self, page: _Page, number: int) -> bool:
-        """Whether line ``number`` matches, and the line after it does not stop the rule."""
+        """Whether line ``number`` is short enough and matches, and the line after it does not stop the rule."""
         line = page.lines[number]
         if self.max_length is not None and len(line) > self.max_length:
             return False
@@ -106,11 +106,9 @@ class _Matcher:
         following = page.after(number)
         return following is None or not self.unless_next.fullmatches(page.lines[following])
 
-    def fits(self, line: str, patterns: PatternSet | None = None) -> bool:
-        """Whether ``line`` is short enough and matches ``pattern`` (or ``patterns``: a block's end)."""
-        if self.max_length is not None and len(line) > self.max_length:
-            return False
-        return (patterns or self.pattern).fullmatches(line)
+    def ends_block(self, line: str) -> bool:
+        """Whether ``line`` is short enough and matches the block's ``end``."""
+        return (self.max_length is None or len(line) <= self.max_length) and self.end.fullmatches(line)
 
 
 def _one_pattern(value: str | list[str] | None) -> str | None:
@@ -129,9 +127,6 @@ class _Page:
         self.count = len(self.lines) - self.lines.count("")  # non-blank lines
         self._zones: dict[tuple[str, str], range] = {}
         self._nonblank: list[int] | None = None
-
-    def line(self, number: int) -> str:
-        return self.lines[number]
 
     def after(self, number: int) -> int | None:
         """The next non-blank line after ``number``."""
@@ -257,7 +252,7 @@ def _section(matcher: _Matcher, markers: list[int], page: _Page, removed: dict[i
     """The first marker in the tail zone and all after it, or the last in the head zone and all before it."""
     tail = matcher.rule.spec["shape"] == "tail"
     for marker in (markers if tail else reversed(markers)):
-        if matcher.fits(page.line(marker)):
+        if matcher.fires_on(page, marker):
             for line in (page.nonblank(marker) if tail else page.nonblank(0, marker + 1)):
                 removed.setdefault(line, matcher.rule.id)
             return
@@ -266,7 +261,7 @@ def _section(matcher: _Matcher, markers: list[int], page: _Page, removed: dict[i
 def _blocks(matcher: _Matcher, starts: list[int], page: _Page, removed: dict[int, str]) -> None:
     covered = -1
     for start in starts:
-        if start > covered and start not in removed and matcher.fits(page.line(start)):
+        if start > covered and start not in removed and matcher.fires_on(page, start):
             for covered in _block_from(matcher, start, page) or ():
                 removed.setdefault(covered, matcher.rule.id)
 
@@ -276,8 +271,8 @@ def _block_from(matcher: _Matcher, start: int, page: _Page) -> list[int] | None:
     block = [start]
     line = page.after(start)
     while line is not None and len(block) < matcher.rule.spec.get("max_lines", _DEFAULT_BLOCK_LINES):
-        text = page.line(line)
-        if matcher.end and matcher.fits(text, matcher.end):
+        text = page.lines[line]
+        if matcher.end and matcher.ends_block(text):
             return [*block, line]
         if matcher.inner and not matcher.inner.fullmatches(text):
             break
@@ -292,9 +287,9 @@ def _repeated_title(matcher: _Matcher, headers: list[int], page: _Page, removed:
         title = page.after(header)
         if title is None:
             continue
-        header_text, title_text = page.line(header), page.line(title)
+        header_text, title_text = page.lines[header], page.lines[title]
         if (len(title_text) >= min_title and title_text != header_text
-                and title_text.casefold() in header_text.casefold() and matcher.fits(header_text)):
+                and title_text.casefold() in header_text.casefold() and matcher.fires_on(page, header)):
             removed.setdefault(header, matcher.rule.id)
             removed.setdefault(title, matcher.rule.id)
 
