@@ -8,7 +8,7 @@ most often kept. Lines labelled null or blank are not scored; comments and relat
 boilerplate. Categories come from a keyword heuristic in this script (CATEGORIES), not from
 the labels.
 
-    python benchmarks/eval_boilerplate.py [--form fullpage|extracted] [--limit N] [--top N]
+    python benchmarks/eval_boilerplate.py [--form fullpage|extracted] [--limit N] [--top N] [--rules PATH]
 """
 from __future__ import annotations
 
