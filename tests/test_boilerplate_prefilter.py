@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from textclean import load_rules
 from textclean.kinds.boilerplate import _one_pattern
-from textclean.patterns import LineIndex, line_keywords, literal_lines, match_lengths
+from textclean.patterns import LineIndex, PatternSet, line_keywords, literal_lines, match_lengths
 
 
 @pytest.mark.parametrize(("pattern", "keywords"), [
@@ -67,3 +67,12 @@ def test_line_index_finds_each_key_on_its_lines_in_one_pass():
 def test_line_index_searches_long_lines_only_as_far_as_a_line_start_keyword_reaches():
     index = LineIndex([("tail", frozenset({"\nreader"}), None), ("count", frozenset({"comment"}), 30)])
     assert index.lines(["Reader " + "x" * 400 + " comment", "Reader, 3 comments"]) == {"tail": [0, 1], "count": [1]}
+
+
+def test_a_pattern_set_rules_out_texts_by_length_and_start():
+    from textclean.kind import Rule
+    rule = Rule("r", "boilerplate", "d", {})
+    patterns = PatternSet([(rule, "(?i:.{80,})"), (rule, "(?i:By [^.]{2,40})")])
+    assert not patterns.may_fullmatch("Valley News")  # too short for the first, the wrong start for the second
+    assert patterns.may_fullmatch("BY JANE DOE") and patterns.fullmatches("BY JANE DOE")
+    assert patterns.may_fullmatch("x" * 90) and not patterns.fullmatches("x" * 79)

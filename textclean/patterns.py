@@ -38,11 +38,6 @@ class PatternSet:
         self._combined = regex.compile("|".join(branches), flags) if branches else None
         self._patterns = [pattern for _, pattern in entries]
 
-    @cached_property
-    def _lengths(self) -> tuple[float, float]:
-        lengths = [match_lengths(pattern) for pattern in self._patterns] or [(0, 0)]
-        return min(length[0] for length in lengths), max(length[1] for length in lengths)
-
     def __bool__(self) -> bool:
         return self._combined is not None
 
@@ -52,13 +47,44 @@ class PatternSet:
 
     def fullmatches(self, text: str) -> bool:
         """Whether some rule's pattern matches all of ``text``: :meth:`fullmatch` without naming the rule."""
-        shortest, longest = self._lengths
+        shortest, longest = self._bounds
         if self._combined is None or not shortest <= len(text) <= longest:  # a text no pattern can fit
             return False
         try:  # arguments by position: the keyword form costs a quarter more on every line tried
             return self._combined.fullmatch(text, None, None, None, False, MATCH_TIMEOUT) is not None
         except TimeoutError:
             raise self._culprit(text, "fullmatch") from None
+
+    def may_fullmatch(self, text: str) -> bool:
+        """A cheap first test: False when no pattern can match all of ``text`` (too short, too long, a wrong start).
+
+        For texts no keyword search has picked; :meth:`fullmatches` gives the answer.
+        """
+        folded = None
+        for shortest, longest, starts in self._gates:
+            if shortest <= len(text) <= longest:
+                if starts is None:
+                    return True
+                folded = text.casefold() if folded is None else folded
+                if folded.startswith(starts):
+                    return True
+        return False
+
+    @cached_property
+    def _gates(self) -> list[tuple[float, float, tuple[str, ...] | None]]:
+        """Per pattern: the shortest and longest text it matches, and the starts such a text has (case-folded)."""
+        gates = []
+        for pattern in self._patterns:
+            keywords = line_keywords(pattern)
+            anchored = keywords and all(keyword.startswith("\n") for keyword in keywords)
+            gates.append((*match_lengths(pattern), tuple(k.strip("\n") for k in keywords) if anchored else None))
+        return gates
+
+    @cached_property
+    def _bounds(self) -> tuple[float, float]:
+        if not self._gates:
+            return 0, 0
+        return min(gate[0] for gate in self._gates), max(gate[1] for gate in self._gates)
 
     def match(self, text: str) -> tuple[Rule, regex.Match] | None:
         """The first rule whose pattern matches at the start of ``text``."""

@@ -68,13 +68,12 @@ class _Matcher:
         if spec.get("menu") and (spec.get("shape", "line") != "line" or spec.get("context", "alone") != "alone"):
             raise RuleError.of(rule, "menu applies only to line rules with context alone", "menu")
         flag = "i" if spec.get("ignore_case", True) else "-i"
-        pattern, inner, end, unless_next = (_one_pattern(spec.get(key))
-                                            for key in ("pattern", "inner", "end", "unless_followed_by"))
+        pattern = _one_pattern(spec["pattern"])
         if spec.get("shape") in ("tail", "head"):
             zone = (spec["shape"], spec.get("within_lines", _DEFAULT_WITHIN))
         else:
             zone = (spec.get("zone", "any"), spec.get("zone_lines", _DEFAULT_ZONE_LINES))
-        compiled = PatternSet([(rule, f"(?{flag}:{pattern})")])
+        compiled = _compiled(rule, flag, spec["pattern"])
         literals = literal_lines(pattern) if flag == "i" else None
         if literals is not None and not all(map(compiled.fullmatches, literals)):
             literals = None  # case folding and the pattern's own case rules part ways (ß and ss)
@@ -82,9 +81,9 @@ class _Matcher:
             number,
             rule,
             compiled,
-            PatternSet([(rule, f"(?{flag}:{inner})")]) if inner else None,
-            PatternSet([(rule, f"(?{flag}:{end})")]) if end else None,
-            PatternSet([(rule, f"(?{flag}:{unless_next})")]) if unless_next else None,
+            _compiled(rule, flag, spec.get("inner")),
+            _compiled(rule, flag, spec.get("end")),
+            _compiled(rule, flag, spec.get("unless_followed_by")),
             line_keywords(pattern),
             literals,
             spec.get("max_length"),
@@ -104,18 +103,29 @@ class _Matcher:
         if self.unless_next is None:
             return True
         following = page.after(number)
-        return following is None or not self.unless_next.fullmatches(page.lines[following])
+        if following is None:
+            return True
+        text = page.lines[following]
+        return not (self.unless_next.may_fullmatch(text) and self.unless_next.fullmatches(text))
 
     def ends_block(self, line: str) -> bool:
         """Whether ``line`` is short enough and matches the block's ``end``."""
         return (self.max_length is None or len(line) <= self.max_length) and self.end.fullmatches(line)
 
 
-def _one_pattern(value: str | list[str] | None) -> str | None:
+def _one_pattern(value: str | list[str]) -> str:
     """A pattern as written, or a list of patterns as one alternation."""
     if isinstance(value, list):
         return "|".join(f"(?:{alternative})" for alternative in value)
     return value
+
+
+def _compiled(rule: Rule, flag: str, value: str | list[str] | None) -> PatternSet | None:
+    """A pattern, or each of a list of them, ready to match whole lines."""
+    if value is None:
+        return None
+    alternatives = [value] if isinstance(value, str) else value
+    return PatternSet([(rule, f"(?{flag}:{alternative})") for alternative in alternatives])
 
 
 class _Page:
