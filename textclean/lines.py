@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .kind import Change
 
@@ -27,20 +28,25 @@ def nonblank_lines(text: str) -> list[Line]:
 
 
 def line_removals(text: str, lines: list[Line], removed: dict[int, str]) -> list[Change]:
-    """One change per removed line (position in ``lines`` -> rule id).
+    """One change per removed line (position in ``lines`` -> rule id); see :func:`numbered_line_removals`."""
+    return numbered_line_removals(text, text.split("\n"), {lines[pos].index: rule for pos, rule in removed.items()})
 
-    A line goes with its newline; a last line without one goes with the newline
-    before it, unless the line before was removed too.
+
+def numbered_line_removals(text: str, raw_lines: list[str], removed: dict[int, str]) -> list[Change]:
+    """One change per removed line (line number in ``raw_lines = text.split("\\n")`` -> rule id).
+
+    A line goes with its newline; the last line, which has none, goes with the
+    newline before it, unless the line before was removed too.
     """
-    changes = []
-    for pos in sorted(removed):
-        line = lines[pos]
-        if line.end < len(text):
-            changes.append(Change(line.start, line.end + 1, "", removed[pos]))
-        elif pos - 1 in removed and lines[pos - 1].index == line.index - 1:
-            changes.append(Change(line.start, line.end, "", removed[pos]))
-        else:
-            changes.append(Change(max(0, line.start - 1), line.end, "", removed[pos]))
+    if not removed:
+        return []
+    before = list(accumulate(map(len, raw_lines), initial=0))  # characters of the lines before, newlines aside
+    last = len(raw_lines) - 1
+    changes = [Change(before[number] + number, before[number + 1] + number + 1, "", rule)
+               for number, rule in sorted(removed.items()) if number != last]
+    if last in removed:
+        start = before[last] + last
+        changes.append(Change(start if last - 1 in removed else max(0, start - 1), len(text), "", removed[last]))
     return changes
 
 

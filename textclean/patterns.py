@@ -1,10 +1,21 @@
-"""Many rules' patterns as one regex, so a document is scanned once, not once per rule."""
+"""Many rules' patterns scanned at once: one combined regex, or one keyword pass that picks the lines to try."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+import math
+import warnings
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from functools import cache, cached_property
+from typing import Any, NamedTuple
 
+import ahocorasick
 import regex
+
+try:  # the parser of the standard ``re`` module, to read which literals a pattern demands
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # Python 3.10
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
 
 from .kind import MATCH_SECONDS_PER_MB, MATCH_TIMEOUT, Rule, RuleTimeout, compile_pattern
 
@@ -33,6 +44,7 @@ class PatternSet:
             branches.append(f"(?P<_r{index}>{pattern})")
         self._combined = (regex.compile("|".join(branches), flags, ignore_unused=True, **(named_lists or {}))
                           if branches else None)
+        self._patterns = [pattern for _, pattern in entries]
 
     def __bool__(self) -> bool:
         return self._combined is not None
@@ -40,6 +52,47 @@ class PatternSet:
     def fullmatch(self, text: str) -> tuple[Rule, regex.Match] | None:
         """The first rule whose pattern matches all of ``text``."""
         return self._first("fullmatch", text)
+
+    def fullmatches(self, text: str) -> bool:
+        """Whether some rule's pattern matches all of ``text``: :meth:`fullmatch` without naming the rule."""
+        shortest, longest = self._bounds
+        if self._combined is None or not shortest <= len(text) <= longest:  # a text no pattern can fit
+            return False
+        try:  # arguments by position: the keyword form costs a quarter more on every line tried
+            return self._combined.fullmatch(text, None, None, None, False, budget(text)) is not None
+        except TimeoutError:
+            raise self._culprit(text, "fullmatch") from None
+
+    def may_fullmatch(self, text: str) -> bool:
+        """A cheap first test: False when no pattern can match all of ``text`` (too short, too long, a wrong start).
+
+        For texts no keyword search has picked; :meth:`fullmatches` gives the answer.
+        """
+        folded = None
+        for shortest, longest, starts in self._gates:
+            if shortest <= len(text) <= longest:
+                if starts is None:
+                    return True
+                folded = text.casefold() if folded is None else folded
+                if folded.startswith(starts):
+                    return True
+        return False
+
+    @cached_property
+    def _gates(self) -> list[tuple[float, float, tuple[str, ...] | None]]:
+        """Per pattern: the shortest and longest text it matches, and the starts such a text has (case-folded)."""
+        gates = []
+        for pattern in self._patterns:
+            keywords = line_keywords(pattern)
+            anchored = keywords and all(keyword.startswith("\n") for keyword in keywords)
+            gates.append((*match_lengths(pattern), tuple(k.strip("\n") for k in keywords) if anchored else None))
+        return gates
+
+    @cached_property
+    def _bounds(self) -> tuple[float, float]:
+        if not self._gates:
+            return 0, 0
+        return min(gate[0] for gate in self._gates), max(gate[1] for gate in self._gates)
 
     def match(self, text: str) -> tuple[Rule, regex.Match] | None:
         """The first rule whose pattern matches at the start of ``text``."""
@@ -84,38 +137,300 @@ class PatternSet:
         return RuleTimeout(", ".join(rule.id for rule in self.rules), seconds)
 
 
+# --- literal keywords: which lines a whole-line pattern could possibly match ----------------------------------
+
+_MOST_PRODUCT = 256  # the most strings a concatenation of two literal sets may spell out
+_MOST_STRINGS = 4096  # a literal set larger than this is given up as no information
+_LONGEST = 24  # characters of a keyword worth searching for
+_SELECTIVE = 4  # keywords that start a line and are longer than this are preferred to longer ones inside it
+
+
+class _Literals(NamedTuple):
+    """What every match of a pattern node holds, case-folded; None where nothing is known."""
+
+    exact: frozenset[str] | None  # the node matches exactly one of these strings
+    prefix: frozenset[str] | None  # every match starts with one of these (non-empty)
+    suffix: frozenset[str] | None  # every match ends with one of these (non-empty)
+    inner: frozenset[str] | None  # every match contains one of these (non-empty)
+
+
+_UNKNOWN = _Literals(None, None, None, None)
+
+
+def _exact(strings: Iterable[str]) -> _Literals:
+    strings = frozenset(strings)
+    if len(strings) > _MOST_STRINGS:
+        return _UNKNOWN
+    solid = None if "" in strings else strings
+    return _Literals(strings, solid, solid, solid)
+
+
+def _product(left: frozenset[str] | None, right: frozenset[str] | None) -> frozenset[str] | None:
+    if left is None or right is None or len(left) * len(right) > _MOST_PRODUCT:
+        return None
+    return frozenset(a + b for a in left for b in right)
+
+
+def _best(*sets: frozenset[str] | None) -> frozenset[str] | None:
+    """The most selective set: the longest shortest string, then the fewest strings."""
+    known = [s for s in sets if s]
+    return max(known, key=lambda s: (min(map(len, s)), -len(s))) if known else None
+
+
+def _union(sets: list[frozenset[str] | None]) -> frozenset[str] | None:
+    if not all(sets):
+        return None
+    union = frozenset().union(*sets)
+    return union if len(union) <= _MOST_STRINGS else None
+
+
+def _concat(left: _Literals, right: _Literals) -> _Literals:
+    if left.exact == {""} or right.exact == {""}:  # nothing (or only an assertion) on one side
+        return right if left.exact == {""} else left
+    both = _product(left.exact, right.exact)
+    if both is not None:
+        return _exact(both)
+    prefix = left.prefix if left.exact is None else _best(_product(left.exact, right.prefix), left.prefix)
+    suffix = right.suffix if right.exact is None else _best(_product(left.suffix, right.exact), right.suffix)
+    inner = _best(left.inner, right.inner, prefix, suffix, _product(left.suffix, right.prefix))
+    return _Literals(None, prefix, suffix, inner)
+
+
+def _alternate(branches: list[_Literals]) -> _Literals:
+    exact = _union([b.exact for b in branches])
+    if exact is not None:
+        return _exact(exact)
+    return _Literals(None, _union([b.prefix for b in branches]), _union([b.suffix for b in branches]),
+                     _union([_best(b.inner, b.prefix, b.suffix) for b in branches]))
+
+
+def _repeat(low: int, high: int, body: _Literals) -> _Literals:
+    if low == 0:
+        return _exact(body.exact | {""}) if high == 1 and body.exact is not None else _UNKNOWN
+    if low == high and body.exact is not None:
+        strings: frozenset[str] | None = frozenset({""})
+        for _ in range(low):
+            strings = _product(strings, body.exact)
+        if strings is not None:
+            return _exact(strings)
+    return _Literals(None, body.prefix, body.suffix, _best(body.inner, body.prefix, body.suffix))
+
+
+def _charset(items: list) -> _Literals:
+    chars: set[str] = set()
+    for op, value in items:
+        if op == _sre.LITERAL:
+            chars.add(chr(value).casefold())
+        elif op == _sre.RANGE and value[1] - value[0] < 8:
+            chars.update(chr(c).casefold() for c in range(value[0], value[1] + 1))
+        else:
+            return _UNKNOWN
+    return _exact(chars)
+
+
+_ATOMIC_GROUP = getattr(_sre, "ATOMIC_GROUP", None)  # Python 3.11 and later
+_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", _sre.MAX_REPEAT)}
+
+
+def _literals(nodes) -> _Literals:
+    result = _exact({""})
+    for op, value in nodes:
+        if op == _sre.LITERAL:
+            node = _exact({chr(value).casefold()})
+        elif op == _sre.IN:
+            node = _charset(value)
+        elif op == _sre.SUBPATTERN:
+            node = _literals(value[-1])
+        elif op == _ATOMIC_GROUP:
+            node = _literals(value)
+        elif op == _sre.BRANCH:
+            node = _alternate([_literals(branch) for branch in value[1]])
+        elif op in _REPEATS:
+            node = _repeat(value[0], value[1], _literals(value[2]))
+        elif op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            node = _exact({""})  # zero width: what it demands is not needed to find a line
+        else:
+            node = _UNKNOWN
+        result = _concat(result, node)
+    return result
+
+
+@cache
+def match_lengths(pattern: str) -> tuple[float, float]:
+    """The shortest and longest text ``pattern`` can match, in characters; (0, inf) when unknown.
+
+    >>> match_lengths(r"(?:Home|News)s?")
+    (4, 5)
+    """
+    tree = _parse(pattern)
+    if tree is None:
+        return 0, math.inf
+    shortest, longest = tree.getwidth()
+    return shortest, math.inf if longest >= _sre.MAXREPEAT else longest
+
+
+def _parse(pattern: str):
+    """The parse tree of ``pattern`` by the ``re`` module, or None where only ``regex`` reads it right."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "possible nested set": [[:alpha:]] means something else to ``regex``
+            return _sre_parse.parse(pattern)
+    except Exception:  # noqa: BLE001 - any pattern ``re`` cannot read simply gets no prefilter
+        return None
+
+
+@cache
+def literal_lines(pattern: str) -> frozenset[str] | None:
+    """Every text ``pattern`` matches, case-folded, when it is a finite set of literals; else None.
+
+    Only patterns of literals, character sets, groups, alternatives and optional parts
+    qualify: an anchor or a look-around could narrow the set.
+
+    >>> sorted(literal_lines(r"(?:Share|Tweet)s?"))
+    ['share', 'shares', 'tweet', 'tweets']
+    """
+    tree = _parse(pattern)
+    if tree is None or not _plain(list(tree)):
+        return None
+    return _literals(list(tree)).exact
+
+
+_PLAIN = {_sre.LITERAL, _sre.IN, _sre.SUBPATTERN, _sre.BRANCH, _sre.MAX_REPEAT, _sre.MIN_REPEAT}
+
+
+def _plain(nodes: list) -> bool:
+    for op, value in nodes:
+        if op not in _PLAIN:
+            return False
+        if op == _sre.SUBPATTERN and not _plain(list(value[-1])):
+            return False
+        if op == _sre.BRANCH and not all(_plain(list(branch)) for branch in value[1]):
+            return False
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and not _plain(list(value[2])):
+            return False
+    return True
+
+
+@cache
+def line_keywords(pattern: str) -> frozenset[str] | None:
+    """Strings, one of which is in ``"\\n" + line + "\\n"`` whenever ``pattern`` matches all of ``line``.
+
+    ``line`` is taken stripped and case-folded, so ``"\\n"`` marks where a line starts and ends.
+    Keywords longer than 24 characters are cut to their start. None when the pattern names no
+    literal (or uses syntax only the ``regex`` module knows): it must be tried on every line.
+
+    >>> sorted(line_keywords(r"(?:Share|Tweet) this"))
+    ['\\nshare this\\n', '\\ntweet this\\n']
+    >>> sorted(line_keywords(r"Leave a (?:Reply|Comment)(?: to .{1,80})?"))
+    ['\\nleave a comment', '\\nleave a reply']
+    >>> sorted(line_keywords(r"\\d+ comments?"))
+    [' comment']
+    """
+    tree = _parse(pattern)
+    return None if tree is None else _line_keywords(list(tree))
+
+
+def _line_keywords(nodes: list) -> frozenset[str] | None:
+    """Keywords for a whole line; a top-level alternation gets the best keywords of each branch."""
+    if len(nodes) == 1 and nodes[0][0] == _sre.SUBPATTERN:
+        return _line_keywords(list(nodes[0][1][-1]))
+    if len(nodes) == 1 and nodes[0][0] == _sre.BRANCH:
+        branches = [_line_keywords(list(branch)) for branch in nodes[0][1][1]]
+        return _union(branches)
+    found = _literals(nodes)
+    # A keyword longer than _LONGEST is cut to its start, which is just as required and keeps the search short.
+    whole = frozenset(f"\n{s}\n" if len(s) <= _LONGEST else f"\n{s[:_LONGEST]}" for s in found.exact if s) \
+        if found.exact is not None else None
+    start = frozenset(f"\n{s[:_LONGEST]}" for s in found.prefix) if found.prefix else None
+    if whole or (start and min(map(len, start)) > _SELECTIVE):  # a line's edge makes a keyword rarer
+        return whole or start
+    return _best(start, _shortest(frozenset(s[:_LONGEST] for s in found.inner)) if found.inner else None)
+
+
+def _shortest(strings: frozenset[str]) -> frozenset[str]:
+    """Drop the strings that contain another of the set: finding the shorter one is enough."""
+    return frozenset(s for s in strings if not any(other != s and other in s for other in strings))
+
+
+class LineIndex:
+    """Finds in one pass over a document which lines hold the keywords of which keys.
+
+    Built from ``(key, keywords, longest)``: keywords as :func:`line_keywords` gives them,
+    ``longest`` the longest line the key's rule can match (None: no limit). An
+    Aho-Corasick automaton finds all keywords at once, however many keys there are.
+    Lines too long for every rule with a keyword inside the line are searched only
+    as far as the longest keyword that starts a line reaches (in characters before
+    case folding, which only ever lengthens a text).
+    """
+
+    def __init__(self, entries: Iterable[tuple[Hashable, frozenset[str], int | None]]):
+        owners: dict[str, list[Hashable]] = {}
+        reach, widest = 0, 0  # the longest keyword that starts a line; the longest line an inner keyword can be in
+        for key, keywords, longest in entries:
+            for keyword in keywords:
+                owners.setdefault(keyword, []).append(key)
+                if keyword.startswith("\n"):
+                    reach = max(reach, len(keyword.strip("\n")))
+                else:
+                    widest = max(widest, longest if longest is not None else float("inf"))
+        self._reach = reach
+        self._cut = None if widest == float("inf") else max(reach, widest)
+        self._automaton = ahocorasick.Automaton()
+        for keyword, keys in owners.items():
+            # The distance from the keyword's last character back to the first one inside its line.
+            self._automaton.add_word(keyword, (len(keyword) - 1 - keyword.startswith("\n"), tuple(keys)))
+        if owners:
+            self._automaton.make_automaton()
+
+    def lines(self, lines: list[str]) -> dict[Hashable, list[int]]:
+        """Key -> the numbers of the lines holding its keywords, in order; ``lines`` are a document's, stripped."""
+        found: dict[Hashable, list[int]] = {}
+        if not len(self._automaton):
+            return found
+        cut, reach = self._cut, self._reach
+        searched = lines if cut is None else [line if len(line) <= cut else line[:reach] for line in lines]
+        haystack = ("\n" + "\n".join(searched) + "\n").casefold()
+        line, at = -1, 0  # the line of haystack position ``at``
+        for end, (back, keys) in self._automaton.iter(haystack):
+            first = end - back  # keywords lie within one line, so lines come in order
+            if first >= at:
+                line += haystack.count("\n", at, first)
+            else:
+                line -= haystack.count("\n", first, at)
+            at = first
+            for key in keys:
+                numbers = found.setdefault(key, [])
+                if not numbers or numbers[-1] != line:
+                    numbers.append(line)
+        return found
+
+
 def nested_quantifiers(pattern: str) -> bool:
     """Whether an unbounded repeat contains another unbounded repeat, as in ``(a+)+``:
     the shape that can backtrack catastrophically. Patterns that only the ``regex``
     module can parse are not judged (False)."""
     try:
-        from re import _constants as constants
-        from re import _parser as parser
-    except ImportError:  # Python 3.10
-        import sre_constants as constants
-        import sre_parse as parser
-    try:
-        tree = parser.parse(pattern)
+        tree = _sre_parse.parse(pattern)
     except Exception:  # re's parser raises several types for syntax only regex knows
         return False
-    repeats = {constants.MAX_REPEAT, constants.MIN_REPEAT, getattr(constants, "POSSESSIVE_REPEAT", None)}
+    repeats = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)}
 
     def walk(items, inside_unbounded: bool) -> bool:
         for op, arg in items:
             if op in repeats:
                 low, high, sub = arg
-                unbounded = high == constants.MAXREPEAT
+                unbounded = high == _sre.MAXREPEAT
                 if unbounded and inside_unbounded:
                     return True
                 if walk(sub, inside_unbounded or unbounded):
                     return True
-            elif op == constants.SUBPATTERN:
+            elif op == _sre.SUBPATTERN:
                 if walk(arg[-1], inside_unbounded):
                     return True
-            elif op == constants.BRANCH:
+            elif op == _sre.BRANCH:
                 if any(walk(branch, inside_unbounded) for branch in arg[1]):
                     return True
-            elif op in (constants.ASSERT, constants.ASSERT_NOT):
+            elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
                 if walk(arg[1], inside_unbounded):
                     return True
         return False

@@ -68,7 +68,8 @@ def rules_lint(files, **rule_args) -> None:
         if sources and rule.source not in sources:
             continue
         for key in pattern_keys(rule.kind):
-            if isinstance(rule.spec.get(key), str) and nested_quantifiers(rule.spec[key]):
+            value = rule.spec.get(key)
+            if any(nested_quantifiers(p) for p in ([value] if isinstance(value, str) else value or [])):
                 warnings += 1
                 click.echo(f"{rule.where(key)}: rule '{rule.id}': warning: {key} has a repeat inside a repeat, "
                            "which can backtrack catastrophically; make the inner part unambiguous")

@@ -2,108 +2,318 @@
 
 Shapes:
 - ``line``: a line whose text (without surrounding spaces) matches ``pattern``.
+- ``block``: a start line (``pattern``) and the lines after it, to an ``end`` line or
+  for at most ``max_lines`` lines.
 - ``tail``: a marker line near the end; it and everything after it go.
 - ``head``: a marker line near the start; it and everything before it go.
 - ``repeated_title``: a header line (``pattern``) followed by a line that repeats
   part of it, like a breadcrumb ending in the page title; both go.
 
-``zone`` limits a rule to the first or last ``zone_lines`` non-blank lines.
-``context: run`` makes a rule fire only next to a line another rule removed, so
-short ambiguous lines ("Share", "Reply") go only inside a run of boilerplate.
+``zone`` limits a rule to the first or last ``zone_lines`` non-blank lines (a
+count, a share of the document such as ``"20%"``, or a list of both: the larger).
+
+``context`` says what a line rule needs around it. ``alone``: nothing. ``run``:
+another boilerplate line next to it, or a run of ``min_run`` (a setting) such
+lines, so that "Share" or "Business" goes in a menu and stays in an article.
+``beside``: a menu line that went next to it (one a ``run`` rule matched, or an
+``alone`` rule marked ``menu``), or a ``beside`` line that went so: the unnamed
+items of a menu.
+
+Every rule's pattern names literal keywords (:func:`textclean.patterns.line_keywords`);
+one Aho-Corasick pass over the document finds the lines holding any of them, and
+only those lines are tried against the rules whose keywords they hold.
 """
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from ..kind import Rule, RuleKind, StageOutput, schema_beside
-from ..lines import Line, line_removals, nonblank_lines, zone_positions
-from ..patterns import PatternSet
+from ..kind import Rule, RuleError, RuleKind, StageOutput, schema_beside
+from ..lines import numbered_line_removals
+from ..patterns import LineIndex, PatternSet, line_keywords, literal_lines
 
 _DEFAULT_ZONE_LINES = 10
 _DEFAULT_WITHIN = 15
+_DEFAULT_BLOCK_LINES = 20
+_DEFAULT_TITLE_LENGTH = 15
+_SHAPE_KEYS = {"end": {"block"}, "max_lines": {"block"}, "inner": {"block"}, "unless_followed_by": {"line"},
+               "within_lines": {"tail", "head"}, "min_title_length": {"repeated_title"}}
+
+Size = int | str | list[int | str]  # non-blank lines, a share such as "20%", or the larger of several
 
 
-def _zone(rule: Rule) -> tuple[str, int]:
-    return rule.spec.get("zone", "any"), rule.spec.get("zone_lines", _DEFAULT_ZONE_LINES)
+@dataclass(frozen=True)
+class _Matcher:
+    """One rule, compiled: its pattern (and a block's ``inner`` and ``end``) tried on a stripped line."""
+
+    number: int  # the rule's place among the stage's rules
+    rule: Rule
+    pattern: PatternSet
+    inner: PatternSet | None
+    end: PatternSet | None
+    unless_next: PatternSet | None
+    keywords: frozenset[str] | None
+    literals: frozenset[str] | None  # every line the pattern matches, case-folded, when that set is finite
+    max_length: int | None
+    zone: tuple[str, Size]
+
+    @classmethod
+    def of(cls, number: int, rule: Rule) -> _Matcher:
+        spec = rule.spec
+        for key, shapes in _SHAPE_KEYS.items():
+            if key in spec and spec.get("shape", "line") not in shapes:
+                raise RuleError.of(rule, f"{key} applies only to shape {' or '.join(sorted(shapes))}", key)
+        if spec.get("menu") and (spec.get("shape", "line") != "line" or spec.get("context", "alone") != "alone"):
+            raise RuleError.of(rule, "menu applies only to line rules with context alone", "menu")
+        flag = "i" if spec.get("ignore_case", True) else "-i"
+        pattern = _one_pattern(spec["pattern"])
+        if spec.get("shape") in ("tail", "head"):
+            zone = (spec["shape"], spec.get("within_lines", _DEFAULT_WITHIN))
+        else:
+            zone = (spec.get("zone", "any"), spec.get("zone_lines", _DEFAULT_ZONE_LINES))
+        compiled = _compiled(rule, flag, spec["pattern"])
+        literals = literal_lines(pattern) if flag == "i" else None
+        if literals is not None and not all(map(compiled.fullmatches, literals)):
+            literals = None  # case folding and the pattern's own case rules part ways (ß and ss)
+        return cls(
+            number,
+            rule,
+            compiled,
+            _compiled(rule, flag, spec.get("inner")),
+            _compiled(rule, flag, spec.get("end")),
+            _compiled(rule, flag, spec.get("unless_followed_by")),
+            line_keywords(pattern),
+            literals,
+            spec.get("max_length"),
+            zone,
+        )
+
+    def fires_on(self, page: _Page, number: int) -> bool:
+        """Whether line ``number`` is short enough and matches, and the line after it does not stop the rule."""
+        line = page.lines[number]
+        if self.max_length is not None and len(line) > self.max_length:
+            return False
+        if self.literals is not None and len(folded := line.casefold()) == len(line):
+            if folded not in self.literals:  # folding kept every character one character: the set answers as the
+                return False                 # pattern would, without running it
+        elif not self.pattern.fullmatches(line):
+            return False
+        if self.unless_next is None:
+            return True
+        following = page.after(number)
+        if following is None:
+            return True
+        text = page.lines[following]
+        return not (self.unless_next.may_fullmatch(text) and self.unless_next.fullmatches(text))
+
+    def ends_block(self, line: str) -> bool:
+        """Whether ``line`` is short enough and matches the block's ``end``."""
+        return (self.max_length is None or len(line) <= self.max_length) and self.end.fullmatches(line)
 
 
-def _line_pattern(rule: Rule) -> str:
-    limit = rule.spec.get("max_length")
-    prefix = f"(?=.{{0,{limit}}}\\Z)" if limit else ""
-    flag = "i" if rule.spec.get("ignore_case", True) else "-i"
-    return f"{prefix}(?{flag}:{rule.spec['pattern']})"
+def _one_pattern(value: str | list[str]) -> str:
+    """A pattern as written, or a list of patterns as one alternation."""
+    if isinstance(value, list):
+        return "|".join(f"(?:{alternative})" for alternative in value)
+    return value
+
+
+def _compiled(rule: Rule, flag: str, value: str | list[str] | None) -> PatternSet | None:
+    """A pattern, or each of a list of them, ready to match whole lines."""
+    if value is None:
+        return None
+    alternatives = [value] if isinstance(value, str) else value
+    return PatternSet([(rule, f"(?{flag}:{alternative})") for alternative in alternatives])
+
+
+class _Page:
+    """One document's lines, as written and stripped."""
+
+    def __init__(self, text: str):
+        self.raw = text.split("\n")
+        self.lines = list(map(str.strip, self.raw))
+        self.count = len(self.lines) - self.lines.count("")  # non-blank lines
+        self._zones: dict[tuple[str, str], range] = {}
+        self._nonblank: list[int] | None = None
+
+    def after(self, number: int) -> int | None:
+        """The next non-blank line after ``number``."""
+        for later in range(number + 1, len(self.lines)):
+            if self.lines[later]:
+                return later
+        return None
+
+    def before(self, number: int) -> int | None:
+        """The last non-blank line before ``number``."""
+        for earlier in range(number - 1, -1, -1):
+            if self.lines[earlier]:
+                return earlier
+        return None
+
+    def nonblank(self, start: int = 0, stop: int | None = None) -> list[int]:
+        if self._nonblank is None:
+            self._nonblank = [n for n, line in enumerate(self.lines) if line]
+        stop = len(self.lines) if stop is None else stop
+        return [n for n in self._nonblank if start <= n < stop]
+
+    def zone(self, zone: str, size: Size) -> range:
+        """Line numbers in the first (head) or last (tail) ``size`` non-blank lines, or all of them (any)."""
+        if zone == "any":
+            return range(len(self.lines))
+        key = (zone, str(size))
+        if key not in self._zones:
+            wanted = max(self._lines(part) for part in (size if isinstance(size, list) else [size]))
+            numbers = range(len(self.lines)) if zone == "head" else range(len(self.lines) - 1, -1, -1)
+            seen, edge = 0, numbers[0]
+            for edge in numbers:
+                seen += bool(self.lines[edge])
+                if seen >= wanted:
+                    break
+            self._zones[key] = range(0, edge + 1) if zone == "head" else range(edge, len(self.lines))
+        return self._zones[key]
+
+    def _lines(self, size: int | str) -> int:
+        return math.ceil(self.count * float(size[:-1]) / 100) if isinstance(size, str) else size
 
 
 class BoilerplateStage:
     kind = "boilerplate"
 
     def __init__(self, rules: list[Rule], settings: dict[str, Any]):
-        by_shape: dict[str, list[Rule]] = {}
-        for rule in rules:
-            by_shape.setdefault(rule.spec.get("shape", "line"), []).append(rule)
-        # One pattern set per (zone, zone_lines, context), so a rule's conditions hold for whatever matched.
-        groups: dict[tuple, list[Rule]] = {}
-        for rule in by_shape.get("line", []):
-            groups.setdefault((*_zone(rule), rule.spec.get("context", "alone")), []).append(rule)
-        self.line_sets = [(key, PatternSet([(r, _line_pattern(r)) for r in group])) for key, group in groups.items()]
-        self.sections = [
-            (rule, PatternSet([(rule, _line_pattern(rule))]))
-            for shape in ("tail", "head") for rule in by_shape.get(shape, [])
-        ]
-        self.titles = [(rule, PatternSet([(rule, _line_pattern(rule))])) for rule in by_shape.get("repeated_title", [])]
+        self.min_run = settings.get("min_run")
+        matchers = [_Matcher.of(number, rule) for number, rule in enumerate(rules)]
+        self.index = LineIndex((m.number, m.keywords, m.max_length) for m in matchers if m.keywords)
+        groups: dict[str, list[_Matcher]] = {}
+        for matcher in matchers:
+            spec = matcher.rule.spec
+            group = spec.get("context", "alone") if spec.get("shape", "line") == "line" else spec["shape"]
+            groups.setdefault(group, []).append(matcher)
+        self.sections = groups.get("tail", []) + groups.get("head", [])
+        self.blocks = groups.get("block", [])
+        self.titles = groups.get("repeated_title", [])
+        self.alone, self.run, self.beside = (groups.get(context, []) for context in ("alone", "run", "beside"))
+        # Rules that name no keyword are tried on every line; beside rules only ever on a menu's neighbours.
+        self.unfiltered = [m.number for m in matchers if not m.keywords and m not in self.beside]
+        self.menu = {m.rule.id for m in self.alone if m.rule.spec.get("menu")}
 
     def apply(self, text: str) -> StageOutput:
-        lines = nonblank_lines(text)
-        if not lines:
+        page = _Page(text)
+        if not page.count:
             return StageOutput()
-        removed: dict[int, str] = {}  # position in ``lines`` -> rule id
-        for rule, patterns in self.sections:
-            self._section(rule, patterns, lines, removed)
-        for rule, patterns in self.titles:
-            self._repeated_title(rule, patterns, lines, removed)
+        candidates = self.index.lines(page.lines)  # rule number -> the lines holding its keywords, in order
+        for number in self.unfiltered:
+            candidates[number] = page.nonblank()
+        removed: dict[int, str] = {}  # line number -> rule id
+        for shape, matchers in ((_section, self.sections), (_blocks, self.blocks), (_repeated_title, self.titles)):
+            for matcher in matchers:
+                if matcher.number in candidates:
+                    shape(matcher, _in_zone(matcher, candidates, page), page, removed)
         pending: dict[int, str] = {}
-        for (zone, zone_lines, context), patterns in self.line_sets:
-            for pos in zone_positions(zone, zone_lines, len(lines)):
-                if pos in removed or pos in pending:
+        for group, target in ((self.alone, removed), (self.run, pending)):
+            for matcher in group:
+                if matcher.number not in candidates:
                     continue
-                hit = patterns.fullmatch(lines[pos].text)
-                if hit:
-                    (pending if context == "run" else removed)[pos] = hit[0].id
-        _grow_runs(pending, removed, len(lines))
-        return StageOutput(changes=line_removals(text, lines, removed))
+                for line in _in_zone(matcher, candidates, page):
+                    if line not in removed and line not in pending and matcher.fires_on(page, line):
+                        target[line] = matcher.rule.id
+        menu = [line for line, rule in removed.items() if rule in self.menu] + self._settle_runs(page, pending, removed)
+        if menu and self.beside:
+            self._spread_beside(page, candidates, menu, removed)
+        return StageOutput(changes=numbered_line_removals(text, page.raw, removed))
 
-    def _section(self, rule: Rule, patterns: PatternSet, lines: list[Line], removed: dict[int, str]) -> None:
-        within = rule.spec.get("within_lines", _DEFAULT_WITHIN)
-        tail = rule.spec.get("shape") == "tail"
-        order = range(max(0, len(lines) - within), len(lines)) if tail else range(min(within, len(lines)) - 1, -1, -1)
-        for pos in order:
-            if patterns.fullmatch(lines[pos].text):
-                span = range(pos, len(lines)) if tail else range(0, pos + 1)
-                for covered in span:
-                    removed.setdefault(covered, rule.id)
-                return
+    def _settle_runs(self, page: _Page, pending: dict[int, str], removed: dict[int, str]) -> list[int]:
+        """Run lines go beside a removed line or in a run of ``min_run`` of them; returns those that went."""
+        went = []
+        for run in _runs(page, pending.keys() | removed.keys()):
+            waiting = [line for line in run if line in pending]
+            if len(waiting) < len(run) or (self.min_run and len(waiting) >= self.min_run):
+                went.extend(waiting)
+        removed.update((line, pending[line]) for line in went)
+        return went
 
-    def _repeated_title(self, rule: Rule, patterns: PatternSet, lines: list[Line], removed: dict[int, str]) -> None:
-        zone, zone_lines = _zone(rule)
-        min_title = rule.spec.get("min_title_length", 15)
-        for pos in zone_positions(zone, zone_lines, len(lines) - 1):
-            header, title = lines[pos], lines[pos + 1]
-            if (len(title.text) >= min_title and title.text.casefold() in header.text.casefold()
-                    and title.text != header.text and patterns.fullmatch(header.text)):
-                removed.setdefault(pos, rule.id)
-                removed.setdefault(pos + 1, rule.id)
+    def _spread_beside(self, page: _Page, candidates: dict[int, list[int]], menu: list[int],
+                       removed: dict[int, str]) -> None:
+        """Beside lines go next to a menu line that went, and next to each other from there."""
+        allowed = [(matcher, page.zone(*matcher.zone), set(candidates.get(matcher.number, ())) if matcher.keywords
+                    else None) for matcher in self.beside]
+        frontier = list(menu)
+        while frontier:
+            line = frontier.pop()
+            for neighbour in (page.before(line), page.after(line)):
+                if neighbour is None or neighbour in removed:
+                    continue
+                for matcher, zone, holding in allowed:
+                    if neighbour in zone and (holding is None or neighbour in holding) \
+                            and matcher.fires_on(page, neighbour):
+                        removed[neighbour] = matcher.rule.id
+                        frontier.append(neighbour)
+                        break
 
 
-def _grow_runs(pending: dict[int, str], removed: dict[int, str], count: int) -> None:
-    """Move pending lines into ``removed`` while they stand next to a removed line."""
-    grew = True
-    while grew and pending:
-        grew = False
-        for pos in sorted(pending):
-            if pos - 1 in removed or pos + 1 in removed:
-                removed[pos] = pending.pop(pos)
-                grew = True
+def _in_zone(matcher: _Matcher, candidates: dict[int, list[int]], page: _Page) -> list[int]:
+    """The lines holding the matcher's keywords that stand in its zone."""
+    zone = page.zone(*matcher.zone)
+    return [line for line in candidates[matcher.number] if line in zone]
 
+
+def _section(matcher: _Matcher, markers: list[int], page: _Page, removed: dict[int, str]) -> None:
+    """The first marker in the tail zone and all after it, or the last in the head zone and all before it."""
+    tail = matcher.rule.spec["shape"] == "tail"
+    for marker in (markers if tail else reversed(markers)):
+        if matcher.fires_on(page, marker):
+            for line in (page.nonblank(marker) if tail else page.nonblank(0, marker + 1)):
+                removed.setdefault(line, matcher.rule.id)
+            return
+
+
+def _blocks(matcher: _Matcher, starts: list[int], page: _Page, removed: dict[int, str]) -> None:
+    covered = -1
+    for start in starts:
+        if start > covered and start not in removed and matcher.fires_on(page, start):
+            for covered in _block_from(matcher, start, page) or ():
+                removed.setdefault(covered, matcher.rule.id)
+
+
+def _block_from(matcher: _Matcher, start: int, page: _Page) -> list[int] | None:
+    """The lines of a block that starts at ``start``; None when ``end`` does not come in time."""
+    block = [start]
+    line = page.after(start)
+    while line is not None and len(block) < matcher.rule.spec.get("max_lines", _DEFAULT_BLOCK_LINES):
+        text = page.lines[line]
+        if matcher.end and matcher.ends_block(text):
+            return [*block, line]
+        if matcher.inner and not matcher.inner.fullmatches(text):
+            break
+        block.append(line)
+        line = page.after(line)
+    return None if matcher.end else block
+
+
+def _repeated_title(matcher: _Matcher, headers: list[int], page: _Page, removed: dict[int, str]) -> None:
+    min_title = matcher.rule.spec.get("min_title_length", _DEFAULT_TITLE_LENGTH)
+    for header in headers:
+        title = page.after(header)
+        if title is None:
+            continue
+        header_text, title_text = page.lines[header], page.lines[title]
+        if (len(title_text) >= min_title and title_text != header_text
+                and title_text.casefold() in header_text.casefold() and matcher.fires_on(page, header)):
+            removed.setdefault(header, matcher.rule.id)
+            removed.setdefault(title, matcher.rule.id)
+
+
+def _runs(page: _Page, lines: set[int]) -> Iterator[list[int]]:
+    """The given lines grouped into runs of neighbours (blank lines between do not count)."""
+    run: list[int] = []
+    for line in sorted(lines):
+        if run and page.after(run[-1]) != line:
+            yield run
+            run = []
+        run.append(line)
+    if run:
+        yield run
 
 
 KIND = RuleKind(
@@ -112,4 +322,17 @@ KIND = RuleKind(
     summary="Removes lines that are not article content: cookie banners, comment widgets, share blocks, breadcrumbs.",
     compile=BoilerplateStage,
     rule_schema=schema_beside(__file__),
+    settings_schema={
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "min_run": {
+                "type": "integer",
+                "minimum": 2,
+                "description": "A run of this many adjacent lines matched by 'context: run' rules goes even with "
+                               "no other boilerplate next to it (a menu). Unset: such lines go only next to "
+                               "boilerplate.",
+            }
+        },
+    },
 )

@@ -1,0 +1,65 @@
+"""Throughput of the boilerplate stage alone, on one core, over the full-page corpus.
+
+Prints MB/s (UTF-8 bytes of input per second of this process's CPU time, so other
+load on the machine does not count) for the stage with the shipped rules, next to a
+plain ``str.splitlines()`` pass over the same texts in the same run, and the ratio.
+Each figure is the best of ``--repeat`` runs. The goal is >= 30 MB/s.
+
+    python benchmarks/bench_boilerplate.py [--repeat 5] [--limit N]
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from textclean import load_rules  # noqa: E402
+from textclean.kinds import registry  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "fullpage" / "corpus.jsonl.gz"
+GOAL_MB_S = 30.0
+
+
+def best_seconds(work: Callable[[str], object], texts: list[str], repeat: int) -> float:
+    """The least CPU time ``work`` took over all texts, in ``repeat`` runs."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.process_time()
+        for text in texts:
+            work(text)
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="Runs of each pass; the best one counts.")
+    parser.add_argument("--limit", type=int, help="Only the first N documents.")
+    args = parser.parse_args(argv)
+    if not CORPUS.is_file():
+        print(f"skipped: the corpus is not at {CORPUS} (it lives outside the repository)")
+        return 0
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as rows:
+        texts = [json.loads(row)["text"] for row in rows][:args.limit]
+    megabytes = sum(len(text.encode("utf-8")) for text in texts) / 1e6
+    ruleset = load_rules().select(only=["boilerplate"])
+    stage = registry()["boilerplate"].compile(ruleset.rules, ruleset.settings.get("boilerplate", {}))
+    stage_s = best_seconds(stage.apply, texts, args.repeat)
+    split_s = best_seconds(str.splitlines, texts, args.repeat)
+    print(f"{len(texts)} documents, {megabytes:.1f} MB, {len(ruleset.rules)} boilerplate rules, best of {args.repeat}")
+    print(f"  boilerplate stage   {stage_s:7.3f} s  {megabytes / stage_s:8.1f} MB/s")
+    print(f"  str.splitlines()    {split_s:7.3f} s  {megabytes / split_s:8.1f} MB/s")
+    verdict = "met" if megabytes / stage_s >= GOAL_MB_S else "NOT MET"
+    print(f"  the stage takes {stage_s / split_s:.1f}x the time of splitlines; goal >= {GOAL_MB_S:.0f} MB/s: {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

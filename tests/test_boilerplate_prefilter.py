@@ -1,0 +1,78 @@
+"""The keyword prefilter: which literals a pattern demands, and the one-pass search for them."""
+import pytest
+import regex
+from hypothesis import given
+from hypothesis import strategies as st
+
+from textclean import load_rules
+from textclean.kinds.boilerplate import _one_pattern
+from textclean.patterns import LineIndex, PatternSet, line_keywords, literal_lines, match_lengths
+
+
+@pytest.mark.parametrize(("pattern", "keywords"), [
+    (r"(?:Share|Tweet) this", {"\nshare this\n", "\ntweet this\n"}),  # the whole line
+    (r"Leave a (?:Reply|Comment)(?: to .{1,80})?", {"\nleave a reply", "\nleave a comment"}),  # its start
+    (r"\d+ comments?", {" comment"}),  # inside it
+    (r"\(?Back to top\)?", {"\nback to top\n", "\n(back to top\n", "\nback to top)\n", "\n(back to top)\n"}),
+    (r"(?:Home|Jobs at .{1,30})", {"\nhome\n", "\njobs at "}),  # each branch its best
+    (r"Please enable JavaScript to view the comments", {"\nplease enable javascript"}),  # cut to 24 characters
+    (r"\w+\d+", None),  # no literal
+    (r"\p{Lu}+", None),  # syntax the re module cannot read
+    (r"[[:alpha:]]+", None),  # syntax the re module reads differently
+])
+def test_line_keywords(pattern, keywords):
+    assert line_keywords(pattern) == (frozenset(keywords) if keywords is not None else None)
+
+
+def test_literal_lines_and_match_lengths():
+    assert literal_lines(r"(?:Share|Tweet)s?") == {"share", "shares", "tweet", "tweets"}
+    assert literal_lines(r"\bShare") is None  # an anchor narrows the set
+    assert literal_lines(r"Shares?.*") is None
+    assert match_lengths(r"(?:Home|News)s?") == (4, 5)
+    assert match_lengths(r"Subscribe.*")[1] == float("inf")
+
+
+SHIPPED = [(rule.id, _one_pattern(rule.spec["pattern"])) for rule in load_rules().rules if rule.kind == "boilerplate"]
+
+
+@pytest.mark.parametrize(("rule_id", "pattern"), SHIPPED, ids=[rule_id for rule_id, _ in SHIPPED])
+def test_every_shipped_rule_has_keywords(rule_id, pattern):
+    """Without them a rule is tried on every line of every document."""
+    keywords = line_keywords(pattern)
+    assert keywords or rule_id == "nav.menu-items", "a shipped rule without keywords slows every document down"
+
+
+def lines_from(words):
+    return st.lists(st.sampled_from(words), min_size=1, max_size=6).map(" ".join)
+
+
+@given(st.lists(st.one_of(lines_from(["Share", "this", "Home", "jobs", "at", "News", "x", "ß", "SS"]),
+                          st.text(max_size=12)), max_size=12))
+def test_every_line_a_pattern_matches_holds_one_of_its_keywords(lines):
+    """The promise the prefilter relies on: no keyword found means no match."""
+    for pattern in [r"(?:Share|Tweet) this", r"(?:Home|Jobs at .{1,30})", r"(?:News|Straße)s?", r"\w+ this"]:
+        keywords = line_keywords(pattern)
+        compiled = regex.compile(f"(?i:{pattern})")
+        for line in (line.strip() for line in lines):
+            if compiled.fullmatch(line) and keywords:
+                assert any(k in f"\n{line.casefold()}\n" for k in keywords), (pattern, line)
+
+
+def test_line_index_finds_each_key_on_its_lines_in_one_pass():
+    index = LineIndex([("share", frozenset({"\nshare\n"}), None), ("comments", frozenset({"comment"}), 40)])
+    lines = ["Share", "A paragraph that mentions a comment beyond forty characters.", "", "3 comments", "SHARE"]
+    assert index.lines(lines) == {"share": [0, 4], "comments": [3]}
+
+
+def test_line_index_searches_long_lines_only_as_far_as_a_line_start_keyword_reaches():
+    index = LineIndex([("tail", frozenset({"\nreader"}), None), ("count", frozenset({"comment"}), 30)])
+    assert index.lines(["Reader " + "x" * 400 + " comment", "Reader, 3 comments"]) == {"tail": [0, 1], "count": [1]}
+
+
+def test_a_pattern_set_rules_out_texts_by_length_and_start():
+    from textclean.kind import Rule
+    rule = Rule("r", "boilerplate", "d", {})
+    patterns = PatternSet([(rule, "(?i:.{80,})"), (rule, "(?i:By [^.]{2,40})")])
+    assert not patterns.may_fullmatch("Valley News")  # too short for the first, the wrong start for the second
+    assert patterns.may_fullmatch("BY JANE DOE") and patterns.fullmatches("BY JANE DOE")
+    assert patterns.may_fullmatch("x" * 90) and not patterns.fullmatches("x" * 79)
