@@ -129,7 +129,7 @@ class _Triggers:
         self.entities = chardata.HTML_ENTITY_RE if config.unescape_html else None
         self.badness = _BadnessCheck() if config.fix_encoding else None
 
-        clues: set[int] | None = chars
+        clues: set[int] | None = set(chars)
         for pattern in self.patterns + ([self.entities] if self.entities else []):
             needed = _required_chars(pattern)
             clues = None if needed is None or clues is None else clues | needed
@@ -226,7 +226,7 @@ def _required_chars_of(items) -> set[int] | None:
     candidates = [chars for chars in candidates if chars]
     # Any candidate is correct; the rarest in real text makes the fewest needless checks.
     return min(candidates, default=None,
-               key=lambda chars: (min(chars) < 0x80, sum(_COMMONNESS.get(unicodedata.category(chr(cp))[0:2], 1)
+               key=lambda chars: (min(chars) < 0x80, sum(_COMMONNESS.get(unicodedata.category(chr(cp)), 1)
                                                          for cp in chars)))
 
 
