@@ -185,7 +185,7 @@ def test_rules_list_show_test_lint():
     assert run("rules", "show", "nope").exit_code == 2
     tested = run("rules", "test")
     assert tested.exit_code == 0 and " passed, 0 failed" in tested.stdout
-    assert run("rules", "lint").stdout.endswith(": ok, 0 warnings\n")
+    assert ": ok, " in run("rules", "lint").stdout
     assert json.loads(run("rules", "schema").stdout)["title"] == "textclean rule file"
 
 

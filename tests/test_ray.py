@@ -59,7 +59,9 @@ def test_clean_jsonl_with_ray_equals_one_process(local_ray, tmp_path):
         inputs.append(path)
     clean_jsonl_with_ray(inputs, tmp_path / "out", batch_size=7)
 
-    written = [json.loads(line) for path in sorted((tmp_path / "out").iterdir()) for line in path.open()]
+    lines = [line for path in sorted((tmp_path / "out").iterdir()) for line in path.open(encoding="utf-8")]
+    assert any("北京" in line for line in lines)  # written as itself, not escaped
+    written = [json.loads(line) for line in lines]
     originals = list(records(65))
     assert [record["id"] for record in written] == [record["id"] for record in originals]
     for record, original in zip(written, originals, strict=True):

@@ -135,12 +135,21 @@ def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Pa
     ruleset = (rules if isinstance(rules, RuleSet) else load_rules(rules, shipped=shipped)).select(disable, only)
     if not ray.is_initialized():
         ray.init(address=address, runtime_env={"py_modules": [str(Path(__file__).resolve().parent)]})
-    ray.data.DataContext.get_current().execution_options.preserve_order = True
-    options = {"rules": ruleset, "text_column": text_column, "metadata_as": "struct"}
-    dataset = ray.data.read_json([str(path) for path in input_paths])
-    dataset = dataset.map_batches(_clean_batch, fn_kwargs={"run": uuid.uuid4().hex, "options": options},
-                                  batch_format="pyarrow", batch_size=batch_size, concurrency=concurrency)
-    dataset.write_json(str(output_dir))
+    execution = ray.data.DataContext.get_current().execution_options
+    preserve_order, execution.preserve_order = execution.preserve_order, True
+    try:
+        options = {"rules": ruleset, "text_column": text_column, "metadata_as": "struct"}
+        dataset = ray.data.read_json([str(path) for path in input_paths])
+        dataset = dataset.map_batches(_clean_batch, fn_kwargs={"run": uuid.uuid4().hex, "options": options},
+                                      batch_format="pyarrow", batch_size=batch_size, concurrency=concurrency)
+        dataset.write_json(str(output_dir), pandas_json_args_fn=_json_lines_as_written)
+    finally:
+        execution.preserve_order = preserve_order
+
+
+def _json_lines_as_written() -> dict[str, Any]:
+    """Non-ASCII text as itself, as the CLI writes it, not as \\u escapes."""
+    return {"force_ascii": False}
 
 
 _batch_cleaners: dict[str, TextCleanBatch] = {}

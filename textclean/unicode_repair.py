@@ -26,10 +26,12 @@ change a segment only if the segment contains certain characters:
 A segment that none of them touches comes back from ``fix_and_explain``
 unchanged, so the stage finds the candidate segments with one scan of the
 document for those characters and calls ftfy on the segments where a fix
-could apply. Mojibake is checked by running ``BADNESS_RE`` only in windows
-around the characters every match must contain. The sets and the window width
-are computed from ftfy's patterns at import, so a different ftfy version
-cannot make the check wrong, only slower.
+could apply. One ``is_normalized`` call stands for all the lines of a
+document (a newline never combines with its neighbours). Mojibake is checked
+by running ``BADNESS_RE`` only in windows around the characters every match
+must contain. The sets and the window width are computed from ftfy's own
+patterns when the stage is built, so a different ftfy version cannot make the
+check wrong, only slower.
 """
 from __future__ import annotations
 
@@ -62,7 +64,10 @@ _START_ANCHORS = {sre_parse.AT_BEGINNING, sre_parse.AT_BEGINNING_STRING, sre_par
 
 
 class UnicodeRepair:
-    """Returns, as changes, what ``ftfy.fix_text(text, self.config)`` changes, line by line."""
+    """Returns, as changes, what ``ftfy.fix_text(text, self.config)`` changes, line by line.
+
+    ``self.config`` always has ``explain=True``: the steps ftfy reports name each edit.
+    """
 
     kind = "unicode"
 
@@ -129,7 +134,7 @@ class _Triggers:
         self.entities = chardata.HTML_ENTITY_RE if config.unescape_html else None
         self.badness = _BadnessCheck() if config.fix_encoding else None
 
-        clues: set[int] | None = chars
+        clues: set[int] | None = set(chars)
         for pattern in self.patterns + ([self.entities] if self.entities else []):
             needed = _required_chars(pattern)
             clues = None if needed is None or clues is None else clues | needed
@@ -226,7 +231,7 @@ def _required_chars_of(items) -> set[int] | None:
     candidates = [chars for chars in candidates if chars]
     # Any candidate is correct; the rarest in real text makes the fewest needless checks.
     return min(candidates, default=None,
-               key=lambda chars: (min(chars) < 0x80, sum(_COMMONNESS.get(unicodedata.category(chr(cp))[0:2], 1)
+               key=lambda chars: (min(chars) < 0x80, sum(_COMMONNESS.get(unicodedata.category(chr(cp)), 1)
                                                          for cp in chars)))
 
 
