@@ -30,21 +30,27 @@ class PatternSet:
 
     A pattern that runs past its budget (:func:`budget`) raises :class:`RuleTimeout`
     naming the rule whose pattern is at fault. ``named_lists`` are the word
-    lists that ``\\L<name>`` in the patterns refers to.
+    lists that ``\\L<name>`` in the patterns refers to. Each pattern is compiled on
+    its own too, so that an error names its rule; ``validated=True`` skips that for
+    patterns another PatternSet has already compiled (compiling is the costly part
+    of building a cleaner). A set of one pattern is compiled once.
     """
 
     def __init__(self, entries: Sequence[tuple[Rule, str]], flags: int = 0,
-                 named_lists: dict[str, Any] | None = None):
-        self.rules: list[Rule] = []
-        self._single: list[regex.Pattern] = []
-        branches = []
-        for index, (rule, pattern) in enumerate(entries):
-            self._single.append(compile_pattern(rule, pattern, flags=flags, named_lists=named_lists))
-            self.rules.append(rule)
-            branches.append(f"(?P<_r{index}>{pattern})")
-        self._combined = (regex.compile("|".join(branches), flags, ignore_unused=True, **(named_lists or {}))
-                          if branches else None)
+                 named_lists: dict[str, Any] | None = None, validated: bool = False):
+        self.rules = [rule for rule, _ in entries]
         self._patterns = [pattern for _, pattern in entries]
+        self._flags, self._named_lists = flags, named_lists
+        if not validated and len(entries) > 1:
+            for rule, pattern in entries:
+                compile_pattern(rule, pattern, flags=flags, named_lists=named_lists)
+        branches = "|".join(f"(?P<_r{index}>{pattern})" for index, pattern in enumerate(self._patterns))
+        if not branches:
+            self._combined = None
+        elif len(entries) == 1 and not validated:
+            self._combined = compile_pattern(self.rules[0], branches, flags=flags, named_lists=named_lists)
+        else:
+            self._combined = regex.compile(branches, flags, ignore_unused=True, **(named_lists or {}))
 
     def __bool__(self) -> bool:
         return self._combined is not None
@@ -125,7 +131,8 @@ class PatternSet:
 
     def _culprit(self, text: str, method: str) -> RuleTimeout:
         seconds = budget(text)
-        for rule, single in zip(self.rules, self._single, strict=True):
+        for rule, pattern in zip(self.rules, self._patterns, strict=True):
+            single = regex.compile(pattern, self._flags, ignore_unused=True, **(self._named_lists or {}))
             try:
                 if method == "finditer":
                     for _ in single.finditer(text, timeout=seconds):

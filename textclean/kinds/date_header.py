@@ -122,7 +122,8 @@ class DateHeaderStage:
         # One pass of every line rule's outline says which lines (alone or joined to the next) any rule
         # could match, so that a line no rule can match costs one regex call, not one per rule.
         line_rules = [c for c in self.rules if c.zones != ["glued"]]
-        self.any_rule = PatternSet([(c.rule, c.outline) for c in line_rules], named_lists=grammar.named_lists)
+        self.any_rule = PatternSet([(c.rule, c.outline) for c in line_rules], named_lists=grammar.named_lists,
+                                   validated=True)
 
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()
