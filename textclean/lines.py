@@ -1,35 +1,49 @@
 """Line bookkeeping shared by the kinds that work on whole lines."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import accumulate
 
 from .kind import Change
 
 
-@dataclass(frozen=True)
-class Line:
-    index: int  # line number in the text, from 0
-    start: int
-    end: int  # offset of the line's end, before its newline
-    text: str  # without surrounding white space
+class TextLines:
+    """A text's lines (split at newlines) as written and stripped, and which of them hold more than white space."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.raw = text.split("\n")
+        self.stripped = list(map(str.strip, self.raw))
+        self._nonblank: list[int] | None = None
+        self._starts: list[int] | None = None
+
+    @property
+    def nonblank(self) -> list[int]:
+        """The numbers of the lines that hold more than white space."""
+        if self._nonblank is None:
+            self._nonblank = [number for number, line in enumerate(self.stripped) if line]
+        return self._nonblank
+
+    def start(self, number: int) -> int:
+        """The offset of line ``number`` in the text."""
+        if self._starts is None:
+            self._starts = list(accumulate((len(line) + 1 for line in self.raw), initial=0))
+        return self._starts[number]
 
 
-def nonblank_lines(text: str) -> list[Line]:
-    """The text's lines that hold more than white space, with their offsets."""
-    lines = []
-    start = 0
-    for index, raw in enumerate(text.split("\n")):
-        stripped = raw.strip()
-        if stripped:
-            lines.append(Line(index, start, start + len(raw), stripped))
-        start += len(raw) + 1
-    return lines
+_last: TextLines | None = None
 
 
-def line_removals(text: str, lines: list[Line], removed: dict[int, str]) -> list[Change]:
-    """One change per removed line (position in ``lines`` -> rule id); see :func:`numbered_line_removals`."""
-    return numbered_line_removals(text, text.split("\n"), {lines[pos].index: rule for pos, rule in removed.items()})
+def lines_of(text: str) -> TextLines:
+    """The lines of ``text``, to be read, not changed.
+
+    The last text asked about is remembered: the stages that read lines run one
+    after another and mostly get the same text.
+    """
+    global _last
+    last = _last  # read once: another thread may replace it meanwhile
+    if last is None or not (last.text is text or last.text == text):
+        last = _last = TextLines(text)
+    return last
 
 
 def numbered_line_removals(text: str, raw_lines: list[str], removed: dict[int, str]) -> list[Change]:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..kind import Rule, RuleError, RuleKind, StageOutput, schema_beside
-from ..lines import numbered_line_removals
+from ..lines import lines_of, numbered_line_removals
 from ..patterns import LineIndex, PatternSet, line_keywords, literal_lines
 
 _DEFAULT_ZONE_LINES = 10
@@ -132,11 +132,11 @@ class _Page:
     """One document's lines, as written and stripped."""
 
     def __init__(self, text: str):
-        self.raw = text.split("\n")
-        self.lines = list(map(str.strip, self.raw))
-        self.count = len(self.lines) - self.lines.count("")  # non-blank lines
+        self._text = lines_of(text)
+        self.raw = self._text.raw
+        self.lines = self._text.stripped
+        self.count = len(self._text.nonblank)
         self._zones: dict[tuple[str, str], range] = {}
-        self._nonblank: list[int] | None = None
 
     def after(self, number: int) -> int | None:
         """The next non-blank line after ``number``."""
@@ -153,10 +153,8 @@ class _Page:
         return None
 
     def nonblank(self, start: int = 0, stop: int | None = None) -> list[int]:
-        if self._nonblank is None:
-            self._nonblank = [n for n, line in enumerate(self.lines) if line]
         stop = len(self.lines) if stop is None else stop
-        return [n for n in self._nonblank if start <= n < stop]
+        return [n for n in self._text.nonblank if start <= n < stop]
 
     def zone(self, zone: str, size: Size) -> range:
         """Line numbers in the first (head) or last (tail) ``size`` non-blank lines, or all of them (any)."""

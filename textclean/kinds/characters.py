@@ -12,6 +12,7 @@ forms, not Pashto's). Width and ligatures are ftfy's job, in the unicode stage.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,10 +121,18 @@ class CharactersStage:
 
     def __init__(self, rules: list[Rule], settings: dict[str, Any]):
         self.maps = [CharacterMap.compile(rule) for rule in rules]
+        # One search for every rule's characters at once: most documents hold none and are done. A class of
+        # literal characters cannot backtrack, and the standard ``re`` scans for one many times faster.
+        triggers = dict.fromkeys("".join(
+            "".join(rule.spec.get("map", {})) + rule.spec.get("squeeze", "") + rule.spec.get("trim", "")
+            for rule in rules))
+        self.any_trigger = re.compile("[" + "".join(map(re.escape, triggers)) + "]") if triggers else None
 
     def apply(self, text: str) -> StageOutput:
         """Each rule in turn; a character an earlier rule changes is left to that rule."""
         output = StageOutput()
+        if self.any_trigger is None or self.any_trigger.search(text) is None:
+            return output
         taken: set[int] = set()
         for character_map in self.maps:
             if not character_map.applies_to(text):

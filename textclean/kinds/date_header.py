@@ -25,7 +25,7 @@ import regex
 from ..dates import DateGrammar, DateRefused, Reading
 from ..document import Finding
 from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, schema_beside
-from ..lines import Line, line_removals, nonblank_lines, zone_positions
+from ..lines import TextLines, lines_of, numbered_line_removals, zone_positions
 from ..patterns import PatternSet
 
 _DEFAULT_LINES = 5
@@ -121,20 +121,26 @@ class DateHeaderStage:
         self.rules = [_CompiledRule(rule, grammar) for rule in rules]
         # One pass of every line rule's outline says which lines (alone or joined to the next) any rule
         # could match, so that a line no rule can match costs one regex call, not one per rule.
+        # A rule only tries lines up to its max_length, and a rule with a date only lines with a digit, so
+        # a longer line is no candidate, and one without a digit is one only for the rules without a date.
         line_rules = [c for c in self.rules if c.zones != ["glued"]]
         self.any_rule = PatternSet([(c.rule, c.outline) for c in line_rules], named_lists=grammar.named_lists,
                                    validated=True)
+        self.dateless_rule = PatternSet([(c.rule, c.outline) for c in line_rules if not c.dates],
+                                        named_lists=grammar.named_lists, validated=True)
+        self.longest = max((c.max_length for c in line_rules), default=0)
 
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()
-        lines = nonblank_lines(text)
+        page = lines_of(text)
+        lines = [page.stripped[number] for number in page.nonblank]  # by position among the non-blank lines
         if not lines:
             return output
-        removed: dict[int, str] = {}
+        removed: dict[int, str] = {}  # position -> rule id
         candidates: dict[int, bool] = {}
         for compiled in self.rules:
             if compiled.zones == ["glued"]:
-                self._glued(compiled, text, lines[0], output, removed)
+                self._glued(compiled, page, output, removed)
                 continue
             zones = {pos for zone in compiled.zones
                      for pos in zone_positions("tail" if zone == "footer" else "head", compiled.lines, len(lines))}
@@ -142,45 +148,57 @@ class DateHeaderStage:
                 if pos not in candidates:
                     candidates[pos] = self._candidate(lines, pos)
                 if candidates[pos]:
-                    self._line(compiled, lines, pos, output, removed)
-        output.changes.extend(line_removals(text, lines, removed))
+                    self._line(compiled, page, lines, pos, output, removed)
+        output.changes.extend(numbered_line_removals(
+            text, page.raw, {page.nonblank[pos]: rule for pos, rule in removed.items()}))
         return output
 
-    def _candidate(self, lines: list[Line], pos: int) -> bool:
+    def _candidate(self, lines: list[str], pos: int) -> bool:
         """Whether any line rule's outline matches the line, alone or joined to the next one."""
-        if self.any_rule.fullmatch(lines[pos].text):
+        line = lines[pos]
+        if len(line) > self.longest:
+            return False
+        if self._outline_matches(line):
             return True
-        return pos + 1 < len(lines) and bool(self.any_rule.fullmatch(f"{lines[pos].text}\n{lines[pos + 1].text}"))
+        return pos + 1 < len(lines) and self._outline_matches(f"{line}\n{lines[pos + 1]}")
 
-    def _line(self, compiled: _CompiledRule, lines: list[Line], pos: int, output: StageOutput,
+    def _outline_matches(self, text: str) -> bool:
+        if len(text) > self.longest:
+            return False
+        rules = self.any_rule if _DIGIT.search(text) else self.dateless_rule
+        return rules.fullmatch(text) is not None
+
+    def _line(self, compiled: _CompiledRule, page: TextLines, lines: list[str], pos: int, output: StageOutput,
               removed: dict[int, str]) -> None:
         """Try the line at ``pos`` alone, then joined to the next non-blank line (a label above its date)."""
-        if pos in removed or len(lines[pos].text) > compiled.max_length:
+        if pos in removed or len(lines[pos]) > compiled.max_length:
             return
         span = [pos]
         reported = len(output.findings)
-        hit = self._try(compiled, "fullmatch", lines[pos].text, lines[pos].start, output)
+        start = page.start(page.nonblank[pos])
+        hit = self._try(compiled, "fullmatch", lines[pos], start, output)
         if hit is None and len(output.findings) == reported and pos + 1 < len(lines) and pos + 1 not in removed:
-            joined = f"{lines[pos].text}\n{lines[pos + 1].text}"
+            joined = f"{lines[pos]}\n{lines[pos + 1]}"
             span = [pos, pos + 1]
             if len(joined) <= compiled.max_length:
-                hit = self._try(compiled, "fullmatch", joined, lines[pos].start, output)
+                hit = self._try(compiled, "fullmatch", joined, start, output)
         if hit is not None:
             for covered in span:
                 removed[covered] = compiled.rule.id
 
-    def _glued(self, compiled: _CompiledRule, text: str, first: Line, output: StageOutput,
-               removed: dict[int, str]) -> None:
-        if 0 in removed or any(change.start == first.start for change in output.changes):
+    def _glued(self, compiled: _CompiledRule, page: TextLines, output: StageOutput, removed: dict[int, str]) -> None:
+        number = page.nonblank[0]
+        start = page.start(number)
+        if 0 in removed or any(change.start == start for change in output.changes):
             return
-        raw = text[first.start:first.end]
-        hit = self._try(compiled, "match", raw[:compiled.max_length], first.start, output)
+        raw = page.raw[number]
+        hit = self._try(compiled, "match", raw[:compiled.max_length], start, output)
         if hit is None:
             return
         if hit.end() == len(raw):
             removed[0] = compiled.rule.id
         else:
-            output.changes.append(Change(first.start, first.start + hit.end(), "", compiled.rule.id))
+            output.changes.append(Change(start, start + hit.end(), "", compiled.rule.id))
 
     @staticmethod
     def _try(compiled: _CompiledRule, method: str, text: str, offset: int, output: StageOutput) -> regex.Match | None:
