@@ -160,6 +160,8 @@ def test_rule_errors_exit_2_with_file_and_line(tmp_path, page):
     result = run("clean", "--rules", str(rules), str(page))
     assert result.exit_code == 2 and f"{rules}:5: rule 'b.x': pattern does not compile" in result.stderr
     assert run("rules", "lint", str(rules)).exit_code == 2
+    tested = run("rules", "test", str(rules))
+    assert tested.exit_code == 2 and f"{rules}:5: rule 'b.x': pattern does not compile" in tested.stderr
     assert run("clean", "--disable", "nope", str(page)).exit_code == 2
 
 

@@ -114,3 +114,15 @@ def test_resume_skips_complete_shards_and_removes_stale_temporaries(tmp_path):
     assert (out / "s0.jsonl").stat().st_mtime_ns == before
     assert read_jsonl(out / "s1.jsonl") == read_jsonl(out / "s2.jsonl")
     assert not list(out.glob("*.tmp"))
+
+
+def test_a_rule_that_does_not_compile_stops_a_parallel_run_before_any_output(tmp_path):
+    rules = tmp_path / "bad.yaml"
+    rules.write_text("rules:\n  - id: b.x\n    kind: boilerplate\n    description: d\n    pattern: '('\n"
+                     "    examples: [{keep: x}]\n")
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, records(3))
+    result = CliRunner().invoke(main, ["clean", "-j", "2", "--rules", str(rules), str(source), "-o",
+                                       str(tmp_path / "out.jsonl"), "--edits", str(tmp_path / "e.jsonl")])
+    assert result.exit_code == 2 and f"{rules}:5: rule 'b.x': pattern does not compile" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "in.jsonl"]

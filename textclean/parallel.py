@@ -76,11 +76,13 @@ class ParallelCleaner:
     def __init__(self, spec: CleanerSpec, jobs: int):
         self.spec, self.jobs = spec, jobs
         self.stage_seconds: dict[str, float] = {}
-        self._local = spec.build() if jobs <= 1 else None
+        # Built here even for a pool: a rule that does not compile fails now, with its file and line,
+        # not later inside a worker.
+        self._local = spec.build()
         self._pool: ProcessPoolExecutor | None = None
 
     def run(self, items: Iterable[InputDoc | Reject]) -> Iterator[tuple[InputDoc | Reject, Result | None]]:
-        if self._local is not None:
+        if self.jobs <= 1:
             yield from self._run_local(items)
         else:
             yield from self._run_pool(items)

@@ -14,7 +14,7 @@ from ..kind import RuleError
 from ..patterns import nested_quantifiers
 from ..rule_examples import run_examples
 from ..rulefile import RuleSet, pattern_keys, rule_files, rulefile_schema
-from .common import EXIT_FINDINGS, EXIT_USAGE, fail, load_selected_rules, main, rule_options
+from .common import EXIT_FINDINGS, EXIT_USAGE, fail, handles_errors, load_selected_rules, main, rule_options
 
 
 @main.group()
@@ -79,6 +79,7 @@ def rules_lint(files, **rule_args) -> None:
 @rules.command("test")
 @click.argument("files", nargs=-1, type=click.Path())
 @rule_options
+@handles_errors
 def rules_test(files, **rule_args) -> None:
     """Run the examples of every loaded rule (or of the rules in FILES); print failures as diffs."""
     ruleset, sources = _rules_from_files(files, rule_args)
