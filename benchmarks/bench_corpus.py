@@ -10,8 +10,8 @@ and reports MB/s of text over the time spent in the tool and the process's peak 
   ftfy               ftfy.fix_text alone, ftfy's defaults
   datatrove          datatrove's FTFYFormatter + C4QualityFilter(filter_no_terminal_punct=False)
   clean-text         clean-text's clean() with its defaults
-  textclean-jobs     `textclean clean corpus.jsonl -o out --jobs N` on all cores (wall time, with I/O),
-                     when the CLI has --jobs
+  textclean-jobs     `textclean clean corpus.jsonl -o out --jobs N`, wall time with JSON I/O and start-up,
+                     with --jobs 1 and with all cores, on the same file: the scaling with cores
 
 Goals (issue 5): the full pipeline >= 20 MB/s per core, >= 10x ftfy alone; flat memory.
 
@@ -136,23 +136,24 @@ def run_child(mode: str, megabytes: float, profile: bool) -> dict:
 
 
 def run_cli_jobs(megabytes: float) -> dict:
-    jobs = os.cpu_count() or 1
+    cores = os.cpu_count() or 1
     command = [sys.executable, str(ROOT / "cli.py"), "clean"]
-    help_text = subprocess.run([*command, "--help"], capture_output=True, text=True).stdout
-    if "--jobs" not in help_text:
-        return {"mode": "textclean-jobs", "unavailable": "the textclean CLI has no --jobs option yet"}
     with tempfile.TemporaryDirectory() as folder:
         corpus, size = Path(folder) / "corpus.jsonl", 0
         with corpus.open("w", encoding="utf-8") as stream:
             for number, text in enumerate(documents(megabytes)):
                 stream.write(json.dumps({"id": number, "text": text}, ensure_ascii=False) + "\n")
                 size += len(text.encode("utf-8"))
-        started = time.perf_counter()
-        subprocess.run([*command, str(corpus), "-o", str(Path(folder) / "out.jsonl"), "--jobs", str(jobs), "-q"],
-                       check=True)
-        seconds = time.perf_counter() - started
-    return {"mode": f"textclean-jobs ({jobs} cores)", "megabytes": size / 1e6, "seconds": seconds,
-            "peak_mb": peak_rss_mb("children"), "cores": jobs}
+        seconds = {}
+        for jobs in (1, cores):
+            started = time.perf_counter()
+            subprocess.run([*command, str(corpus), "-o", str(Path(folder) / f"out{jobs}.jsonl"), "--jobs", str(jobs),
+                            "-q"], check=True)
+            seconds[jobs] = time.perf_counter() - started
+        if (Path(folder) / "out1.jsonl").read_bytes() != (Path(folder) / f"out{cores}.jsonl").read_bytes():
+            raise SystemExit("--jobs 1 and --jobs N wrote different output")
+    return {"mode": f"textclean-jobs ({cores} cores)", "megabytes": size / 1e6, "seconds": seconds[cores],
+            "one_core_seconds": seconds[1], "peak_mb": peak_rss_mb("children"), "cores": cores}
 
 
 def peak_rss_mb(who: str) -> float:
@@ -212,7 +213,9 @@ def report(results: dict[str, dict], doubled: dict[str, dict], megabytes: float)
         print(f"{result['mode']:<34} {result['megabytes']:>6.1f} {result['seconds']:>7.1f} {speed:>8.2f}"
               f" {ratio:>8} {result['peak_mb']:>8.0f} {twice:>11}")
         if "cores" in result:
-            print(f"{'':<34} per core: {speed / result['cores']:.2f} MB/s (wall time, with JSON I/O and start-up)")
+            one_core = result["megabytes"] / result["one_core_seconds"]
+            print(f"{'':<34} --jobs 1: {one_core:.2f} MB/s; scaling with {result['cores']} cores:"
+                  f" {speed / one_core:.2f}x (wall time, with JSON I/O and start-up)")
     if reference.get("stages"):
         print("\ntextclean, time per stage (1 core):")
         for kind, seconds in reference["stages"].items():

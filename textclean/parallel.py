@@ -1,16 +1,19 @@
 """Cleaning a stream of documents on several cores, in input order, with bounded memory.
 
 Documents are sent to worker processes in chunks; at most ``2 * jobs`` chunks
-are in flight, so memory stays flat however long the input is. Each worker
-builds its own :class:`~textclean.engine.Cleaner` once from the same rules.
+are in flight, so memory stays flat however long the input is. Where the
+platform can fork, workers start as copies of the parent and share its
+compiled :class:`~textclean.engine.Cleaner`; elsewhere each worker builds its
+own once from the same rules.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -44,12 +47,25 @@ class CleanerSpec:
 _worker_cleaner: Cleaner | None = None
 
 
-def _init_worker(spec: CleanerSpec) -> None:
+def _build_worker_cleaner(spec: CleanerSpec) -> None:
+    _share_worker_cleaner(spec.build())
+
+
+def _share_worker_cleaner(cleaner: Cleaner) -> None:
     global _worker_cleaner
-    _worker_cleaner = spec.build()
+    _worker_cleaner = cleaner
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent stops the workers
 
 
 def _clean_chunk(texts: list[tuple[str, dict[str, Any]]]) -> tuple[list[Result], dict[str, float]]:
+    # On a new thread, whose Python frame stack starts empty. A worker forked deep in the parent's call
+    # stack would run the rules right across a frame-stack chunk boundary, where CPython (3.11 and 3.12
+    # at least) maps and unmaps 16 KiB on every call that crosses it (python/cpython#142183): half again the CPU time.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(_clean_chunk_here, texts).result()
+
+
+def _clean_chunk_here(texts: list[tuple[str, dict[str, Any]]]) -> tuple[list[Result], dict[str, float]]:
     assert _worker_cleaner is not None
     before = dict(_worker_cleaner.stage_seconds)
     results = [replace(_worker_cleaner.clean(text, metadata), original="") for text, metadata in texts]
@@ -79,7 +95,7 @@ class ParallelCleaner:
         # Built here even for a pool: a rule that does not compile fails now, with its file and line,
         # not later inside a worker.
         self._local = spec.build()
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool = self._start_pool() if jobs > 1 else None
 
     def run(self, items: Iterable[InputDoc | Reject]) -> Iterator[tuple[InputDoc | Reject, Result | None]]:
         if self.jobs <= 1:
@@ -92,10 +108,18 @@ class ParallelCleaner:
             yield item, self._local.clean(item.text, item.metadata) if isinstance(item, InputDoc) else None
         self.stage_seconds = dict(self._local.stage_seconds)
 
+    def _start_pool(self) -> ProcessPoolExecutor:
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_build_worker_cleaner, initargs=(self.spec,))
+        # Forked now, before a progress bar or any other thread of ours exists, sparing each worker a
+        # rebuild of the rules that costs more than a small corpus takes to clean.
+        pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_share_worker_cleaner, initargs=(self._local,))
+        wait([pool.submit(int) for _ in range(self.jobs)])  # every worker starts now
+        return pool
+
     def _run_pool(self, items):
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_init_worker, initargs=(self.spec,))
         pending: deque[tuple[list[InputDoc | Reject], Future]] = deque()
         for chunk in _chunks(items):
             docs = [(item.text, item.metadata) for item in chunk if isinstance(item, InputDoc)]
@@ -115,5 +139,8 @@ class ParallelCleaner:
 
     def close(self, cancel: bool = False) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
+            if cancel:  # stop the chunks in flight now, not when they are done (no public API before Python 3.14)
+                for process in list(self._pool._processes.values()):
+                    process.terminate()
+            self._pool.shutdown(cancel_futures=cancel)
             self._pool = None

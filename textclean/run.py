@@ -73,8 +73,8 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
         files = [pair for pair in files if pair not in done]
     sized = all(f != "-" and input_format(f, read) != "parquet" and not f.endswith((".gz", ".zst", ".zstd"))
                 for f, _ in files)
-    progress = Progress(sum(Path(f).stat().st_size for f, _ in files) if sized else None, options.progress)
     cleaner = ParallelCleaner(spec, options.jobs if len(files) > 1 or fmt != "text" else 1)
+    progress = Progress(sum(Path(f).stat().st_size for f, _ in files) if sized else None, options.progress)
     edits_log = AtomicWriter(Path(options.edits_path)) if options.edits_path else None
     rejects_log = AtomicWriter(Path(options.rejects_path)) if options.rejects_path else None
     previous_term = signal.signal(signal.SIGTERM, _raise_interrupted)

@@ -1,5 +1,6 @@
 """A corpus run killed midway leaves only complete shards, and --resume finishes it identically."""
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -69,3 +70,24 @@ def test_interrupted_run_keeps_only_complete_shards_and_resumes_identically(corp
     for path in finals(reference):
         assert (out / path.name).read_bytes() == path.read_bytes(), path.name
     assert not list(out.glob(".textclean-*.tmp"))
+
+
+def test_ctrl_c_stops_a_parallel_run_and_its_workers(corpus, tmp_path):
+    shards, reference = corpus
+    out = tmp_path / "out"
+    # A process group of its own, as a shell gives a foreground job, and SIGINT not inherited as ignored.
+    process = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "clean", "-q", "-j", "2", str(shards), "-o",
+                                str(out)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    wait_for_first_shard(out, process)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: every process of the group gets it
+    process.wait(timeout=60)
+    stderr = process.stderr.read().decode()
+    assert process.returncode == 130 and "no partial output was kept" in stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+    assert 0 < len(finals(out)) < 24
+    for path in finals(out):
+        assert path.read_bytes() == (reference / path.name).read_bytes(), path.name
+    assert not list(out.glob(".textclean-*.tmp"))
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)  # no worker is left running
