@@ -56,6 +56,10 @@ def test_invalid_yaml_names_the_line():
     assert error_of("rules:\n  - id: [unclosed\n").startswith("my.yaml:3: not valid YAML")
 
 
+def test_a_control_character_is_named_with_its_line():
+    assert error_of("rules:\n  - id: x\x07\n") == "my.yaml:2: not valid YAML: character U+0007 is not allowed"
+
+
 def test_duplicate_keys_and_ids():
     assert "my.yaml:3: duplicate key 'a'" in error_of("a: 1\nb: 2\na: 3\n")
     assert "duplicate id" in error_of("rules:" + GOOD_RULE + GOOD_RULE)
