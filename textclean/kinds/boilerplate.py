@@ -19,7 +19,7 @@ count, a share of the document such as ``"20%"``, or a list of both: the larger)
 another boilerplate line next to it, or a run of ``min_run`` (a setting) such
 lines, so that "Share" or "Business" goes in a menu and stays in an article.
 ``beside``: a menu line that went next to it (one a ``run`` rule matched, or an
-``alone`` rule marked ``menu``), or a ``beside`` line that went so: the unnamed
+``alone`` rule or a block marked ``menu``), or a ``beside`` line that went so: the unnamed
 items of a menu.
 
 Every rule's pattern names literal keywords (:func:`textclean.patterns.line_keywords`);
@@ -73,8 +73,9 @@ class _Matcher:
         for key, shapes in _SHAPE_KEYS.items():
             if key in spec and spec.get("shape", "line") not in shapes:
                 raise RuleError.of(rule, f"{key} applies only to shape {' or '.join(sorted(shapes))}", key)
-        if spec.get("menu") and (spec.get("shape", "line") != "line" or spec.get("context", "alone") != "alone"):
-            raise RuleError.of(rule, "menu applies only to line rules with context alone", "menu")
+        if spec.get("menu") and (spec.get("shape", "line") not in ("line", "block")
+                                 or spec.get("context", "alone") != "alone"):
+            raise RuleError.of(rule, "menu applies only to blocks and to line rules with context alone", "menu")
         flag = "i" if spec.get("ignore_case", True) else "-i"
         pattern = _one_pattern(spec["pattern"])
         if spec.get("shape") in ("tail", "head"):
@@ -205,7 +206,7 @@ class BoilerplateStage:
         self.alone, self.run, self.beside = (groups.get(context, []) for context in ("alone", "run", "beside"))
         # Rules that name no keyword are tried on every line; beside rules only ever on a menu's neighbours.
         self.unfiltered = [m.number for m in matchers if not m.keywords and m not in self.beside]
-        self.menu = {m.rule.id for m in self.alone if m.rule.spec.get("menu")}
+        self.menu = {m.rule.id for m in self.alone + self.blocks if m.rule.spec.get("menu")}
 
     def apply(self, text: str) -> StageOutput:
         page = _Page(text)
@@ -269,12 +270,13 @@ class BoilerplateStage:
         """Beside lines go next to a menu line that went, and next to each other from there."""
         allowed = [(matcher, page.zone(*matcher.zone), set(candidates.get(matcher.number, ())) if matcher.keywords
                     else None) for matcher in self.beside]
-        frontier = list(menu)
+        frontier, refused = list(menu), set()  # a line no beside rule takes is not tried again from its other side
         while frontier:
             line = frontier.pop()
             for neighbour in (page.before(line), page.after(line)):
-                if neighbour is None or neighbour in removed:
+                if neighbour is None or neighbour in removed or neighbour in refused:
                     continue
+                refused.add(neighbour)
                 for matcher, zone, holding in allowed:
                     if neighbour in zone and (holding is None or neighbour in holding) \
                             and matcher.fires_on(page, neighbour):
