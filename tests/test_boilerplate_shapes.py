@@ -209,12 +209,18 @@ def test_an_alone_rule_marked_menu_grows_beside_lines():
     assert clean(rules.replace("menu: true", "menu: false"), "Text.\nContact us\nCareers\n") == "Text.\nCareers\n"
 
 
+def test_a_block_marked_menu_grows_beside_lines():
+    block = rule("related", "shape: block\npattern: 'Related stories'\nmax_lines: 2\nmenu: true")
+    assert clean(MENU + block, "Text.\nRelated stories\nFloods close the pass\nMill reopens\n") == "Text.\n"
+
+
 # --- rule errors ----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("body", "key"), [
     ("pattern: 'x'\nend: 'y'", "end"),
     ("pattern: 'x'\nshape: tail\ninner: 'y'", "inner"),
     ("pattern: 'x'\nwithin_lines: 3", "within_lines"),
     ("pattern: 'x'\ncontext: run\nmenu: true", "menu"),
+    ("pattern: 'x'\nshape: tail\nmenu: true", "menu"),
     ("pattern: 'x'\nshape: block\nunless_followed_by: 'y'", "unless_followed_by"),
     ("pattern: 'x'\ncell_separator: ','", "cell_separator"),
 ])

@@ -270,13 +270,12 @@ class BoilerplateStage:
         """Beside lines go next to a menu line that went, and next to each other from there."""
         allowed = [(matcher, page.zone(*matcher.zone), set(candidates.get(matcher.number, ())) if matcher.keywords
                     else None) for matcher in self.beside]
-        frontier, refused = list(menu), set()  # a line no beside rule takes is not tried again from its other side
+        frontier = list(menu)
         while frontier:
             line = frontier.pop()
             for neighbour in (page.before(line), page.after(line)):
-                if neighbour is None or neighbour in removed or neighbour in refused:
+                if neighbour is None or neighbour in removed:
                     continue
-                refused.add(neighbour)
                 for matcher, zone, holding in allowed:
                     if neighbour in zone and (holding is None or neighbour in holding) \
                             and matcher.fires_on(page, neighbour):
