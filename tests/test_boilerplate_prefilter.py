@@ -16,6 +16,7 @@ from textclean.patterns import LineIndex, PatternSet, line_keywords, literal_lin
     (r"\(?Back to top\)?", {"\nback to top\n", "\n(back to top\n", "\nback to top)\n", "\n(back to top)\n"}),
     (r"(?:Home|Jobs at .{1,30})", {"\nhome\n", "\njobs at "}),  # each branch its best
     (r"Please enable JavaScript to view the comments", {"\nplease enable javascript"}),  # cut to 24 characters
+    (r"[0-9]", {f"\n{digit}\n" for digit in "0123456789"}),  # a range as short as the digits is its characters
     (r"\w+\d+", None),  # no literal
     (r"\p{Lu}+", None),  # syntax the re module cannot read
     (r"[[:alpha:]]+", None),  # syntax the re module reads differently

@@ -136,6 +136,31 @@ def test_repeated_title_removes_header_and_title():
     assert clean(rules, text) == text  # a title under min_title_length (15) is not taken for one
 
 
+# --- table row ------------------------------------------------------------------------------------------------
+ROW = rule("row", r"shape: table_row" + "\npattern: '\\|.+'") + rule("legal", "pattern: '(?:Contact us|Site map)'")
+
+
+def test_table_row_goes_when_the_line_rules_take_every_cell():
+    assert clean(ROW, "Text.\n| Contact us |  | Site map \\| Contact us |\n") == "Text.\n"
+
+
+def test_table_row_with_one_cell_of_text_stays():
+    text = "Text.\n| Contact us | 42 |\n|  |  |\n"
+    assert clean(ROW, text) == text  # a row of empty cells has nothing to take
+
+
+def test_table_row_cells_form_a_page_for_run_and_beside_lines():
+    rules = ROW + MENU
+    assert clean(rules, "Text.\n| News | Sport | Our Town |\n", "settings: {boilerplate: {min_run: 2}}\n") == "Text.\n"
+    assert clean(rules, "Text.\n| News | Our Town |\n") == "Text.\n| News | Our Town |\n"
+
+
+def test_table_row_cell_separator():
+    rules = rule("row", "shape: table_row\npattern: '.+;.+'\ncell_separator: ';'")
+    rules += rule("legal", "pattern: 'Contact us'")
+    assert clean(rules, "Text.\nContact us; Contact us\n") == "Text.\n"
+
+
 # --- contexts -------------------------------------------------------------------------------------------------
 SHARE = rule("prompt", "pattern: 'Share this:'") + rule("button", "pattern: '(?:Facebook|Email)'\ncontext: run")
 
@@ -184,13 +209,20 @@ def test_an_alone_rule_marked_menu_grows_beside_lines():
     assert clean(rules.replace("menu: true", "menu: false"), "Text.\nContact us\nCareers\n") == "Text.\nCareers\n"
 
 
+def test_a_block_marked_menu_grows_beside_lines():
+    block = rule("related", "shape: block\npattern: 'Related stories'\nmax_lines: 2\nmenu: true")
+    assert clean(MENU + block, "Text.\nRelated stories\nFloods close the pass\nMill reopens\n") == "Text.\n"
+
+
 # --- rule errors ----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("body", "key"), [
     ("pattern: 'x'\nend: 'y'", "end"),
     ("pattern: 'x'\nshape: tail\ninner: 'y'", "inner"),
     ("pattern: 'x'\nwithin_lines: 3", "within_lines"),
     ("pattern: 'x'\ncontext: run\nmenu: true", "menu"),
+    ("pattern: 'x'\nshape: tail\nmenu: true", "menu"),
     ("pattern: 'x'\nshape: block\nunless_followed_by: 'y'", "unless_followed_by"),
+    ("pattern: 'x'\ncell_separator: ','", "cell_separator"),
 ])
 def test_a_key_that_does_not_fit_the_shape_names_file_line_and_rule(body, key):
     pack = parse_rule_file("rules:\n" + rule("my.rule", body), "pack.yaml")

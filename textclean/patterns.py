@@ -228,7 +228,7 @@ def _charset(items: list) -> _Literals:
     for op, value in items:
         if op == _sre.LITERAL:
             chars.add(chr(value).casefold())
-        elif op == _sre.RANGE and value[1] - value[0] < 8:
+        elif op == _sre.RANGE and value[1] - value[0] < 10:  # up to [0-9]
             chars.update(chr(c).casefold() for c in range(value[0], value[1] + 1))
         else:
             return _UNKNOWN

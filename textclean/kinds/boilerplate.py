@@ -8,6 +8,9 @@ Shapes:
 - ``head``: a marker line near the start; it and everything before it go.
 - ``repeated_title``: a header line (``pattern``) followed by a line that repeats
   part of it, like a breadcrumb ending in the page title; both go.
+- ``table_row``: a row of cells (``pattern``, split at ``cell_separator``) that goes
+  when the line rules, run over its cells as the lines of a page of their own, remove
+  every cell: a table row of menu links.
 
 ``zone`` limits a rule to the first or last ``zone_lines`` non-blank lines (a
 count, a share of the document such as ``"20%"``, or a list of both: the larger).
@@ -16,7 +19,7 @@ count, a share of the document such as ``"20%"``, or a list of both: the larger)
 another boilerplate line next to it, or a run of ``min_run`` (a setting) such
 lines, so that "Share" or "Business" goes in a menu and stays in an article.
 ``beside``: a menu line that went next to it (one a ``run`` rule matched, or an
-``alone`` rule marked ``menu``), or a ``beside`` line that went so: the unnamed
+``alone`` rule or a block marked ``menu``), or a ``beside`` line that went so: the unnamed
 items of a menu.
 
 Every rule's pattern names literal keywords (:func:`textclean.patterns.line_keywords`);
@@ -30,7 +33,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..kind import Rule, RuleError, RuleKind, StageOutput, schema_beside
+import regex
+
+from ..kind import Rule, RuleError, RuleKind, StageOutput, compile_pattern, schema_beside
 from ..lines import lines_of, numbered_line_removals
 from ..patterns import LineIndex, PatternSet, line_keywords, literal_lines
 
@@ -38,8 +43,10 @@ _DEFAULT_ZONE_LINES = 10
 _DEFAULT_WITHIN = 15
 _DEFAULT_BLOCK_LINES = 20
 _DEFAULT_TITLE_LENGTH = 15
+_DEFAULT_CELL_SEPARATOR = r"\s*\\?\|\s*"  # Markdown table cells, and the escaped bars inside one ("A \| B")
 _SHAPE_KEYS = {"end": {"block"}, "max_lines": {"block"}, "inner": {"block"}, "unless_followed_by": {"line"},
-               "within_lines": {"tail", "head"}, "min_title_length": {"repeated_title"}}
+               "within_lines": {"tail", "head"}, "min_title_length": {"repeated_title"},
+               "cell_separator": {"table_row"}}
 
 Size = int | str | list[int | str]  # non-blank lines, a share such as "20%", or the larger of several
 
@@ -54,6 +61,7 @@ class _Matcher:
     inner: PatternSet | None
     end: PatternSet | None
     unless_next: PatternSet | None
+    cells: regex.Pattern | None
     keywords: frozenset[str] | None
     literals: frozenset[str] | None  # every line the pattern matches, case-folded, when that set is finite
     max_length: int | None
@@ -65,8 +73,9 @@ class _Matcher:
         for key, shapes in _SHAPE_KEYS.items():
             if key in spec and spec.get("shape", "line") not in shapes:
                 raise RuleError.of(rule, f"{key} applies only to shape {' or '.join(sorted(shapes))}", key)
-        if spec.get("menu") and (spec.get("shape", "line") != "line" or spec.get("context", "alone") != "alone"):
-            raise RuleError.of(rule, "menu applies only to line rules with context alone", "menu")
+        if spec.get("menu") and (spec.get("shape", "line") not in ("line", "block")
+                                 or spec.get("context", "alone") != "alone"):
+            raise RuleError.of(rule, "menu applies only to blocks and to line rules with context alone", "menu")
         flag = "i" if spec.get("ignore_case", True) else "-i"
         pattern = _one_pattern(spec["pattern"])
         if spec.get("shape") in ("tail", "head"):
@@ -84,6 +93,8 @@ class _Matcher:
             _compiled(rule, flag, spec.get("inner")),
             _compiled(rule, flag, spec.get("end")),
             _compiled(rule, flag, spec.get("unless_followed_by")),
+            compile_pattern(rule, spec.get("cell_separator", _DEFAULT_CELL_SEPARATOR))
+            if spec.get("shape") == "table_row" else None,
             line_keywords(pattern),
             literals,
             spec.get("max_length"),
@@ -191,23 +202,47 @@ class BoilerplateStage:
         self.sections = groups.get("tail", []) + groups.get("head", [])
         self.blocks = groups.get("block", [])
         self.titles = groups.get("repeated_title", [])
+        self.rows = groups.get("table_row", [])
         self.alone, self.run, self.beside = (groups.get(context, []) for context in ("alone", "run", "beside"))
         # Rules that name no keyword are tried on every line; beside rules only ever on a menu's neighbours.
         self.unfiltered = [m.number for m in matchers if not m.keywords and m not in self.beside]
-        self.menu = {m.rule.id for m in self.alone if m.rule.spec.get("menu")}
+        self.menu = {m.rule.id for m in self.alone + self.blocks if m.rule.spec.get("menu")}
 
     def apply(self, text: str) -> StageOutput:
         page = _Page(text)
         if not page.count:
             return StageOutput()
-        candidates = self.index.lines(page.lines)  # rule number -> the lines holding its keywords, in order
-        for number in self.unfiltered:
-            candidates[number] = page.nonblank()
+        candidates = self._candidates(page)
         removed: dict[int, str] = {}  # line number -> rule id
         for shape, matchers in ((_section, self.sections), (_blocks, self.blocks), (_repeated_title, self.titles)):
             for matcher in matchers:
                 if matcher.number in candidates:
                     shape(matcher, _in_zone(matcher, candidates, page), page, removed)
+        self._line_rules(page, candidates, removed)
+        for matcher in self.rows:
+            for row in _in_zone(matcher, candidates, page) if matcher.number in candidates else ():
+                if row not in removed and matcher.fires_on(page, row) and self._all_cells_go(matcher, page.lines[row]):
+                    removed[row] = matcher.rule.id
+        return StageOutput(changes=numbered_line_removals(text, page.raw, removed))
+
+    def _candidates(self, page: _Page) -> dict[int, list[int]]:
+        """Rule number -> the lines holding its keywords (every line for a rule that names none), in order."""
+        candidates = self.index.lines(page.lines)
+        for number in self.unfiltered:
+            candidates[number] = page.nonblank()
+        return candidates
+
+    def _all_cells_go(self, matcher: _Matcher, row: str) -> bool:
+        """Whether the line rules remove every non-empty cell of ``row``, its cells taken as a page of lines."""
+        cells = _Page("\n".join(matcher.cells.split(row)))
+        if not cells.count:
+            return False
+        gone: dict[int, str] = {}
+        self._line_rules(cells, self._candidates(cells), gone)
+        return len(gone) == cells.count
+
+    def _line_rules(self, page: _Page, candidates: dict[int, list[int]], removed: dict[int, str]) -> None:
+        """The line rules: alone lines, then run lines that settle, then beside lines next to the menu lines."""
         pending: dict[int, str] = {}
         for group, target in ((self.alone, removed), (self.run, pending)):
             for matcher in group:
@@ -219,7 +254,6 @@ class BoilerplateStage:
         menu = [line for line, rule in removed.items() if rule in self.menu] + self._settle_runs(page, pending, removed)
         if menu and self.beside:
             self._spread_beside(page, candidates, menu, removed)
-        return StageOutput(changes=numbered_line_removals(text, page.raw, removed))
 
     def _settle_runs(self, page: _Page, pending: dict[int, str], removed: dict[int, str]) -> list[int]:
         """Run lines go beside a removed line or in a run of ``min_run`` of them; returns those that went."""
