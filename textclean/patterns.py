@@ -19,6 +19,10 @@ except ImportError:  # Python 3.10
 
 from .kind import MATCH_SECONDS_PER_MB, MATCH_TIMEOUT, Rule, RuleTimeout, compile_pattern
 
+#: Texts whose :meth:`PatternSet.fullmatches` answer a set remembers, at most; then it starts afresh.
+#: The pipeline's second pass and the menus a site repeats on every page ask about the same lines again.
+MEMO_SIZE = 2048
+
 
 def budget(text: str) -> float:
     """Seconds a pattern may take on ``text``: enough for any linear scan, not for runaway backtracking."""
@@ -51,6 +55,7 @@ class PatternSet:
             self._combined = compile_pattern(self.rules[0], branches, flags=flags, named_lists=named_lists)
         else:
             self._combined = regex.compile(branches, flags, ignore_unused=True, **(named_lists or {}))
+        self._answers: dict[str, bool] = {}  # text -> fullmatches(text)
 
     def __bool__(self) -> bool:
         return self._combined is not None
@@ -61,13 +66,20 @@ class PatternSet:
 
     def fullmatches(self, text: str) -> bool:
         """Whether some rule's pattern matches all of ``text``: :meth:`fullmatch` without naming the rule."""
+        answer = self._answers.get(text)
+        if answer is not None:
+            return answer
         shortest, longest = self._bounds
         if self._combined is None or not shortest <= len(text) <= longest:  # a text no pattern can fit
             return False
         try:  # arguments by position: the keyword form costs a quarter more on every line tried
-            return self._combined.fullmatch(text, None, None, None, False, budget(text)) is not None
+            answer = self._combined.fullmatch(text, None, None, None, False, budget(text)) is not None
         except TimeoutError:
             raise self._culprit(text, "fullmatch") from None
+        if len(self._answers) >= MEMO_SIZE:
+            self._answers.clear()
+        self._answers[text] = answer
+        return answer
 
     def may_fullmatch(self, text: str) -> bool:
         """A cheap first test: False when no pattern can match all of ``text`` (too short, too long, a wrong start).

@@ -166,7 +166,7 @@ class DateHeaderStage:
         if len(text) > self.longest:
             return False
         rules = self.any_rule if _DIGIT.search(text) else self.dateless_rule
-        return rules.fullmatch(text) is not None
+        return rules.fullmatches(text)
 
     def _line(self, compiled: _CompiledRule, page: TextLines, lines: list[str], pos: int, output: StageOutput,
               removed: dict[int, str]) -> None:
