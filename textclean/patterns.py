@@ -22,6 +22,8 @@ from .kind import MATCH_SECONDS_PER_MB, MATCH_TIMEOUT, Rule, RuleTimeout, compil
 #: Texts whose :meth:`PatternSet.fullmatches` answer a set remembers, at most; then it starts afresh.
 #: The pipeline's second pass and the menus a site repeats on every page ask about the same lines again.
 MEMO_SIZE = 2048
+#: Lines whose keywords a LineIndex remembers, at most.
+MEMO_LINES = 16384
 
 
 def budget(text: str) -> float:
@@ -400,12 +402,32 @@ class LineIndex:
             self._automaton.add_word(keyword, (len(keyword) - 1 - keyword.startswith("\n"), tuple(keys)))
         if owners:
             self._automaton.make_automaton()
+        self._known: dict[str, tuple[Hashable, ...]] = {}  # line -> the keys whose keywords it holds
 
     def lines(self, lines: list[str]) -> dict[Hashable, list[int]]:
-        """Key -> the numbers of the lines holding its keywords, in order; ``lines`` are a document's, stripped."""
+        """Key -> the numbers of the lines holding its keywords, in order; ``lines`` are a document's, stripped.
+
+        What a line holds is remembered (for the last MEMO_LINES lines asked about): the second pipeline
+        pass and the lines a site repeats on every page are not searched again.
+        """
         found: dict[Hashable, list[int]] = {}
         if not len(self._automaton):
             return found
+        known = self._known
+        new = [line for line in dict.fromkeys(lines) if line not in known]
+        if len(known) + len(new) > MEMO_LINES:
+            known.clear()
+            new = list(dict.fromkeys(lines))
+        if new:
+            known.update(zip(new, self._search(new), strict=True))
+        for number, line in enumerate(lines):
+            for key in known[line]:
+                found.setdefault(key, []).append(number)
+        return found
+
+    def _search(self, lines: list[str]) -> list[tuple[Hashable, ...]]:
+        """The keys whose keywords each line holds, in one pass over all the lines."""
+        held: list[dict[Hashable, None]] = [{} for _ in lines]
         cut, reach = self._cut, self._reach
         searched = lines if cut is None else [line if len(line) <= cut else line[:reach] for line in lines]
         haystack = ("\n" + "\n".join(searched) + "\n").casefold()
@@ -417,11 +439,8 @@ class LineIndex:
             else:
                 line -= haystack.count("\n", first, at)
             at = first
-            for key in keys:
-                numbers = found.setdefault(key, [])
-                if not numbers or numbers[-1] != line:
-                    numbers.append(line)
-        return found
+            held[line].update(dict.fromkeys(keys))
+        return [tuple(keys) for keys in held]
 
 
 def nested_quantifiers(pattern: str) -> bool:
