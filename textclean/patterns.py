@@ -26,6 +26,13 @@ MEMO_SIZE = 2048
 MEMO_LINES = 16384
 
 
+def remember(memo: dict, key: Hashable, value: Any) -> None:
+    """Store ``value`` under ``key`` in ``memo``, emptying it first when it holds MEMO_SIZE entries."""
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+
+
 def budget(text: str) -> float:
     """Seconds a pattern may take on ``text``: enough for any linear scan, not for runaway backtracking."""
     return MATCH_TIMEOUT + MATCH_SECONDS_PER_MB * len(text) / 1e6
@@ -78,9 +85,7 @@ class PatternSet:
             answer = self._combined.fullmatch(text, None, None, None, False, budget(text)) is not None
         except TimeoutError:
             raise self._culprit(text, "fullmatch") from None
-        if len(self._answers) >= MEMO_SIZE:
-            self._answers.clear()
-        self._answers[text] = answer
+        remember(self._answers, text, answer)
         return answer
 
     def may_fullmatch(self, text: str) -> bool:

@@ -43,7 +43,7 @@ from ftfy import TextFixerConfig, chardata, fix_and_explain, fixes
 from ftfy.badness import BADNESS_RE
 
 from .kind import Change, StageOutput
-from .patterns import MEMO_SIZE
+from .patterns import remember
 
 try:
     from re import _parser as sre_parse  # Python >= 3.11
@@ -76,8 +76,8 @@ class UnicodeRepair:
         self.config = config._replace(explain=True)
         self._triggers = _Triggers(self.config)
         # Segments ftfy was found to leave as they are (with whether HTML is unescaped in them): the
-        # second pipeline pass, and lines a site repeats, skip the checks. Emptied when MEMO_SIZE is reached.
-        self._unchanged: set[tuple[str, bool]] = set()
+        # second pipeline pass, and lines a site repeats, skip the checks.
+        self._unchanged: dict[tuple[str, bool], None] = {}
 
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()
@@ -109,9 +109,7 @@ class UnicodeRepair:
                 if fixed != segment:
                     output.changes.append(_minimal_change(start, segment, fixed, _rule_name(steps or [])))
                     continue
-            if len(self._unchanged) >= MEMO_SIZE:
-                self._unchanged.clear()
-            self._unchanged.add(known)
+            remember(self._unchanged, known, None)
         return output
 
 

@@ -26,7 +26,7 @@ from ..dates import DateGrammar, DateRefused, Reading
 from ..document import Finding
 from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, schema_beside
 from ..lines import TextLines, lines_of, numbered_line_removals, zone_positions
-from ..patterns import MEMO_SIZE, PatternSet
+from ..patterns import PatternSet, remember
 
 _DEFAULT_LINES = 5
 _DEFAULT_MAX_LENGTH = 200
@@ -61,7 +61,7 @@ class _CompiledRule:
         self.outline = self._pattern(grammar.span)
         self.patterns = PatternSet([(rule, self.outline)], named_lists=grammar.named_lists)
         self._exact: PatternSet | None = None
-        self._misses: set[tuple[str, str]] = set()  # (method, text) that gave no match and no refusal
+        self._misses: dict[tuple[str, str], None] = {}  # (method, text) that gave no match and no refusal
 
     def _pattern(self, date_pattern: Callable[[str], str]) -> str:
         count = iter(range(len(self.dates)))
@@ -90,9 +90,7 @@ class _CompiledRule:
             hit = getattr(self._exact, method)(text)
             values = self._values(hit[1]) if hit else None
         if values is None:
-            if len(self._misses) >= MEMO_SIZE:
-                self._misses.clear()
-            self._misses.add((method, text))
+            remember(self._misses, (method, text), None)
             return None
         return hit[1], values
 
