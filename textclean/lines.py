@@ -14,7 +14,6 @@ class TextLines:
         self.raw = text.split("\n")
         self.stripped = list(map(str.strip, self.raw))
         self._nonblank: list[int] | None = None
-        self._starts: list[int] | None = None
 
     @property
     def nonblank(self) -> list[int]:
@@ -25,9 +24,7 @@ class TextLines:
 
     def start(self, number: int) -> int:
         """The offset of line ``number`` in the text."""
-        if self._starts is None:
-            self._starts = list(accumulate((len(line) + 1 for line in self.raw), initial=0))
-        return self._starts[number]
+        return sum(map(len, self.raw[:number])) + number  # asked for a few lines near either end, not all
 
 
 _last: TextLines | None = None

@@ -19,6 +19,19 @@ except ImportError:  # Python 3.10
 
 from .kind import MATCH_SECONDS_PER_MB, MATCH_TIMEOUT, Rule, RuleTimeout, compile_pattern
 
+#: Texts whose :meth:`PatternSet.fullmatches` answer a set remembers, at most; then it starts afresh.
+#: The pipeline's second pass and the menus a site repeats on every page ask about the same lines again.
+MEMO_SIZE = 2048
+#: Lines whose keywords a LineIndex remembers, at most.
+MEMO_LINES = 16384
+
+
+def remember(memo: dict, key: Hashable, value: Any) -> None:
+    """Store ``value`` under ``key`` in ``memo``, emptying it first when it holds MEMO_SIZE entries."""
+    if len(memo) >= MEMO_SIZE:
+        memo.clear()
+    memo[key] = value
+
 
 def budget(text: str) -> float:
     """Seconds a pattern may take on ``text``: enough for any linear scan, not for runaway backtracking."""
@@ -51,6 +64,7 @@ class PatternSet:
             self._combined = compile_pattern(self.rules[0], branches, flags=flags, named_lists=named_lists)
         else:
             self._combined = regex.compile(branches, flags, ignore_unused=True, **(named_lists or {}))
+        self._answers: dict[str, bool] = {}  # text -> fullmatches(text)
 
     def __bool__(self) -> bool:
         return self._combined is not None
@@ -61,13 +75,18 @@ class PatternSet:
 
     def fullmatches(self, text: str) -> bool:
         """Whether some rule's pattern matches all of ``text``: :meth:`fullmatch` without naming the rule."""
+        answer = self._answers.get(text)
+        if answer is not None:
+            return answer
         shortest, longest = self._bounds
         if self._combined is None or not shortest <= len(text) <= longest:  # a text no pattern can fit
             return False
         try:  # arguments by position: the keyword form costs a quarter more on every line tried
-            return self._combined.fullmatch(text, None, None, None, False, budget(text)) is not None
+            answer = self._combined.fullmatch(text, None, None, None, False, budget(text)) is not None
         except TimeoutError:
             raise self._culprit(text, "fullmatch") from None
+        remember(self._answers, text, answer)
+        return answer
 
     def may_fullmatch(self, text: str) -> bool:
         """A cheap first test: False when no pattern can match all of ``text`` (too short, too long, a wrong start).
@@ -388,12 +407,32 @@ class LineIndex:
             self._automaton.add_word(keyword, (len(keyword) - 1 - keyword.startswith("\n"), tuple(keys)))
         if owners:
             self._automaton.make_automaton()
+        self._known: dict[str, tuple[Hashable, ...]] = {}  # line -> the keys whose keywords it holds
 
     def lines(self, lines: list[str]) -> dict[Hashable, list[int]]:
-        """Key -> the numbers of the lines holding its keywords, in order; ``lines`` are a document's, stripped."""
+        """Key -> the numbers of the lines holding its keywords, in order; ``lines`` are a document's, stripped.
+
+        What a line holds is remembered (for the last MEMO_LINES lines asked about): the second pipeline
+        pass and the lines a site repeats on every page are not searched again.
+        """
         found: dict[Hashable, list[int]] = {}
         if not len(self._automaton):
             return found
+        known = self._known
+        new = [line for line in dict.fromkeys(lines) if line not in known]
+        if len(known) + len(new) > MEMO_LINES:
+            known.clear()
+            new = list(dict.fromkeys(lines))
+        if new:
+            known.update(zip(new, self._search(new), strict=True))
+        for number, line in enumerate(lines):
+            for key in known[line]:
+                found.setdefault(key, []).append(number)
+        return found
+
+    def _search(self, lines: list[str]) -> list[tuple[Hashable, ...]]:
+        """The keys whose keywords each line holds, in one pass over all the lines."""
+        held: list[dict[Hashable, None]] = [{} for _ in lines]
         cut, reach = self._cut, self._reach
         searched = lines if cut is None else [line if len(line) <= cut else line[:reach] for line in lines]
         haystack = ("\n" + "\n".join(searched) + "\n").casefold()
@@ -405,11 +444,8 @@ class LineIndex:
             else:
                 line -= haystack.count("\n", first, at)
             at = first
-            for key in keys:
-                numbers = found.setdefault(key, [])
-                if not numbers or numbers[-1] != line:
-                    numbers.append(line)
-        return found
+            held[line].update(dict.fromkeys(keys))
+        return [tuple(keys) for keys in held]
 
 
 def nested_quantifiers(pattern: str) -> bool:

@@ -13,6 +13,7 @@ _BLANK_LINES = f"(?:[{SPACE}]*\n)+(?:[{SPACE}]*\\Z)?"  # with a blank last line
 _LEADING_BLANK_LINES = re.compile(_BLANK_LINES)
 _INNER_BLANK_LINES = re.compile(f"\n({_BLANK_LINES})")  # a line end, then the run: found by its '\n'
 _TRAILING_SPACE = re.compile(f"[{SPACE.replace(chr(13), '')}]+(?=\r?$)", re.MULTILINE)
+_SPACES = frozenset(re.findall(f"[{SPACE}]", "".join(map(chr, range(0x3001)))))  # SPACE's characters, listed
 
 
 class WhitespaceTidy:
@@ -22,6 +23,8 @@ class WhitespaceTidy:
 
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()
+        if _tidy(text):
+            return output
         blank_runs = []
         leading = _LEADING_BLANK_LINES.match(text)
         if leading:
@@ -39,3 +42,14 @@ class WhitespaceTidy:
             if space.start() < run_start:  # whitespace-only lines belong to their blank run
                 output.changes.append(Change(space.start(), space.end(), "", "whitespace.trailing-space"))
         return output
+
+
+def _tidy(text: str) -> bool:
+    """True when the stage has nothing to change: no line ends in white space, and there is no blank
+    first line, no blank line at the end and no two blank lines in a row.
+
+    Every change needs one of these (a blank line the stage shortens or removes holds white space, or
+    follows another, or starts or ends the text), and this test is several times faster than the scans.
+    """
+    return not (text.startswith("\n") or text.endswith("\n\n") or "\n\n\n" in text
+                or any(line[-1:] in _SPACES for line in text.split("\n")))

@@ -43,6 +43,7 @@ from ftfy import TextFixerConfig, chardata, fix_and_explain, fixes
 from ftfy.badness import BADNESS_RE
 
 from .kind import Change, StageOutput
+from .patterns import remember
 
 try:
     from re import _parser as sre_parse  # Python >= 3.11
@@ -74,6 +75,9 @@ class UnicodeRepair:
     def __init__(self, config: TextFixerConfig = DEFAULT_CONFIG):
         self.config = config._replace(explain=True)
         self._triggers = _Triggers(self.config)
+        # Segments ftfy was found to leave as they are (with whether HTML is unescaped in them): the
+        # second pipeline pass, and lines a site repeats, skip the checks.
+        self._unchanged: dict[tuple[str, bool], None] = {}
 
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()
@@ -96,11 +100,16 @@ class UnicodeRepair:
             segment_config = config
             if 0 <= html_off_from < end:  # fix_text stops unescaping HTML from the first line with '<'
                 segment_config = config._replace(unescape_html=False)
-            if triggers.could_change(segment, bool(segment_config.unescape_html), normalized=not every_segment):
+            pos = end
+            known = (segment, bool(segment_config.unescape_html))
+            if known in self._unchanged:
+                continue
+            if triggers.could_change(segment, known[1], normalized=not every_segment):
                 fixed, steps = fix_and_explain(segment, segment_config)
                 if fixed != segment:
                     output.changes.append(_minimal_change(start, segment, fixed, _rule_name(steps or [])))
-            pos = end
+                    continue
+            remember(self._unchanged, known, None)
         return output
 
 

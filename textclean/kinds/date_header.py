@@ -26,7 +26,7 @@ from ..dates import DateGrammar, DateRefused, Reading
 from ..document import Finding
 from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, schema_beside
 from ..lines import TextLines, lines_of, numbered_line_removals, zone_positions
-from ..patterns import PatternSet
+from ..patterns import PatternSet, remember
 
 _DEFAULT_LINES = 5
 _DEFAULT_MAX_LENGTH = 200
@@ -61,6 +61,7 @@ class _CompiledRule:
         self.outline = self._pattern(grammar.span)
         self.patterns = PatternSet([(rule, self.outline)], named_lists=grammar.named_lists)
         self._exact: PatternSet | None = None
+        self._misses: dict[tuple[str, str], None] = {}  # (method, text) that gave no match and no refusal
 
     def _pattern(self, date_pattern: Callable[[str], str]) -> str:
         count = iter(range(len(self.dates)))
@@ -78,7 +79,7 @@ class _CompiledRule:
 
         Raises :class:`DateRefused` when a date in it is ambiguous or cannot exist.
         """
-        if self.dates and not _DIGIT.search(text):
+        if (self.dates and not _DIGIT.search(text)) or (method, text) in self._misses:
             return None
         hit = getattr(self.patterns, method)(text)
         values = self._values(hit[1]) if hit else None
@@ -88,7 +89,10 @@ class _CompiledRule:
                                          named_lists=self.grammar.named_lists)
             hit = getattr(self._exact, method)(text)
             values = self._values(hit[1]) if hit else None
-        return (hit[1], values) if values is not None else None
+        if values is None:
+            remember(self._misses, (method, text), None)
+            return None
+        return hit[1], values
 
     def _values(self, match: regex.Match) -> dict[str, str] | None:
         values = {}
@@ -166,7 +170,7 @@ class DateHeaderStage:
         if len(text) > self.longest:
             return False
         rules = self.any_rule if _DIGIT.search(text) else self.dateless_rule
-        return rules.fullmatch(text) is not None
+        return rules.fullmatches(text)
 
     def _line(self, compiled: _CompiledRule, page: TextLines, lines: list[str], pos: int, output: StageOutput,
               removed: dict[int, str]) -> None:
