@@ -51,6 +51,18 @@ def test_a_rule_that_times_out_leaves_the_document_unchanged(monkeypatch):
     assert "timed out" in result.findings[0].message
 
 
+def test_a_cell_separator_that_times_out_is_named(monkeypatch):
+    import textclean.patterns
+    monkeypatch.setattr(textclean.patterns, "MATCH_TIMEOUT", 0.05)
+    monkeypatch.setattr(textclean.patterns, "MATCH_SECONDS_PER_MB", 0.0)
+    pack = BAD_REGEX_PACK.replace("pattern: '(a|a)+b'", "shape: table_row\n    pattern: '[|].*'\n"
+                                  "    cell_separator: '(a|a)+b'")
+    text = "| " + "a" * 40 + "!\n"
+    result = Cleaner(parse_rule_file(pack)).clean(text)
+    assert result.text == text and result.edits == []
+    assert result.findings[0].rule == "slow" and "timed out" in result.findings[0].message
+
+
 def test_metadata_from_input_is_kept_and_extended(cleaner):
     result = cleaner.clean("News ID: 12\nBody text here.\n", {"lang": "en"})
     assert result.metadata == {"lang": "en", "news_id": "12"}

@@ -35,9 +35,9 @@ from typing import Any
 
 import regex
 
-from ..kind import Rule, RuleError, RuleKind, StageOutput, compile_pattern, schema_beside
+from ..kind import Rule, RuleError, RuleKind, RuleTimeout, StageOutput, compile_pattern, schema_beside
 from ..lines import lines_of, numbered_line_removals
-from ..patterns import LineIndex, PatternSet, line_keywords, literal_lines
+from ..patterns import LineIndex, PatternSet, budget, line_keywords, literal_lines
 
 _DEFAULT_ZONE_LINES = 10
 _DEFAULT_WITHIN = 15
@@ -234,7 +234,10 @@ class BoilerplateStage:
 
     def _all_cells_go(self, matcher: _Matcher, row: str) -> bool:
         """Whether the line rules remove every non-empty cell of ``row``, its cells taken as a page of lines."""
-        cells = _Page("\n".join(matcher.cells.split(row)))
+        try:
+            cells = _Page("\n".join(matcher.cells.split(row, timeout=budget(row))))
+        except TimeoutError:
+            raise RuleTimeout(matcher.rule.id, budget(row)) from None
         if not cells.count:
             return False
         gone: dict[int, str] = {}
