@@ -424,15 +424,16 @@ class LineIndex:
             known.clear()
             new = list(dict.fromkeys(lines))
         if new:
-            known.update(zip(new, self._search(new), strict=True))
-        for number, line in enumerate(lines):
-            for key in known[line]:
+            known.update(dict.fromkeys(new, ()))
+            known.update(self._search(new))
+        for number, keys in [(number, keys) for number, keys in enumerate(map(known.__getitem__, lines)) if keys]:
+            for key in keys:
                 found.setdefault(key, []).append(number)
         return found
 
-    def _search(self, lines: list[str]) -> list[tuple[Hashable, ...]]:
-        """The keys whose keywords each line holds, in one pass over all the lines."""
-        held: list[dict[Hashable, None]] = [{} for _ in lines]
+    def _search(self, lines: list[str]) -> dict[str, tuple[Hashable, ...]]:
+        """The lines that hold keywords, with the keys of those keywords, in one pass over all the lines."""
+        held: dict[int, dict[Hashable, None]] = {}  # most lines hold none: no entry
         cut, reach = self._cut, self._reach
         searched = lines if cut is None else [line if len(line) <= cut else line[:reach] for line in lines]
         haystack = ("\n" + "\n".join(searched) + "\n").casefold()
@@ -444,8 +445,8 @@ class LineIndex:
             else:
                 line -= haystack.count("\n", first, at)
             at = first
-            held[line].update(dict.fromkeys(keys))
-        return [tuple(keys) for keys in held]
+            held.setdefault(line, {}).update(dict.fromkeys(keys))
+        return {lines[number]: tuple(keys) for number, keys in held.items()}
 
 
 def nested_quantifiers(pattern: str) -> bool:
