@@ -73,8 +73,8 @@ class _CompiledRule:
 
         pattern = _PLACEHOLDER.sub(expand, self.rule.spec["pattern"])
         flag = "i" if self.rule.spec.get("ignore_case", True) else "-i"
-        whole = rf"\s*(?{flag}:{pattern})\s*" if self.zones == ["glued"] else f"(?{flag}:{pattern})"
-        return whole + definitions
+        pattern += definitions  # last, so that the rule's own groups keep their numbers
+        return rf"\s*(?{flag}:{pattern})\s*" if self.zones == ["glued"] else f"(?{flag}:{pattern})"
 
     def match(self, method: str, text: str) -> tuple[regex.Match, dict[str, str]] | None:
         """The rule's match on ``text`` (``method``: fullmatch or match) and the metadata it gives.
