@@ -227,6 +227,11 @@ def test_a_called_word_list_gives_up_its_longest_word_when_the_date_needs_a_shor
     assert grammar.parse("5 one twofold 2021") == "2021-01-05"
 
 
+def test_a_name_may_start_with_punctuation():
+    grammar = DateGrammar({"months": {"xx": [["one"], ["'two"]]}})
+    assert grammar.parse("5 'two 2021") == "2021-02-05"
+
+
 def test_reading_defaults_refuse_rather_than_guess():
     with pytest.raises(DateRefused, match="ambiguous"):
         GRAMMAR.parse("03/05/2021")

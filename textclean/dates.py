@@ -57,6 +57,9 @@ _DEFAULT_YEARS = (1900, 2099)
 # The full grammar needs months in five places; every copy of a list costs a fifth of a second to compile,
 # so it defines each list once as a group and calls that group where the list goes.
 _LONG_LISTS = ("months", "weekdays", "zones")
+# A call of such a group saves every group of the pattern, so the grammar first looks at the next character:
+# a digit, a space or a punctuation mark starts no name, for no letter case makes one of them anything else.
+_NAME_START = r"[^\d\s\p{P}]"
 _WORD = r"\p{L}[\p{L}\p{M}'’]*+(?:-\p{L}[\p{L}\p{M}'’]*+)?"
 _ANY_WORDS = rf"{_WORD}(?:(?:[^\S\n]|\u200c)+{_WORD}){{0,2}}"
 
@@ -121,8 +124,8 @@ class DateGrammar:
         lists = {f"date_{key}": set().union(*map(_spellings, values)) for key, values in words.items()}
         #: The word lists that ``\\L<date_...>`` in the patterns refers to; pass them to ``regex.compile``.
         self.named_lists = lists
-        #: The long word lists as the groups that :meth:`pattern` calls; a pattern embedding it ends in them,
-        #: once however many dates it holds (at the end, so that its own groups keep their numbers).
+        #: The long word lists as the groups that :meth:`pattern` calls; a pattern embedding it holds them once,
+        #: however many dates it has.
         self.definitions = "(?(DEFINE){})".format("".join(rf"(?P<_date_{key}>(?i:\L<date_{key}>))"
                                                           for key in _LONG_LISTS))
         self._exact = self._build(called=frozenset(_LONG_LISTS))
@@ -132,7 +135,7 @@ class DateGrammar:
     def pattern(self, prefix: str = "") -> str:
         """The full grammar as a regular expression, its group names starting with ``prefix``.
 
-        It calls the groups of :attr:`definitions`, which the pattern embedding it must end in.
+        It calls the groups of :attr:`definitions`, which the pattern embedding it must hold.
         """
         return _prefixed(self._exact, prefix)
 
@@ -157,7 +160,9 @@ class DateGrammar:
             if key in generic:
                 return _ANY_WORDS
             if key in called:
-                return rf"(?&_date_{key})(?!\w)"
+                names = self.named_lists[f"date_{key}"]
+                look = rf"(?={_NAME_START})" if all(regex.match(_NAME_START, name) for name in names) else ""
+                return rf"{look}(?&_date_{key})(?!\w)"
             return rf"(?i:\L<date_{key}>)(?!\w)"
 
         mon = rf"(?P<mon>{one_of('months')})\.?"
