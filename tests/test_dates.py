@@ -216,6 +216,22 @@ def test_a_word_meaning_two_months_is_a_settings_error():
         Cleaner(RuleSet(parse_rule_file(NUMERIC.join(["rules:", ""])).rules, {"date_header": settings}))
 
 
+def test_the_long_word_lists_are_written_once_in_the_full_grammar():
+    full = GRAMMAR.pattern("_d0_") + GRAMMAR.definitions
+    assert [full.count(rf"\L<date_{key}>") for key in ("months", "weekdays", "zones")] == [1, 1, 1]
+
+
+def test_a_called_word_list_gives_up_its_longest_word_when_the_date_needs_a_shorter_one():
+    grammar = DateGrammar({"months": {"xx": [["one"], ["one two"]]}, "date_joiners": ["twofold"]})
+    assert grammar.parse("5 one two 2021") == "2021-02-05"
+    assert grammar.parse("5 one twofold 2021") == "2021-01-05"
+
+
+def test_a_name_may_start_with_punctuation():
+    grammar = DateGrammar({"months": {"xx": [["one"], ["'two"]]}})
+    assert grammar.parse("5 'two 2021") == "2021-02-05"
+
+
 def test_reading_defaults_refuse_rather_than_guess():
     with pytest.raises(DateRefused, match="ambiguous"):
         GRAMMAR.parse("03/05/2021")

@@ -53,8 +53,13 @@ _LETTER_VARIANTS = {"ی": "ي", "ى": "ي", "ک": "ك", "أ": "ا", "إ": "ا", 
 _SAME_LETTER = {"ی": "یيى", "ي": "یيى", "ى": "یيى", "ک": "کك", "ك": "کك", "أ": "أا", "إ": "إا", "آ": "آا"}
 _IGNORED = "\u200c\u0640"  # zero-width non-joiner, tatweel
 _DEFAULT_YEARS = (1900, 2099)
-# In a span, where a month, weekday or zone name goes, one to three words of any letters stand.
-_GENERIC_IN_SPAN = frozenset({"months", "weekdays", "zones"})
+# The long word lists. In a span, where one of their names goes, one to three words of any letters stand.
+# The full grammar needs months in five places; every copy of a list costs a fifth of a second to compile,
+# so it defines each list once as a group and calls that group where the list goes.
+_LONG_LISTS = ("months", "weekdays", "zones")
+# A call of such a group saves every group of the pattern, so the grammar first looks at the next character:
+# a digit, a space or a punctuation mark starts no name, for no letter case makes one of them anything else.
+_NAME_START = r"[^\d\s\p{P}]"
 _WORD = r"\p{L}[\p{L}\p{M}'’]*+(?:-\p{L}[\p{L}\p{M}'’]*+)?"
 _ANY_WORDS = rf"{_WORD}(?:(?:[^\S\n]|\u200c)+{_WORD}){{0,2}}"
 
@@ -119,12 +124,19 @@ class DateGrammar:
         lists = {f"date_{key}": set().union(*map(_spellings, values)) for key, values in words.items()}
         #: The word lists that ``\\L<date_...>`` in the patterns refers to; pass them to ``regex.compile``.
         self.named_lists = lists
-        self._exact = self._build()
-        self._grammar = regex.compile(self._exact, **lists)
-        self._span = self._build(generic=_GENERIC_IN_SPAN)
+        #: The long word lists as the groups that :meth:`pattern` calls; a pattern embedding it holds them once,
+        #: however many dates it has.
+        self.definitions = "(?(DEFINE){})".format("".join(rf"(?P<_date_{key}>(?i:\L<date_{key}>))"
+                                                          for key in _LONG_LISTS))
+        self._exact = self._build(called=frozenset(_LONG_LISTS))
+        self._grammar = regex.compile(self._exact + self.definitions, **lists)
+        self._span = self._build(generic=frozenset(_LONG_LISTS))
 
     def pattern(self, prefix: str = "") -> str:
-        """The full grammar as a regular expression, its group names starting with ``prefix``."""
+        """The full grammar as a regular expression, its group names starting with ``prefix``.
+
+        It calls the groups of :attr:`definitions`, which the pattern embedding it must hold.
+        """
         return _prefixed(self._exact, prefix)
 
     def span(self, prefix: str = "") -> str:
@@ -141,11 +153,16 @@ class DateGrammar:
         match = self._grammar.fullmatch(text)
         return self._to_iso(match, reading) if match else None
 
-    def _build(self, generic: frozenset[str] = frozenset()) -> str:
+    def _build(self, generic: frozenset[str] = frozenset(), called: frozenset[str] = frozenset()) -> str:
         def one_of(key: str) -> str:
-            """One word of a list from the settings (or, if ``generic``, any word), in any letter case."""
+            """One word of a list from the settings (or, if ``generic``, any word), in any letter case;
+            a list in ``called`` by a call of its group in :attr:`definitions`."""
             if key in generic:
                 return _ANY_WORDS
+            if key in called:
+                names = self.named_lists[f"date_{key}"]
+                look = rf"(?={_NAME_START})" if all(regex.match(_NAME_START, name) for name in names) else ""
+                return rf"{look}(?&_date_{key})(?!\w)"
             return rf"(?i:\L<date_{key}>)(?!\w)"
 
         mon = rf"(?P<mon>{one_of('months')})\.?"

@@ -63,7 +63,8 @@ class _CompiledRule:
         self._exact: PatternSet | None = None
         self._misses: dict[tuple[str, str], None] = {}  # (method, text) that gave no match and no refusal
 
-    def _pattern(self, date_pattern: Callable[[str], str]) -> str:
+    def _pattern(self, date_pattern: Callable[[str], str], definitions: str = "") -> str:
+        """The rule's pattern with ``date_pattern`` for each placeholder, ending in the ``definitions`` it calls."""
         count = iter(range(len(self.dates)))
 
         def expand(_: regex.Match) -> str:
@@ -72,6 +73,7 @@ class _CompiledRule:
 
         pattern = _PLACEHOLDER.sub(expand, self.rule.spec["pattern"])
         flag = "i" if self.rule.spec.get("ignore_case", True) else "-i"
+        pattern += definitions  # last, so that the rule's own groups keep their numbers
         return rf"\s*(?{flag}:{pattern})\s*" if self.zones == ["glued"] else f"(?{flag}:{pattern})"
 
     def match(self, method: str, text: str) -> tuple[regex.Match, dict[str, str]] | None:
@@ -85,7 +87,7 @@ class _CompiledRule:
         values = self._values(hit[1]) if hit else None
         if hit and values is None and self.dates:
             if self._exact is None:
-                self._exact = PatternSet([(self.rule, self._pattern(self.grammar.pattern))],
+                self._exact = PatternSet([(self.rule, self._pattern(self.grammar.pattern, self.grammar.definitions))],
                                          named_lists=self.grammar.named_lists)
             hit = getattr(self._exact, method)(text)
             values = self._values(hit[1]) if hit else None
