@@ -17,7 +17,8 @@ or cannot exist leaves the line in place and is reported as a finding.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import regex
@@ -26,12 +27,38 @@ from ..dates import DateGrammar, DateRefused, Reading
 from ..document import Finding
 from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, schema_beside
 from ..lines import TextLines, lines_of, numbered_line_removals, zone_positions
-from ..patterns import PatternSet, remember
+from ..patterns import LineIndex, PatternSet, line_keywords, remember
 
 _DEFAULT_LINES = 5
 _DEFAULT_MAX_LENGTH = 200
 _PLACEHOLDER = regex.compile(r"\{date(?::(?P<field>[a-z][a-z0-9_]*))?\}")
 _DIGIT = regex.compile(r"\d")  # every date has one: lines without are not tried by date rules
+_UNESCAPED = r"(?<!\\)((?:\\\\)*)"  # not after a backslash that escapes what follows
+_NAMED_GROUP = regex.compile(_UNESCAPED + r"\(\?P<(\w+)>")
+_PROPERTY = regex.compile(_UNESCAPED + r"\\[pP](?:\{[^}]*\}|\w)")  # \p{Lu}, \pL: only ``regex`` knows them
+_DATED = "dated"  # the key of DateHeaderStage._holds, besides the rules, for the lines that may hold a date
+# Keywords are compared with letter case folded as ``regex`` ignores it, which takes Turkish İ and ı for i:
+# case folding makes İ an i with a dot above (U+0307), which goes, and leaves ı as it is.
+
+
+def _folded(text: str) -> str:
+    return text.casefold().replace("\u0307", "").replace("ı", "i")
+
+
+def _keywords(pattern: str) -> frozenset[str] | None:
+    """Folded strings, one of which every text (a line, or a line and the next) that ``pattern`` matches holds.
+
+    None: no such strings are known, the pattern must be tried on every line. For the parser that reads
+    the literals (that of ``re``), a date stands in as any text, a Unicode property as any word character,
+    and named groups are numbered apart (it refuses a name used twice).
+    """
+    count = itertools.count()
+    pattern = _PROPERTY.sub(r"\1\\w", _PLACEHOLDER.sub("(?:.+)", pattern))
+    pattern = _NAMED_GROUP.sub(lambda match: f"{match[1]}(?P<{match[2]}_{next(count)}>", pattern)
+    keywords = line_keywords(pattern)
+    if keywords is None or any("\n" in keyword.strip("\n") for keyword in keywords):  # one line's keywords only
+        return None
+    return frozenset(map(_folded, keywords))
 
 
 class _CompiledRule:
@@ -58,6 +85,10 @@ class _CompiledRule:
         )
         self.dates = [(f"_d{n}", placeholder.group("field") or rule.spec["field"])
                       for n, placeholder in enumerate(_PLACEHOLDER.finditer(rule.spec["pattern"]))]
+        self.region = (tuple(self.zones), self.lines)
+        self.keywords = _keywords(rule.spec["pattern"])
+        #: Keys of DateHeaderStage._holds: a line (or it and the next) must hold each to be tried.
+        self.gates: list[Hashable] = [self] * bool(self.keywords) + [_DATED] * bool(self.dates)
         self.outline = self._pattern(grammar.span)
         self.patterns = PatternSet([(rule, self.outline)], named_lists=grammar.named_lists)
         self._exact: PatternSet | None = None
@@ -125,16 +156,12 @@ class DateHeaderStage:
         except ValueError as exc:
             raise RuleError("settings.date_header", None, str(exc)) from None
         self.rules = [_CompiledRule(rule, grammar) for rule in rules]
-        # One pass of every line rule's outline says which lines (alone or joined to the next) any rule
-        # could match, so that a line no rule can match costs one regex call, not one per rule.
-        # A rule only tries lines up to its max_length, and a rule with a date only lines with a digit, so
-        # a longer line is no candidate, and one without a digit is one only for the rules without a date.
-        line_rules = [c for c in self.rules if c.zones != ["glued"]]
-        self.any_rule = PatternSet([(c.rule, c.outline) for c in line_rules], named_lists=grammar.named_lists,
-                                   validated=True)
-        self.dateless_rule = PatternSet([(c.rule, c.outline) for c in line_rules if not c.dates],
-                                        named_lists=grammar.named_lists, validated=True)
-        self.longest = max((c.max_length for c in line_rules), default=0)
+        line_rules = [compiled for compiled in self.rules if compiled.zones != ["glued"]]
+        self.regions = {compiled.region for compiled in line_rules}
+        self.longest = max((compiled.max_length for compiled in line_rules), default=0)
+        # One keyword search over the lines of the zones says which lines hold the literals each rule's pattern
+        # demands, so that a line is tried only by the rules it can fit.
+        self.index = LineIndex((compiled, compiled.keywords, None) for compiled in line_rules if compiled.keywords)
 
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()
@@ -142,52 +169,55 @@ class DateHeaderStage:
         lines = [page.stripped[number] for number in page.nonblank]  # by position among the non-blank lines
         if not lines:
             return output
+        regions = {region: sorted({pos for zone in region[0] for pos in zone_positions(
+            "tail" if zone == "footer" else "head", region[1], len(lines))}) for region in self.regions}
+        holds = self._holds(lines, {near for positions in regions.values() for pos in positions
+                                    for near in (pos, pos + 1) if near < len(lines)})
         removed: dict[int, str] = {}  # position -> rule id
-        candidates: dict[int, bool] = {}
         for compiled in self.rules:
             if compiled.zones == ["glued"]:
                 self._glued(compiled, page, output, removed)
                 continue
-            zones = {pos for zone in compiled.zones
-                     for pos in zone_positions("tail" if zone == "footer" else "head", compiled.lines, len(lines))}
-            for pos in sorted(zones):
-                if pos not in candidates:
-                    candidates[pos] = self._candidate(lines, pos)
-                if candidates[pos]:
-                    self._line(compiled, page, lines, pos, output, removed)
+            gates = [holds.get(key, set()) for key in compiled.gates]  # positions of lines that hold what it needs
+            # A line may be tried where it, or the next line (joined to it), holds what each gate asks.
+            near = set.intersection(*(held | {pos - 1 for pos in held} for held in gates)) if gates else None
+            for pos in regions[compiled.region]:
+                if near is None or pos in near:
+                    self._line(compiled, page, lines, pos, output, removed, gates)
         output.changes.extend(numbered_line_removals(
             text, page.raw, {page.nonblank[pos]: rule for pos, rule in removed.items()}))
         return output
 
-    def _candidate(self, lines: list[str], pos: int) -> bool:
-        """Whether any line rule's outline matches the line, alone or joined to the next one."""
-        line = lines[pos]
-        if len(line) > self.longest:
-            return False
-        if self._outline_matches(line):
-            return True
-        return pos + 1 < len(lines) and self._outline_matches(f"{line}\n{lines[pos + 1]}")
-
-    def _outline_matches(self, text: str) -> bool:
-        if len(text) > self.longest:
-            return False
-        rules = self.any_rule if _DIGIT.search(text) else self.dateless_rule
-        return rules.fullmatches(text)
+    def _holds(self, lines: list[str], positions: set[int]) -> dict[Hashable, set[int]]:
+        """Rule -> the positions of the lines that hold its keywords; _DATED -> those that may hold a date."""
+        near = [pos for pos in sorted(positions) if len(lines[pos]) <= self.longest]
+        found = self.index.lines([_folded(lines[pos]) for pos in near])
+        holds: dict[Hashable, set[int]] = {key: {near[number] for number in numbers} for key, numbers in found.items()}
+        holds[_DATED] = {pos for pos in near if _DIGIT.search(lines[pos])}
+        return holds
 
     def _line(self, compiled: _CompiledRule, page: TextLines, lines: list[str], pos: int, output: StageOutput,
-              removed: dict[int, str]) -> None:
-        """Try the line at ``pos`` alone, then joined to the next non-blank line (a label above its date)."""
+              removed: dict[int, str], gates: list[set[int]]) -> None:
+        """Try the line at ``pos`` alone, then joined to the next non-blank line (a label above its date).
+
+        Lines are tried only where each of ``gates`` holds one of them (a date never runs across lines).
+        """
         if pos in removed or len(lines[pos]) > compiled.max_length:
             return
-        span = [pos]
-        reported = len(output.findings)
-        start = page.start(page.nonblank[pos])
-        hit = self._try(compiled, "fullmatch", lines[pos], start, output)
-        if hit is None and len(output.findings) == reported and pos + 1 < len(lines) and pos + 1 not in removed:
+        span: tuple[int, ...] = (pos,)
+        hit, start = None, None
+        if all(pos in held for held in gates):
+            start = page.start(page.nonblank[pos])
+            reported = len(output.findings)
+            hit = self._try(compiled, "fullmatch", lines[pos], start, output)
+            if len(output.findings) > reported:
+                return
+        if hit is None and pos + 1 < len(lines) and pos + 1 not in removed:
+            span = (pos, pos + 1)
             joined = f"{lines[pos]}\n{lines[pos + 1]}"
-            span = [pos, pos + 1]
-            if len(joined) <= compiled.max_length:
-                hit = self._try(compiled, "fullmatch", joined, start, output)
+            if len(joined) <= compiled.max_length and all(not held.isdisjoint(span) for held in gates):
+                hit = self._try(compiled, "fullmatch", joined,
+                                page.start(page.nonblank[pos]) if start is None else start, output)
         if hit is not None:
             for covered in span:
                 removed[covered] = compiled.rule.id
