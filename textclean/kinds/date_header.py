@@ -17,6 +17,7 @@ or cannot exist leaves the line in place and is reported as a finding.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -59,6 +60,16 @@ def _keywords(pattern: str) -> frozenset[str] | None:
     if keywords is None or any("\n" in keyword.strip("\n") for keyword in keywords):  # one line's keywords only
         return None
     return frozenset(map(_folded, keywords))
+
+
+@functools.lru_cache(maxsize=1024)
+def _zones(regions: frozenset[tuple[tuple[str, ...], int]], count: int) -> tuple[dict, frozenset[int]]:
+    """For a text of ``count`` non-blank lines: region (zones, lines) -> its positions in order, and the
+    positions of all regions' lines and the lines after them (which a line may be joined to)."""
+    positions = {region: sorted({pos for zone in region[0] for pos in zone_positions(
+        "tail" if zone == "footer" else "head", region[1], count)}) for region in regions}
+    return positions, frozenset(near for found in positions.values() for pos in found
+                                for near in (pos, pos + 1) if near < count)
 
 
 class _CompiledRule:
@@ -157,7 +168,7 @@ class DateHeaderStage:
             raise RuleError("settings.date_header", None, str(exc)) from None
         self.rules = [_CompiledRule(rule, grammar) for rule in rules]
         line_rules = [compiled for compiled in self.rules if compiled.zones != ["glued"]]
-        self.regions = {compiled.region for compiled in line_rules}
+        self.regions = frozenset(compiled.region for compiled in line_rules)
         self.longest = max((compiled.max_length for compiled in line_rules), default=0)
         # One keyword search over the lines of the zones says which lines hold the literals each rule's pattern
         # demands, so that a line is tried only by the rules it can fit.
@@ -166,37 +177,42 @@ class DateHeaderStage:
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()
         page = lines_of(text)
-        lines = [page.stripped[number] for number in page.nonblank]  # by position among the non-blank lines
-        if not lines:
+        count = len(page.nonblank)
+        if not count:
             return output
-        regions = {region: sorted({pos for zone in region[0] for pos in zone_positions(
-            "tail" if zone == "footer" else "head", region[1], len(lines))}) for region in self.regions}
-        holds = self._holds(lines, {near for positions in regions.values() for pos in positions
-                                    for near in (pos, pos + 1) if near < len(lines)})
+        regions, near = _zones(self.regions, count)
+        lines = {pos: page.stripped[page.nonblank[pos]] for pos in near}  # by position among the non-blank lines
+        holds = self._holds(lines)
         removed: dict[int, str] = {}  # position -> rule id
         for compiled in self.rules:
             if compiled.zones == ["glued"]:
                 self._glued(compiled, page, output, removed)
                 continue
-            gates = [holds.get(key, set()) for key in compiled.gates]  # positions of lines that hold what it needs
+            gates = [holds.get(key) for key in compiled.gates]  # positions of lines that hold what it needs
+            if None in gates:
+                continue
             # A line may be tried where it, or the next line (joined to it), holds what each gate asks.
-            near = set.intersection(*(held | {pos - 1 for pos in held} for held in gates)) if gates else None
+            reach = set.intersection(*(held | {pos - 1 for pos in held} for held in gates)) if gates else None
             for pos in regions[compiled.region]:
-                if near is None or pos in near:
+                if reach is None or pos in reach:
                     self._line(compiled, page, lines, pos, output, removed, gates)
         output.changes.extend(numbered_line_removals(
             text, page.raw, {page.nonblank[pos]: rule for pos, rule in removed.items()}))
         return output
 
-    def _holds(self, lines: list[str], positions: set[int]) -> dict[Hashable, set[int]]:
-        """Rule -> the positions of the lines that hold its keywords; _DATED -> those that may hold a date."""
-        near = [pos for pos in sorted(positions) if len(lines[pos]) <= self.longest]
+    def _holds(self, lines: dict[int, str]) -> dict[Hashable, set[int]]:
+        """Rule -> the positions of the lines that hold its keywords; _DATED -> those that may hold a date.
+
+        Keys without such lines are left out."""
+        near = [pos for pos, line in lines.items() if len(line) <= self.longest]
         found = self.index.lines([_folded(lines[pos]) for pos in near])
         holds: dict[Hashable, set[int]] = {key: {near[number] for number in numbers} for key, numbers in found.items()}
-        holds[_DATED] = {pos for pos in near if _DIGIT.search(lines[pos])}
+        dated = {pos for pos in near if _DIGIT.search(lines[pos])}
+        if dated:
+            holds[_DATED] = dated
         return holds
 
-    def _line(self, compiled: _CompiledRule, page: TextLines, lines: list[str], pos: int, output: StageOutput,
+    def _line(self, compiled: _CompiledRule, page: TextLines, lines: dict[int, str], pos: int, output: StageOutput,
               removed: dict[int, str], gates: list[set[int]]) -> None:
         """Try the line at ``pos`` alone, then joined to the next non-blank line (a label above its date).
 
@@ -212,7 +228,7 @@ class DateHeaderStage:
             hit = self._try(compiled, "fullmatch", lines[pos], start, output)
             if len(output.findings) > reported:
                 return
-        if hit is None and pos + 1 < len(lines) and pos + 1 not in removed:
+        if hit is None and pos + 1 in lines and pos + 1 not in removed:
             span = (pos, pos + 1)
             joined = f"{lines[pos]}\n{lines[pos + 1]}"
             if len(joined) <= compiled.max_length and all(not held.isdisjoint(span) for held in gates):
