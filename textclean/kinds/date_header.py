@@ -24,26 +24,19 @@ from typing import Any
 
 import regex
 
-from ..dates import DateGrammar, DateRefused, Reading
+from ..dates import DIGIT, DateGrammar, DateRefused, Reading
 from ..document import Finding
 from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, schema_beside
 from ..lines import TextLines, lines_of, numbered_line_removals, zone_positions
-from ..patterns import LineIndex, PatternSet, line_keywords, remember
+from ..patterns import LineIndex, PatternSet, fold_case, line_keywords, remember
 
 _DEFAULT_LINES = 5
 _DEFAULT_MAX_LENGTH = 200
 _PLACEHOLDER = regex.compile(r"\{date(?::(?P<field>[a-z][a-z0-9_]*))?\}")
-_DIGIT = regex.compile(r"\d")  # every date has one: lines without are not tried by date rules
 _UNESCAPED = r"(?<!\\)((?:\\\\)*)"  # not after a backslash that escapes what follows
 _NAMED_GROUP = regex.compile(_UNESCAPED + r"\(\?P<(\w+)>")
 _PROPERTY = regex.compile(_UNESCAPED + r"\\[pP](?:\{[^}]*\}|\w)")  # \p{Lu}, \pL: only ``regex`` knows them
 _DATED = "dated"  # the key of DateHeaderStage._holds, besides the rules, for the lines that may hold a date
-# Keywords are compared with letter case folded as ``regex`` ignores it, which takes Turkish İ and ı for i:
-# case folding makes İ an i with a dot above (U+0307), which goes, and leaves ı as it is.
-
-
-def _folded(text: str) -> str:
-    return text.casefold().replace("\u0307", "").replace("ı", "i")
 
 
 def _keywords(pattern: str) -> frozenset[str] | None:
@@ -59,7 +52,7 @@ def _keywords(pattern: str) -> frozenset[str] | None:
     keywords = line_keywords(pattern)
     if keywords is None or any("\n" in keyword.strip("\n") for keyword in keywords):  # one line's keywords only
         return None
-    return frozenset(map(_folded, keywords))
+    return frozenset(map(fold_case, keywords))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -123,7 +116,7 @@ class _CompiledRule:
 
         Raises :class:`DateRefused` when a date in it is ambiguous or cannot exist.
         """
-        if (self.dates and not _DIGIT.search(text)) or (method, text) in self._misses:
+        if (self.dates and not DIGIT.search(text)) or (method, text) in self._misses:
             return None
         hit = getattr(self.patterns, method)(text)
         values = self._values(hit[1]) if hit else None
@@ -166,6 +159,7 @@ class DateHeaderStage:
             grammar = DateGrammar(settings)
         except ValueError as exc:
             raise RuleError("settings.date_header", None, str(exc)) from None
+        self.grammar = grammar
         self.rules = [_CompiledRule(rule, grammar) for rule in rules]
         line_rules = [compiled for compiled in self.rules if compiled.zones != ["glued"]]
         self.regions = frozenset(compiled.region for compiled in line_rules)
@@ -173,6 +167,7 @@ class DateHeaderStage:
         # One keyword search over the lines of the zones says which lines hold the literals each rule's pattern
         # demands, so that a line is tried only by the rules it can fit.
         self.index = LineIndex((compiled, compiled.keywords, None) for compiled in line_rules if compiled.keywords)
+        self._known: dict[str, list[Hashable]] = {}  # line -> the keys of _holds it holds
 
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()
@@ -203,13 +198,24 @@ class DateHeaderStage:
     def _holds(self, lines: dict[int, str]) -> dict[Hashable, set[int]]:
         """Rule -> the positions of the lines that hold its keywords; _DATED -> those that may hold a date.
 
-        Keys without such lines are left out."""
-        near = [pos for pos, line in lines.items() if len(line) <= self.longest]
-        found = self.index.lines([_folded(lines[pos]) for pos in near])
-        holds: dict[Hashable, set[int]] = {key: {near[number] for number in numbers} for key, numbers in found.items()}
-        dated = {pos for pos in near if _DIGIT.search(lines[pos])}
-        if dated:
-            holds[_DATED] = dated
+        Keys without such lines are left out. What a line holds is remembered: the pipeline's second pass
+        and the lines a site repeats on every page are not searched again.
+        """
+        known = self._known
+        held = {line: known[line] for line in set(lines.values()) if line in known}
+        new = [line for line in set(lines.values()) if line not in held and len(line) <= self.longest]
+        if new:
+            for line in new:
+                held[line] = [_DATED] if self.grammar.may_hold(line) else []
+            for key, numbers in self.index.lines([fold_case(line) for line in new]).items():
+                for number in numbers:
+                    held[new[number]].append(key)
+            for line in new:
+                remember(known, line, held[line])
+        holds: dict[Hashable, set[int]] = {}
+        for pos, line in lines.items():
+            for key in held.get(line, ()):
+                holds.setdefault(key, set()).add(pos)
         return holds
 
     def _line(self, compiled: _CompiledRule, page: TextLines, lines: dict[int, str], pos: int, output: StageOutput,
