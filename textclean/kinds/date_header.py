@@ -118,6 +118,8 @@ class _CompiledRule:
         """
         if (self.dates and not DIGIT.search(text)) or (method, text) in self._misses:
             return None
+        if method == "fullmatch" and not self.patterns.fullmatches(text):  # the cheaper call, most texts miss
+            return None
         hit = getattr(self.patterns, method)(text)
         values = self._values(hit[1]) if hit else None
         if hit and values is None and self.dates:
