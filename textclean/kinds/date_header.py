@@ -204,20 +204,27 @@ class DateHeaderStage:
         and the lines a site repeats on every page are not searched again.
         """
         known = self._known
-        held = {line: known[line] for line in set(lines.values()) if line in known}
-        new = [line for line in set(lines.values()) if line not in held and len(line) <= self.longest]
-        if new:
-            for line in new:
-                held[line] = [_DATED] if self.grammar.may_hold(line) else []
-            for key, numbers in self.index.lines([fold_case(line) for line in new]).items():
-                for number in numbers:
-                    held[new[number]].append(key)
-            for line in new:
-                remember(known, line, held[line])
         holds: dict[Hashable, set[int]] = {}
+        new: dict[str, list[int]] = {}  # line not searched yet -> its positions
         for pos, line in lines.items():
-            for key in held.get(line, ()):
+            keys = known.get(line)
+            if keys is None:
+                if len(line) <= self.longest:
+                    new.setdefault(line, []).append(pos)
+                continue
+            for key in keys:
                 holds.setdefault(key, set()).add(pos)
+        if new:
+            searched = list(new)
+            held: dict[str, list[Hashable]] = {line: [_DATED] if self.grammar.may_hold(line) else []
+                                               for line in searched}
+            for key, numbers in self.index.lines([fold_case(line) for line in searched]).items():
+                for number in numbers:
+                    held[searched[number]].append(key)
+            for line, keys in held.items():
+                remember(known, line, keys)
+                for key in keys:
+                    holds.setdefault(key, set()).update(new[line])
         return holds
 
     def _line(self, compiled: _CompiledRule, page: TextLines, lines: dict[int, str], pos: int, output: StageOutput,
