@@ -430,7 +430,7 @@ class LineIndex:
 
     def _search(self, lines: list[str]) -> dict[str, tuple[Hashable, ...]]:
         """The lines that hold keywords, with the keys of those keywords, in one pass over all the lines."""
-        held: dict[int, dict[Hashable, None]] = {}  # most lines hold none: no entry
+        held: dict[int, list[Hashable]] = {}  # most lines hold none: no entry
         cut, reach = self._cut, self._reach
         searched = lines if cut is None else [line if len(line) <= cut else line[:reach] for line in lines]
         haystack = ("\n" + "\n".join(searched) + "\n").casefold()
@@ -444,8 +444,8 @@ class LineIndex:
             else:
                 line -= haystack.count("\n", first, at)
             at = first
-            held.setdefault(line, {}).update(dict.fromkeys(keys))
-        return {lines[number]: tuple(keys) for number, keys in held.items()}
+            held.setdefault(line, []).extend(keys)
+        return {lines[number]: tuple(dict.fromkeys(keys)) for number, keys in held.items()}
 
 
 def nested_quantifiers(pattern: str) -> bool:
