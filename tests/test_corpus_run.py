@@ -91,11 +91,13 @@ def test_parquet_without_the_text_column_is_rejected(tmp_path):
     assert result.exit_code == 1 and "Parquet schema has no 'text' column (columns: body)" in result.stderr
 
 
-def test_stats_file(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])  # with 2, workers count the edits they do not send back
+def test_stats_file(tmp_path, jobs):
     source = tmp_path / "in.jsonl"
     write_jsonl(source, records(4) + [{"id": "plain", "text": "Nothing to do here.\n"}])
     stats_path = tmp_path / "stats.json"
-    assert run("clean", "-q", str(source), "-o", str(tmp_path / "o.jsonl"), "--stats", str(stats_path)).exit_code == 0
+    assert run("clean", "-q", str(source), "-o", str(tmp_path / "o.jsonl"), "--stats", str(stats_path),
+               "--jobs", jobs).exit_code == 0
     stats = json.loads(stats_path.read_text())
     assert stats["documents"] == 5 and stats["changed"] == 4 and stats["rejected"] == 0
     assert stats["edits_by_rule"]["date.news-id"] == 4 and stats["bytes_removed_by_rule"]["comments.count"] == 4 * 10

@@ -20,6 +20,7 @@ from typing import Any
 from .document import Result
 from .engine import Cleaner
 from .inputs import InputDoc, Reject
+from .report import EditCounts
 from .rulefile import RuleSet
 
 CHUNK_DOCS = 64
@@ -44,6 +45,15 @@ class CleanerSpec:
         return Cleaner(self.ruleset, **dict(self.options))
 
 
+@dataclass(frozen=True)
+class _ChunkResult:
+    """A worker's answer: the results in order, seconds per stage, and the edits it counted instead of sending."""
+
+    results: list[Result]
+    stage_seconds: dict[str, float]
+    edit_counts: EditCounts | None
+
+
 _worker_cleaner: Cleaner | None = None
 
 
@@ -57,20 +67,25 @@ def _share_worker_cleaner(cleaner: Cleaner) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent stops the workers
 
 
-def _clean_chunk(texts: list[tuple[str, dict[str, Any]]]) -> tuple[list[Result], dict[str, float]]:
+def _clean_chunk(texts: list[tuple[str, dict[str, Any]]], keep_edits: bool) -> _ChunkResult:
     # On a new thread, whose Python frame stack starts empty. A worker forked deep in the parent's call
     # stack would run the rules right across a frame-stack chunk boundary, where CPython (3.11 and 3.12
     # at least) maps and unmaps 16 KiB on every call that crosses it (python/cpython#142183): half again the CPU time.
     with ThreadPoolExecutor(1) as thread:
-        return thread.submit(_clean_chunk_here, texts).result()
+        return thread.submit(_clean_chunk_here, texts, keep_edits).result()
 
 
-def _clean_chunk_here(texts: list[tuple[str, dict[str, Any]]]) -> tuple[list[Result], dict[str, float]]:
+def _clean_chunk_here(texts: list[tuple[str, dict[str, Any]]], keep_edits: bool) -> _ChunkResult:
     assert _worker_cleaner is not None
     before = dict(_worker_cleaner.stage_seconds)
     results = [replace(_worker_cleaner.clean(text, metadata), original="") for text, metadata in texts]
     spent = {k: v - before.get(k, 0.0) for k, v in _worker_cleaner.stage_seconds.items()}
-    return results, spent
+    if keep_edits:
+        return _ChunkResult(results, spent, None)
+    counts = EditCounts()
+    for result in results:
+        counts.add(result.edits)
+    return _ChunkResult([replace(result, edits=[]) for result in results], spent, counts)
 
 
 def _chunks(items: Iterable[InputDoc | Reject]) -> Iterator[list[InputDoc | Reject]]:
@@ -87,11 +102,17 @@ def _chunks(items: Iterable[InputDoc | Reject]) -> Iterator[list[InputDoc | Reje
 
 
 class ParallelCleaner:
-    """Cleans ``(doc, result)`` pairs in input order; rejects pass through with a None result."""
+    """Cleans ``(doc, result)`` pairs in input order; rejects pass through with a None result.
 
-    def __init__(self, spec: CleanerSpec, jobs: int):
-        self.spec, self.jobs = spec, jobs
+    With ``keep_edits=False`` the results of a pool come without their edits, which
+    are costly to send between processes; :attr:`edit_counts` holds their counts.
+    """
+
+    def __init__(self, spec: CleanerSpec, jobs: int, keep_edits: bool = True):
+        self.spec, self.jobs, self.keep_edits = spec, jobs, keep_edits
         self.stage_seconds: dict[str, float] = {}
+        #: Edits the workers counted and did not send back, per rule.
+        self.edit_counts = EditCounts()
         # Built here even for a pool: a rule that does not compile fails now, with its file and line,
         # not later inside a worker.
         self._local = spec.build()
@@ -123,17 +144,19 @@ class ParallelCleaner:
         pending: deque[tuple[list[InputDoc | Reject], Future]] = deque()
         for chunk in _chunks(items):
             docs = [(item.text, item.metadata) for item in chunk if isinstance(item, InputDoc)]
-            pending.append((chunk, self._pool.submit(_clean_chunk, docs)))
+            pending.append((chunk, self._pool.submit(_clean_chunk, docs, self.keep_edits)))
             if len(pending) >= 2 * self.jobs:
                 yield from self._collect(*pending.popleft())
         while pending:
             yield from self._collect(*pending.popleft())
 
     def _collect(self, chunk, future: Future):
-        results, spent = future.result()
-        for name, seconds in spent.items():
+        answer: _ChunkResult = future.result()
+        for name, seconds in answer.stage_seconds.items():
             self.stage_seconds[name] = self.stage_seconds.get(name, 0.0) + seconds
-        found = iter(results)
+        if answer.edit_counts is not None:
+            self.edit_counts.update(answer.edit_counts)
+        found = iter(answer.results)
         for item in chunk:
             yield (item, replace(next(found), original=item.text)) if isinstance(item, InputDoc) else (item, None)
 

@@ -7,7 +7,7 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from functools import cache, cached_property
 from typing import Any, NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 import regex
 
 try:  # the parser of the standard ``re`` module, to read which literals a pattern demands
@@ -413,12 +413,9 @@ class LineIndex:
                     widest = max(widest, longest if longest is not None else float("inf"))
         self._reach = reach
         self._cut = None if widest == float("inf") else max(reach, widest)
-        self._automaton = ahocorasick.Automaton()
-        for keyword, keys in owners.items():
-            # The distance from the keyword's last character back to the first one inside its line.
-            self._automaton.add_word(keyword, (len(keyword) - 1 - keyword.startswith("\n"), tuple(keys)))
-        if owners:
-            self._automaton.make_automaton()
+        # Per keyword: whether it starts a line (its match then begins at the newline before the line), its keys.
+        self._keywords = [(keyword.startswith("\n"), tuple(keys)) for keyword, keys in owners.items()]
+        self._automaton = ahocorasick_rs.AhoCorasick(list(owners), matchkind=ahocorasick_rs.MatchKind.Standard)
         self._known: dict[str, tuple[Hashable, ...]] = {}  # line -> the keys whose keywords it holds
 
     def lines(self, lines: list[str]) -> dict[Hashable, list[int]]:
@@ -428,7 +425,7 @@ class LineIndex:
         pass and the lines a site repeats on every page are not searched again.
         """
         found: dict[Hashable, list[int]] = {}
-        if not len(self._automaton):
+        if not self._keywords:
             return found
         known = self._known
         new = [line for line in dict.fromkeys(lines) if line not in known]
@@ -445,20 +442,22 @@ class LineIndex:
 
     def _search(self, lines: list[str]) -> dict[str, tuple[Hashable, ...]]:
         """The lines that hold keywords, with the keys of those keywords, in one pass over all the lines."""
-        held: dict[int, dict[Hashable, None]] = {}  # most lines hold none: no entry
+        held: dict[int, list[Hashable]] = {}  # most lines hold none: no entry
         cut, reach = self._cut, self._reach
         searched = lines if cut is None else [line if len(line) <= cut else line[:reach] for line in lines]
         haystack = ("\n" + "\n".join(searched) + "\n").casefold()
         line, at = -1, 0  # the line of haystack position ``at``
-        for end, (back, keys) in self._automaton.iter(haystack):
-            first = end - back  # keywords lie within one line, so lines come in order
+        keywords = self._keywords
+        for index, first, _ in self._automaton.find_matches_as_indexes(haystack, overlapping=True):
+            anchored, keys = keywords[index]
+            first += anchored  # keywords lie within one line, so lines come in order
             if first >= at:
                 line += haystack.count("\n", at, first)
             else:
                 line -= haystack.count("\n", first, at)
             at = first
-            held.setdefault(line, {}).update(dict.fromkeys(keys))
-        return {lines[number]: tuple(keys) for number, keys in held.items()}
+            held.setdefault(line, []).extend(keys)
+        return {lines[number]: tuple(dict.fromkeys(keys)) for number, keys in held.items()}
 
 
 def nested_quantifiers(pattern: str) -> bool:

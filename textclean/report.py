@@ -134,6 +134,23 @@ def render_marked(doc_id: str, result: Result, color: bool) -> str:
 
 
 @dataclass
+class EditCounts:
+    """Edits and bytes removed, per rule."""
+
+    edits: Counter = field(default_factory=Counter)
+    bytes_removed: Counter = field(default_factory=Counter)
+
+    def add(self, edits: list[Edit]) -> None:
+        for edit in edits:
+            self.edits[edit.rule] += 1
+            self.bytes_removed[edit.rule] += len(edit.before.encode("utf-8")) - len(edit.after.encode("utf-8"))
+
+    def update(self, other: EditCounts) -> None:
+        self.edits.update(other.edits)
+        self.bytes_removed.update(other.bytes_removed)
+
+
+@dataclass
 class RunSummary:
     """Counts for the end of a run, taken from the same edit records --explain shows."""
 
@@ -142,8 +159,7 @@ class RunSummary:
     emptied: int = 0
     bytes_in: int = 0
     bytes_removed: int = 0
-    edits_by_rule: Counter = field(default_factory=Counter)
-    bytes_removed_by_rule: Counter = field(default_factory=Counter)
+    by_rule: EditCounts = field(default_factory=EditCounts)
     metadata_fields: Counter = field(default_factory=Counter)
     decoded: Counter = field(default_factory=Counter)
     decoded_docs: list[str] = field(default_factory=list)
@@ -160,9 +176,7 @@ class RunSummary:
         size_in = len(result.original.encode("utf-8"))
         self.bytes_in += size_in
         self.bytes_removed += size_in - len(result.text.encode("utf-8"))
-        for edit in result.edits:
-            self.edits_by_rule[edit.rule] += 1
-            self.bytes_removed_by_rule[edit.rule] += len(edit.before.encode("utf-8")) - len(edit.after.encode("utf-8"))
+        self.by_rule.add(result.edits)
         self.metadata_fields.update(k for k in result.metadata if k not in (metadata_before or {}))
         if decoded_as:
             self.decoded[decoded_as] += 1
@@ -172,11 +186,11 @@ class RunSummary:
     def render(self, limit: int = 20) -> str:
         lines = [
             f"textclean: {self.documents:,} documents read, {self.changed:,} changed, "
-            f"{sum(self.edits_by_rule.values()):,} edits, {self.bytes_removed:,} bytes removed"
+            f"{sum(self.by_rule.edits.values()):,} edits, {self.bytes_removed:,} bytes removed"
             + (f", {len(self.rejects):,} rejected" if self.rejects else "")
             + (f" in {self.seconds:.1f}s" if self.seconds >= 1 else "")
         ]
-        lines += [f"  {count:8,d}  {rule}" for rule, count in self.edits_by_rule.most_common()]
+        lines += [f"  {count:8,d}  {rule}" for rule, count in self.by_rule.edits.most_common()]
         lines += [f"  read as {encoding}: {count:,} documents" for encoding, count in self.decoded.items()]
         lines += [f"  not UTF-8: {doc}" for doc in self.decoded_docs[:limit]]
         lines += [f"  skipped, already complete (--resume): {shard}" for shard in self.skipped_shards]
@@ -196,8 +210,8 @@ class RunSummary:
             "rule_errors": len(self.errors),
             "bytes_in": self.bytes_in,
             "bytes_removed": self.bytes_removed,
-            "edits_by_rule": dict(self.edits_by_rule.most_common()),
-            "bytes_removed_by_rule": dict(self.bytes_removed_by_rule.most_common()),
+            "edits_by_rule": dict(self.by_rule.edits.most_common()),
+            "bytes_removed_by_rule": dict(self.by_rule.bytes_removed.most_common()),
             "metadata_fields": dict(self.metadata_fields.most_common()),
             "decoded_as": dict(self.decoded),
             "not_utf8_documents": self.decoded_docs,

@@ -73,7 +73,8 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
         files = [pair for pair in files if pair not in done]
     sized = all(f != "-" and input_format(f, read) != "parquet" and not f.endswith((".gz", ".zst", ".zstd"))
                 for f, _ in files)
-    cleaner = ParallelCleaner(spec, options.jobs if len(files) > 1 or fmt != "text" else 1)
+    cleaner = ParallelCleaner(spec, options.jobs if len(files) > 1 or fmt != "text" else 1,
+                              keep_edits=options.explain or bool(options.edits_path))
     progress = Progress(sum(Path(f).stat().st_size for f, _ in files) if sized else None, options.progress)
     edits_log = AtomicWriter(Path(options.edits_path)) if options.edits_path else None
     rejects_log = AtomicWriter(Path(options.rejects_path)) if options.rejects_path else None
@@ -111,6 +112,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
             if log:
                 log.commit() if ok else log.abort()
     summary.stage_seconds = cleaner.stage_seconds
+    summary.by_rule.update(cleaner.edit_counts)
     summary.seconds = time.perf_counter() - started
     if options.stats_path:
         writer = AtomicWriter(Path(options.stats_path))

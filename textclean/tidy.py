@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from .kind import Change, StageOutput
 
@@ -12,8 +13,8 @@ SPACE = "\t\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _BLANK_LINES = f"(?:[{SPACE}]*\n)+(?:[{SPACE}]*\\Z)?"  # with a blank last line
 _LEADING_BLANK_LINES = re.compile(_BLANK_LINES)
 _INNER_BLANK_LINES = re.compile(f"\n({_BLANK_LINES})")  # a line end, then the run: found by its '\n'
-_TRAILING_SPACE = re.compile(f"[{SPACE.replace(chr(13), '')}]+(?=\r?$)", re.MULTILINE)
 _SPACES = frozenset(re.findall(f"[{SPACE}]", "".join(map(chr, range(0x3001)))))  # SPACE's characters, listed
+_TRAILING = "".join(sorted(_SPACES - {"\r"}))  # what a line may end in before its CR, if it has one
 
 
 class WhitespaceTidy:
@@ -36,12 +37,22 @@ class WhitespaceTidy:
                 output.changes.append(Change(start, end, after, "whitespace.blank-lines"))
         runs = iter(blank_runs)
         run_start, run_end = next(runs, (len(text), len(text)))
-        for space in _TRAILING_SPACE.finditer(text):
-            while space.start() >= run_end:
+        for start, end in _trailing_spaces(text):
+            while start >= run_end:
                 run_start, run_end = next(runs, (len(text), len(text)))
-            if space.start() < run_start:  # whitespace-only lines belong to their blank run
-                output.changes.append(Change(space.start(), space.end(), "", "whitespace.trailing-space"))
+            if start < run_start:  # whitespace-only lines belong to their blank run
+                output.changes.append(Change(start, end, "", "whitespace.trailing-space"))
         return output
+
+
+def _trailing_spaces(text: str) -> Iterator[tuple[int, int]]:
+    """Where each line ends in white space (before its CR, if it has one): (start, end) offsets."""
+    offset = 0
+    for line in text.split("\n"):  # a loop over lines, because a regex would stop at every space between words
+        body = line[:-1] if line[-1:] == "\r" else line
+        if body[-1:] in _SPACES and body[-1] != "\r":
+            yield offset + len(body.rstrip(_TRAILING)), offset + len(body)
+        offset += len(line) + 1
 
 
 def _tidy(text: str) -> bool:

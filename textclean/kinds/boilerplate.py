@@ -29,6 +29,7 @@ only those lines are tried against the rules whose keywords they hold.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -149,19 +150,16 @@ class _Page:
         self.count = len(self._text.nonblank)
         self._zones: dict[tuple[str, str], range] = {}
 
+    @property
+    def numbers(self) -> list[int]:
+        """The numbers of the non-blank lines, in order."""
+        return self._text.nonblank
+
     def after(self, number: int) -> int | None:
         """The next non-blank line after ``number``."""
-        for later in range(number + 1, len(self.lines)):
-            if self.lines[later]:
-                return later
-        return None
-
-    def before(self, number: int) -> int | None:
-        """The last non-blank line before ``number``."""
-        for earlier in range(number - 1, -1, -1):
-            if self.lines[earlier]:
-                return earlier
-        return None
+        numbers = self._text.nonblank
+        at = bisect_right(numbers, number)
+        return numbers[at] if at < len(numbers) else None
 
     def nonblank(self, start: int = 0, stop: int | None = None) -> list[int]:
         stop = len(self.lines) if stop is None else stop
@@ -273,17 +271,18 @@ class BoilerplateStage:
         """Beside lines go next to a menu line that went, and next to each other from there."""
         allowed = [(matcher, page.zone(*matcher.zone), set(candidates.get(matcher.number, ())) if matcher.keywords
                     else None) for matcher in self.beside]
-        frontier = list(menu)
+        numbers = page.numbers
+        frontier = [bisect_left(numbers, line) for line in menu]  # positions among the non-blank lines
         while frontier:
-            line = frontier.pop()
-            for neighbour in (page.before(line), page.after(line)):
-                if neighbour is None or neighbour in removed:
+            position = frontier.pop()
+            for beside in (position - 1, position + 1):
+                if not 0 <= beside < len(numbers) or (neighbour := numbers[beside]) in removed:
                     continue
                 for matcher, zone, holding in allowed:
                     if neighbour in zone and (holding is None or neighbour in holding) \
                             and matcher.fires_on(page, neighbour):
                         removed[neighbour] = matcher.rule.id
-                        frontier.append(neighbour)
+                        frontier.append(beside)
                         break
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 import regex
 
 from ..document import Finding
@@ -185,17 +185,16 @@ class VariantsStage:
     def __init__(self, rules: list[Rule], settings: dict[str, Any]):
         check_groups(rules)
         self.mode_override: str | None = settings.get("mode")
-        by_key: dict[tuple[bool, str], list[Spelling]] = {}
+        # Spellings matched as written (False) and matched case-folded (True), by the key an automaton finds.
+        keys: dict[bool, dict[str, list[Spelling]]] = {False: {}, True: {}}
         for rule in rules:
             for spelling in _spellings(rule):
-                by_key.setdefault((spelling.folded, spelling.key), []).append(spelling)
-        self.exact, self.folded = ahocorasick.Automaton(), ahocorasick.Automaton()
-        for (folded, key), spellings in by_key.items():
+                keys[spelling.folded].setdefault(spelling.key, []).append(spelling)
+        for spellings in (s for by_key in keys.values() for s in by_key.values()):
             spellings.sort(key=lambda s: -len(s.text))
-            (self.folded if folded else self.exact).add_word(key, (len(key), spellings))
-        for automaton in (self.exact, self.folded):
-            if len(automaton):
-                automaton.make_automaton()
+        self.automata = [(ahocorasick_rs.AhoCorasick(list(spellings), matchkind=ahocorasick_rs.MatchKind.Standard),
+                          list(spellings.values()), folded)
+                         for folded, spellings in keys.items() if spellings]
         self.exceptions = {
             rule.id: regex.compile("|".join(spelling_pattern(p) for p in rule.spec["exceptions"]), regex.IGNORECASE)
             for rule in rules if rule.spec.get("exceptions")
@@ -207,13 +206,10 @@ class VariantsStage:
     def matches(self, text: str) -> list[Found]:
         """Every spelling found, left to right, longest first at each place, exceptions left out."""
         candidates: dict[int, list[list[Spelling]]] = {}
-        for automaton, scanned in ((self.exact, text), (self.folded, None)):
-            if automaton.kind != ahocorasick.AHOCORASICK:
-                continue
-            for end, (length, spellings) in automaton.iter(scanned if scanned is not None else lower(text)):
-                start = end - length + 1
+        for automaton, lists, folded in self.automata:
+            for index, start, _ in automaton.find_matches_as_indexes(lower(text) if folded else text, overlapping=True):
                 if start == 0 or not _is_word_char(text[start - 1]):
-                    candidates.setdefault(start, []).append(spellings)
+                    candidates.setdefault(start, []).append(lists[index])
         found = []
         last_end = 0
         for start in sorted(candidates):
