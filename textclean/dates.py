@@ -35,7 +35,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import ahocorasick
+import ahocorasick_rs
 import regex
 
 from .calendars import hijri_to_gregorian, jalali_to_gregorian
@@ -137,10 +137,8 @@ class DateGrammar:
         self._exact = self._build(called=frozenset(_LONG_LISTS))
         self._grammar = regex.compile(self._exact + self.definitions, **lists)
         self._span = self._build(generic=frozenset(_LONG_LISTS))
-        self._month_names = ahocorasick.Automaton()
-        for name in lists["date_months"]:
-            self._month_names.add_word(fold_case(name), None)
-        self._month_names.make_automaton()
+        self._month_names = ahocorasick_rs.AhoCorasick(sorted({fold_case(name) for name in lists["date_months"]}),
+                                                       matchkind=ahocorasick_rs.MatchKind.Standard)
 
     def pattern(self, prefix: str = "") -> str:
         """The full grammar as a regular expression, its group names starting with ``prefix``.
@@ -166,8 +164,8 @@ class DateGrammar:
         if _NUMERIC.search(text):
             return True
         folded = fold_case(text)
-        return any(end + 1 == len(folded) or not folded[end + 1].isalpha()
-                   for end, _ in self._month_names.iter(folded))
+        return any(end == len(folded) or not folded[end].isalpha()
+                   for _, _, end in self._month_names.find_matches_as_indexes(folded, overlapping=True))
 
     def parse(self, text: str, reading: Reading = Reading()) -> str | None:
         """``text`` as ISO 8601, None if it is not a date; :class:`DateRefused` if it is ambiguous or impossible."""
