@@ -43,7 +43,7 @@ def _keywords(pattern: str) -> frozenset[str] | None:
     """Folded strings, one of which every text (a line, or a line and the next) that ``pattern`` matches holds.
 
     None: no such strings are known, the pattern must be tried on every line. For the parser that reads
-    the literals (that of ``re``), a date stands in as any text, a Unicode property as any word character,
+    the literals (that of ``re``), a date stands in as any text, a Unicode property as a class of characters,
     and named groups are numbered apart (it refuses a name used twice).
     """
     count = itertools.count()
@@ -58,7 +58,9 @@ def _keywords(pattern: str) -> frozenset[str] | None:
 @functools.lru_cache(maxsize=1024)
 def _zones(regions: frozenset[tuple[tuple[str, ...], int]], count: int) -> tuple[dict, frozenset[int]]:
     """For a text of ``count`` non-blank lines: region (zones, lines) -> its positions in order, and the
-    positions of all regions' lines and the lines after them (which a line may be joined to)."""
+    positions of all regions' lines and the lines after them (which a line may be joined to).
+
+    Remembered for each count; the answer is shared, not to be changed."""
     positions = {region: sorted({pos for zone in region[0] for pos in zone_positions(
         "tail" if zone == "footer" else "head", region[1], count)}) for region in regions}
     return positions, frozenset(near for found in positions.values() for pos in found
@@ -92,7 +94,7 @@ class _CompiledRule:
         self.region = (tuple(self.zones), self.lines)
         self.keywords = _keywords(rule.spec["pattern"])
         #: Keys of DateHeaderStage._holds: a line (or it and the next) must hold each to be tried.
-        self.gates: list[Hashable] = [self] * bool(self.keywords) + [_DATED] * bool(self.dates)
+        self.gates: list[Hashable] = ([self] if self.keywords else []) + ([_DATED] if self.dates else [])
         self.outline = self._pattern(grammar.span)
         self.patterns = PatternSet([(rule, self.outline)], named_lists=grammar.named_lists)
         self._exact: PatternSet | None = None
