@@ -306,7 +306,7 @@ def test_keywords_are_folded_as_regex_ignores_case():
     (r"[-|\s]*{date}", None),
     (r"Published\nDate:\s*{date}", None),  # a keyword across the line break
 ])
-def test_a_rule_is_tried_only_on_lines_with_its_keywords(pattern, keywords):
+def test_a_rule_pattern_names_the_keywords_every_line_it_matches_holds(pattern, keywords):
     [compiled] = DateHeaderStage([parse_rule_file(f"""
 rules:
   - id: t.rule
