@@ -2,11 +2,14 @@
 import datetime as dt
 
 import pytest
+import regex
 
 from textclean import Cleaner, RuleSet, load_rules, parse_rule_file
 from textclean.calendars import hijri_to_gregorian, jalali_to_gregorian
 from textclean.dates import DateGrammar, DateRefused, Reading
 from textclean.kind import RuleError
+from textclean.kinds.date_header import DateHeaderStage
+from textclean.patterns import fold_case
 
 RULES = load_rules()
 CLEANER = Cleaner(RuleSet([r for r in RULES.rules if r.kind == "date_header"], RULES.settings))
@@ -57,6 +60,14 @@ HEADERS = [
     ("News ID: 92199", {"news_id": "92199"}),
     ("کد خبر: ۹۲۱۹۹", {"news_id": "۹۲۱۹۹"}),
     ("By Jane Doe", {"author": "Jane Doe"}),
+    # Labels in capitals, the dotted capital I of Turkish too, and labels or bylines on a line of their own.
+    ("TARİH: 15.10.2021", {"date": "2021-10-15"}),
+    ("YAYINLANMA TARİHİ: 15.10.2021", {"date": "2021-10-15"}),
+    ("AUTHOR: Ann Reyes", {"author": "Ann Reyes"}),
+    ("SOURCE: Valley Wire", {"source": "Valley Wire"}),
+    ("Posted by Ann Reyes on 12/20/2004", {"date": "2004-12-20", "author": "Ann Reyes"}),
+    ("News ID:\n40417", {"news_id": "40417"}),
+    ("7 July 2021\nby Ann Reyes", {"date": "2021-07-07", "author": "Ann Reyes"}),
 ]
 
 # Lines that must stay, with no date: prose, impossible, ambiguous, incomplete.
@@ -262,3 +273,47 @@ def test_hijri_known_dates_and_limits():
     assert hijri_to_gregorian(1442, 10, 1) == dt.date(2021, 5, 13)  # Eid al-Fitr
     with pytest.raises(ValueError):
         hijri_to_gregorian(1600, 1, 1)
+
+
+@pytest.mark.parametrize("text", ["7 July 2021", "Sept 9 2020", "2021-07-07", "07.07.2021", "2021年7月7日",
+                                  "۱۶ تیر ۱۴۰۰", "12 كانون الأول 2019", "Wed, 07 Jul 2021 21:49:00 +0000"])
+def test_a_date_is_seen_by_the_quick_test(text):
+    assert GRAMMAR.may_hold(text)
+
+
+@pytest.mark.parametrize("text", ["TOP 5 Must Haves 2018", "Seite 1 von 13", "The market grew 5% in 2021",
+                                  "macOS 10.15 Catalina", "Published today"])
+def test_a_line_without_a_date_is_passed_over_by_the_quick_test(text):
+    assert not GRAMMAR.may_hold(text)
+
+
+def test_keywords_are_folded_as_regex_ignores_case():
+    """Every character that ``regex`` takes for a character of a keyword or month name folds to the same."""
+    stage = next(stage for stage in CLEANER.stages if isinstance(stage, DateHeaderStage))
+    words = [keyword for compiled in stage.rules for keyword in compiled.keywords or ()]
+    words += GRAMMAR.named_lists["date_months"]
+    everything = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000)
+    for char in {char for word in words for char in word}:
+        for same in regex.findall(f"(?i){regex.escape(char)}", everything):
+            assert fold_case(same) == fold_case(char), (char, same)
+
+
+@pytest.mark.parametrize(("pattern", "keywords"), [
+    (r"By\s+(?P<value>\p{Lu}\p{L}+)", {"\nby"}),  # a Unicode property, which only regex reads
+    (r"(?:Posted\s+by\s+(?P<author>\w+)\s+on|Date:)\s*{date}(?:\s+by\s+(?P<author>\w+))?",
+     {"\nposted", "\ndate:"}),
+    (r"{date}\s+\(?P<value>", {"p<value>"}),  # an escaped parenthesis opens no group
+    (r"[-|\s]*{date}", None),
+    (r"Published\nDate:\s*{date}", None),  # a keyword across the line break
+])
+def test_a_rule_pattern_names_the_keywords_every_line_it_matches_holds(pattern, keywords):
+    [compiled] = DateHeaderStage([parse_rule_file(f"""
+rules:
+  - id: t.rule
+    kind: date_header
+    description: d
+    pattern: '{pattern}'
+    field: date
+    examples: [{{input: "x", output: ""}}, {{keep: "y"}}]
+""").rules[0]], RULES.settings["date_header"]).rules
+    assert compiled.keywords == (None if keywords is None else frozenset(keywords))

@@ -35,9 +35,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import ahocorasick_rs
 import regex
 
 from .calendars import hijri_to_gregorian, jalali_to_gregorian
+from .patterns import fold_case
 
 _H = r"[^\S\n]"  # horizontal white space: a date never runs across lines
 _PUNCT = r"[,،.;|/·•∙@–—-]"  # between a date and its time
@@ -62,6 +64,10 @@ _LONG_LISTS = ("months", "weekdays", "zones")
 _NAME_START = r"[^\d\s\p{P}]"
 _WORD = r"\p{L}[\p{L}\p{M}'’]*+(?:-\p{L}[\p{L}\p{M}'’]*+)?"
 _ANY_WORDS = rf"{_WORD}(?:(?:[^\S\n]|\u200c)+{_WORD}){{0,2}}"
+DIGIT = regex.compile(r"\d")  # every date has one
+# Every date the grammar reads holds a month name (followed by no letter) or this: the digits and repeated
+# separator of a numeric or year-first date, or the year mark of a CJK date (see _build).
+_NUMERIC = regex.compile(r"\d([-/.])\d{1,2}\1\d|\d{4}[^\S\n]*[年년]")
 
 
 class DateRefused(ValueError):
@@ -131,6 +137,8 @@ class DateGrammar:
         self._exact = self._build(called=frozenset(_LONG_LISTS))
         self._grammar = regex.compile(self._exact + self.definitions, **lists)
         self._span = self._build(generic=frozenset(_LONG_LISTS))
+        self._month_names = ahocorasick_rs.AhoCorasick(sorted({fold_case(name) for name in lists["date_months"]}),
+                                                       matchkind=ahocorasick_rs.MatchKind.Standard)
 
     def pattern(self, prefix: str = "") -> str:
         """The full grammar as a regular expression, its group names starting with ``prefix``.
@@ -147,6 +155,17 @@ class DateGrammar:
         then reads the span it matched with the full grammar.
         """
         return _prefixed(self._span, prefix)
+
+    def may_hold(self, text: str) -> bool:
+        """A quick test: False when ``text`` holds no date the grammar reads (no digit, no month name
+        and no numbers in the shape of a numeric date)."""
+        if not DIGIT.search(text):
+            return False
+        if _NUMERIC.search(text):
+            return True
+        folded = fold_case(text)
+        return any(end == len(folded) or not folded[end].isalpha()
+                   for _, _, end in self._month_names.find_matches_as_indexes(folded, overlapping=True))
 
     def parse(self, text: str, reading: Reading = Reading()) -> str | None:
         """``text`` as ISO 8601, None if it is not a date; :class:`DateRefused` if it is ambiguous or impossible."""

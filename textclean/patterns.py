@@ -337,6 +337,18 @@ def _plain(nodes: list) -> bool:
     return True
 
 
+def fold_case(text: str) -> str:
+    """``text`` with letter case folded as ``regex`` ignores it, to look for keywords in.
+
+    :meth:`str.casefold` but for Turkish dotted and dotless i, which ``regex`` takes for i
+    (case folding makes İ an i and a dot above, which goes, and leaves ı as it is).
+
+    >>> fold_case("TARİH"), fold_case("YAYINLANMA") == fold_case("Yayınlanma")
+    ('tarih', True)
+    """
+    return text.casefold().replace("\u0307", "").replace("ı", "i")
+
+
 @cache
 def line_keywords(pattern: str) -> frozenset[str] | None:
     """Strings, one of which is in ``"\\n" + line + "\\n"`` whenever ``pattern`` matches all of ``line``.

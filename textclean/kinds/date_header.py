@@ -17,21 +17,54 @@ or cannot exist leaves the line in place and is reported as a finding.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import itertools
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import regex
 
-from ..dates import DateGrammar, DateRefused, Reading
+from ..dates import DIGIT, DateGrammar, DateRefused, Reading
 from ..document import Finding
 from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, schema_beside
 from ..lines import TextLines, lines_of, numbered_line_removals, zone_positions
-from ..patterns import PatternSet, remember
+from ..patterns import LineIndex, PatternSet, fold_case, line_keywords, remember
 
 _DEFAULT_LINES = 5
 _DEFAULT_MAX_LENGTH = 200
 _PLACEHOLDER = regex.compile(r"\{date(?::(?P<field>[a-z][a-z0-9_]*))?\}")
-_DIGIT = regex.compile(r"\d")  # every date has one: lines without are not tried by date rules
+_UNESCAPED = r"(?<!\\)((?:\\\\)*)"  # not after a backslash that escapes what follows
+_NAMED_GROUP = regex.compile(_UNESCAPED + r"\(\?P<(\w+)>")
+_PROPERTY = regex.compile(_UNESCAPED + r"\\[pP](?:\{[^}]*\}|\w)")  # \p{Lu}, \pL: only ``regex`` knows them
+_DATED = "dated"  # the key of DateHeaderStage._holds, besides the rules, for the lines that may hold a date
+
+
+def _keywords(pattern: str) -> frozenset[str] | None:
+    """Folded strings, one of which every text (a line, or a line and the next) that ``pattern`` matches holds.
+
+    None: no such strings are known, the pattern must be tried on every line. For the parser that reads
+    the literals (that of ``re``), a date stands in as any text, a Unicode property as a class of characters,
+    and named groups are numbered apart (it refuses a name used twice).
+    """
+    count = itertools.count()
+    pattern = _PROPERTY.sub(r"\1\\w", _PLACEHOLDER.sub("(?:.+)", pattern))
+    pattern = _NAMED_GROUP.sub(lambda match: f"{match[1]}(?P<{match[2]}_{next(count)}>", pattern)
+    keywords = line_keywords(pattern)
+    if keywords is None or any("\n" in keyword.strip("\n") for keyword in keywords):  # one line's keywords only
+        return None
+    return frozenset(map(fold_case, keywords))
+
+
+@functools.lru_cache(maxsize=1024)
+def _zones(regions: frozenset[tuple[tuple[str, ...], int]], count: int) -> tuple[dict, frozenset[int]]:
+    """For a text of ``count`` non-blank lines: region (zones, lines) -> its positions in order, and the
+    positions of all regions' lines and the lines after them (which a line may be joined to).
+
+    Remembered for each count; the answer is shared, not to be changed."""
+    positions = {region: sorted({pos for zone in region[0] for pos in zone_positions(
+        "tail" if zone == "footer" else "head", region[1], count)}) for region in regions}
+    return positions, frozenset(near for found in positions.values() for pos in found
+                                for near in (pos, pos + 1) if near < count)
 
 
 class _CompiledRule:
@@ -58,6 +91,10 @@ class _CompiledRule:
         )
         self.dates = [(f"_d{n}", placeholder.group("field") or rule.spec["field"])
                       for n, placeholder in enumerate(_PLACEHOLDER.finditer(rule.spec["pattern"]))]
+        self.region = (tuple(self.zones), self.lines)
+        self.keywords = _keywords(rule.spec["pattern"])
+        #: Keys of DateHeaderStage._holds: a line (or it and the next) must hold each to be tried.
+        self.gates: list[Hashable] = ([self] if self.keywords else []) + ([_DATED] if self.dates else [])
         self.outline = self._pattern(grammar.span)
         self.patterns = PatternSet([(rule, self.outline)], named_lists=grammar.named_lists)
         self._exact: PatternSet | None = None
@@ -81,7 +118,9 @@ class _CompiledRule:
 
         Raises :class:`DateRefused` when a date in it is ambiguous or cannot exist.
         """
-        if (self.dates and not _DIGIT.search(text)) or (method, text) in self._misses:
+        if (self.dates and not DIGIT.search(text)) or (method, text) in self._misses:
+            return None
+        if method == "fullmatch" and not self.patterns.fullmatches(text):  # the cheaper call, most texts miss
             return None
         hit = getattr(self.patterns, method)(text)
         values = self._values(hit[1]) if hit else None
@@ -124,70 +163,94 @@ class DateHeaderStage:
             grammar = DateGrammar(settings)
         except ValueError as exc:
             raise RuleError("settings.date_header", None, str(exc)) from None
+        self.grammar = grammar
         self.rules = [_CompiledRule(rule, grammar) for rule in rules]
-        # One pass of every line rule's outline says which lines (alone or joined to the next) any rule
-        # could match, so that a line no rule can match costs one regex call, not one per rule.
-        # A rule only tries lines up to its max_length, and a rule with a date only lines with a digit, so
-        # a longer line is no candidate, and one without a digit is one only for the rules without a date.
-        line_rules = [c for c in self.rules if c.zones != ["glued"]]
-        self.any_rule = PatternSet([(c.rule, c.outline) for c in line_rules], named_lists=grammar.named_lists,
-                                   validated=True)
-        self.dateless_rule = PatternSet([(c.rule, c.outline) for c in line_rules if not c.dates],
-                                        named_lists=grammar.named_lists, validated=True)
-        self.longest = max((c.max_length for c in line_rules), default=0)
+        line_rules = [compiled for compiled in self.rules if compiled.zones != ["glued"]]
+        self.regions = frozenset(compiled.region for compiled in line_rules)
+        self.longest = max((compiled.max_length for compiled in line_rules), default=0)
+        # One keyword search over the lines of the zones says which lines hold the literals each rule's pattern
+        # demands, so that a line is tried only by the rules it can fit.
+        self.index = LineIndex((compiled, compiled.keywords, None) for compiled in line_rules if compiled.keywords)
+        self._known: dict[str, list[Hashable]] = {}  # line -> the keys of _holds it holds
 
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()
         page = lines_of(text)
-        lines = [page.stripped[number] for number in page.nonblank]  # by position among the non-blank lines
-        if not lines:
+        count = len(page.nonblank)
+        if not count:
             return output
+        regions, near = _zones(self.regions, count)
+        lines = {pos: page.stripped[page.nonblank[pos]] for pos in near}  # by position among the non-blank lines
+        holds = self._holds(lines)
         removed: dict[int, str] = {}  # position -> rule id
-        candidates: dict[int, bool] = {}
         for compiled in self.rules:
             if compiled.zones == ["glued"]:
                 self._glued(compiled, page, output, removed)
                 continue
-            zones = {pos for zone in compiled.zones
-                     for pos in zone_positions("tail" if zone == "footer" else "head", compiled.lines, len(lines))}
-            for pos in sorted(zones):
-                if pos not in candidates:
-                    candidates[pos] = self._candidate(lines, pos)
-                if candidates[pos]:
-                    self._line(compiled, page, lines, pos, output, removed)
+            gates = [holds.get(key) for key in compiled.gates]  # positions of lines that hold what it needs
+            if None in gates:
+                continue
+            # A line may be tried where it, or the next line (joined to it), holds what each gate asks.
+            reach = set.intersection(*(held | {pos - 1 for pos in held} for held in gates)) if gates else None
+            for pos in regions[compiled.region]:
+                if reach is None or pos in reach:
+                    self._line(compiled, page, lines, pos, output, removed, gates)
         output.changes.extend(numbered_line_removals(
             text, page.raw, {page.nonblank[pos]: rule for pos, rule in removed.items()}))
         return output
 
-    def _candidate(self, lines: list[str], pos: int) -> bool:
-        """Whether any line rule's outline matches the line, alone or joined to the next one."""
-        line = lines[pos]
-        if len(line) > self.longest:
-            return False
-        if self._outline_matches(line):
-            return True
-        return pos + 1 < len(lines) and self._outline_matches(f"{line}\n{lines[pos + 1]}")
+    def _holds(self, lines: dict[int, str]) -> dict[Hashable, set[int]]:
+        """Rule -> the positions of the lines that hold its keywords; _DATED -> those that may hold a date.
 
-    def _outline_matches(self, text: str) -> bool:
-        if len(text) > self.longest:
-            return False
-        rules = self.any_rule if _DIGIT.search(text) else self.dateless_rule
-        return rules.fullmatches(text)
+        Keys without such lines are left out. What a line holds is remembered: the pipeline's second pass
+        and the lines a site repeats on every page are not searched again.
+        """
+        known = self._known
+        holds: dict[Hashable, set[int]] = {}
+        new: dict[str, list[int]] = {}  # line not searched yet -> its positions
+        for pos, line in lines.items():
+            keys = known.get(line)
+            if keys is None:
+                if len(line) <= self.longest:
+                    new.setdefault(line, []).append(pos)
+                continue
+            for key in keys:
+                holds.setdefault(key, set()).add(pos)
+        if new:
+            searched = list(new)
+            held: dict[str, list[Hashable]] = {line: [_DATED] if self.grammar.may_hold(line) else []
+                                               for line in searched}
+            for key, numbers in self.index.lines([fold_case(line) for line in searched]).items():
+                for number in numbers:
+                    held[searched[number]].append(key)
+            for line, keys in held.items():
+                remember(known, line, keys)
+                for key in keys:
+                    holds.setdefault(key, set()).update(new[line])
+        return holds
 
-    def _line(self, compiled: _CompiledRule, page: TextLines, lines: list[str], pos: int, output: StageOutput,
-              removed: dict[int, str]) -> None:
-        """Try the line at ``pos`` alone, then joined to the next non-blank line (a label above its date)."""
+    def _line(self, compiled: _CompiledRule, page: TextLines, lines: dict[int, str], pos: int, output: StageOutput,
+              removed: dict[int, str], gates: list[set[int]]) -> None:
+        """Try the line at ``pos`` alone, then joined to the next non-blank line (a label above its date).
+
+        Lines are tried only where each of ``gates`` holds one of them (a date never runs across lines).
+        """
         if pos in removed or len(lines[pos]) > compiled.max_length:
             return
-        span = [pos]
-        reported = len(output.findings)
-        start = page.start(page.nonblank[pos])
-        hit = self._try(compiled, "fullmatch", lines[pos], start, output)
-        if hit is None and len(output.findings) == reported and pos + 1 < len(lines) and pos + 1 not in removed:
+        span: tuple[int, ...] = (pos,)
+        hit, start = None, None
+        if all(pos in held for held in gates):
+            start = page.start(page.nonblank[pos])
+            reported = len(output.findings)
+            hit = self._try(compiled, "fullmatch", lines[pos], start, output)
+            if len(output.findings) > reported:
+                return
+        if hit is None and pos + 1 in lines and pos + 1 not in removed:
+            span = (pos, pos + 1)
             joined = f"{lines[pos]}\n{lines[pos + 1]}"
-            span = [pos, pos + 1]
-            if len(joined) <= compiled.max_length:
-                hit = self._try(compiled, "fullmatch", joined, start, output)
+            if len(joined) <= compiled.max_length and all(not held.isdisjoint(span) for held in gates):
+                hit = self._try(compiled, "fullmatch", joined,
+                                page.start(page.nonblank[pos]) if start is None else start, output)
         if hit is not None:
             for covered in span:
                 removed[covered] = compiled.rule.id
