@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 import regex
 
-from textclean import Cleaner, RuleSet, load_rules, parse_rule_file
+from textclean import Cleaner, RuleSet, dates, load_rules, parse_rule_file
 from textclean.calendars import hijri_to_gregorian, jalali_to_gregorian
 from textclean.dates import DateGrammar, DateRefused, Reading
 from textclean.kind import RuleError
@@ -62,6 +62,8 @@ HEADERS = [
     ("By Jane Doe", {"author": "Jane Doe"}),
     # Labels in capitals, the dotted capital I of Turkish too, and labels or bylines on a line of their own.
     ("TARİH: 15.10.2021", {"date": "2021-10-15"}),
+    ("15 EKİM 2021", {"date": "2021-10-15"}),  # a month name in capitals with the dotted İ
+    ("Yayınlanma: 3 AĞUSTOS 2020, PAZARTESİ", {"date": "2020-08-03"}),
     ("YAYINLANMA TARİHİ: 15.10.2021", {"date": "2021-10-15"}),
     ("AUTHOR: Ann Reyes", {"author": "Ann Reyes"}),
     ("SOURCE: Valley Wire", {"source": "Valley Wire"}),
@@ -241,6 +243,11 @@ def test_a_called_word_list_gives_up_its_longest_word_when_the_date_needs_a_shor
 def test_a_name_may_start_with_punctuation():
     grammar = DateGrammar({"months": {"xx": [["one"], ["'two"]]}})
     assert grammar.parse("5 'two 2021") == "2021-02-05"
+
+
+def test_a_name_the_tables_lack_is_refused_not_a_crash():
+    with pytest.raises(DateRefused, match="no month name"):
+        dates._named(GRAMMAR.months, "Brumaire", "month")
 
 
 def test_reading_defaults_refuse_rather_than_guess():

@@ -95,7 +95,7 @@ def fold(word: str) -> str:
     >>> fold("Ramadan") == fold("RAMADAN"), fold("ذی‌القعده") == fold("ذي القعده")
     (True, True)
     """
-    word = "".join(_LETTER_VARIANTS.get(ch, ch) for ch in word.casefold() if ch not in _IGNORED)
+    word = "".join(_LETTER_VARIANTS.get(ch, ch) for ch in fold_case(word) if ch not in _IGNORED)
     return re.sub(r"[\s.'’]", "", word)
 
 
@@ -224,7 +224,7 @@ class DateGrammar:
 
         calendar = reading.calendar
         if group("mon"):
-            calendar, month = self.months[fold(group("mon"))]
+            calendar, month = _named(self.months, group("mon"), "month")
             if calendar == "hijri" and reading.calendar != "hijri":
                 raise DateRefused(f"{group('mon')!r} is a Hijri month and the rule does not read Hijri dates")
             day = int(group("d"))
@@ -239,7 +239,7 @@ class DateGrammar:
             raise DateRefused(f"no such date: day {day} of month {month} of {year}") from None
         if not self.years[0] <= date.year <= self.years[1]:
             raise DateRefused(f"{date.isoformat()} is outside the years {self.years[0]}-{self.years[1]}")
-        if group("wd") and self.weekdays[fold(group("wd"))] != date.weekday():
+        if group("wd") and _named(self.weekdays, group("wd"), "weekday") != date.weekday():
             raise DateRefused(f"{group('wd')!r} is not the weekday of {date.isoformat()}")
         if group("H") is None:
             return date.isoformat()
@@ -270,7 +270,7 @@ class DateGrammar:
     def _offset(self, group: Callable[[str], str | None]) -> str:
         """``Z`` for UTC, ``+HH:MM`` for another offset, nothing when the text gives none."""
         if group("zone"):
-            base = self.zones[fold(group("zone"))]
+            base = _named(self.zones, group("zone"), "time zone")
             if base is None:
                 raise DateRefused(f"the time zone {group('zone')!r} names more than one offset")
             minutes = _offset_minutes(base)
@@ -302,6 +302,15 @@ def _number_words(table: dict[str, Any], by_language: Mapping[str, list[list[str
                 if table.get(folded, value(number)) != value(number):
                     raise ValueError(f"{key}.{language}: {name!r} already means {table[folded]}, not {value(number)}")
                 table[folded] = value(number)
+
+
+def _named(table: dict[str, Any], name: str, what: str) -> Any:
+    """What ``name`` stands for in ``table``; refused where the pattern's case-blind match found a spelling
+    that folding does not lead to (no crash, whatever the text)."""
+    try:
+        return table[fold(name)]
+    except KeyError:
+        raise DateRefused(f"{name!r} is no {what} name this grammar knows") from None
 
 
 def _offset_minutes(text: str) -> int:
