@@ -77,3 +77,14 @@ def test_a_pattern_set_rules_out_texts_by_length_and_start():
     assert not patterns.may_fullmatch("Valley News")  # too short for the first, the wrong start for the second
     assert patterns.may_fullmatch("BY JANE DOE") and patterns.fullmatches("BY JANE DOE")
     assert patterns.may_fullmatch("x" * 90) and not patterns.fullmatches("x" * 79)
+
+
+def test_keywords_are_found_however_regex_takes_the_case_of_turkish_i():
+    """``regex`` takes İ for i and ı for I: lines its patterns match are found by the search, and pass the gate."""
+    from textclean.kind import Rule
+    pattern = "(?i:Gizlilik politikası)"
+    lines = ["GİZLİLİK POLİTİKASI", "Gizlilik Politikası"]
+    assert all(regex.fullmatch(pattern, line) for line in lines)
+    index = LineIndex([("privacy", line_keywords(pattern), None)])
+    assert index.lines(lines) == {"privacy": [0, 1]}
+    assert all(map(PatternSet([(Rule("r", "boilerplate", "d", {}), pattern)]).may_fullmatch, lines))

@@ -98,7 +98,7 @@ class PatternSet:
             if shortest <= len(text) <= longest:
                 if starts is None:
                     return True
-                folded = text.casefold() if folded is None else folded
+                folded = fold_case(text) if folded is None else folded
                 if folded.startswith(starts):
                     return True
         return False
@@ -110,7 +110,8 @@ class PatternSet:
         for pattern in self._patterns:
             keywords = line_keywords(pattern)
             anchored = keywords and all(keyword.startswith("\n") for keyword in keywords)
-            gates.append((*match_lengths(pattern), tuple(k.strip("\n") for k in keywords) if anchored else None))
+            gates.append((*match_lengths(pattern), tuple(fold_case(k.strip("\n")) for k in keywords) if anchored
+                          else None))
         return gates
 
     @cached_property
@@ -340,13 +341,14 @@ def _plain(nodes: list) -> bool:
 def fold_case(text: str) -> str:
     """``text`` with letter case folded as ``regex`` ignores it, to look for keywords in.
 
-    :meth:`str.casefold` but for Turkish dotted and dotless i, which ``regex`` takes for i
-    (case folding makes İ an i and a dot above, which goes, and leaves ı as it is).
+    :meth:`str.casefold` but for Turkish dotted and dotless i, which ``regex`` takes for i and I
+    (case folding would make İ an i and a dot above, and leave ı as it is). Like casefold, it
+    never shortens a text.
 
     >>> fold_case("TARİH"), fold_case("YAYINLANMA") == fold_case("Yayınlanma")
     ('tarih', True)
     """
-    return text.casefold().replace("\u0307", "").replace("ı", "i")
+    return text.replace("İ", "i").casefold().replace("ı", "i")
 
 
 @cache
@@ -398,14 +400,15 @@ class LineIndex:
     Aho-Corasick automaton finds all keywords at once, however many keys there are.
     Lines too long for every rule with a keyword inside the line are searched only
     as far as the longest keyword that starts a line reaches (in characters before
-    case folding, which only ever lengthens a text).
+    case folding, which only ever lengthens a text). Keywords and lines are folded
+    with :func:`fold_case`, as ``regex`` ignores case.
     """
 
     def __init__(self, entries: Iterable[tuple[Hashable, frozenset[str], int | None]]):
         owners: dict[str, list[Hashable]] = {}
         reach, widest = 0, 0  # the longest keyword that starts a line; the longest line an inner keyword can be in
         for key, keywords, longest in entries:
-            for keyword in keywords:
+            for keyword in map(fold_case, keywords):
                 owners.setdefault(keyword, []).append(key)
                 if keyword.startswith("\n"):
                     reach = max(reach, len(keyword.strip("\n")))
@@ -445,7 +448,7 @@ class LineIndex:
         held: dict[int, list[Hashable]] = {}  # most lines hold none: no entry
         cut, reach = self._cut, self._reach
         searched = lines if cut is None else [line if len(line) <= cut else line[:reach] for line in lines]
-        haystack = ("\n" + "\n".join(searched) + "\n").casefold()
+        haystack = fold_case("\n" + "\n".join(searched) + "\n")
         line, at = -1, 0  # the line of haystack position ``at``
         keywords = self._keywords
         for index, first, _ in self._automaton.find_matches_as_indexes(haystack, overlapping=True):

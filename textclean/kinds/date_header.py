@@ -28,7 +28,7 @@ from ..dates import DIGIT, DateGrammar, DateRefused, Reading
 from ..document import Finding
 from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, schema_beside
 from ..lines import TextLines, lines_of, numbered_line_removals, zone_positions
-from ..patterns import LineIndex, PatternSet, fold_case, line_keywords, remember
+from ..patterns import LineIndex, PatternSet, line_keywords, remember
 
 _DEFAULT_LINES = 5
 _DEFAULT_MAX_LENGTH = 200
@@ -40,7 +40,7 @@ _DATED = "dated"  # the key of DateHeaderStage._holds, besides the rules, for th
 
 
 def _keywords(pattern: str) -> frozenset[str] | None:
-    """Folded strings, one of which every text (a line, or a line and the next) that ``pattern`` matches holds.
+    """Case-folded strings, one of which every text (a line, or a line and the next) that ``pattern`` matches holds.
 
     None: no such strings are known, the pattern must be tried on every line. For the parser that reads
     the literals (that of ``re``), a date stands in as any text, a Unicode property as a class of characters,
@@ -52,7 +52,7 @@ def _keywords(pattern: str) -> frozenset[str] | None:
     keywords = line_keywords(pattern)
     if keywords is None or any("\n" in keyword.strip("\n") for keyword in keywords):  # one line's keywords only
         return None
-    return frozenset(map(fold_case, keywords))
+    return keywords
 
 
 @functools.lru_cache(maxsize=1024)
@@ -220,7 +220,7 @@ class DateHeaderStage:
             searched = list(new)
             held: dict[str, list[Hashable]] = {line: [_DATED] if self.grammar.may_hold(line) else []
                                                for line in searched}
-            for key, numbers in self.index.lines([fold_case(line) for line in searched]).items():
+            for key, numbers in self.index.lines(searched).items():
                 for number in numbers:
                     held[searched[number]].append(key)
             for line, keys in held.items():
