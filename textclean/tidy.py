@@ -50,7 +50,7 @@ def _trailing_spaces(text: str) -> Iterator[tuple[int, int]]:
     offset = 0
     for line in text.split("\n"):  # a loop over lines, because a regex would stop at every space between words
         body = line[:-1] if line[-1:] == "\r" else line
-        if body[-1:] in _SPACES and body[-1] != "\r":
+        if body and body[-1] in _TRAILING:
             yield offset + len(body.rstrip(_TRAILING)), offset + len(body)
         offset += len(line) + 1
 

@@ -150,11 +150,6 @@ class _Page:
         self.count = len(self._text.nonblank)
         self._zones: dict[tuple[str, str], range] = {}
 
-    @property
-    def numbers(self) -> list[int]:
-        """The numbers of the non-blank lines, in order."""
-        return self._text.nonblank
-
     def after(self, number: int) -> int | None:
         """The next non-blank line after ``number``."""
         numbers = self._text.nonblank
@@ -162,8 +157,9 @@ class _Page:
         return numbers[at] if at < len(numbers) else None
 
     def nonblank(self, start: int = 0, stop: int | None = None) -> list[int]:
-        stop = len(self.lines) if stop is None else stop
-        return [n for n in self._text.nonblank if start <= n < stop]
+        """The numbers of the non-blank lines from ``start`` up to ``stop``, in order."""
+        numbers = self._text.nonblank
+        return numbers[bisect_left(numbers, start):len(numbers) if stop is None else bisect_left(numbers, stop)]
 
     def zone(self, zone: str, size: Size) -> range:
         """Line numbers in the first (head) or last (tail) ``size`` non-blank lines, or all of them (any)."""
@@ -271,7 +267,7 @@ class BoilerplateStage:
         """Beside lines go next to a menu line that went, and next to each other from there."""
         allowed = [(matcher, page.zone(*matcher.zone), set(candidates.get(matcher.number, ())) if matcher.keywords
                     else None) for matcher in self.beside]
-        numbers = page.numbers
+        numbers = page.nonblank()
         frontier = [bisect_left(numbers, line) for line in menu]  # positions among the non-blank lines
         while frontier:
             position = frontier.pop()
