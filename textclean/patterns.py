@@ -38,6 +38,12 @@ def budget(text: str) -> float:
     return MATCH_TIMEOUT + MATCH_SECONDS_PER_MB * len(text) / 1e6
 
 
+def timeout(text: str, free: int) -> float | None:
+    """The timeout for a pattern on ``text``: none where the pattern provably ends in time, the text being no
+    longer than ``free`` (:func:`free_length`); else :func:`budget`."""
+    return None if len(text) <= free else budget(text)
+
+
 class PatternSet:
     """An alternation of ``(rule, pattern)`` pairs that reports which rule matched.
 
@@ -82,7 +88,7 @@ class PatternSet:
         if self._combined is None or not shortest <= len(text) <= longest:  # a text no pattern can fit
             return False
         try:  # arguments by position: the keyword form costs a quarter more on every line tried
-            answer = self._combined.fullmatch(text, None, None, None, False, budget(text)) is not None
+            answer = self._combined.fullmatch(text, None, None, None, False, timeout(text, self._free)) is not None
         except TimeoutError:
             raise self._culprit(text, "fullmatch") from None
         remember(self._answers, text, answer)
@@ -98,7 +104,8 @@ class PatternSet:
             if shortest <= len(text) <= longest:
                 if starts is None:
                     return True
-                folded = fold_case(text) if folded is None else folded
+                if folded is None:  # folding never shortens a text: its start is enough to fold
+                    folded = fold_case(text[:self._longest_start])
                 if folded.startswith(starts):
                     return True
         return False
@@ -115,6 +122,19 @@ class PatternSet:
         return gates
 
     @cached_property
+    def _longest_start(self) -> int:
+        return max((len(start) for *_, starts in self._gates for start in starts or ()), default=0)
+
+    @cached_property
+    def _free(self) -> int:
+        """The longest text a match or full match runs on without a timeout (:func:`free_length`)."""
+        return free_length(tuple(self._patterns)) if self._flags == 0 else -1
+
+    @cached_property
+    def _free_searched(self) -> int:
+        return free_length(tuple(self._patterns), searched=True) if self._flags == 0 else -1
+
+    @cached_property
     def _bounds(self) -> tuple[float, float]:
         if not self._gates:
             return 0, 0
@@ -128,7 +148,7 @@ class PatternSet:
         if self._combined is None:
             return None
         try:
-            match = getattr(self._combined, method)(text, timeout=budget(text))
+            match = getattr(self._combined, method)(text, timeout=timeout(text, self._free))
         except TimeoutError:
             raise self._culprit(text, method) from None
         return (self._rule_of(match), match) if match else None
@@ -138,7 +158,7 @@ class PatternSet:
             return
         endpos = len(text) if endpos is None else endpos
         try:
-            for match in self._combined.finditer(text, pos, endpos, timeout=budget(text)):
+            for match in self._combined.finditer(text, pos, endpos, timeout=timeout(text, self._free_searched)):
                 yield self._rule_of(match), match
         except TimeoutError:
             raise self._culprit(text[pos:endpos], "finditer") from None
@@ -256,7 +276,8 @@ def _charset(items: list) -> _Literals:
 
 
 _ATOMIC_GROUP = getattr(_sre, "ATOMIC_GROUP", None)  # Python 3.11 and later
-_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", _sre.MAX_REPEAT)}
+_POSSESSIVE = getattr(_sre, "POSSESSIVE_REPEAT", None)  # Python 3.11 and later
+_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, _POSSESSIVE or _sre.MAX_REPEAT}
 
 
 def _literals(nodes) -> _Literals:
@@ -296,8 +317,113 @@ def match_lengths(pattern: str) -> tuple[float, float]:
     return shortest, math.inf if longest >= _sre.MAXREPEAT else longest
 
 
+#: Steps of a backtracking matcher that a pattern may provably take on a text and still run without a
+#: timeout. Even at 0.2 µs a step, that is a tenth of MATCH_TIMEOUT; reading the clock for a timeout costs
+#: 1.1 µs a call here, more than most whole matches on a line.
+FREE_STEPS = 1_000_000
+_LONGEST_FREE = 1 << 20
+_FEW = 256  # a repeat of at most this many times counts as that many; a longer one, as the text's length
+_ONE_STEP = {_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN, _sre.ANY, _sre.AT}
+
+Polynomial = tuple[float, ...]  # coefficients, lowest power first, of a bound in x = the text's length + 1
+_ONE: Polynomial = (1.0,)
+_X: Polynomial = (0.0, 1.0)
+
+
+@cache
+def free_length(patterns: tuple[str, ...], searched: bool = False) -> int:
+    """The longest text on which the alternation of ``patterns`` provably ends within FREE_STEPS steps, so that
+    it needs no timeout there; -1 when no bound is known.
+
+    Anchored at one start (``match``, ``fullmatch``), or tried at every start when ``searched``. A bound
+    is known for patterns whose repeats match one way each time round (not ``(a|ab)+`` nor ``(a+)+``),
+    with no back-references and no syntax that only ``regex`` reads.
+
+    >>> free_length((r"[^.!?]{1,60}",)) > 100_000, free_length((r"[^.!?]{1,60}",), searched=True)
+    (True, 5554)
+    >>> free_length((r"\\p{L}+",)), free_length((r"(?:a+)+b",)), free_length((r".*cookies.*",))
+    (-1, -1, 574)
+    """
+    total: Polynomial = ()
+    for pattern in patterns:
+        tree = _parse(pattern)
+        found = None if tree is None else _steps(list(tree))
+        if found is None:
+            return -1
+        total = _plus(total, *found)  # each way to end is checked against the end of the text, or the next start
+    if searched:
+        total = _times(total, _X)
+
+    def fits(length: int) -> bool:
+        return sum(c * (length + 1) ** power for power, c in enumerate(total)) <= FREE_STEPS
+
+    if not fits(0):
+        return -1
+    low, high = 0, _LONGEST_FREE  # the bound grows with the length: find the last length within FREE_STEPS
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    return low
+
+
+def _steps(nodes: list) -> tuple[Polynomial, Polynomial] | None:
+    """For a sequence of pattern nodes: bounds on the ways it can end (each of which a failure after it
+    backtracks into) and on the steps it takes to try them all; None when not bounded so."""
+    ends, work = _ONE, ()
+    for op, value in nodes:
+        if op in _ONE_STEP:
+            node = (_ONE, _ONE)
+        elif op == _sre.SUBPATTERN:
+            node = _steps(list(value[-1]))
+        elif op in (_ATOMIC_GROUP, _sre.ASSERT, _sre.ASSERT_NOT):  # never backtracked into: one way out
+            inner = _steps(list(value if op == _ATOMIC_GROUP else value[1]))
+            node = None if inner is None else (_ONE, inner[1])
+        elif op == _sre.BRANCH:
+            branches = [_steps(list(branch)) for branch in value[1]]
+            node = None if None in branches else (_plus(*(b[0] for b in branches)), _plus(*(b[1] for b in branches)))
+        elif op in _REPEATS:
+            node = _repeat_steps(op, *value)
+        else:
+            return None
+        if node is None:
+            return None
+        work = _plus(work, _times(ends, node[1]))
+        ends = _times(ends, node[0])
+    return ends, work
+
+
+def _repeat_steps(op: int, low: int, high: int, body: list) -> tuple[Polynomial, Polynomial] | None:
+    inner = _steps(list(body))
+    if inner is None:
+        return None
+    ends, work = inner
+    if high <= 1:
+        return _plus(ends, (float(low == 0),)), _plus(work, _ONE)
+    if ends != _ONE:  # several ways each time round multiply with the times round: exponential
+        return None
+    times, ways = ((float(high),), (float(high - low + 1),)) if high <= _FEW else (_X, _plus(_X, (float(low == 0),)))
+    ways = _ONE if op == _POSSESSIVE else ways
+    return ways, _plus(_times(times, work), ways)
+
+
+def _plus(*polynomials: Polynomial) -> Polynomial:
+    width = max(map(len, polynomials))
+    return tuple(sum(p[i] for p in polynomials if i < len(p)) for i in range(width))
+
+
+def _times(left: Polynomial, right: Polynomial) -> Polynomial:
+    product = [0.0] * max(0, len(left) + len(right) - 1)
+    for i, a in enumerate(left):
+        for j, b in enumerate(right):
+            product[i + j] += a * b
+    return tuple(product)
+
+
+@cache
 def _parse(pattern: str):
-    """The parse tree of ``pattern`` by the ``re`` module, or None where only ``regex`` reads it right."""
+    """The parse tree of ``pattern`` by the ``re`` module, or None where only ``regex`` reads it right.
+
+    Several questions are asked of one pattern; the tree is read, never changed."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # "possible nested set": [[:alpha:]] means something else to ``regex``

@@ -102,8 +102,10 @@ class _Matcher:
             zone,
         )
 
-    def fires_on(self, page: _Page, number: int) -> bool:
-        """Whether line ``number`` is short enough and matches, and the line after it does not stop the rule."""
+    def fires_on(self, page: _Page, number: int, following: int | None = -1) -> bool:
+        """Whether line ``number`` is short enough and matches, and the line after it does not stop the rule.
+
+        ``following``: the next non-blank line's number (None: there is none), where the caller knows it."""
         line = page.lines[number]
         if self.max_length is not None and len(line) > self.max_length:
             return False
@@ -114,7 +116,7 @@ class _Matcher:
             return False
         if self.unless_next is None:
             return True
-        following = page.after(number)
+        following = page.after(number) if following == -1 else following
         if following is None:
             return True
         text = page.lines[following]
@@ -268,15 +270,17 @@ class BoilerplateStage:
         allowed = [(matcher, page.zone(*matcher.zone), set(candidates.get(matcher.number, ())) if matcher.keywords
                     else None) for matcher in self.beside]
         numbers = page.nonblank()
+        last = len(numbers) - 1
         frontier = [bisect_left(numbers, line) for line in menu]  # positions among the non-blank lines
         while frontier:
             position = frontier.pop()
             for beside in (position - 1, position + 1):
-                if not 0 <= beside < len(numbers) or (neighbour := numbers[beside]) in removed:
+                if not 0 <= beside <= last or (neighbour := numbers[beside]) in removed:
                     continue
+                following = numbers[beside + 1] if beside < last else None
                 for matcher, zone, holding in allowed:
                     if neighbour in zone and (holding is None or neighbour in holding) \
-                            and matcher.fires_on(page, neighbour):
+                            and matcher.fires_on(page, neighbour, following):
                         removed[neighbour] = matcher.rule.id
                         frontier.append(beside)
                         break
