@@ -1,7 +1,7 @@
 """Line bookkeeping shared by the kinds that work on whole lines."""
 from __future__ import annotations
 
-from itertools import accumulate
+from itertools import accumulate, compress
 
 from .kind import Change
 
@@ -19,7 +19,7 @@ class TextLines:
     def nonblank(self) -> list[int]:
         """The numbers of the lines that hold more than white space."""
         if self._nonblank is None:
-            self._nonblank = [number for number, line in enumerate(self.stripped) if line]
+            self._nonblank = list(compress(range(len(self.stripped)), self.stripped))
         return self._nonblank
 
     def start(self, number: int) -> int:

@@ -97,8 +97,12 @@ class PatternSet:
     def may_fullmatch(self, text: str) -> bool:
         """A cheap first test: False when no pattern can match all of ``text`` (too short, too long, a wrong start).
 
-        For texts no keyword search has picked; :meth:`fullmatches` gives the answer.
+        For texts no keyword search has picked; :meth:`fullmatches` gives the answer. Both remember
+        the texts they rule out.
         """
+        answer = self._answers.get(text)
+        if answer is not None:
+            return answer
         folded = None
         for shortest, longest, starts in self._gates:
             if shortest <= len(text) <= longest:
@@ -108,6 +112,7 @@ class PatternSet:
                     folded = fold_case(text[:self._longest_start])
                 if folded.startswith(starts):
                     return True
+        remember(self._answers, text, False)
         return False
 
     @cached_property
