@@ -308,18 +308,13 @@ def _literals(nodes) -> _Literals:
     return result
 
 
-@cache
 def match_lengths(pattern: str) -> tuple[float, float]:
     """The shortest and longest text ``pattern`` can match, in characters; (0, inf) when unknown.
 
     >>> match_lengths(r"(?:Home|News)s?")
     (4, 5)
     """
-    tree = _parse(pattern)
-    if tree is None:
-        return 0, math.inf
-    shortest, longest = tree.getwidth()
-    return shortest, math.inf if longest >= _sre.MAXREPEAT else longest
+    return _facts(pattern).lengths
 
 
 #: Steps of a backtracking matcher that a pattern may provably take on a text and still run without a
@@ -351,8 +346,7 @@ def free_length(patterns: tuple[str, ...], searched: bool = False) -> int:
     """
     total: Polynomial = ()
     for pattern in patterns:
-        tree = _parse(pattern)
-        found = None if tree is None else _steps(list(tree))
+        found = _facts(pattern).steps
         if found is None:
             return -1
         total = _plus(total, *found)  # each way to end is checked against the end of the text, or the next start
@@ -375,10 +369,14 @@ def _steps(nodes: list) -> tuple[Polynomial, Polynomial] | None:
     """For a sequence of pattern nodes: bounds on the ways it can end (each of which a failure after it
     backtracks into) and on the steps it takes to try them all; None when not bounded so."""
     ends, work = _ONE, ()
+    plain = 0  # single steps since the last other node: counted together, as they are most of a pattern
     for op, value in nodes:
         if op in _ONE_STEP:
-            node = (_ONE, _ONE)
-        elif op == _sre.SUBPATTERN:
+            plain += 1
+            continue
+        if plain:
+            work, plain = _plus(work, _times(ends, (float(plain),))), 0
+        if op == _sre.SUBPATTERN:
             node = _steps(list(value[-1]))
         elif op in (_ATOMIC_GROUP, _sre.ASSERT, _sre.ASSERT_NOT):  # never backtracked into: one way out
             inner = _steps(list(value if op == _ATOMIC_GROUP else value[1]))
@@ -394,7 +392,7 @@ def _steps(nodes: list) -> tuple[Polynomial, Polynomial] | None:
             return None
         work = _plus(work, _times(ends, node[1]))
         ends = _times(ends, node[0])
-    return ends, work
+    return ends, _plus(work, _times(ends, (float(plain),)))
 
 
 def _repeat_steps(op: int, low: int, high: int, body: list) -> tuple[Polynomial, Polynomial] | None:
@@ -424,11 +422,30 @@ def _times(left: Polynomial, right: Polynomial) -> Polynomial:
     return tuple(product)
 
 
-@cache
-def _parse(pattern: str):
-    """The parse tree of ``pattern`` by the ``re`` module, or None where only ``regex`` reads it right.
+class _Facts(NamedTuple):
+    """What the functions above and below tell of one pattern."""
 
-    Several questions are asked of one pattern; the tree is read, never changed."""
+    lengths: tuple[float, float]
+    literals: frozenset[str] | None
+    keywords: frozenset[str] | None
+    steps: tuple[Polynomial, Polynomial] | None
+
+
+@cache
+def _facts(pattern: str) -> _Facts:
+    """All of them from one reading of the pattern; the parse tree, thousands of objects for the garbage
+    collector to walk, is not kept."""
+    tree = _parse(pattern)
+    if tree is None:
+        return _Facts((0, math.inf), None, None, None)
+    nodes = list(tree)
+    shortest, longest = tree.getwidth()
+    return _Facts((shortest, math.inf if longest >= _sre.MAXREPEAT else longest),
+                  _literals(nodes).exact if _plain(nodes) else None, _line_keywords(nodes), _steps(nodes))
+
+
+def _parse(pattern: str):
+    """The parse tree of ``pattern`` by the ``re`` module, or None where only ``regex`` reads it right."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # "possible nested set": [[:alpha:]] means something else to ``regex``
@@ -437,7 +454,6 @@ def _parse(pattern: str):
         return None
 
 
-@cache
 def literal_lines(pattern: str) -> frozenset[str] | None:
     """Every text ``pattern`` matches, case-folded, when it is a finite set of literals; else None.
 
@@ -447,10 +463,7 @@ def literal_lines(pattern: str) -> frozenset[str] | None:
     >>> sorted(literal_lines(r"(?:Share|Tweet)s?"))
     ['share', 'shares', 'tweet', 'tweets']
     """
-    tree = _parse(pattern)
-    if tree is None or not _plain(list(tree)):
-        return None
-    return _literals(list(tree)).exact
+    return _facts(pattern).literals
 
 
 _PLAIN = {_sre.LITERAL, _sre.IN, _sre.SUBPATTERN, _sre.BRANCH, _sre.MAX_REPEAT, _sre.MIN_REPEAT}
@@ -482,7 +495,6 @@ def fold_case(text: str) -> str:
     return text.replace("İ", "i").casefold().replace("ı", "i")
 
 
-@cache
 def line_keywords(pattern: str) -> frozenset[str] | None:
     """Strings, one of which is in ``"\\n" + line + "\\n"`` whenever ``pattern`` matches all of ``line``.
 
@@ -497,8 +509,7 @@ def line_keywords(pattern: str) -> frozenset[str] | None:
     >>> sorted(line_keywords(r"\\d+ comments?"))
     [' comment']
     """
-    tree = _parse(pattern)
-    return None if tree is None else _line_keywords(list(tree))
+    return _facts(pattern).keywords
 
 
 def _line_keywords(nodes: list) -> frozenset[str] | None:
