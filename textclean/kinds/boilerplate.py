@@ -288,6 +288,8 @@ class BoilerplateStage:
 
 def _in_zone(matcher: _Matcher, candidates: dict[int, list[int]], page: _Page) -> list[int]:
     """The lines holding the matcher's keywords that stand in its zone."""
+    if matcher.zone[0] == "any":
+        return candidates[matcher.number]
     zone = page.zone(*matcher.zone)
     return [line for line in candidates[matcher.number] if line in zone]
 
