@@ -88,3 +88,11 @@ def test_keywords_are_found_however_regex_takes_the_case_of_turkish_i():
     index = LineIndex([("privacy", line_keywords(pattern), None)])
     assert index.lines(lines) == {"privacy": [0, 1]}
     assert all(map(PatternSet([(Rule("r", "boilerplate", "d", {}), pattern)]).may_fullmatch, lines))
+
+
+def test_a_set_compiles_its_patterns_once_and_names_the_rule_whose_pattern_does_not_compile():
+    from textclean.kind import Rule, RuleError
+    share, tweet = Rule("share", "boilerplate", "d", {}), Rule("tweet", "boilerplate", "d", {})
+    assert PatternSet([(share, "Share"), (tweet, "Tweet")]).fullmatch("Tweet")[0] is tweet
+    with pytest.raises(RuleError, match=r"rule 'tweet': pattern does not compile: missing \)"):
+        PatternSet([(share, "Share"), (tweet, "(?:Tweet")])

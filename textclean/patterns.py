@@ -49,28 +49,28 @@ class PatternSet:
 
     A pattern that runs past its budget (:func:`budget`) raises :class:`RuleTimeout`
     naming the rule whose pattern is at fault. ``named_lists`` are the word
-    lists that ``\\L<name>`` in the patterns refers to. Each pattern is compiled on
-    its own too, so that an error names its rule; ``validated=True`` skips that for
-    patterns another PatternSet has already compiled (compiling is the costly part
-    of building a cleaner). A set of one pattern is compiled once.
+    lists that ``\\L<name>`` in the patterns refers to. A pattern that does not
+    compile is reported against its rule.
     """
 
     def __init__(self, entries: Sequence[tuple[Rule, str]], flags: int = 0,
-                 named_lists: dict[str, Any] | None = None, validated: bool = False):
+                 named_lists: dict[str, Any] | None = None):
         self.rules = [rule for rule, _ in entries]
         self._patterns = [pattern for _, pattern in entries]
         self._flags, self._named_lists = flags, named_lists
-        if not validated and len(entries) > 1:
-            for rule, pattern in entries:
-                compile_pattern(rule, pattern, flags=flags, named_lists=named_lists)
         branches = "|".join(f"(?P<_r{index}>{pattern})" for index, pattern in enumerate(self._patterns))
-        if not branches:
-            self._combined = None
-        elif len(entries) == 1 and not validated:
-            self._combined = compile_pattern(self.rules[0], branches, flags=flags, named_lists=named_lists)
-        else:
-            self._combined = regex.compile(branches, flags, ignore_unused=True, **(named_lists or {}))
+        self._combined = self._compile(branches) if branches else None
         self._answers: dict[str, bool] = {}  # text -> fullmatches(text)
+
+    def _compile(self, branches: str) -> regex.Pattern:
+        """The alternation, compiled once (compiling is the costly part of building a cleaner). When it
+        does not compile, each pattern is compiled alone, so that the error names the rule at fault."""
+        try:
+            return regex.compile(branches, self._flags, ignore_unused=True, **(self._named_lists or {}))
+        except regex.error:
+            for rule, pattern in zip(self.rules, self._patterns, strict=True):
+                compile_pattern(rule, pattern, flags=self._flags, named_lists=self._named_lists)
+            return compile_pattern(self.rules[0], branches, flags=self._flags, named_lists=self._named_lists)
 
     def __bool__(self) -> bool:
         return self._combined is not None
