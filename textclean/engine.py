@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from operator import itemgetter
 from time import perf_counter
 from typing import Any
 
@@ -78,23 +79,26 @@ class Cleaner:
         return Result(text, current, metadata, edits, list(findings.values()))
 
 
+_span = itemgetter(0, 1)  # a Change's start and end
+
+
 def apply_changes(text: str, changes: Iterable[Change], kind: str) -> tuple[str, list[Edit]]:
     """Apply non-overlapping changes; return the new text and the edits in replay order."""
     parts: list[str] = []
     edits: list[Edit] = []
     last = 0
     delta = 0
-    for change in sorted(changes, key=lambda c: (c.start, c.end)):
-        if change.start < last:
-            raise ValueError(f"stage {kind!r} proposed overlapping changes at {change.start}")
-        before = text[change.start:change.end]
-        if before == change.after:
+    for start, end, after, rule in sorted(changes, key=_span):
+        if start < last:
+            raise ValueError(f"stage {kind!r} proposed overlapping changes at {start}")
+        before = text[start:end]
+        if before == after:
             continue
-        parts.append(text[last:change.start])
-        parts.append(change.after)
-        edits.append(Edit(change.rule, kind, change.start + delta, change.end + delta, before, change.after))
-        delta += len(change.after) - len(before)
-        last = change.end
+        parts.append(text[last:start])
+        parts.append(after)
+        edits.append(Edit(rule, kind, start + delta, end + delta, before, after))
+        delta += len(after) - len(before)
+        last = end
     if not edits:
         return text, []
     parts.append(text[last:])
