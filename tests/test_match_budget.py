@@ -3,9 +3,11 @@ import time
 
 import pytest
 import regex
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from textclean.kind import Rule
-from textclean.patterns import FREE_STEPS, PatternSet, budget, free_length, timeout
+from textclean.patterns import FREE_STEPS, PatternSet, _facts, _sre, _sre_parse, budget, free_length, timeout
 
 
 @pytest.mark.parametrize("pattern", [
@@ -62,3 +64,103 @@ def test_a_pattern_set_passes_no_timeout_within_its_free_length_and_one_beyond(m
     assert patterns.fullmatches("a" * (longest - 1) + "b") is True
     assert patterns.fullmatches("a" * longest + "b") is True
     assert given == [None, budget("a" * longest + "b")]
+
+
+# --- the bound against a backtracking matcher that counts its steps -------------------------------------------
+
+_CHAR_OPS = {_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN, _sre.ANY}
+
+
+def _char_matches(op, value, char: str) -> bool:
+    if op == _sre.LITERAL:
+        return ord(char) == value
+    if op == _sre.NOT_LITERAL:
+        return ord(char) != value
+    if op == _sre.ANY:
+        return char != "\n"
+    negate = value and value[0][0] == _sre.NEGATE
+    found = any(ord(char) == item if kind == _sre.LITERAL else item[0] <= ord(char) <= item[1]
+                for kind, item in (value[1:] if negate else value))
+    return found != negate
+
+
+def _count_steps(pattern: str, text: str) -> int:
+    """Steps a plain backtracking matcher takes to try every way of matching all of ``text``: each character
+    test, anchor test and end-of-text test counts one. Only the syntax the strategy below writes."""
+    steps = 0
+
+    def run(nodes, pos, then) -> bool:
+        nonlocal steps
+        if not nodes:
+            return then(pos)
+        (op, value), rest = nodes[0], nodes[1:]
+
+        def after(end):
+            return run(rest, end, then)
+
+        if op in _CHAR_OPS:
+            steps += 1
+            return pos < len(text) and _char_matches(op, value, text[pos]) and after(pos + 1)
+        if op == _sre.AT:
+            steps += 1
+            at_end = pos == len(text) or (pos == len(text) - 1 and text[pos] == "\n")  # $ as re reads it
+            return (pos == 0 if value == _sre.AT_BEGINNING else at_end) and after(pos)
+        if op == _sre.SUBPATTERN:
+            return run(list(value[-1]), pos, after)
+        if op == _sre.BRANCH:
+            return any(run(list(branch), pos, after) for branch in value[1])
+        if op == _sre.ASSERT:
+            return run(list(value[1]), pos, lambda end: True) and after(pos)
+        low, high, body = value
+
+        def repeat(count, at) -> bool:  # greedy: one more time round first, then what follows
+            if count < high and run(list(body), at, lambda end: end != at and repeat(count + 1, end)):
+                return True
+            return count >= low and after(at)
+
+        return repeat(0, pos)
+
+    def at_end(end) -> bool:
+        nonlocal steps
+        steps += 1
+        return False  # never succeed: every way is tried, the worst case
+
+    run(list(_sre_parse.parse(pattern)), 0, at_end)
+    return steps
+
+
+_atoms = st.sampled_from(["a", "a", "[ab]", ".", "b", "[^b]", "$"])  # mostly what the texts are made of
+_quantifiers = st.sampled_from(["", "", "*", "+", "?", "{1,3}", "{0,2}", "*?"])
+
+
+@st.composite
+def _patterns(draw, depth: int = 2) -> str:
+    branches = []
+    for _ in range(draw(st.integers(1, 3))):
+        items = []
+        for _ in range(draw(st.integers(1, 4))):
+            if depth and draw(st.integers(0, 3)) == 0:
+                inner = draw(_patterns(depth - 1))
+                items.append(draw(st.sampled_from([f"(?:{inner})", f"(?:{inner})?", f"(?:{inner})*",
+                                                   f"(?={inner})"])))
+            else:
+                items.append(draw(_atoms) + draw(_quantifiers))
+        branches.append("".join(items).replace("$*", "$").replace("$+", "$").replace("$?", "$"))
+    return "|".join(branches)
+
+
+@given(_patterns(), st.text(alphabet="aaab\n", max_size=9))
+@example("a*a*a*b", "aaaaaaaa")
+@example("(?:a?)?a+(?:b|a*)", "aaaaaaab")
+@example("(?=a*b)a*(?:ab)?", "aaaaaaaa")
+@example("a*a*(?=[ab][ab][ab][ab][ab][ab])", "aaaaaaaab")  # work after many ways: paid once per way
+@example("a?a?a?a?a?a?b", "aaaaaa")  # an optional part doubles the ways
+@example("(?=[ab][ab][ab][ab][ab][ab][ab][ab])a", "aaaaaaaa")  # a look-ahead's own steps
+@example("(?:[ab][ab][ab][ab][ab][ab][ab][ab][ab][ab])*", "a" * 9)  # each time round costs its body
+def test_the_bound_holds_for_a_backtracking_matcher_on_any_text(pattern, text):
+    bound = _facts(pattern).steps
+    if bound is None:  # no bound claimed: such a pattern always gets a timeout
+        return
+    x = len(text) + 1
+    assert _count_steps(pattern, text) <= sum(c * x ** power for polynomial in bound
+                                              for power, c in enumerate(polynomial))
