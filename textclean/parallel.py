@@ -119,8 +119,9 @@ class ParallelCleaner:
         # Built here even for a pool: a rule that does not compile fails now, with its file and line,
         # not later inside a worker.
         self._local = spec.build()
-        # The compiled rules last as long as the run: out of the garbage collector's scans, which took 4%
-        # of the time, and, in forked workers, shared rather than copied when a scan would touch them.
+        # Until close(), what exists now (the compiled rules above all) is left out of the garbage collector's
+        # scans, which took 4% of the time, and forked workers share it rather than copy it when a scan
+        # would touch it.
         gc.freeze()
         self._pool = self._start_pool() if jobs > 1 else None
 
@@ -167,6 +168,7 @@ class ParallelCleaner:
             yield (item, replace(next(found), original=item.text)) if isinstance(item, InputDoc) else (item, None)
 
     def close(self, cancel: bool = False) -> None:
+        gc.unfreeze()
         if self._pool is not None:
             if cancel:  # stop the chunks in flight now, not when they are done (no public API before Python 3.14)
                 for process in list(self._pool._processes.values()):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from functools import cache, cached_property
 from typing import Any, NamedTuple
@@ -10,14 +9,10 @@ from typing import Any, NamedTuple
 import ahocorasick_rs
 import regex
 
-try:  # the parser of the standard ``re`` module, to read which literals a pattern demands
-    from re import _constants as _sre
-    from re import _parser as _sre_parse
-except ImportError:  # Python 3.10
-    import sre_constants as _sre
-    import sre_parse as _sre_parse
-
+from .backtracking import free_length
 from .kind import MATCH_SECONDS_PER_MB, MATCH_TIMEOUT, Rule, RuleTimeout, compile_pattern
+from .re_tree import ATOMIC_GROUP, REPEATS, parse
+from .re_tree import sre as _sre
 
 #: Texts whose :meth:`PatternSet.fullmatches` answer a set remembers, at most; then it starts afresh.
 #: The pipeline's second pass and the menus a site repeats on every page ask about the same lines again.
@@ -50,7 +45,9 @@ class PatternSet:
     A pattern that runs past its budget (:func:`budget`) raises :class:`RuleTimeout`
     naming the rule whose pattern is at fault. ``named_lists`` are the word
     lists that ``\\L<name>`` in the patterns refers to. A pattern that does not
-    compile is reported against its rule.
+    compile is reported against its rule. Where a bound on backtracking proves a
+    pattern ends in time (:func:`textclean.backtracking.free_length`), it runs
+    without a timeout.
     """
 
     def __init__(self, entries: Sequence[tuple[Rule, str]], flags: int = 0,
@@ -58,19 +55,17 @@ class PatternSet:
         self.rules = [rule for rule, _ in entries]
         self._patterns = [pattern for _, pattern in entries]
         self._flags, self._named_lists = flags, named_lists
+        if len(entries) > 1:  # each alone too: an error names its rule, and a pattern cannot lean on another's groups
+            for rule, pattern in entries:
+                compile_pattern(rule, pattern, flags=flags, named_lists=named_lists)
         branches = "|".join(f"(?P<_r{index}>{pattern})" for index, pattern in enumerate(self._patterns))
-        self._combined = self._compile(branches) if branches else None
+        if not branches:
+            self._combined = None
+        elif len(entries) == 1:
+            self._combined = compile_pattern(self.rules[0], branches, flags=flags, named_lists=named_lists)
+        else:
+            self._combined = regex.compile(branches, flags, ignore_unused=True, **(named_lists or {}))
         self._answers: dict[str, bool] = {}  # text -> fullmatches(text)
-
-    def _compile(self, branches: str) -> regex.Pattern:
-        """The alternation, compiled once (compiling is the costly part of building a cleaner). When it
-        does not compile, each pattern is compiled alone, so that the error names the rule at fault."""
-        try:
-            return regex.compile(branches, self._flags, ignore_unused=True, **(self._named_lists or {}))
-        except regex.error:
-            for rule, pattern in zip(self.rules, self._patterns, strict=True):
-                compile_pattern(rule, pattern, flags=self._flags, named_lists=self._named_lists)
-            return compile_pattern(self.rules[0], branches, flags=self._flags, named_lists=self._named_lists)
 
     def __bool__(self) -> bool:
         return self._combined is not None
@@ -280,11 +275,6 @@ def _charset(items: list) -> _Literals:
     return _exact(chars)
 
 
-_ATOMIC_GROUP = getattr(_sre, "ATOMIC_GROUP", None)  # Python 3.11 and later
-_POSSESSIVE = getattr(_sre, "POSSESSIVE_REPEAT", None)  # Python 3.11 and later
-_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, _POSSESSIVE or _sre.MAX_REPEAT}
-
-
 def _literals(nodes) -> _Literals:
     result = _exact({""})
     for op, value in nodes:
@@ -294,11 +284,11 @@ def _literals(nodes) -> _Literals:
             node = _charset(value)
         elif op == _sre.SUBPATTERN:
             node = _literals(value[-1])
-        elif op == _ATOMIC_GROUP:
+        elif op == ATOMIC_GROUP:
             node = _literals(value)
         elif op == _sre.BRANCH:
             node = _alternate([_literals(branch) for branch in value[1]])
-        elif op in _REPEATS:
+        elif op in REPEATS:
             node = _repeat(value[0], value[1], _literals(value[2]))
         elif op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
             node = _exact({""})  # zero width: what it demands is not needed to find a line
@@ -317,141 +307,25 @@ def match_lengths(pattern: str) -> tuple[float, float]:
     return _facts(pattern).lengths
 
 
-#: Steps of a backtracking matcher that a pattern may provably take on a text and still run without a
-#: timeout. Even at 0.2 µs a step, that is a tenth of MATCH_TIMEOUT; reading the clock for a timeout costs
-#: 1.1 µs a call here, more than most whole matches on a line.
-FREE_STEPS = 1_000_000
-_LONGEST_FREE = 1 << 20
-_FEW = 256  # a repeat of at most this many times counts as that many; a longer one, as the text's length
-_ONE_STEP = {_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN, _sre.ANY, _sre.AT}
-
-Polynomial = tuple[float, ...]  # coefficients, lowest power first, of a bound in x = the text's length + 1
-_ONE: Polynomial = (1.0,)
-_X: Polynomial = (0.0, 1.0)
-
-
-@cache
-def free_length(patterns: tuple[str, ...], searched: bool = False) -> int:
-    """The longest text on which the alternation of ``patterns`` provably ends within FREE_STEPS steps, so that
-    it needs no timeout there; -1 when no bound is known.
-
-    Anchored at one start (``match``, ``fullmatch``), or tried at every start when ``searched``. A bound
-    is known for patterns whose repeats match one way each time round (not ``(a|ab)+`` nor ``(a+)+``),
-    with no back-references and no syntax that only ``regex`` reads.
-
-    >>> free_length((r"[^.!?]{1,60}",)) > 100_000, free_length((r"[^.!?]{1,60}",), searched=True)
-    (True, 5554)
-    >>> free_length((r"\\p{L}+",)), free_length((r"(?:a+)+b",)), free_length((r".*cookies.*",))
-    (-1, -1, 574)
-    """
-    total: Polynomial = ()
-    for pattern in patterns:
-        found = _facts(pattern).steps
-        if found is None:
-            return -1
-        total = _plus(total, *found)  # each way to end is checked against the end of the text, or the next start
-    if searched:
-        total = _times(total, _X)
-
-    def fits(length: int) -> bool:
-        return sum(c * (length + 1) ** power for power, c in enumerate(total)) <= FREE_STEPS
-
-    if not fits(0):
-        return -1
-    low, high = 0, _LONGEST_FREE  # the bound grows with the length: find the last length within FREE_STEPS
-    while low < high:
-        middle = (low + high + 1) // 2
-        low, high = (middle, high) if fits(middle) else (low, middle - 1)
-    return low
-
-
-def _steps(nodes: list) -> tuple[Polynomial, Polynomial] | None:
-    """For a sequence of pattern nodes: bounds on the ways it can end (each of which a failure after it
-    backtracks into) and on the steps it takes to try them all; None when not bounded so."""
-    ends, work = _ONE, ()
-    plain = 0  # single steps since the last other node: counted together, as they are most of a pattern
-    for op, value in nodes:
-        if op in _ONE_STEP:
-            plain += 1
-            continue
-        if plain:
-            work, plain = _plus(work, _times(ends, (float(plain),))), 0
-        if op == _sre.SUBPATTERN:
-            node = _steps(list(value[-1]))
-        elif op in (_ATOMIC_GROUP, _sre.ASSERT, _sre.ASSERT_NOT):  # never backtracked into: one way out
-            inner = _steps(list(value if op == _ATOMIC_GROUP else value[1]))
-            node = None if inner is None else (_ONE, inner[1])
-        elif op == _sre.BRANCH:
-            branches = [_steps(list(branch)) for branch in value[1]]
-            node = None if None in branches else (_plus(*(b[0] for b in branches)), _plus(*(b[1] for b in branches)))
-        elif op in _REPEATS:
-            node = _repeat_steps(op, *value)
-        else:
-            return None
-        if node is None:
-            return None
-        work = _plus(work, _times(ends, node[1]))
-        ends = _times(ends, node[0])
-    return ends, _plus(work, _times(ends, (float(plain),)))
-
-
-def _repeat_steps(op: int, low: int, high: int, body: list) -> tuple[Polynomial, Polynomial] | None:
-    inner = _steps(list(body))
-    if inner is None:
-        return None
-    ends, work = inner
-    if high <= 1:
-        return _plus(ends, (float(low == 0),)), _plus(work, _ONE)
-    if ends != _ONE:  # several ways each time round multiply with the times round: exponential
-        return None
-    times, ways = ((float(high),), (float(high - low + 1),)) if high <= _FEW else (_X, _plus(_X, (float(low == 0),)))
-    ways = _ONE if op == _POSSESSIVE else ways
-    return ways, _plus(_times(times, work), ways)
-
-
-def _plus(*polynomials: Polynomial) -> Polynomial:
-    width = max(map(len, polynomials))
-    return tuple(sum(p[i] for p in polynomials if i < len(p)) for i in range(width))
-
-
-def _times(left: Polynomial, right: Polynomial) -> Polynomial:
-    product = [0.0] * max(0, len(left) + len(right) - 1)
-    for i, a in enumerate(left):
-        for j, b in enumerate(right):
-            product[i + j] += a * b
-    return tuple(product)
-
-
 class _Facts(NamedTuple):
-    """What the functions above and below tell of one pattern."""
+    """What :func:`match_lengths`, :func:`literal_lines` and :func:`line_keywords` tell of one pattern."""
 
     lengths: tuple[float, float]
     literals: frozenset[str] | None
     keywords: frozenset[str] | None
-    steps: tuple[Polynomial, Polynomial] | None
 
 
 @cache
 def _facts(pattern: str) -> _Facts:
-    """All of them from one reading of the pattern; the parse tree, thousands of objects for the garbage
+    """All three from one reading of the pattern; the parse tree, thousands of objects for the garbage
     collector to walk, is not kept."""
-    tree = _parse(pattern)
+    tree = parse(pattern)
     if tree is None:
-        return _Facts((0, math.inf), None, None, None)
+        return _Facts((0, math.inf), None, None)
     nodes = list(tree)
     shortest, longest = tree.getwidth()
     return _Facts((shortest, math.inf if longest >= _sre.MAXREPEAT else longest),
-                  _literals(nodes).exact if _plain(nodes) else None, _line_keywords(nodes), _steps(nodes))
-
-
-def _parse(pattern: str):
-    """The parse tree of ``pattern`` by the ``re`` module, or None where only ``regex`` reads it right."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # "possible nested set": [[:alpha:]] means something else to ``regex``
-            return _sre_parse.parse(pattern)
-    except Exception:  # noqa: BLE001 - any pattern ``re`` cannot read simply gets no prefilter
-        return None
+                  _literals(nodes).exact if _plain(nodes) else None, _line_keywords(nodes))
 
 
 def literal_lines(pattern: str) -> frozenset[str] | None:
@@ -603,36 +477,3 @@ class LineIndex:
             at = first
             held.setdefault(line, []).extend(keys)
         return {lines[number]: tuple(dict.fromkeys(keys)) for number, keys in held.items()}
-
-
-def nested_quantifiers(pattern: str) -> bool:
-    """Whether an unbounded repeat contains another unbounded repeat, as in ``(a+)+``:
-    the shape that can backtrack catastrophically. Patterns that only the ``regex``
-    module can parse are not judged (False)."""
-    try:
-        tree = _sre_parse.parse(pattern)
-    except Exception:  # re's parser raises several types for syntax only regex knows
-        return False
-    repeats = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)}
-
-    def walk(items, inside_unbounded: bool) -> bool:
-        for op, arg in items:
-            if op in repeats:
-                low, high, sub = arg
-                unbounded = high == _sre.MAXREPEAT
-                if unbounded and inside_unbounded:
-                    return True
-                if walk(sub, inside_unbounded or unbounded):
-                    return True
-            elif op == _sre.SUBPATTERN:
-                if walk(arg[-1], inside_unbounded):
-                    return True
-            elif op == _sre.BRANCH:
-                if any(walk(branch, inside_unbounded) for branch in arg[1]):
-                    return True
-            elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
-                if walk(arg[1], inside_unbounded):
-                    return True
-        return False
-
-    return walk(tree, False)

@@ -9,9 +9,9 @@ from typing import Any
 import click
 import yaml
 
+from ..backtracking import nested_quantifiers
 from ..engine import Cleaner
 from ..kind import RuleError
-from ..patterns import nested_quantifiers
 from ..rule_examples import run_examples
 from ..rulefile import RuleSet, pattern_keys, rule_files, rulefile_schema
 from .common import EXIT_FINDINGS, EXIT_USAGE, fail, handles_errors, load_selected_rules, main, rule_options

@@ -50,6 +50,7 @@ _SHAPE_KEYS = {"end": {"block"}, "max_lines": {"block"}, "inner": {"block"}, "un
                "cell_separator": {"table_row"}}
 
 Size = int | str | list[int | str]  # non-blank lines, a share such as "20%", or the larger of several
+_LOOK_UP = -1  # no line has this number: fires_on finds the next line itself
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class _Matcher:
             zone,
         )
 
-    def fires_on(self, page: _Page, number: int, following: int | None = -1) -> bool:
+    def fires_on(self, page: _Page, number: int, following: int | None = _LOOK_UP) -> bool:
         """Whether line ``number`` is short enough and matches, and the line after it does not stop the rule.
 
         ``following``: the next non-blank line's number (None: there is none), where the caller knows it."""
@@ -116,7 +117,7 @@ class _Matcher:
             return False
         if self.unless_next is None:
             return True
-        following = page.after(number) if following == -1 else following
+        following = page.after(number) if following == _LOOK_UP else following
         if following is None:
             return True
         text = page.lines[following]
