@@ -90,9 +90,13 @@ def test_keywords_are_found_however_regex_takes_the_case_of_turkish_i():
     assert all(map(PatternSet([(Rule("r", "boilerplate", "d", {}), pattern)]).may_fullmatch, lines))
 
 
-def test_a_set_compiles_its_patterns_once_and_names_the_rule_whose_pattern_does_not_compile():
+def test_a_set_names_the_rule_whose_pattern_does_not_compile_alone():
     from textclean.kind import Rule, RuleError
     share, tweet = Rule("share", "boilerplate", "d", {}), Rule("tweet", "boilerplate", "d", {})
     assert PatternSet([(share, "Share"), (tweet, "Tweet")]).fullmatch("Tweet")[0] is tweet
     with pytest.raises(RuleError, match=r"rule 'tweet': pattern does not compile: missing \)"):
         PatternSet([(share, "Share"), (tweet, "(?:Tweet")])
+    with pytest.raises(RuleError, match="rule 'tweet': pattern does not compile: invalid group reference"):
+        PatternSet([(share, "(Share)"), (tweet, r"Tweet\2")])  # leaning on another pattern's group
+    with pytest.raises(RuleError, match="rule 'tweet': pattern does not compile: unbalanced parenthesis"):
+        PatternSet([(tweet, "Tweet)|(Share")])  # it would break out of the group it is put in

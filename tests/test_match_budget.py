@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from textclean.backtracking import FREE_STEPS, _alternatives_kept, bound, free_length
 from textclean.kind import Rule
 from textclean.patterns import PatternSet, budget, timeout
+from textclean.re_tree import balanced
 from textclean.re_tree import sre as _sre
 from textclean.re_tree import sre_parse as _sre_parse
 
@@ -44,6 +45,11 @@ def test_bounded_patterns_run_free_on_texts_of_their_size(pattern, at_least):
 def test_a_repeat_that_can_match_nothing_still_goes_round_its_least_number_of_times():
     assert free_length((r"(?:\b){1000000}q",)) == -1
     assert free_length((r"(?:(?=[^z]*z)){100000}q",)) < 10
+
+
+def test_balanced_groups_are_told_from_parentheses_in_sets_escapes_and_comments():
+    assert all(map(balanced, ["(a)", r"\(", "[(]", r"[\])]", "(?#(()", "(?P<x>a(?:b))"]))
+    assert not any(map(balanced, ["a)|(b", "((a)|b", "a)"]))
 
 
 def test_alternatives_are_kept_but_sets_and_escapes_are_left_alone():

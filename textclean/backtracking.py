@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from .re_tree import ATOMIC_GROUP, POSSESSIVE_REPEAT, REPEATS, parse, sre
+from .re_tree import ATOMIC_GROUP, POSSESSIVE_REPEAT, REPEATS, parse, pieces, sre
 
 #: Steps a pattern may provably take on a text and still run without a timeout. Even at 0.2 µs a step,
 #: that is a tenth of the shortest time budget (MATCH_TIMEOUT).
@@ -76,24 +76,7 @@ def bound(pattern: str) -> tuple[Polynomial, Polynomial] | None:
 def _alternatives_kept(pattern: str) -> str:
     """``pattern`` with an empty look-ahead before each ``|``: ``re``'s parser then keeps every alternative
     instead of merging one-character ones into a set (and dropping those that repeat another)."""
-    out, at = [], 0
-    while at < len(pattern):
-        char = pattern[at]
-        if char == "\\":
-            end = at + 2
-        elif char == "[":  # a set: to its first "]" that is not its first member
-            end = at + 1 + (pattern[at + 1:at + 2] == "^")
-            end += pattern[end:end + 1] == "]"
-            while end < len(pattern) and pattern[end] != "]":
-                end += 2 if pattern[end] == "\\" else 1
-            end += 1
-        elif pattern.startswith("(?#", at):
-            end = pattern.find(")", at) + 1 or len(pattern)
-        else:
-            end = at + 1
-        out.append("(?=)|" if char == "|" else pattern[at:end])
-        at = end
-    return "".join(out)
+    return "".join("(?=)|" if syntax and piece == "|" else piece for piece, syntax in pieces(pattern))
 
 
 def _steps(nodes: list) -> tuple[Polynomial, Polynomial] | None:

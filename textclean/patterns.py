@@ -11,7 +11,7 @@ import regex
 
 from .backtracking import free_length
 from .kind import MATCH_SECONDS_PER_MB, MATCH_TIMEOUT, Rule, RuleTimeout, compile_pattern
-from .re_tree import ATOMIC_GROUP, REPEATS, parse
+from .re_tree import ATOMIC_GROUP, REPEATS, balanced, parse
 from .re_tree import sre as _sre
 
 #: Texts whose :meth:`PatternSet.fullmatches` answer a set remembers, at most; then it starts afresh.
@@ -55,8 +55,8 @@ class PatternSet:
         self.rules = [rule for rule, _ in entries]
         self._patterns = [pattern for _, pattern in entries]
         self._flags, self._named_lists = flags, named_lists
-        if len(entries) > 1:  # each alone too: an error names its rule, and a pattern cannot lean on another's groups
-            for rule, pattern in entries:
+        for rule, pattern in entries:  # alone too where it could lean on another's groups or break out of its own
+            if len(entries) > 1 or not balanced(pattern):
                 compile_pattern(rule, pattern, flags=flags, named_lists=named_lists)
         branches = "|".join(f"(?P<_r{index}>{pattern})" for index, pattern in enumerate(self._patterns))
         if not branches:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 
 try:  # Python 3.11 and later
     from re import _constants as sre
@@ -27,3 +28,37 @@ def parse(pattern: str):
             return sre_parse.parse(pattern)
     except Exception:  # noqa: BLE001 - re's parser raises several types for syntax only regex knows
         return None
+
+
+def pieces(pattern: str) -> Iterator[tuple[str, bool]]:
+    """``pattern`` in pieces, each with whether it is syntax: an escape, a set or a comment comes whole
+    (not syntax), any other character alone (``(``, ``)``, ``|`` are syntax there)."""
+    at = 0
+    while at < len(pattern):
+        char = pattern[at]
+        if char == "\\":
+            end = at + 2
+        elif char == "[":  # a set: to its first "]" that is not its first member
+            end = at + 1 + (pattern[at + 1:at + 2] == "^")
+            end += pattern[end:end + 1] == "]"
+            while end < len(pattern) and pattern[end] != "]":
+                end += 2 if pattern[end] == "\\" else 1
+            end += 1
+        elif pattern.startswith("(?#", at):
+            end = pattern.find(")", at) + 1 or len(pattern)
+        else:
+            end = at + 1
+        yield pattern[at:end], end == at + 1 and char not in "\\["
+        at = end
+
+
+def balanced(pattern: str) -> bool:
+    """Whether every group of ``pattern`` closes, and closes inside it: ``a)|(b`` would break out of a
+    group it is put in."""
+    depth = 0
+    for piece, syntax in pieces(pattern):
+        if syntax and piece in "()":
+            depth += 1 if piece == "(" else -1
+            if depth < 0:
+                return False
+    return depth == 0
