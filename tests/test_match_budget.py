@@ -23,6 +23,8 @@ from textclean.re_tree import sre_parse as _sre_parse
     r"(?:[ab]|b)+",  # ... and would drop the second b
     r"(?i:a|A)+",  # the same letter, ignoring case
     r"(?x)(?:a+){1, 100}$",  # verbose: regex reads a repeat where re reads text
+    r"(?:bcdefghijklmnop){e<=16}",  # fuzzy matching, to regex; text, to re
+    r"(?#\)[)(?:a|[a-z])*$",  # an escaped ")" does not end a comment
     r"(a)\1",  # a back-reference
     r"\p{L}+",  # syntax only regex reads
     r"(?:[[:alpha:]])+",  # syntax re reads differently
@@ -48,13 +50,18 @@ def test_a_repeat_that_can_match_nothing_still_goes_round_its_least_number_of_ti
 
 
 def test_balanced_groups_are_told_from_parentheses_in_sets_escapes_and_comments():
-    assert all(map(balanced, ["(a)", r"\(", "[(]", r"[\])]", "(?#(()", "(?P<x>a(?:b))"]))
+    assert all(map(balanced, ["(a)", r"\(", "[(]", r"[\])]", "(?#(()", r"(?#\)()", "(?P<x>a(?:b))"]))
     assert not any(map(balanced, ["a)|(b", "((a)|b", "a)"]))
 
 
 def test_alternatives_are_kept_but_sets_and_escapes_are_left_alone():
     assert _alternatives_kept(r"a|[|]|\||(?#x|y)b") == r"a(?=)|[|](?=)|\|(?=)|(?#x|y)b"
     assert _alternatives_kept(r"[]|]|[^]|]") == r"[]|](?=)|[^]|]"
+
+
+def test_a_set_of_many_members_counts_as_more_than_one_step():
+    members = "".join(map(chr, range(0x4E00, 0x4E00 + 20000, 1)))
+    assert free_length((f"[^{members}]*",)) < 5000 < free_length(("[^ab]*",))
 
 
 def test_the_bound_grows_with_each_open_repeat_in_a_row():

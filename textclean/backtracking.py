@@ -11,10 +11,12 @@ every alternative kept (``re``'s parser would merge ``a|[a-z]`` into one charact
 but ``regex`` tries the two one after the other). It is known for patterns whose
 repeats match one way each time round (not ``(a|ab)+`` nor ``(a+)+``), with no
 back-references, no verbose mode (``re`` and ``regex`` read ``{1, 3}`` differently
-there) and no syntax that only ``regex`` reads.
+there), no ``{`` but a repeat count and no syntax that only ``regex`` reads. A set of
+many members counts as more than one step.
 """
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from .re_tree import ATOMIC_GROUP, POSSESSIVE_REPEAT, REPEATS, parse, pieces, sre
@@ -25,6 +27,8 @@ FREE_STEPS = 1_000_000
 _LONGEST_FREE = 1 << 20
 _FEW = 256  # a repeat of at most this many times counts as that many; a longer one, as the text's length
 _ONE_STEP = {sre.LITERAL, sre.NOT_LITERAL, sre.IN, sre.ANY, sre.AT}
+_SET_MEMBERS_PER_STEP = 32
+_COUNT = re.compile(r"\{\d*(?:,\d*)?\}")
 
 Polynomial = tuple[float, ...]  # coefficients, lowest power first, of a bound in x = the text's length + 1
 _ONE: Polynomial = (1.0,)
@@ -67,10 +71,22 @@ def free_length(patterns: tuple[str, ...], searched: bool = False) -> int:
 @cache
 def bound(pattern: str) -> tuple[Polynomial, Polynomial] | None:
     """Bounds on the ways ``pattern`` can end and on the steps it takes to try them all; None when unknown."""
-    tree = parse(_alternatives_kept(pattern))
+    tree = parse(_alternatives_kept(pattern)) if _braces_alike(pattern) else None
     if tree is None or tree.state.flags & sre.SRE_FLAG_VERBOSE:
         return None
     return _steps(list(tree))
+
+
+def _braces_alike(pattern: str) -> bool:
+    """Whether every ``{`` starts a repeat count, which ``re`` and ``regex`` read alike. Elsewhere ``re``
+    reads a ``{`` as text, and ``regex`` may read fuzzy matching (``(?:abc){e<=2}``), which can take
+    exponential time."""
+    at = 0
+    for piece, syntax in pieces(pattern):
+        if syntax and piece == "{" and not _COUNT.match(pattern, at):
+            return False
+        at += len(piece)
+    return True
 
 
 def _alternatives_kept(pattern: str) -> str:
@@ -85,8 +101,8 @@ def _steps(nodes: list) -> tuple[Polynomial, Polynomial] | None:
     ends, work = _ONE, ()
     plain = 0  # single steps since the last other node: counted together, as they are most of a pattern
     for op, value in nodes:
-        if op in _ONE_STEP:
-            plain += 1
+        if op in _ONE_STEP:  # a set of many members takes longer to test a character against
+            plain += 1 + len(value) // _SET_MEMBERS_PER_STEP if op == sre.IN else 1
             continue
         if plain:
             work, plain = _plus(work, _times(ends, (float(plain),))), 0

@@ -44,8 +44,11 @@ def pieces(pattern: str) -> Iterator[tuple[str, bool]]:
             while end < len(pattern) and pattern[end] != "]":
                 end += 2 if pattern[end] == "\\" else 1
             end += 1
-        elif pattern.startswith("(?#", at):
-            end = pattern.find(")", at) + 1 or len(pattern)
+        elif pattern.startswith("(?#", at):  # a comment: to its first ")" that is not escaped
+            end = at + 3
+            while end < len(pattern) and pattern[end] != ")":
+                end += 2 if pattern[end] == "\\" else 1
+            end += 1
         else:
             end = at + 1
         yield pattern[at:end], end == at + 1 and char not in "\\["
