@@ -65,6 +65,11 @@ def test_each_time_round_a_repeat_counts_a_step_even_for_an_empty_group():
     assert free_length(("(){256}",), searched=True) < 4000
 
 
+def test_every_capture_counts_a_step():
+    assert free_length(("a" + "()" * 1000 + "b",), searched=True) < 1000 < free_length(("ab",), searched=True)
+    assert free_length(("(?:" + "()" * 100 + "a)*",)) < 10_000
+
+
 def test_a_set_of_many_members_counts_as_more_than_one_step():
     members = "".join(map(chr, range(0x4E00, 0x4E00 + 20000, 1)))
     assert free_length((f"[^{members}]*",)) < 5000 < free_length(("[^ab]*",))

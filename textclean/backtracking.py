@@ -106,8 +106,9 @@ def _steps(nodes: list) -> tuple[Polynomial, Polynomial] | None:
             continue
         if plain:
             work, plain = _plus(work, _times(ends, (float(plain),))), 0
-        if op == sre.SUBPATTERN:
-            node = None if value[1] & sre.SRE_FLAG_VERBOSE else _steps(list(value[-1]))
+        if op == sre.SUBPATTERN:  # a capture costs a step, and keeps its text each time round
+            inner = None if value[1] & sre.SRE_FLAG_VERBOSE else _steps(list(value[-1]))
+            node = None if inner is None else (inner[0], _plus(inner[1], (float(value[0] is not None),)))
         elif op in (ATOMIC_GROUP, sre.ASSERT, sre.ASSERT_NOT):  # never backtracked into: one way out
             inner = _steps(list(value if op == ATOMIC_GROUP else value[1]))
             node = None if inner is None else (_ONE, inner[1])
