@@ -65,6 +65,12 @@ def test_each_time_round_a_repeat_counts_a_step_even_for_an_empty_group():
     assert free_length(("(){256}",), searched=True) < 4000
 
 
+def test_every_level_of_a_nest_of_groups_counts_a_step():
+    for opening in ("(?>", "(?=", "(?!(?!"):
+        nest = opening * 200 + "a" + ")" * (200 * opening.count("("))
+        assert free_length((f"(?:{nest})*b",)) < 10_000
+
+
 def test_every_capture_counts_a_step():
     assert free_length(("a" + "()" * 1000 + "b",), searched=True) < 1000 < free_length(("ab",), searched=True)
     assert free_length(("(?:" + "()" * 100 + "a)*",)) < 10_000

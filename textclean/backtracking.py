@@ -106,15 +106,18 @@ def _steps(nodes: list) -> tuple[Polynomial, Polynomial] | None:
             continue
         if plain:
             work, plain = _plus(work, _times(ends, (float(plain),))), 0
-        if op == sre.SUBPATTERN:  # a capture costs a step, and keeps its text each time round
+        # Entering a group, a look-around or an alternation costs a step of its own: regex does work at
+        # every level of a nest (and keeps a capture's text each time round).
+        if op == sre.SUBPATTERN:
             inner = None if value[1] & sre.SRE_FLAG_VERBOSE else _steps(list(value[-1]))
-            node = None if inner is None else (inner[0], _plus(inner[1], (float(value[0] is not None),)))
+            node = None if inner is None else (inner[0], _plus(inner[1], _ONE))
         elif op in (ATOMIC_GROUP, sre.ASSERT, sre.ASSERT_NOT):  # never backtracked into: one way out
             inner = _steps(list(value if op == ATOMIC_GROUP else value[1]))
-            node = None if inner is None else (_ONE, inner[1])
+            node = None if inner is None else (_ONE, _plus(inner[1], _ONE))
         elif op == sre.BRANCH:
             branches = [_steps(list(branch)) for branch in value[1]]
-            node = None if None in branches else (_plus(*(b[0] for b in branches)), _plus(*(b[1] for b in branches)))
+            node = None if None in branches else (_plus(*(b[0] for b in branches)),
+                                                  _plus(_ONE, *(b[1] for b in branches)))
         elif op in REPEATS:
             node = _repeat_steps(op, *value)
         else:
