@@ -120,7 +120,7 @@ class ParallelCleaner:
         # not later inside a worker.
         self._local = spec.build()
         # Until close(), what exists now (the compiled rules above all) is left out of the garbage collector's
-        # scans, which took 4% of the time, and forked workers share it rather than copy it when a scan
+        # full scans, which took 5% of a run, and forked workers share it rather than copy it when a scan
         # would touch it.
         gc.freeze()
         self._pool = self._start_pool() if jobs > 1 else None
