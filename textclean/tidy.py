@@ -24,7 +24,8 @@ class WhitespaceTidy:
 
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()
-        if _tidy(text):
+        lines = text.split("\n")
+        if _tidy(text, lines):
             return output
         blank_runs = []
         leading = _LEADING_BLANK_LINES.match(text)
@@ -37,7 +38,7 @@ class WhitespaceTidy:
                 output.changes.append(Change(start, end, after, "whitespace.blank-lines"))
         runs = iter(blank_runs)
         run_start, run_end = next(runs, (len(text), len(text)))
-        for start, end in _trailing_spaces(text):
+        for start, end in _trailing_spaces(lines):
             while start >= run_end:
                 run_start, run_end = next(runs, (len(text), len(text)))
             if start < run_start:  # whitespace-only lines belong to their blank run
@@ -45,22 +46,22 @@ class WhitespaceTidy:
         return output
 
 
-def _trailing_spaces(text: str) -> Iterator[tuple[int, int]]:
-    """Where each line ends in white space (before its CR, if it has one): (start, end) offsets."""
+def _trailing_spaces(lines: list[str]) -> Iterator[tuple[int, int]]:
+    """Where each of a text's lines ends in white space (before its CR, if it has one): (start, end) offsets."""
     offset = 0
-    for line in text.split("\n"):  # a loop over lines, because a regex would stop at every space between words
+    for line in lines:  # a loop over lines, because a regex would stop at every space between words
         body = line[:-1] if line[-1:] == "\r" else line
         if body and body[-1] in _TRAILING:
             yield offset + len(body.rstrip(_TRAILING)), offset + len(body)
         offset += len(line) + 1
 
 
-def _tidy(text: str) -> bool:
-    """True when the stage has nothing to change: no line ends in white space, and there is no blank
-    first line, no blank line at the end and no two blank lines in a row.
+def _tidy(text: str, lines: list[str]) -> bool:
+    """True when the stage has nothing to change: no line (``lines``, split at newlines) ends in white space,
+    and there is no blank first line, no blank line at the end and no two blank lines in a row.
 
     Every change needs one of these (a blank line the stage shortens or removes holds white space, or
     follows another, or starts or ends the text), and this test is several times faster than the scans.
     """
     return not (text.startswith("\n") or text.endswith("\n\n") or "\n\n\n" in text
-                or any(line[-1:] in _SPACES for line in text.split("\n")))
+                or any(line[-1:] in _SPACES for line in lines))

@@ -44,11 +44,7 @@ from ftfy.badness import BADNESS_RE
 
 from .kind import Change, StageOutput
 from .patterns import remember
-
-try:
-    from re import _parser as sre_parse  # Python >= 3.11
-except ImportError:  # Python 3.10
-    import sre_parse
+from .re_tree import sre_parse
 
 #: ftfy's defaults, minus uncurling quotes and fixing character width (see the module docstring).
 DEFAULT_CONFIG = TextFixerConfig(uncurl_quotes=False, fix_character_width=False, explain=True)
