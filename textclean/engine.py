@@ -4,7 +4,8 @@ Order: unicode repair (ftfy) -> rule kinds by their declared order (date headers
 boilerplate, variants) -> whitespace tidy. While a rule kind changed the text,
 the pipeline is repeated on its own output until it is stable, so cleaning is
 idempotent even when one removal brings another rule into reach (a header zone
-that now reaches one line further). Rule kinds only remove lines or move
+that now reaches one line further); a stage that already ran on the text as it
+now is is not run again, since it would answer the same. Rule kinds only remove lines or move
 spellings to a fixed point, so this ends; ``max_passes`` is a safety bound.
 Changes by the unicode stage alone need no second pass (every later stage saw
 them), nor do changes by the whitespace stage (it only touches blank lines and
@@ -59,9 +60,13 @@ class Cleaner:
 
     def _clean(self, text: str, metadata: dict[str, Any]) -> Result:
         current, edits, findings = text, [], {}
+        # The stages that have run on the text as it is now. A settled stage's changes leave itself and the
+        # stages before it settled.
+        settled: set[int] = set()
         for _ in range(self.max_passes):
-            rules_changed = False
-            for stage in self.stages:
+            for index, stage in enumerate(self.stages):
+                if index in settled:
+                    continue
                 started = perf_counter()
                 output = stage.apply(current)
                 self.stage_seconds[stage.kind] += perf_counter() - started
@@ -70,11 +75,16 @@ class Cleaner:
                 for finding in output.findings:
                     finding = replace(finding, start=input_offset(edits, finding.start))
                     findings.setdefault((finding.rule, finding.start), finding)  # once, from its first pass
-                if output.changes:
-                    current, applied = apply_changes(current, output.changes, stage.kind)
+                current, applied = apply_changes(current, output.changes, stage.kind)
+                if not applied:
+                    settled.add(index)
+                elif stage.kind in _SETTLED_STAGES:
                     edits.extend(applied)
-                    rules_changed = rules_changed or (bool(applied) and stage.kind not in _SETTLED_STAGES)
-            if not rules_changed:
+                    settled = {i for i in settled if i < index} | {index}
+                else:
+                    edits.extend(applied)
+                    settled.clear()
+            if len(settled) == len(self.stages):
                 break
         return Result(text, current, metadata, edits, list(findings.values()))
 
