@@ -100,3 +100,19 @@ def test_a_set_names_the_rule_whose_pattern_does_not_compile_alone():
         PatternSet([(share, "(Share)"), (tweet, r"Tweet\2")])  # leaning on another pattern's group
     with pytest.raises(RuleError, match="rule 'tweet': pattern does not compile: unbalanced parenthesis"):
         PatternSet([(tweet, "Tweet)|(Share")])  # it would break out of the group it is put in
+
+
+def test_a_pattern_compiled_when_first_used_still_names_its_rule(monkeypatch):
+    """Patterns that ``re``'s parser reads are compiled when first used; should ``regex`` refuse one
+    then, the error names its rule as at load, and comes back whole from a worker process."""
+    import pickle
+
+    import textclean.patterns
+    from textclean.kind import Rule, RuleError
+    monkeypatch.setattr(textclean.patterns, "readable", lambda pattern: True)  # as if re read what regex refuses
+    share, tweet = Rule("share", "boilerplate", "d", {}), Rule("tweet", "boilerplate", "d", {})
+    for entries in ([(tweet, "Tweet**")], [(share, "Share"), (tweet, "Tweet**")]):
+        patterns = PatternSet(entries)
+        with pytest.raises(RuleError, match=r"rule 'tweet': pattern does not compile: multiple repeat") as caught:
+            patterns.fullmatches("Tweet")
+        assert str(pickle.loads(pickle.dumps(caught.value))) == str(caught.value)

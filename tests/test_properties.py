@@ -4,6 +4,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from textclean import Cleaner, load_rules, replay, undo
+from textclean.engine import apply_changes
 
 RULES = load_rules()
 CLEANER = Cleaner(RULES)
@@ -76,3 +77,27 @@ def test_canonical_spellings_are_never_changed(names, words):
     for name in set(names):
         assert len(regex.findall(rf"(?<!\w){regex.escape(name)}(?!\w)", result.text)) >= \
             len(regex.findall(rf"(?<!\w){regex.escape(name)}(?!\w)", text))
+
+
+def every_stage_every_pass(text: str) -> tuple[str, list, dict]:
+    """The pipeline without its shortcut: every stage in every pass, until a pass in which no rule kind
+    (only the unicode or the whitespace stage, or none) changed the text."""
+    current, edits, metadata = text, [], {}
+    for _ in range(CLEANER.max_passes):
+        rules_changed = False
+        for stage in CLEANER.stages:
+            output = stage.apply(current)
+            for key, value in output.metadata.items():
+                metadata.setdefault(key, value)
+            current, applied = apply_changes(current, output.changes, stage.kind)
+            edits.extend(applied)
+            rules_changed = rules_changed or (bool(applied) and stage.kind not in ("unicode", "whitespace"))
+        if not rules_changed:
+            break
+    return current, edits, metadata
+
+
+@given(anything)
+def test_stages_not_run_again_on_text_they_saw_would_change_nothing(text):
+    result = CLEANER.clean(text)
+    assert (result.text, result.edits, result.metadata) == every_stage_every_pass(text)

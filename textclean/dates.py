@@ -33,6 +33,7 @@ import itertools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import ahocorasick_rs
@@ -135,10 +136,13 @@ class DateGrammar:
         self.definitions = "(?(DEFINE){})".format("".join(rf"(?P<_date_{key}>(?i:\L<date_{key}>))"
                                                           for key in _LONG_LISTS))
         self._exact = self._build(called=frozenset(_LONG_LISTS))
-        self._grammar = regex.compile(self._exact + self.definitions, **lists)
         self._span = self._build(generic=frozenset(_LONG_LISTS))
         self._month_names = ahocorasick_rs.AhoCorasick(sorted({fold_case(name) for name in lists["date_months"]}),
                                                        matchkind=ahocorasick_rs.MatchKind.Standard)
+
+    @cached_property
+    def _grammar(self) -> regex.Pattern:
+        return regex.compile(self._exact + self.definitions, **self.named_lists)
 
     def pattern(self, prefix: str = "") -> str:
         """The full grammar as a regular expression, its group names starting with ``prefix``.

@@ -52,6 +52,9 @@ class RuleError(ValueError):
         rule = f" rule '{rule_id}':" if rule_id else ""
         super().__init__(f"{where}:{rule} {message}")
 
+    def __reduce__(self):  # raised in a worker process, it comes back whole
+        return type(self), (self.where, self.rule_id, self.message)
+
     @classmethod
     def of(cls, rule: Rule, message: str, key: str | None = None) -> RuleError:
         return cls(rule.where(key), rule.id, message)

@@ -10,8 +10,8 @@ import ahocorasick_rs
 import regex
 
 from .backtracking import free_length
-from .kind import MATCH_SECONDS_PER_MB, MATCH_TIMEOUT, Rule, RuleTimeout, compile_pattern
-from .re_tree import ATOMIC_GROUP, REPEATS, balanced, parse
+from .kind import MATCH_SECONDS_PER_MB, MATCH_TIMEOUT, Rule, RuleError, RuleTimeout, compile_pattern
+from .re_tree import ATOMIC_GROUP, REPEATS, balanced, parse, readable
 from .re_tree import sre as _sre
 
 #: Texts whose :meth:`PatternSet.fullmatches` answer a set remembers, at most; then it starts afresh.
@@ -55,20 +55,34 @@ class PatternSet:
         self.rules = [rule for rule, _ in entries]
         self._patterns = [pattern for _, pattern in entries]
         self._flags, self._named_lists = flags, named_lists
-        for rule, pattern in entries:  # alone too where it could lean on another's groups or break out of its own
-            if len(entries) > 1 or not balanced(pattern):
+        for rule, pattern in entries:
+            if not self._sure_to_compile(pattern):
                 compile_pattern(rule, pattern, flags=flags, named_lists=named_lists)
-        branches = "|".join(f"(?P<_r{index}>{pattern})" for index, pattern in enumerate(self._patterns))
-        if not branches:
-            self._combined = None
-        elif len(entries) == 1:
-            self._combined = compile_pattern(self.rules[0], branches, flags=flags, named_lists=named_lists)
-        else:
-            self._combined = regex.compile(branches, flags, ignore_unused=True, **(named_lists or {}))
         self._answers: dict[str, bool] = {}  # text -> fullmatches(text)
 
+    def _sure_to_compile(self, pattern: str) -> bool:
+        """Whether ``pattern`` compiles, alone and among the others, so that compiling it can wait for its
+        first use (sparing a short run the compiling of rules it never needs): ``re``'s parser reads it,
+        so it refers to no group outside itself, and no group breaks out of it."""
+        return self._flags == 0 and balanced(pattern) and readable(pattern)
+
+    @cached_property
+    def _combined(self) -> regex.Pattern | None:
+        """The alternation, compiled when first used."""
+        branches = "|".join(f"(?P<_r{index}>{pattern})" for index, pattern in enumerate(self._patterns))
+        if not branches:
+            return None
+        if len(self.rules) == 1:
+            return compile_pattern(self.rules[0], branches, flags=self._flags, named_lists=self._named_lists)
+        try:
+            return regex.compile(branches, self._flags, ignore_unused=True, **(self._named_lists or {}))
+        except regex.error as exc:
+            for rule, pattern in zip(self.rules, self._patterns, strict=True):
+                compile_pattern(rule, pattern, flags=self._flags, named_lists=self._named_lists)
+            raise RuleError.of(self.rules[0], f"pattern does not compile among the others: {exc}") from None
+
     def __bool__(self) -> bool:
-        return self._combined is not None
+        return bool(self._patterns)
 
     def fullmatch(self, text: str) -> tuple[Rule, regex.Match] | None:
         """The first rule whose pattern matches all of ``text``."""

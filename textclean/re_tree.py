@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from functools import cache
 
 try:  # Python 3.11 and later
     from re import _constants as sre
@@ -28,6 +29,12 @@ def parse(pattern: str):
             return sre_parse.parse(pattern)
     except Exception:  # noqa: BLE001 - re's parser raises several types for syntax only regex knows
         return None
+
+
+@cache
+def readable(pattern: str) -> bool:
+    """Whether :func:`parse` reads ``pattern``."""
+    return parse(pattern) is not None
 
 
 def pieces(pattern: str) -> Iterator[tuple[str, bool]]:

@@ -32,6 +32,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import regex
@@ -65,9 +66,16 @@ class _Matcher:
     unless_next: PatternSet | None
     cells: regex.Pattern | None
     keywords: frozenset[str] | None
-    literals: frozenset[str] | None  # every line the pattern matches, case-folded, when that set is finite
+    spelled: frozenset[str] | None  # every line the pattern matches, case-folded, when that set is finite
     max_length: int | None
     zone: tuple[str, Size]
+
+    @cached_property
+    def literals(self) -> frozenset[str] | None:
+        """:attr:`spelled`, where the pattern matches each of them: its own case rules can part ways with
+        case folding (ß and ss). Checked when first asked, as it compiles the pattern."""
+        return self.spelled if self.spelled is not None and all(map(self.pattern.fullmatches, self.spelled)) \
+            else None
 
     @classmethod
     def of(cls, number: int, rule: Rule) -> _Matcher:
@@ -85,9 +93,6 @@ class _Matcher:
         else:
             zone = (spec.get("zone", "any"), spec.get("zone_lines", _DEFAULT_ZONE_LINES))
         compiled = _compiled(rule, flag, spec["pattern"])
-        literals = literal_lines(pattern) if flag == "i" else None
-        if literals is not None and not all(map(compiled.fullmatches, literals)):
-            literals = None  # case folding and the pattern's own case rules part ways (ß and ss)
         return cls(
             number,
             rule,
@@ -98,7 +103,7 @@ class _Matcher:
             compile_pattern(rule, spec.get("cell_separator", _DEFAULT_CELL_SEPARATOR))
             if spec.get("shape") == "table_row" else None,
             line_keywords(pattern),
-            literals,
+            literal_lines(pattern) if flag == "i" else None,
             spec.get("max_length"),
             zone,
         )

@@ -20,13 +20,14 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Callable, Hashable
+from functools import cached_property
 from typing import Any
 
 import regex
 
 from ..dates import DIGIT, DateGrammar, DateRefused, Reading
 from ..document import Finding
-from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, schema_beside
+from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, compile_pattern, schema_beside
 from ..lines import TextLines, lines_of, numbered_line_removals, zone_positions
 from ..patterns import LineIndex, PatternSet, line_keywords, remember
 
@@ -95,10 +96,16 @@ class _CompiledRule:
         self.keywords = _keywords(rule.spec["pattern"])
         #: Keys of DateHeaderStage._holds: a line (or it and the next) must hold each to be tried.
         self.gates: list[Hashable] = ([self] if self.keywords else []) + ([_DATED] if self.dates else [])
-        self.outline = self._pattern(grammar.span)
-        self.patterns = PatternSet([(rule, self.outline)], named_lists=grammar.named_lists)
+        # With the grammar in it, a rule takes long to compile, so it waits for its first use; what the rule
+        # adds to the grammar is checked now, with an empty group for each date.
+        compile_pattern(rule, self._pattern(lambda prefix: ""), named_lists=grammar.named_lists)
         self._exact: PatternSet | None = None
         self._misses: dict[tuple[str, str], None] = {}  # (method, text) that gave no match and no refusal
+
+    @cached_property
+    def patterns(self) -> PatternSet:
+        """The rule with the grammar's fast :meth:`~DateGrammar.span` for each date."""
+        return PatternSet([(self.rule, self._pattern(self.grammar.span))], named_lists=self.grammar.named_lists)
 
     def _pattern(self, date_pattern: Callable[[str], str], definitions: str = "") -> str:
         """The rule's pattern with ``date_pattern`` for each placeholder, ending in the ``definitions`` it calls."""
