@@ -204,6 +204,26 @@ def test_glued_dateline_leaves_the_sentence():
     assert (result.text, result.metadata) == ("Iran is hosting talks.\n", {"date": "2021-07-07"})
 
 
+def test_a_line_a_glued_rule_took_a_date_from_is_left_to_the_next_pass():
+    cleaner = pack("""
+  - id: t.glued
+    kind: date_header
+    description: a date glued before the first sentence
+    where: glued
+    pattern: 'date\\s+{date}'
+    field: date
+    examples: [{keep: x}]
+  - id: t.labelled
+    kind: date_header
+    description: a labelled line
+    pattern: 'date\\s+(?P<value>.+)'
+    field: label
+    examples: [{keep: x}]
+""")
+    result = cleaner.clean("date 2020-05-02 date of the flood.\nBody.\n")
+    assert (result.text, result.metadata) == ("Body.\n", {"date": "2020-05-02", "label": "of the flood."})
+
+
 def test_named_groups_fill_fields_beside_the_date():
     cleaner = pack("""
   - id: t.byline

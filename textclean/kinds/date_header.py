@@ -190,9 +190,10 @@ class DateHeaderStage:
         lines = {pos: page.stripped[page.nonblank[pos]] for pos in near}  # by position among the non-blank lines
         holds = self._holds(lines)
         removed: dict[int, str] = {}  # position -> rule id
+        cut: set[int] = set()  # positions of lines a glued rule took a date from: no other rule may take them
         for compiled in self.rules:
             if compiled.zones == ["glued"]:
-                self._glued(compiled, page, output, removed)
+                self._glued(compiled, page, output, removed, cut)
                 continue
             gates = [holds.get(key) for key in compiled.gates]  # positions of lines that hold what it needs
             if None in gates:
@@ -201,7 +202,7 @@ class DateHeaderStage:
             reach = set.intersection(*(held | {pos - 1 for pos in held} for held in gates)) if gates else None
             for pos in regions[compiled.region]:
                 if reach is None or pos in reach:
-                    self._line(compiled, page, lines, pos, output, removed, gates)
+                    self._line(compiled, page, lines, pos, output, removed, cut, gates)
         output.changes.extend(numbered_line_removals(
             text, page.raw, {page.nonblank[pos]: rule for pos, rule in removed.items()}))
         return output
@@ -237,12 +238,12 @@ class DateHeaderStage:
         return holds
 
     def _line(self, compiled: _CompiledRule, page: TextLines, lines: dict[int, str], pos: int, output: StageOutput,
-              removed: dict[int, str], gates: list[set[int]]) -> None:
+              removed: dict[int, str], cut: set[int], gates: list[set[int]]) -> None:
         """Try the line at ``pos`` alone, then joined to the next non-blank line (a label above its date).
 
         Lines are tried only where each of ``gates`` holds one of them (a date never runs across lines).
         """
-        if pos in removed or len(lines[pos]) > compiled.max_length:
+        if pos in removed or pos in cut or len(lines[pos]) > compiled.max_length:
             return
         span: tuple[int, ...] = (pos,)
         hit, start = None, None
@@ -252,7 +253,7 @@ class DateHeaderStage:
             hit = self._try(compiled, "fullmatch", lines[pos], start, output)
             if len(output.findings) > reported:
                 return
-        if hit is None and pos + 1 in lines and pos + 1 not in removed:
+        if hit is None and pos + 1 in lines and pos + 1 not in removed and pos + 1 not in cut:
             span = (pos, pos + 1)
             joined = f"{lines[pos]}\n{lines[pos + 1]}"
             if len(joined) <= compiled.max_length and all(not held.isdisjoint(span) for held in gates):
@@ -262,10 +263,11 @@ class DateHeaderStage:
             for covered in span:
                 removed[covered] = compiled.rule.id
 
-    def _glued(self, compiled: _CompiledRule, page: TextLines, output: StageOutput, removed: dict[int, str]) -> None:
+    def _glued(self, compiled: _CompiledRule, page: TextLines, output: StageOutput, removed: dict[int, str],
+               cut: set[int]) -> None:
         number = page.nonblank[0]
         start = page.start(number)
-        if 0 in removed or any(change.start == start for change in output.changes):
+        if 0 in removed or 0 in cut:
             return
         raw = page.raw[number]
         hit = self._try(compiled, "match", raw[:compiled.max_length], start, output)
@@ -275,6 +277,7 @@ class DateHeaderStage:
             removed[0] = compiled.rule.id
         else:
             output.changes.append(Change(start, start + hit.end(), "", compiled.rule.id))
+            cut.add(0)
 
     @staticmethod
     def _try(compiled: _CompiledRule, method: str, text: str, offset: int, output: StageOutput) -> regex.Match | None:
