@@ -66,6 +66,7 @@ def clean(text, rules=RULES):
     ("He lives on Muhammad Ali Boulevard.", "He lives on Muhammad Ali Boulevard."),
     ("Jawad left; Javed Zarif spoke; Javed Akhtar wrote.", "Javad left; Javad Zarif spoke; Javed Akhtar wrote."),
     ("Abdul Aziz BEG and Abdul Aziz beg; they beg.", "Abdul Aziz BEK and Abdul Aziz Bek; they beg."),
+    ("Never across lines: Qalat-i\nNaw, Qalat-i\n\nNaw.", "Never across lines: Qalat-i\nNaw, Qalat-i\n\nNaw."),
 ])
 def test_rewrite(text, expected):
     assert clean(text).text == expected

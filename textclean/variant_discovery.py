@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import regex
 
 from .inputs import InputDoc
-from .kinds.variants import spelling_parts
+from .kinds.variants import match_key
 from .rulefile import RuleSet
 
 _NAME = regex.compile(r"(?<![\w'’-])\p{Lu}\p{Ll}+(?:[-'’]\p{L}+)*")
@@ -201,10 +201,6 @@ def discover(documents: Iterable[InputDoc], max_words: int = 3) -> list[Cluster]
     return cluster_names(count_names(documents, max_words).values())
 
 
-def _match_key(spelling: str) -> str:
-    return "-".join(spelling_parts(spelling)).casefold()
-
-
 def _slug(text: str) -> str:
     return regex.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
@@ -220,7 +216,7 @@ def draft_rules(clusters: list[Cluster], known: RuleSet, documents: int) -> tupl
     for rule in known.rules:
         if rule.kind == "variants":
             for spelling in [rule.spec["canonical"], *rule.spec["variants"], *rule.spec.get("ambiguous", [])]:
-                claimed[_match_key(spelling)] = rule.spec["canonical"]
+                claimed[match_key(spelling)] = rule.spec["canonical"]
     out = [
         "# Draft variant groups found by `textclean variants discover`; review every group before use:",
         "# delete false merges, check the canonical spelling, add context for names that are ambiguous",
@@ -233,13 +229,13 @@ def draft_rules(clusters: list[Cluster], known: RuleSet, documents: int) -> tupl
     for cluster in clusters:
         by_spelling: dict[str, Name] = {}
         for name in sorted(cluster.names, key=lambda n: -n.count):
-            by_spelling.setdefault(_match_key(name.text), name)
+            by_spelling.setdefault(match_key(name.text), name)
         canonicals = {claimed[k] for k in by_spelling if k in claimed}
         if len(canonicals) > 1:
             covered.append(f"{' / '.join(n.text for n in cluster.names)} (spans loaded groups {sorted(canonicals)})")
             continue
         canonical = canonicals.pop() if canonicals else cluster.canonical.text
-        variants = [n.text for k, n in by_spelling.items() if k not in claimed and k != _match_key(canonical)]
+        variants = [n.text for k, n in by_spelling.items() if k not in claimed and k != match_key(canonical)]
         if not variants:
             covered.append(f"{' / '.join(n.text for n in cluster.names)} (loaded rules cover it)")
             continue

@@ -39,8 +39,8 @@ from ..kind import (
 )
 
 MODES = ("rewrite", "annotate", "check")
-_SEPARATORS = r"[-\s'’]"
-_SPLIT = regex.compile(rf"{_SEPARATORS}+")
+_SPLIT = regex.compile(r"[-\s'’]+")
+_SEPARATOR = r"(?:[-'’]|[^\S\n])"  # between the parts of a name within a line: a name never spans lines
 _WORD_CHAR = regex.compile(r"\w")
 _WHITESPACE = regex.compile(r"\s+")
 
@@ -60,7 +60,7 @@ def spelling_pattern(spelling: str) -> str:
     >>> bool(regex.fullmatch(spelling_pattern("Qala-e-Naw"), "Qala e Naw"))
     True
     """
-    return f"{_SEPARATORS}*".join(regex.escape(part) for part in spelling_parts(spelling))
+    return f"{_SEPARATOR}*".join(regex.escape(part) for part in spelling_parts(spelling))
 
 
 def lower(text: str) -> str:
@@ -118,10 +118,10 @@ def _spellings(rule: Rule) -> list[Spelling]:
     return spellings
 
 
-def _match_key(rule: Rule, spelling: str) -> str:
-    """Spellings with the same parts (and case, unless ignored) match the same text."""
+def match_key(spelling: str, ignore_case: bool = True) -> str:
+    """What spellings that match the same text share: their parts, and their case unless it is ignored."""
     joined = "-".join(spelling_parts(spelling))
-    return joined.casefold() if rule.spec.get("ignore_case", False) else joined
+    return joined.casefold() if ignore_case else joined
 
 
 def check_groups(rules: list[Rule]) -> None:
@@ -145,12 +145,12 @@ def check_groups(rules: list[Rule]) -> None:
             parts = spelling_parts(spelling)
             if not parts or not (_is_word_char(parts[0][0]) and _is_word_char(parts[-1][-1])):
                 raise RuleError.of(rule, f"{spelling!r} must begin and end with a letter or digit", key_name)
-            key = _match_key(rule, spelling)
+            key = match_key(spelling, rule.spec.get("ignore_case", False))
             if key in own:
                 raise RuleError.of(rule, f"{spelling!r} matches the same text as {own[key]!r} in this group", key_name)
             own[key] = spelling
             for other, other_spelling, other_role in claims.get(key.casefold(), []):
-                if _match_key(other, other_spelling) != key and not (
+                if match_key(other_spelling, other.spec.get("ignore_case", False)) != key and not (
                         spec.get("ignore_case") or other.spec.get("ignore_case")):
                     continue
                 where = f"rule '{other.id}' ({other.where()})"
