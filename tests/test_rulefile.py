@@ -65,6 +65,11 @@ def test_duplicate_keys_and_ids():
     assert "duplicate id" in error_of("rules:" + GOOD_RULE + GOOD_RULE)
 
 
+def test_a_key_must_be_a_plain_value():
+    assert error_of("rules:\n  - ? [x, y]\n    : 1\n") == \
+        "my.yaml:2: not valid here: a key must be a plain value, not a list or a mapping"
+
+
 def test_yaml_tags_cannot_run_code():
     assert "not valid YAML" in error_of("rules: !!python/object/apply:os.system ['true']\n")
 

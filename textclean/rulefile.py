@@ -277,6 +277,9 @@ def _load_yaml_with_lines(text: str, source: str) -> tuple[Any, dict[tuple, int]
             if isinstance(node, yaml.MappingNode):
                 result: dict[Any, Any] = {}
                 for key_node, value_node in node.value:
+                    if not isinstance(key_node, yaml.ScalarNode):
+                        raise RuleError(f"{source}:{key_node.start_mark.line + 1}", None,
+                                        "not valid here: a key must be a plain value, not a list or a mapping")
                     key = loader.construct_object(key_node, deep=True)
                     if key in result:
                         raise RuleError(f"{source}:{key_node.start_mark.line + 1}", None, f"duplicate key {key!r}")
