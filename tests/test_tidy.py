@@ -19,7 +19,8 @@ def defined_changes(text):
         if match.group("trailing"):
             changes.append((match.start(), match.end(), "", "whitespace.trailing-space"))
             continue
-        after = "" if match.start() == 0 or match.end() == len(text) else "\n"
+        after = "" if match.start() == 0 or match.end() == len(text) else "\r\n" if match.group().endswith("\r\n") \
+            else "\n"  # the blank line kept ends as the run's last line: CRLF text stays CRLF
         if match.group() != after:
             changes.append((match.start(), match.end(), after, "whitespace.blank-lines"))
     return changes
@@ -37,3 +38,8 @@ ragged = st.lists(st.sampled_from(["word", "two words", " ", "\t", "\xa0", "\u30
 @given(st.one_of(ragged, st.text()))
 def test_tidy_equals_its_definition(text):
     assert sorted(WhitespaceTidy().apply(text).changes) == sorted(defined_changes(text))
+
+
+def test_crlf_text_stays_crlf():
+    from textclean import Cleaner, RuleSet
+    assert Cleaner(RuleSet(), unicode=False).clean("a \r\n\r\n\r\nb\r\n").text == "a\r\n\r\nb\r\n"

@@ -33,7 +33,8 @@ class WhitespaceTidy:
             blank_runs.append(leading.span())
         blank_runs += [run.span(1) for run in _INNER_BLANK_LINES.finditer(text, leading.end() if leading else 0)]
         for start, end in blank_runs:
-            after = "" if start == 0 or end == len(text) else "\n"
+            # The blank line kept ends as the run's last line does: CRLF text stays CRLF.
+            after = "" if start == 0 or end == len(text) else "\r\n" if text.endswith("\r\n", start, end) else "\n"
             if text[start:end] != after:
                 output.changes.append(Change(start, end, after, "whitespace.blank-lines"))
         runs = iter(blank_runs)
