@@ -78,7 +78,7 @@ def test_longest_spelling_wins_across_groups():
 
 
 def test_annotate_lists_canonical_names():
-    rules = RULES.with_setting("variants", "mode", "annotate")
+    rules = RULES.with_setting("variants.mode=annotate")
     result = clean("Muhammad went to Qalat-i-Naw, then Qala-e-Naw.", rules)
     assert result.text == "Muhammad went to Qalat-i-Naw, then Qala-e-Naw."
     assert result.metadata["entities"] == ["Mohammad", "Qala-e-Naw"]
@@ -86,7 +86,7 @@ def test_annotate_lists_canonical_names():
 
 def test_check_reports_mixed_spellings_with_lines_at_the_first_minority_spelling():
     text = "Qala-e-Naw fell.\nMuhammad spoke.\nQalat-i-Naw again.\nQala-e-Naw held.\n\nKalat-e-Nav too.\n"
-    result = clean(text, RULES.with_setting("variants", "mode", "check"))
+    result = clean(text, RULES.with_setting("variants.mode=check"))
     assert result.text == text and result.edits == []
     [finding] = result.findings
     assert finding.level == "warning" and finding.rule == "t.qala"
@@ -95,7 +95,7 @@ def test_check_reports_mixed_spellings_with_lines_at_the_first_minority_spelling
 
 
 def test_check_counts_letter_case_as_one_spelling():
-    result = clean("MUHAMMAD SPOKE\nMuhammad spoke.\n", RULES.with_setting("variants", "mode", "check"))
+    result = clean("MUHAMMAD SPOKE\nMuhammad spoke.\n", RULES.with_setting("variants.mode=check"))
     assert result.findings == []
 
 
@@ -105,7 +105,7 @@ def test_mode_per_rule_and_setting_over_rule():
     result = clean("Muhammad and Mohamed met Jawad.", rules)
     assert result.text == "Muhammad and Mohamed met Javad."
     assert "mixes spellings of Mohammad: Muhammad (1×), Mohamed (1×)" in result.findings[0].message
-    assert clean("Muhammad met Jawad.", rules.with_setting("variants", "mode", "rewrite")).text == \
+    assert clean("Muhammad met Jawad.", rules.with_setting("variants.mode=rewrite")).text == \
         "Mohammad met Javad."
 
 
@@ -113,12 +113,24 @@ def test_variants_mode_on_the_command_line(tmp_path):
     page = tmp_path / "page.txt"
     page.write_text("Muhammad spoke.\nMohamed left.\n", encoding="utf-8")
     runner = CliRunner()
-    result = runner.invoke(main, ["clean", "--explain", "--variants-mode", "check", str(page)])
+    result = runner.invoke(main, ["clean", "--explain", "--set", "variants.mode=check", str(page)])
     assert result.exit_code == 0
     assert f"{page}:2: warning: name.mohammad: mixes spellings of Mohammad: Muhammad (1×), Mohamed (1×)" \
         in result.stdout
-    out = runner.invoke(main, ["clean", "-q", "--variants-mode", "annotate", "--format", "jsonl", str(page)]).stdout
+    out = runner.invoke(main, ["clean", "-q", "--set", "variants.mode=annotate", "--format", "jsonl", str(page)]).stdout
     assert '"entities": ["Mohammad"]' in out and "Muhammad spoke." in out
+
+
+@pytest.mark.parametrize(("assignment", "error"), [
+    ("variants.mode=loud", "'variants.mode=loud': 'loud' is not one of ['rewrite', 'annotate', 'check']"),
+    ("variants=check", "'variants=check': write KIND.KEY=VALUE, as in variants.mode=check"),
+    ("nosuch.mode=check", "'nosuch.mode=check': Additional properties are not allowed ('nosuch' was unexpected)"),
+])
+def test_a_setting_overridden_on_the_command_line_is_checked(tmp_path, assignment, error):
+    page = tmp_path / "page.txt"
+    page.write_text("Muhammad spoke.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["clean", "--set", assignment, str(page)])
+    assert result.exit_code == 2 and f"textclean: error: --set: {error}" in result.stderr
 
 
 def _rules_text(*groups):
@@ -202,6 +214,6 @@ def test_the_canonical_form_is_a_fixed_point(names, separator):
 
 def test_a_check_finding_is_reported_once_when_later_passes_reflow_the_text():
     text = "Muhammad spoke.\n\n\n\nMohamed left.\n"
-    result = Cleaner(RULES.with_setting("variants", "mode", "check")).clean(text)
+    result = Cleaner(RULES.with_setting("variants.mode=check")).clean(text)
     assert [f.message for f in result.findings] == ["mixes spellings of Mohammad: Muhammad (1×), Mohamed (1×)"]
     assert result.findings[0].start == text.index("Mohamed")

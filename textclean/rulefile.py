@@ -130,8 +130,24 @@ class RuleSet:
             self.settings[kind] = _deep_merge(self.settings.get(kind, {}), values)
         self.sources.extend(other.sources)
 
-    def with_setting(self, kind: str, key: str, value: Any) -> RuleSet:
-        """A copy in which the settings of ``kind`` have ``key`` set to ``value`` (a per-run override)."""
+    def with_setting(self, assignment: str) -> RuleSet:
+        """A copy with one setting overridden for a run: ``KIND.KEY=VALUE``, the value read as YAML and
+        checked against the kind's settings schema.
+
+        >>> RuleSet().with_setting("variants.mode=check").settings
+        {'variants': {'mode': 'check'}}
+        """
+        name, equals, written = assignment.partition("=")
+        kind, dot, key = name.strip().partition(".")
+        if not (equals and dot and kind and key):
+            raise RuleError("--set", None, f"{assignment!r}: write KIND.KEY=VALUE, as in variants.mode=check")
+        try:
+            value = yaml.safe_load(written)
+        except yaml.YAMLError as exc:
+            raise RuleError("--set", None, f"{assignment!r}: the value is not valid YAML: {exc}") from None
+        errors = list(_validator().iter_errors({"rules": [], "settings": {kind: {key: value}}}))
+        if errors:
+            raise RuleError("--set", None, f"{assignment!r}: {_most_specific(errors[0]).message}")
         settings = {**self.settings, kind: {**self.settings.get(kind, {}), key: value}}
         return RuleSet(self.rules, settings, self.sources)
 

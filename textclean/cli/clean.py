@@ -6,7 +6,6 @@ import sys
 import click
 
 from ..inputs import DEFAULT_INCLUDE, ENCODING_POLICIES, ReadOptions
-from ..kinds.variants import MODES
 from ..parallel import CleanerSpec, available_cores
 from ..run import Interrupted, RunOptions, run
 from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, rule_options
@@ -48,14 +47,11 @@ from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, ru
 @click.option("--no-unicode", is_flag=True, help="Skip the unicode repair stage (ftfy).")
 @click.option("--no-tidy", is_flag=True, help="Skip the whitespace tidy stage.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
-@click.option("--variants-mode", type=click.Choice(MODES),
-              help="Run every variants rule in this mode, over its own: rewrite the spelling, annotate "
-                   "(list names in metadata) or check (report documents that mix spellings).")
 @rule_options
 @handles_errors
 def clean(paths, output, fmt, input_format, text_field, id_field, include, exclude, jobs, explain, edits_path,
           stats_path, rejects_path, fail_fast, encoding_errors, resume, progress, engine, address, no_unicode,
-          no_tidy, quiet, variants_mode, **rule_args) -> None:
+          no_tidy, quiet, **rule_args) -> None:
     """Clean files, folders, JSONL, Parquet or stdin ('-').
 
     \b
@@ -68,8 +64,6 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     written); 2 usage or rule-file errors; 130 interrupted (nothing partial kept).
     """
     ruleset = load_selected_rules(**rule_args)
-    if variants_mode:
-        ruleset = ruleset.with_setting("variants", "mode", variants_mode)
     if engine == "ray":
         given = {"--explain": explain, "--edits": edits_path, "--stats": stats_path, "--rejects": rejects_path,
                  "--resume": resume, "--no-unicode": no_unicode, "--no-tidy": no_tidy}

@@ -36,13 +36,16 @@ def rule_options(command: Callable) -> Callable:
         click.option("--no-shipped", is_flag=True, help="Do not load the rule packs shipped with textclean."),
         click.option("--no-config", is_flag=True,
                      help="Ignore .textclean.yaml and [tool.textclean] in pyproject.toml."),
+        click.option("--set", "settings", multiple=True, metavar="KIND.KEY=VALUE",
+                     help="Override a setting of a rule kind for this run (repeatable; the value is YAML), "
+                     "as in variants.mode=check."),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def load_selected_rules(rule_paths, disable, only, no_shipped, no_config) -> RuleSet:
+def load_selected_rules(rule_paths, disable, only, no_shipped, no_config, settings) -> RuleSet:
     """Rules from the project configuration plus the command line; exits 2 on any rule error."""
     try:
         config = find_config(Path.cwd()) if not no_config else None
@@ -51,6 +54,8 @@ def load_selected_rules(rule_paths, disable, only, no_shipped, no_config) -> Rul
         ruleset = load_rules(paths, shipped=shipped)
         if config:
             disable, only = [*config.disable, *disable], [*config.only, *only]
+        for assignment in settings:
+            ruleset = ruleset.with_setting(assignment)
         return ruleset.select(disable, only)
     except (RuleError, ConfigError) as exc:
         fail(str(exc), EXIT_USAGE)

@@ -309,7 +309,7 @@ KIND = RuleKind(
         "description": "Settings for every variants rule loaded.",
         "properties": {
             "mode": {"enum": list(MODES),
-                     "description": "Overrides the mode of every variants rule (textclean clean --variants-mode)."},
+                     "description": "Overrides the mode of every variants rule (in a run: --set variants.mode=...)."},
         },
     },
 )
