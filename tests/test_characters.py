@@ -64,7 +64,7 @@ def _rule(body):
 
 @pytest.mark.parametrize(("body", "expected"), [
     ("    script: Latin\n", "c.yaml:2: rule 'c.x': a characters rule needs a map, squeeze or trim"),
-    ("    script: Klingonish\n    map: {a: b}\n", "c.yaml:6: rule 'c.x': script does not compile"),
+    ("    script: Klingonish\n    map: {a: b}\n", "c.yaml:6: rule 'c.x': unknown script 'Klingonish'"),
 ])
 def test_rule_errors(body, expected):
     with pytest.raises(RuleError) as error:

@@ -101,3 +101,28 @@ def test_shipped_schema_file_is_up_to_date():
 def test_shipped_rule_files_point_editors_at_the_schema():
     for path in (ROOT / "rules").glob("*.yaml"):
         assert path.read_text("utf-8").startswith("# yaml-language-server: $schema=schema.json"), path
+
+
+def compile_error_of(rule_lines):
+    from textclean import Cleaner
+    text = "rules:\n  - id: my.rule\n    description: d\n    examples: [{keep: x}]\n" + rule_lines
+    with pytest.raises(RuleError) as info:
+        Cleaner(parse_rule_file(text, "my.yaml"))
+    return str(info.value)
+
+
+@pytest.mark.parametrize(("rule_lines", "error"), [
+    ("    kind: boilerplate\n    pattern: 'Subscribe (now'\n",
+     "my.yaml:6: rule 'my.rule': pattern does not compile: missing ) at position 14"),
+    ("    kind: boilerplate\n    pattern: 'Subscribe [now'\n",
+     "my.yaml:6: rule 'my.rule': pattern does not compile: unterminated character set at position 14"),
+    ("    kind: boilerplate\n    shape: block\n    pattern: Comments\n    end: [End, 'End (here']\n",
+     "my.yaml:8: rule 'my.rule': end does not compile: missing ) at position 9 of item 2"),
+    ("    kind: date_header\n    field: date\n    pattern: 'Posted {dat}'\n",
+     "my.yaml:7: rule 'my.rule': unknown placeholder {dat}: a date is {date}, or {date:FIELD} with FIELD in "
+     "lower case letters, digits and _"),
+    ("    kind: characters\n    script: Latinn\n    map: {a: b}\n",
+     "my.yaml:6: rule 'my.rule': unknown script 'Latinn': name a Unicode script, such as Latin, Cyrillic or Arabic"),
+])
+def test_a_pattern_error_names_the_key_its_line_and_the_place_as_written(rule_lines, error):
+    assert compile_error_of(rule_lines) == error

@@ -114,9 +114,26 @@ def compile_pattern(rule: Rule, pattern: str, key: str = "pattern", flags: int =
                     named_lists: dict[str, Any] | None = None) -> regex.Pattern:
     """Compile a user pattern with the ``regex`` module, reporting errors against the rule.
 
-    ``named_lists`` are the word lists that ``\\L<name>`` in the pattern refers to.
+    ``named_lists`` are the word lists that ``\\L<name>`` in the pattern refers to. Where
+    ``pattern`` wraps what the rule wrote under ``key``, an error's position is given in
+    what the rule wrote.
     """
     try:
         return regex.compile(pattern, flags, ignore_unused=True, **(named_lists or {}))
     except regex.error as exc:
-        raise RuleError.of(rule, f"{key} does not compile: {exc}", key) from None
+        raise RuleError.of(rule, f"{key} does not compile: {_as_written(exc, pattern, rule.spec.get(key))}",
+                           key) from None
+
+
+def _as_written(error: regex.error, pattern: str, written: Any) -> str:
+    """The error's message, its position counted in the written pattern (or list item) it falls in:
+    the last to start at or before it, the longest of those that start together."""
+    items = [written] if isinstance(written, str) else written if isinstance(written, list) else []
+    found = [(pattern.find(item), len(item), number) for number, item in enumerate(items)
+             if isinstance(item, str) and item and item in pattern]
+    before = [place for place in found if error.pos is not None and place[0] <= error.pos]
+    if not before:
+        return str(error)
+    at, length, number = max(before)
+    where = f" of item {number + 1}" if isinstance(written, list) else ""
+    return f"{error.msg} at position {min(error.pos - at, length)}{where}"

@@ -45,19 +45,19 @@ class PatternSet:
     A pattern that runs past its budget (:func:`budget`) raises :class:`RuleTimeout`
     naming the rule whose pattern is at fault. ``named_lists`` are the word
     lists that ``\\L<name>`` in the patterns refers to. A pattern that does not
-    compile is reported against its rule. Where a bound on backtracking proves a
+    compile is reported against its rule, as its ``key``. Where a bound on backtracking proves a
     pattern ends in time (:func:`textclean.backtracking.free_length`), it runs
     without a timeout.
     """
 
     def __init__(self, entries: Sequence[tuple[Rule, str]], flags: int = 0,
-                 named_lists: dict[str, Any] | None = None):
+                 named_lists: dict[str, Any] | None = None, key: str = "pattern"):
         self.rules = [rule for rule, _ in entries]
         self._patterns = [pattern for _, pattern in entries]
-        self._flags, self._named_lists = flags, named_lists
+        self._flags, self._named_lists, self._key = flags, named_lists, key
         for rule, pattern in entries:
             if not self._sure_to_compile(pattern):
-                compile_pattern(rule, pattern, flags=flags, named_lists=named_lists)
+                compile_pattern(rule, pattern, key, flags, named_lists)
         self._answers: dict[str, bool] = {}  # text -> fullmatches(text)
 
     def _sure_to_compile(self, pattern: str) -> bool:
@@ -73,13 +73,14 @@ class PatternSet:
         if not branches:
             return None
         if len(self.rules) == 1:
-            return compile_pattern(self.rules[0], branches, flags=self._flags, named_lists=self._named_lists)
+            return compile_pattern(self.rules[0], branches, self._key, self._flags, self._named_lists)
         try:
             return regex.compile(branches, self._flags, ignore_unused=True, **(self._named_lists or {}))
         except regex.error as exc:
             for rule, pattern in zip(self.rules, self._patterns, strict=True):
-                compile_pattern(rule, pattern, flags=self._flags, named_lists=self._named_lists)
-            raise RuleError.of(self.rules[0], f"pattern does not compile among the others: {exc}") from None
+                compile_pattern(rule, pattern, self._key, self._flags, self._named_lists)
+            raise RuleError.of(self.rules[0], f"{self._key} does not compile among the others: {exc}",
+                               self._key) from None
 
     def __bool__(self) -> bool:
         return bool(self._patterns)

@@ -92,14 +92,14 @@ class _Matcher:
             zone = (spec["shape"], spec.get("within_lines", _DEFAULT_WITHIN))
         else:
             zone = (spec.get("zone", "any"), spec.get("zone_lines", _DEFAULT_ZONE_LINES))
-        compiled = _compiled(rule, flag, spec["pattern"])
+        compiled = _compiled(rule, flag, "pattern")
         return cls(
             number,
             rule,
             compiled,
-            _compiled(rule, flag, spec.get("inner")),
-            _compiled(rule, flag, spec.get("end")),
-            _compiled(rule, flag, spec.get("unless_followed_by")),
+            _compiled(rule, flag, "inner"),
+            _compiled(rule, flag, "end"),
+            _compiled(rule, flag, "unless_followed_by"),
             compile_pattern(rule, spec.get("cell_separator", _DEFAULT_CELL_SEPARATOR))
             if spec.get("shape") == "table_row" else None,
             line_keywords(pattern),
@@ -140,12 +140,13 @@ def _one_pattern(value: str | list[str]) -> str:
     return value
 
 
-def _compiled(rule: Rule, flag: str, value: str | list[str] | None) -> PatternSet | None:
-    """A pattern, or each of a list of them, ready to match whole lines."""
+def _compiled(rule: Rule, flag: str, key: str) -> PatternSet | None:
+    """The rule's pattern under ``key``, or each of a list of them, ready to match whole lines."""
+    value = rule.spec.get(key)
     if value is None:
         return None
     alternatives = [value] if isinstance(value, str) else value
-    return PatternSet([(rule, f"(?{flag}:{alternative})") for alternative in alternatives])
+    return PatternSet([(rule, f"(?{flag}:{alternative})") for alternative in alternatives], key=key)
 
 
 class _Page:

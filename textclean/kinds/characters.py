@@ -55,6 +55,11 @@ class CharacterMap:
         if not (mapping or squeeze or trim):
             raise RuleError.of(rule, "a characters rule needs a map, squeeze or trim")
         script = spec["script"]
+        try:
+            regex.compile(rf"\p{{scx={script}}}")
+        except regex.error:
+            raise RuleError.of(rule, f"unknown script {script!r}: name a Unicode script, such as Latin, Cyrillic "
+                               "or Arabic", "script") from None
         single = "".join(key for key in mapping if len(key) == 1)
         removed = "".join(key for key in mapping if len(key) == 1 and not mapping[key])
         keys = sorted(mapping, key=len, reverse=True)

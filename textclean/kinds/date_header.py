@@ -35,6 +35,9 @@ _DEFAULT_LINES = 5
 _DEFAULT_MAX_LENGTH = 200
 _PLACEHOLDER = regex.compile(r"\{date(?::(?P<field>[a-z][a-z0-9_]*))?\}")
 _UNESCAPED = r"(?<!\\)((?:\\\\)*)"  # not after a backslash that escapes what follows
+# What a person may have meant as a placeholder: a word in braces, but not \p{Lu} and the like ({e} and
+# {e<=1} are regex's fuzzy matching).
+_LIKE_PLACEHOLDER = regex.compile(_UNESCAPED + r"(?<!\\[pPNx])(\{[A-Za-z_]\w+(?::[^{}]*)?\})")
 _NAMED_GROUP = regex.compile(_UNESCAPED + r"\(\?P<(\w+)>")
 _PROPERTY = regex.compile(_UNESCAPED + r"\\[pP](?:\{[^}]*\}|\w)")  # \p{Lu}, \pL: only ``regex`` knows them
 _DATED = "dated"  # the key of DateHeaderStage._holds, besides the rules, for the lines that may hold a date
@@ -90,6 +93,10 @@ class _CompiledRule:
             two_digit_years=rule.spec.get("two_digit_years", False),
             calendar=rule.spec.get("calendar", "gregorian"),
         )
+        for like in _LIKE_PLACEHOLDER.finditer(rule.spec["pattern"]):
+            if not _PLACEHOLDER.fullmatch(like.group(2)):
+                raise RuleError.of(rule, f"unknown placeholder {like.group(2)}: a date is {{date}}, or "
+                                   "{date:FIELD} with FIELD in lower case letters, digits and _", "pattern")
         self.dates = [(f"_d{n}", placeholder.group("field") or rule.spec["field"])
                       for n, placeholder in enumerate(_PLACEHOLDER.finditer(rule.spec["pattern"]))]
         self.region = (tuple(self.zones), self.lines)
