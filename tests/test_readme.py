@@ -29,3 +29,17 @@ def test_rule_guide_examples_are_valid_and_pass(snippet):
 
 def test_every_kind_is_documented():
     assert {re.search(r"kind: (\w+)", s).group(1) for s in RULE_SNIPPETS} == set(registry())
+
+
+def test_the_explain_example_is_what_explain_prints(monkeypatch):
+    from click.testing import CliRunner
+
+    from textclean.cli import main
+    monkeypatch.chdir(ROOT)
+    shown = re.search(r"```sh\ntextclean explain (\S+)\n```\n\n```\n(.*?)```", README, re.DOTALL)
+    printed = CliRunner().invoke(main, ["explain", shown.group(1)], catch_exceptions=False).stdout.splitlines()
+    for line in shown.group(2).splitlines():
+        if line.endswith("..."):  # a line or lines the README leaves out
+            assert line == "..." or any(p.startswith(line[:-3]) for p in printed), line
+        else:
+            assert line in printed
