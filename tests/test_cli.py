@@ -191,6 +191,26 @@ def test_rules_list_show_test_lint():
     assert json.loads(run("rules", "schema").stdout)["title"] == "textclean rule file"
 
 
+def test_rules_show_prints_the_rule_as_written_and_list_knows_the_kinds(tmp_path):
+    rules = tmp_path / "mine.yaml"
+    written = ("  - id: my.share  # the share bar\n    kind: boilerplate\n    description: d\n\n"
+               "    pattern: 'Share (?:this|now)'   # both wordings\n    examples: [{keep: x}]\n")
+    rules.write_text(f"rules:\n{written}\n  - {{id: my.other, kind: boilerplate, description: d, pattern: x, "
+                     "examples: [{keep: y}]}\n", encoding="utf-8")
+    assert run("rules", "show", "--rules", str(rules), "my.share").stdout == f"# {rules}:2\n{written}"
+    assert run("rules", "list", "--kind", "boilerplate", "--no-shipped", "--rules", str(rules)).stdout.count("\n") == 2
+    assert run("rules", "list", "--kind", "bogus").exit_code == 2
+
+
+def test_rules_lint_warns_of_a_rule_without_both_kinds_of_example(tmp_path):
+    rules = tmp_path / "mine.yaml"
+    rules.write_text("rules:\n  - id: my.share\n    kind: boilerplate\n    description: d\n    pattern: Share\n"
+                     "    examples: [{keep: x}]\n", encoding="utf-8")
+    linted = run("rules", "lint", str(rules)).stdout
+    assert f"{rules}:6: rule 'my.share': warning: no example with an input and its output" in linted
+    assert "no example with a keep text" not in linted
+
+
 def test_rules_test_reports_a_failing_example_as_a_diff(tmp_path):
     rules = tmp_path / "mine.yaml"
     rules.write_text("rules:\n  - id: mine.x\n    kind: boilerplate\n    description: d\n    pattern: 'Subscribe'\n"

@@ -11,7 +11,8 @@ import yaml
 
 from ..backtracking import nested_quantifiers
 from ..engine import Cleaner
-from ..kind import RuleError
+from ..kind import Rule, RuleError
+from ..kinds import registry
 from ..rule_examples import run_examples
 from ..rulefile import RuleSet, pattern_keys, rule_files, rulefile_schema
 from .common import EXIT_FINDINGS, EXIT_USAGE, fail, handles_errors, load_selected_rules, main, rule_options
@@ -23,7 +24,7 @@ def rules() -> None:
 
 
 @rules.command("list")
-@click.option("--kind", help="Only rules of this kind.")
+@click.option("--kind", type=click.Choice(list(registry())), help="Only rules of this kind.")
 @rule_options
 def rules_list(kind, **rule_args) -> None:
     """One line per loaded rule: id, kind, description."""
@@ -44,7 +45,26 @@ def rules_show(rule_id, **rule_args) -> None:
     except KeyError:
         fail(f"no loaded rule has the id {rule_id!r} (see 'textclean rules list')", EXIT_USAGE)
     click.echo(f"# {rule.where()}")
-    click.echo(yaml.safe_dump(rule.spec, sort_keys=False, allow_unicode=True, width=100), nl=False)
+    click.echo(_as_written(rule) or yaml.safe_dump(rule.spec, sort_keys=False, allow_unicode=True, width=100),
+               nl=False)
+
+
+def _as_written(rule: Rule) -> str | None:
+    """The lines of the rule's file that hold it (its list item), or None when the file cannot be read."""
+    try:
+        lines = Path(rule.source).read_text("utf-8").splitlines(keepends=True)
+    except (OSError, UnicodeDecodeError):
+        return None
+    first = rule.line - 1
+    if not 0 <= first < len(lines):
+        return None
+    indent = len(lines[first]) - len(lines[first].lstrip())
+    end = first + 1
+    while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
+        end += 1
+    while end > first + 1 and not lines[end - 1].strip():
+        end -= 1
+    return "".join(lines[first:end])
 
 
 def _rules_from_files(files: tuple[str, ...], rule_args: dict[str, Any]) -> tuple[RuleSet, set[str]]:
@@ -67,6 +87,11 @@ def rules_lint(files, **rule_args) -> None:
     for rule in ruleset.rules:
         if sources and rule.source not in sources:
             continue
+        for missing, needed in (("input", "an input and its output, to show what the rule changes"),
+                                ("keep", "a keep text, to show what the rule must leave alone")):
+            if not any(missing in example for example in rule.examples):
+                warnings += 1
+                click.echo(f"{rule.where('examples')}: rule '{rule.id}': warning: no example with {needed}")
         for key in pattern_keys(rule.kind):
             value = rule.spec.get(key)
             if any(nested_quantifiers(p) for p in ([value] if isinstance(value, str) else value or [])):
