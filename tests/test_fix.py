@@ -85,6 +85,14 @@ def test_backup_keeps_the_original():
     assert read("page.txt.orig") == PAGE and read("page.txt") == CLEAN
 
 
+def test_a_backup_is_never_overwritten():
+    write("page.txt", PAGE)
+    write("page.txt.orig", "the first original\n")
+    result = run("fix", "--backup", "page.txt")
+    assert result.exit_code == 1 and "its backup page.txt.orig exists already" in result.stderr
+    assert read("page.txt.orig") == "the first original\n" and read("page.txt") == PAGE
+
+
 def test_crlf_stays_crlf():
     write("page.txt", PAGE.replace("\n", "\r\n"))
     assert run("fix", "page.txt").exit_code == 1

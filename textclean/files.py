@@ -31,8 +31,6 @@ from .unicode_repair import UnicodeRepair
 #: ``--backup`` keeps the original of ``page.txt`` as ``page.txt.orig``.
 BACKUP_SUFFIX = ".orig"
 
-# As git does: a NUL byte among the first 8000 makes a file binary.
-
 
 class BinaryFileError(ValueError):
     """A file that holds binary data; the in-place commands skip it."""
@@ -123,15 +121,20 @@ class FilePlan:
         return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
     def write(self, backup: bool = False) -> None:
-        """Replace the file atomically, keeping its permission bits; ``backup`` copies the original first.
+        """Replace the file atomically, keeping its permission bits; ``backup`` copies the original first,
+        never over an earlier backup (which may hold the only original).
 
         Raises OutputError naming the file when it cannot be written; the file is then as it was.
         """
         target = self.file.path.resolve()  # through a symbolic link, to the file it points to
+        copy = target.with_name(target.name + BACKUP_SUFFIX)
+        if backup and (copy.exists() or copy.is_symlink()):
+            raise OutputError(f"{self.file.path}: not fixed: its backup {copy.name} exists already; move it away "
+                              "or fix without --backup")
         try:
             mode = stat.S_IMODE(target.stat().st_mode)
             if backup:
-                shutil.copy2(target, target.with_name(target.name + BACKUP_SUFFIX))
+                shutil.copy2(target, copy)
             writer = AtomicWriter(target, mode)
             try:
                 writer.write(self.new)
