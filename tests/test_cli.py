@@ -179,6 +179,9 @@ def test_pyproject_config_is_honoured(tmp_path, page, monkeypatch):
     (tmp_path / "pyproject.toml").write_text("[tool.textclean]\ncolour = 1\n")
     result = run("clean", str(page))
     assert result.exit_code == 2 and "unknown key(s) colour" in result.stderr
+    (tmp_path / "pyproject.toml").write_text("[tool.textclean]\nonly = ['bogus']\n")
+    result = run("clean", str(page))
+    assert result.exit_code == 2 and f"{tmp_path / 'pyproject.toml'}: only: unknown kind bogus" in result.stderr
 
 
 def test_rules_list_show_test_lint():

@@ -53,6 +53,10 @@ def load_selected_rules(rule_paths, disable, only, no_shipped, no_config, settin
         shipped = (config.shipped if config else True) and not no_shipped
         ruleset = load_rules(paths, shipped=shipped)
         if config:
+            try:  # its own entries first, so that an error names the configuration file
+                ruleset.select(config.disable, config.only)
+            except RuleError as exc:
+                raise ConfigError(f"{config.source}: {exc.where.lstrip('-')}: {exc.message}") from None
             disable, only = [*config.disable, *disable], [*config.only, *only]
         for assignment in settings:
             ruleset = ruleset.with_setting(assignment)
