@@ -35,8 +35,8 @@ from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, ru
               help="Write input that could not be used (file, line, reason) as JSONL.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first input that cannot be used.")
 @click.option("--encoding-errors", type=click.Choice(ENCODING_POLICIES), default="skip", show_default=True,
-              help="Bytes that are neither UTF-8 nor an encoding that can be told: stop (strict), decode with "
-              "U+FFFD (replace) or reject the document (skip).")
+              help="Bytes that are neither UTF-8 nor an encoding that can be told: reject the document, naming "
+              "the line and byte (strict), decode with U+FFFD (replace) or reject the document (skip).")
 @click.option("--resume", is_flag=True, help="Skip input shards whose output already exists in the -o folder.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
