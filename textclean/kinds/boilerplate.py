@@ -38,7 +38,7 @@ from typing import Any
 import regex
 
 from ..kind import Rule, RuleError, RuleKind, RuleTimeout, StageOutput, compile_pattern, schema_beside
-from ..lines import lines_of, numbered_line_removals
+from ..lines import lines_of, numbered_line_removals, zone_positions
 from ..patterns import LineIndex, PatternSet, budget, line_keywords, literal_lines
 
 _DEFAULT_ZONE_LINES = 10
@@ -177,13 +177,14 @@ class _Page:
         key = (zone, str(size))
         if key not in self._zones:
             wanted = max(self._lines(part) for part in (size if isinstance(size, list) else [size]))
-            numbers = range(len(self.lines)) if zone == "head" else range(len(self.lines) - 1, -1, -1)
-            seen, edge = 0, numbers[0]
-            for edge in numbers:
-                seen += bool(self.lines[edge])
-                if seen >= wanted:
-                    break
-            self._zones[key] = range(0, edge + 1) if zone == "head" else range(edge, len(self.lines))
+            positions = zone_positions(zone, wanted, self.count)  # among the non-blank lines
+            numbers = self._text.nonblank
+            if len(positions) == self.count:
+                self._zones[key] = range(len(self.lines))
+            elif zone == "head":
+                self._zones[key] = range(0, numbers[positions[-1]] + 1) if positions else range(0)
+            else:
+                self._zones[key] = range(numbers[positions[0]] if positions else len(self.lines), len(self.lines))
         return self._zones[key]
 
     def _lines(self, size: int | str) -> int:
