@@ -39,7 +39,8 @@ class CharacterMap:
 
     rule: Rule
     mapping: dict[str, str]
-    trigger: regex.Pattern  # any character the rule may change
+    changed: str  # the characters the rule may change
+    trigger: regex.Pattern  # any of them
     of_script: regex.Pattern
     foreign_letter: regex.Pattern
     sequences: regex.Pattern | None
@@ -63,6 +64,7 @@ class CharacterMap:
         single = "".join(key for key in mapping if len(key) == 1)
         removed = "".join(key for key in mapping if len(key) == 1 and not mapping[key])
         keys = sorted(mapping, key=len, reverse=True)
+        changed = "".join(mapping) + squeeze + trim
 
         def optional(chars: str, key: str) -> regex.Pattern | None:
             return compile_pattern(rule, _char_class(chars), key) if chars else None
@@ -70,7 +72,8 @@ class CharacterMap:
         return cls(
             rule=rule,
             mapping=mapping,
-            trigger=compile_pattern(rule, _char_class("".join(mapping) + squeeze + trim), "map"),
+            changed=changed,
+            trigger=compile_pattern(rule, _char_class(changed), "map"),
             of_script=compile_pattern(rule, _without(rf"\p{{scx={script}}}", removed + trim), "script", regex.V1),
             foreign_letter=compile_pattern(
                 rule, rf"[\p{{L}}--[\p{{scx={script}}}{''.join(map(regex.escape, single))}]]", "script", regex.V1),
@@ -128,9 +131,7 @@ class CharactersStage:
         self.maps = [CharacterMap.compile(rule) for rule in rules]
         # One search for every rule's characters at once: most documents hold none and are done. A class of
         # literal characters cannot backtrack, and the standard ``re`` scans for one many times faster.
-        triggers = dict.fromkeys("".join(
-            "".join(rule.spec.get("map", {})) + rule.spec.get("squeeze", "") + rule.spec.get("trim", "")
-            for rule in rules))
+        triggers = dict.fromkeys("".join(character_map.changed for character_map in self.maps))
         self.any_trigger = re.compile("[" + "".join(map(re.escape, triggers)) + "]") if triggers else None
 
     def apply(self, text: str) -> StageOutput:
