@@ -44,10 +44,12 @@ def _restore_file(source: str, rel: str, read: ReadOptions, log: EditLog, shard:
             yield item, Result(item.text, item.text, item.metadata)
             continue
         try:
-            yield _restore_document(item, record, log.path)
+            restored = _restore_document(item, record, log.path)
         except ReplayError as exc:
             refused = True
             yield Reject(item.source, item.line, str(exc)), None
+            continue
+        yield restored
     if refused:
         return
     where = f"{shard['output']!r} ({log.path}:{shard['log_line']})"
