@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -203,6 +204,13 @@ class Output:
     def path_for(self, relpath: str) -> Path | None:
         """The output file for one input shard, or None when writing to stdout or one file."""
         return self.target / relpath if self.folder and self.target else None
+
+    def check_shards(self, relpaths: Iterable[str]) -> None:
+        """Refuse, before anything is written, a folder output where a shard's file would be an input."""
+        for relpath in relpaths:
+            path = self.path_for(relpath)
+            if path is not None:
+                self._check_not_input(path)
 
     def write(self, doc: InputDoc, result: Result) -> None:
         key = doc.relpath if self.folder else "all"

@@ -1,62 +1,77 @@
-"""Undoing a run from its edit log: the cleaned documents back to their input."""
+"""Undoing a run from its edit log: the cleaned documents back to their input, each one checked."""
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
-from .document import Edit, ReplayError, Result, undo
-from .inputs import InputDoc, InputError, Reject
+from .document import ReplayError, Result, undo
+from .editlog import EditLog, ShardDigest, text_sha256
+from .inputs import InputDoc, ReadOptions, Reject, read_shard
 
 
-class EditLog:
-    """An ``--edits`` file, indexed by document: (relpath, id) for records, relpath for text files."""
+def restore(files: list[tuple[str, str]], read: ReadOptions, log: EditLog
+            ) -> Iterator[tuple[InputDoc | Reject, Result | None]]:
+    """Each document of ``files`` (``expand`` pairs) with a Result whose text is its restored input,
+    or a Reject (and None) saying why it cannot be restored.
 
-    def __init__(self, path: str | Path):
-        self.records: dict[tuple[str, str | None], dict[str, Any]] = {}
-        try:
-            with open(path, encoding="utf-8") as stream:
-                for number, line in enumerate(stream, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        record = json.loads(line)
-                        key = (record["relpath"], record["id"] if record.get("line") is not None else None)
-                        record["edits"] = [Edit.from_dict(e) for e in record["edits"]]
-                    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-                        raise InputError(str(path), number, f"not an edit-log record: {exc}") from None
-                    self.records[key] = record
-        except OSError as exc:
-            raise InputError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
-
-    def find(self, doc: InputDoc) -> dict[str, Any] | None:
-        key = (doc.relpath, doc.id if doc.record is not None else None)
-        if key in self.records:
-            return self.records[key]
-        if doc.record is None and len(self.records) == 1:
-            only = next(iter(self.records.values()))
-            return only if only.get("line") is None else None
-        return None
+    A file is matched to the output file the log recorded (see ``EditLog.shard_for``) and a
+    document to its position in it. A changed document's text must have the SHA-256 the log
+    recorded for its cleaned text before its edits are undone, and the restored text that of its
+    original. A file must hold the documents the run wrote to it, unchanged ones included: as many,
+    with the same SHA-256 over all their texts.
+    """
+    for source, rel in files:
+        shard = log.shard_for(rel, len(files) == 1)
+        if shard is None:
+            yield Reject(source, None, f"not in the edit log {log.path} (no output file {rel!r} in it)"), None
+        else:
+            yield from _restore_file(source, rel, read, log, shard)
 
 
-def restore(items: Iterator[InputDoc | Reject], log: EditLog) -> Iterator[tuple[InputDoc | Reject, Result | None]]:
-    """Each cleaned document with a Result whose text is the restored input."""
-    for item in items:
+def _restore_file(source: str, rel: str, read: ReadOptions, log: EditLog, shard: dict[str, Any]
+                  ) -> Iterator[tuple[InputDoc | Reject, Result | None]]:
+    digest = ShardDigest()
+    refused = False
+    for item in read_shard(source, rel, read):
         if isinstance(item, Reject):
+            refused = True
             yield item, None
             continue
-        record = log.find(item)
+        digest.add(item.text)
+        record = log.documents.get((shard["output"], digest.documents))
         if record is None:
             yield item, Result(item.text, item.text, item.metadata)
             continue
         try:
-            text = undo(item.text, record["edits"])
+            restored = _restore_document(item, record, log.path)
         except ReplayError as exc:
-            yield Reject(item.source, item.line, f"edit log does not fit this document: {exc}"), None
+            refused = True
+            yield Reject(item.source, item.line, str(exc)), None
             continue
-        metadata = {k: v for k, v in item.metadata.items() if k not in record.get("metadata_added", [])}
-        if record.get("metadata_created") and not metadata and item.record is not None:
-            item = replace(item, record={k: v for k, v in item.record.items() if k != "metadata"})
-        yield item, Result(item.text, text, metadata)
+        yield restored
+    if refused:
+        return
+    where = f"{shard['output']!r} ({log.path}:{shard['log_line']})"
+    if digest.documents != shard["documents"]:
+        yield Reject(source, None, f"holds {digest.documents} documents; the run wrote {shard['documents']} "
+                                   f"to {where}"), None
+    elif digest.hexdigest() != shard["sha256"]:
+        yield Reject(source, None, f"does not match the edit log: its documents differ from those the run "
+                                   f"wrote to {where}"), None
+
+
+def _restore_document(item: InputDoc, record: dict[str, Any], log_path: str) -> tuple[InputDoc, Result]:
+    where = f"document {record['position']} of {record['output']!r} ({log_path}:{record['log_line']})"
+    if text_sha256(item.text) != record["cleaned_sha256"]:
+        raise ReplayError(f"does not match the edit log: the text is not the cleaned text of {where}")
+    try:
+        text = undo(item.text, record["edits"])
+    except ReplayError as exc:
+        raise ReplayError(f"the edits of {where} do not fit its cleaned text: {exc}") from None
+    if text_sha256(text) != record["original_sha256"]:
+        raise ReplayError(f"undoing the edits of {where} does not give back the original text")
+    metadata = {k: v for k, v in item.metadata.items() if k not in record["metadata_added"]}
+    if record["metadata_created"] and not metadata and item.record is not None:
+        item = replace(item, record={k: v for k, v in item.record.items() if k != "metadata"})
+    return item, Result(item.text, text, metadata)

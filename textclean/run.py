@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from .editlog import EditLogWriter
 from .inputs import InputDoc, InputError, ReadOptions, Reject, expand, input_format, read_shard
 from .outputs import AtomicWriter, Output, remove_stale_temporaries
 from .parallel import CleanerSpec, ParallelCleaner
@@ -63,6 +64,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
         fmt = "text" if folder or one_text_file else "jsonl"
     output = Output(None if options.explain and not options.output else options.output, fmt, read.text_field,
                     read.id_field, folder, {Path(f) for f, _ in files if f != "-"})
+    output.check_shards(rel for _, rel in files)
     summary = RunSummary()
     if options.resume:
         if not folder:
@@ -76,7 +78,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     cleaner = ParallelCleaner(spec, options.jobs if len(files) > 1 or fmt != "text" else 1,
                               keep_edits=options.explain or bool(options.edits_path))
     progress = Progress(sum(Path(f).stat().st_size for f, _ in files) if sized else None, options.progress)
-    edits_log = AtomicWriter(Path(options.edits_path)) if options.edits_path else None
+    edits_log = EditLogWriter(Path(options.edits_path), options.output, folder) if options.edits_path else None
     rejects_log = AtomicWriter(Path(options.rejects_path)) if options.rejects_path else None
     previous_term = signal.signal(signal.SIGTERM, _raise_interrupted)
     ok = False
@@ -100,8 +102,8 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
                     click.echo(shown)
             if not options.explain or options.output:
                 output.write(item, result)
-            if edits_log and (result.edits or result.metadata.keys() - item.metadata.keys()):
-                edits_log.write(json.dumps(edit_record(item, result), ensure_ascii=False) + "\n")
+            if edits_log:
+                edits_log.add(item, result)
         ok = True
     finally:
         signal.signal(signal.SIGTERM, previous_term)
@@ -125,16 +127,3 @@ def _items(files: list[tuple[str, str]], read: ReadOptions) -> Iterator[InputDoc
     for source, rel in files:
         yield from read_shard(source, rel, read)
         yield _ShardEnd(rel)
-
-
-def edit_record(doc: InputDoc, result) -> dict:
-    """One line of the edit log: enough to find the document again and restore it."""
-    return {
-        "id": doc.id,
-        "source": doc.source,
-        "relpath": doc.relpath,
-        "line": doc.line,
-        "metadata_added": sorted(k for k in result.metadata if k not in doc.metadata),
-        "metadata_created": doc.record is not None and "metadata" not in doc.record,
-        "edits": [edit.to_dict() for edit in result.edits],
-    }

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..inputs import DEFAULT_INCLUDE, ReadOptions, expand, input_format, read_documents
+from ..editlog import EditLog
+from ..inputs import DEFAULT_INCLUDE, InputError, ReadOptions, expand, input_format
 from ..outputs import Output
-from ..restore import EditLog, restore
+from ..restore import restore
 from .common import EXIT_FINDINGS, handles_errors, main
 
 
@@ -26,25 +27,39 @@ def undo(paths, edits_path, output, text_field, id_field) -> None:
     \b
     textclean clean page.txt -o clean.txt --edits edits.jsonl
     textclean undo clean.txt --edits edits.jsonl      # the original page, to stdout
+    textclean clean shards/ -o cleaned/ --edits edits.jsonl
+    textclean undo cleaned/ --edits edits.jsonl -o restored/
+
+    Every document is checked against the log before anything is written: its
+    file and place must be those the run wrote it to, its text the one the run
+    wrote (by SHA-256), and the text restored the original. A document that
+    fails, or a file the log does not cover, is named with its line, and then
+    nothing is written (exit 1).
     """
     read = ReadOptions(text_field, id_field, DEFAULT_INCLUDE)
     files = expand(paths, read)
+    if not files:
+        raise InputError(" ".join(paths), None, "no input files")
+    if any(source == "-" for source, _ in files):
+        raise click.UsageError("undo reads its input twice, to check it all before writing: give files, not '-'")
+    log = EditLog(edits_path)
     folder = bool(output) and (Path(output).is_dir() or output.endswith("/") or any(Path(p).is_dir() for p in paths))
     one_text = len(files) == 1 and input_format(files[0][0], read) == "text"
     sink = Output(output, "text" if folder or one_text else "jsonl", text_field, id_field, folder,
-                  {Path(f) for f, _ in files if f != "-"})
-    problems = []
+                  {Path(f) for f, _ in files} | {Path(edits_path)})
+    sink.check_shards(rel for _, rel in files)
+    problems = [str(item) for item, result in restore(files, read, log) if result is None]
+    if problems:
+        for problem in problems:
+            click.echo(f"textclean: {problem}", err=True)
+        click.echo(f"textclean: nothing restored: {len(problems)} problem(s) above", err=True)
+        sys.exit(EXIT_FINDINGS)
     ok = False
     try:
-        for item, result in restore(read_documents(paths, read), EditLog(edits_path)):
+        for item, result in restore(files, read, log):
             if result is None:
-                problems.append(str(item))
-                continue
+                raise InputError(item.source, item.line, f"{item.reason} (the file changed while undo ran)")
             sink.write(item, result)
         ok = True
     finally:
         sink.close(ok)
-    for problem in problems:
-        click.echo(f"textclean: {problem}", err=True)
-    if problems:
-        sys.exit(EXIT_FINDINGS)

@@ -1,0 +1,190 @@
+"""``textclean undo`` through the command line: clean, undo, and compare with the original bytes."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from textclean.cli import main
+
+PAGE = "News ID: 501\nPublish Date : 03 March 2020 - 08:15\n\nMuhammad Karim spoke in Qalat-i-Naw.  \n\n\n* Comment:\n"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def jsonl(*records):
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def write(folder, files):
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(text.encode("utf-8"))
+    return folder
+
+
+def files_of(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def clean(*args):
+    result = run("clean", "-q", *args)
+    assert result.exit_code == 0, result.stderr
+
+
+MIXED = {
+    "a.txt": "Trailing spaces  \n",
+    "b.txt": "Nothing to change.\n",
+    "sub/page.txt": PAGE,
+    "sub/crlf.txt": "Hossein left.  \r\nHe came back.\r\n",
+    "docs.jsonl": jsonl({"text": PAGE, "url": "u1"}, {"text": "Plain.\n"}, {"text": "Hossein  \n", "metadata": {}},
+                        {"id": "k", "text": "Muhammad said so.\n", "metadata": {"lang": "en"}}),
+}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_folder_round_trips_to_the_original_bytes(tmp_path, jobs):
+    source = write(tmp_path / "in", MIXED)
+    clean(source, "-o", tmp_path / "out", "--edits", tmp_path / "edits.jsonl", "--jobs", jobs)
+    assert files_of(tmp_path / "out") != files_of(source)
+    result = run("undo", tmp_path / "out", "--edits", tmp_path / "edits.jsonl", "-o", tmp_path / "back")
+    assert result.exit_code == 0, result.stderr
+    assert files_of(tmp_path / "back") == files_of(source)
+
+
+def test_only_one_file_changed_leaves_the_other_alone(tmp_path):
+    source = write(tmp_path / "t", {"a.txt": "A  \n", "b.txt": "B\n"})
+    clean(source, "-o", tmp_path / "tout", "--edits", tmp_path / "e.jsonl")
+    result = run("undo", tmp_path / "tout", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "back")
+    assert result.exit_code == 0, result.stderr
+    assert files_of(tmp_path / "back") == {"a.txt": b"A  \n", "b.txt": b"B\n"}
+
+
+def test_jsonl_cleaned_to_another_name_round_trips(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(MIXED["docs.jsonl"] + jsonl({"id": "z", "text": "Qalat-i-Naw  \n"}), encoding="utf-8")
+    clean(corpus, "-o", tmp_path / "feed.cleaned.jsonl", "--edits", tmp_path / "e.jsonl", "--jobs", 2)
+    back = tmp_path / "back.jsonl"
+    result = run("undo", tmp_path / "feed.cleaned.jsonl", "--edits", tmp_path / "e.jsonl", "-o", back)
+    assert result.exit_code == 0, result.stderr
+    assert back.read_bytes() == corpus.read_bytes()
+
+
+def test_records_without_ids_in_a_mirrored_folder_round_trip(tmp_path):
+    records = jsonl({"text": "One  \n"}, {"text": "Two.\n"}, {"text": "Three  \n"})
+    source = write(tmp_path / "in", {"part.jsonl": records})
+    clean(source, "-o", tmp_path / "outdir", "--edits", tmp_path / "e.jsonl")
+    result = run("undo", tmp_path / "outdir", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "back")
+    assert result.exit_code == 0, result.stderr
+    assert files_of(tmp_path / "back") == files_of(source)
+
+
+def test_a_renamed_output_file_is_still_matched(tmp_path):
+    source = write(tmp_path, {"page.txt": PAGE})
+    clean(source / "page.txt", "-o", tmp_path / "clean.txt", "--edits", tmp_path / "e.jsonl")
+    (tmp_path / "clean.txt").rename(tmp_path / "renamed.txt")
+    result = run("undo", tmp_path / "renamed.txt", "--edits", tmp_path / "e.jsonl")
+    assert result.exit_code == 0 and result.stdout == PAGE
+
+
+def test_the_log_of_another_file_is_refused(tmp_path):
+    write(tmp_path / "t", {"a.txt": "A  \n", "b.txt": "B\n"})
+    clean(tmp_path / "t" / "a.txt", "-o", tmp_path / "a.clean.txt", "--edits", tmp_path / "e.jsonl")
+    result = run("undo", tmp_path / "t" / "b.txt", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "back.txt")
+    assert result.exit_code == 1
+    assert f"{tmp_path / 't' / 'b.txt'}:" in result.stderr and "does not match" in result.stderr
+    assert not (tmp_path / "back.txt").exists()
+
+
+def test_a_file_the_log_does_not_cover_is_reported_and_nothing_is_written(tmp_path):
+    source = write(tmp_path / "in", {"a.txt": "A  \n"})
+    clean(source, "-o", tmp_path / "out", "--edits", tmp_path / "e.jsonl")
+    write(tmp_path / "out", {"extra.txt": "Extra  \n"})
+    result = run("undo", tmp_path / "out", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "back")
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'out' / 'extra.txt'}: not in the edit log" in result.stderr
+    assert not (tmp_path / "back").exists()
+
+
+def test_a_changed_record_is_reported_with_its_line(tmp_path):
+    corpus = write(tmp_path, {"c.jsonl": jsonl({"text": "One  \n"}, {"text": "Two  \n"}, {"text": "Three.\n"})})
+    out = tmp_path / "out.jsonl"
+    clean(corpus / "c.jsonl", "-o", out, "--edits", tmp_path / "e.jsonl")
+    lines = out.read_text().splitlines(keepends=True)
+    out.write_text(lines[0] + lines[1].replace("Two", "Deux") + lines[2])
+    result = run("undo", out, "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "back.jsonl")
+    assert result.exit_code == 1 and f"{out}:2: " in result.stderr
+    assert not (tmp_path / "back.jsonl").exists()
+
+
+def test_a_record_moved_to_an_unchanged_place_is_reported(tmp_path):
+    corpus = write(tmp_path, {"c.jsonl": jsonl({"text": "One  \n"}, {"text": "Two.\n"})})
+    out = tmp_path / "out.jsonl"
+    clean(corpus / "c.jsonl", "-o", out, "--edits", tmp_path / "e.jsonl")
+    out.write_text("".join(reversed(out.read_text().splitlines(keepends=True))))
+    result = run("undo", out, "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "back.jsonl")
+    assert result.exit_code == 1 and f"{out}:1: " in result.stderr
+    assert not (tmp_path / "back.jsonl").exists()
+
+
+def test_a_log_without_hashes_is_refused(tmp_path):
+    (tmp_path / "clean.txt").write_text("A\n")
+    old = {"id": "a.txt", "source": "a.txt", "relpath": "a.txt", "line": None, "metadata_added": [],
+           "metadata_created": False, "edits": [{"rule": "r", "kind": "k", "start": 1, "end": 3, "before": "  ",
+                                                 "after": ""}]}
+    (tmp_path / "e.jsonl").write_text(json.dumps(old) + "\n")
+    result = run("undo", tmp_path / "clean.txt", "--edits", tmp_path / "e.jsonl")
+    assert result.exit_code == 1 and f"{tmp_path / 'e.jsonl'}:1: " in result.stderr and "older" in result.stderr
+
+
+@pytest.mark.parametrize("target", ["clean.txt", "e.jsonl"])
+def test_undo_does_not_write_over_its_input_or_its_log(tmp_path, target):
+    write(tmp_path, {"page.txt": PAGE})
+    clean(tmp_path / "page.txt", "-o", tmp_path / "clean.txt", "--edits", tmp_path / "e.jsonl")
+    before = files_of(tmp_path)
+    result = run("undo", tmp_path / "clean.txt", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / target)
+    assert result.exit_code == 1 and "refusing to overwrite an input file" in result.stderr
+    assert files_of(tmp_path) == before
+
+
+def test_undo_into_the_folder_it_reads_is_refused(tmp_path):
+    source = write(tmp_path / "in", {"a.txt": "A  \n", "b.txt": "B  \n"})
+    clean(source, "-o", tmp_path / "out", "--edits", tmp_path / "e.jsonl")
+    before = files_of(tmp_path / "out")
+    result = run("undo", tmp_path / "out", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "out")
+    assert result.exit_code == 1 and "refusing to overwrite an input file" in result.stderr
+    assert files_of(tmp_path / "out") == before
+
+
+def test_a_folder_output_that_would_overwrite_an_input_writes_nothing(tmp_path):
+    source = write(tmp_path / "in", {"a.txt": "A  \n", "b.txt": "B  \n"})
+    clean(source, "-o", tmp_path / "out", "--edits", tmp_path / "e.jsonl")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "out" / "b.txt").rename(tmp_path / "elsewhere" / "b.txt")
+    result = run("undo", tmp_path / "out", tmp_path / "elsewhere", "--edits", tmp_path / "e.jsonl",
+                 "-o", tmp_path / "elsewhere")
+    assert result.exit_code == 1 and "refusing to overwrite an input file" in result.stderr
+    assert files_of(tmp_path / "elsewhere") == {"b.txt": b"B\n"}
+
+
+def test_stdin_is_refused(tmp_path):
+    (tmp_path / "e.jsonl").write_text(json.dumps({"type": "header", "format": 2}) + "\n")
+    result = CliRunner().invoke(main, ["undo", "-", "--edits", str(tmp_path / "e.jsonl")], input="A\n")
+    assert result.exit_code == 2 and "not '-'" in result.stderr
+
+
+@pytest.mark.parametrize("breakage, line, message", [
+    (lambda lines: lines[:2] + lines[1:], 3, "a second document record for document 1 of 'clean.txt'"),
+    (lambda lines: lines[:2], 2, "document 1 of 'clean.txt' is not in any shard record"),
+    (lambda lines: [lines[0], lines[1].replace('"cleaned_sha256"', '"x"'), lines[2]], 2, "without cleaned_sha256"),
+    (lambda lines: [lines[0], lines[1], lines[2].replace('"shard"', '"part"')], 3, "type 'part'"),
+    (lambda lines: [lines[0].replace('"format": 2', '"format": 3'), *lines[1:]], 1, "format 3"),
+])
+def test_a_broken_log_is_named_with_its_line(tmp_path, breakage, line, message):
+    write(tmp_path, {"page.txt": PAGE})
+    clean(tmp_path / "page.txt", "-o", tmp_path / "clean.txt", "--edits", tmp_path / "e.jsonl")
+    log = tmp_path / "e.jsonl"
+    log.write_text("".join(breakage(log.read_text().splitlines(keepends=True))))
+    result = run("undo", tmp_path / "clean.txt", "--edits", log)
+    assert result.exit_code == 1 and f"{log}:{line}: " in result.stderr and message in result.stderr
