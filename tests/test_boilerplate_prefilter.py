@@ -5,8 +5,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from textclean import load_rules
+from textclean.keywords import LineIndex, line_keywords, literal_lines, match_lengths
 from textclean.kinds.boilerplate import _one_pattern
-from textclean.patterns import LineIndex, PatternSet, line_keywords, literal_lines, match_lengths
+from textclean.patterns import PatternSet
 
 
 @pytest.mark.parametrize(("pattern", "keywords"), [

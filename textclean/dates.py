@@ -40,7 +40,7 @@ import ahocorasick_rs
 import regex
 
 from .calendars import hijri_to_gregorian, jalali_to_gregorian
-from .patterns import fold_case
+from .keywords import fold_case
 
 _H = r"[^\S\n]"  # horizontal white space: a date never runs across lines
 _PUNCT = r"[,،.;|/·•∙@–—-]"  # between a date and its time

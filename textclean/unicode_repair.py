@@ -43,7 +43,7 @@ from ftfy import TextFixerConfig, chardata, fix_and_explain, fixes
 from ftfy.badness import BADNESS_RE
 
 from .kind import Change, StageOutput
-from .patterns import remember
+from .memo import remember
 from .re_tree import sre_parse
 
 #: ftfy's defaults, minus uncurling quotes and fixing character width (see the module docstring).

@@ -22,7 +22,7 @@ lines, so that "Share" or "Business" goes in a menu and stays in an article.
 ``alone`` rule or a block marked ``menu``), or a ``beside`` line that went so: the unnamed
 items of a menu.
 
-Every rule's pattern names literal keywords (:func:`textclean.patterns.line_keywords`);
+Every rule's pattern names literal keywords (:func:`textclean.keywords.line_keywords`);
 one Aho-Corasick pass over the document finds the lines holding any of them, and
 only those lines are tried against the rules whose keywords they hold.
 """
@@ -37,9 +37,10 @@ from typing import Any
 
 import regex
 
+from ..keywords import LineIndex, line_keywords, literal_lines
 from ..kind import Rule, RuleError, RuleKind, RuleTimeout, StageOutput, compile_pattern, schema_beside
 from ..lines import lines_of, numbered_line_removals, zone_positions
-from ..patterns import LineIndex, PatternSet, budget, line_keywords, literal_lines
+from ..patterns import PatternSet, budget
 
 _DEFAULT_ZONE_LINES = 10
 _DEFAULT_WITHIN = 15

@@ -27,9 +27,11 @@ import regex
 
 from ..dates import DIGIT, DateGrammar, DateRefused, Reading
 from ..document import Finding
+from ..keywords import LineIndex, line_keywords
 from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, compile_pattern, schema_beside
 from ..lines import TextLines, lines_of, numbered_line_removals, zone_positions
-from ..patterns import LineIndex, PatternSet, line_keywords, remember
+from ..memo import remember
+from ..patterns import PatternSet
 
 _DEFAULT_LINES = 5
 _DEFAULT_MAX_LENGTH = 200
