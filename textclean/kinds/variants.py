@@ -27,7 +27,6 @@ import regex
 
 from ..document import Finding
 from ..kind import (
-    MATCH_TIMEOUT,
     Change,
     Rule,
     RuleError,
@@ -37,6 +36,7 @@ from ..kind import (
     compile_pattern,
     schema_beside,
 )
+from ..patterns import budget
 
 MODES = ("rewrite", "annotate", "check")
 _SPLIT = regex.compile(r"[-\s'’]+")
@@ -234,10 +234,11 @@ class VariantsStage:
             end = start + len(spelling.text)
             at_word_end = end == len(text) or not _is_word_char(text[end])
             return end if at_word_end and text.startswith(spelling.text, start) else None
+        seconds = budget(text)
         try:
-            match = spelling.pattern.match(text, start, timeout=MATCH_TIMEOUT)
+            match = spelling.pattern.match(text, start, timeout=seconds)
         except TimeoutError:
-            raise RuleTimeout(spelling.rule.id, MATCH_TIMEOUT) from None
+            raise RuleTimeout(spelling.rule.id, seconds) from None
         return match.end() if match else None
 
     def apply(self, text: str) -> StageOutput:
