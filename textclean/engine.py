@@ -1,15 +1,16 @@
 """The rule engine: runs the stages in their fixed order and records every edit.
 
-Order: unicode repair (ftfy) -> rule kinds by their declared order (date headers,
-boilerplate, variants) -> whitespace tidy. While a rule kind changed the text,
-the pipeline is repeated on its own output until it is stable, so cleaning is
-idempotent even when one removal brings another rule into reach (a header zone
-that now reaches one line further); a stage that already ran on the text as it
-now is is not run again, since it would answer the same. Rule kinds only remove lines or move
-spellings to a fixed point, so this ends; ``max_passes`` is a safety bound.
-Changes by the unicode stage alone need no second pass (every later stage saw
-them), nor do changes by the whitespace stage (it only touches blank lines and
-line ends, which no rule kind looks at).
+Order: unicode repair (ftfy) -> the rule kinds, each in the order it declares
+(:attr:`textclean.kind.RuleKind.order`) -> whitespace tidy. While a rule kind
+changed the text, the pipeline is repeated on its own output until it is
+stable, so cleaning is idempotent even when one removal brings another rule
+into reach (a header zone that now reaches one line further); a stage that
+already ran on the text as it now is is not run again, since it would answer
+the same. Rule kinds only remove lines or move spellings to a fixed point, so
+this ends; ``max_passes`` is a safety bound. Changes by the unicode stage alone
+need no second pass (every later stage saw them), nor do changes by the
+whitespace stage (it only touches blank lines and line ends, which no rule kind
+looks at).
 """
 from __future__ import annotations
 
