@@ -11,7 +11,8 @@ and reports MB/s of text over the time spent in the tool and the process's peak 
   datatrove          datatrove's FTFYFormatter + C4QualityFilter(filter_no_terminal_punct=False)
   clean-text         clean-text's clean() with its defaults
   textclean-jobs     `textclean clean corpus.jsonl -o out --jobs N`, wall time with JSON I/O and start-up,
-                     with --jobs 1 and with all cores, on the same file: the scaling with cores
+                     with --jobs 1 and with all cores, on the same file: the scaling with cores; and
+                     on a one-document file, the start-up, for the scaling of the rest
 
 Goals (issue 5): the full pipeline >= 20 MB/s per core, >= 10x ftfy alone; flat memory.
 
@@ -144,16 +145,20 @@ def run_cli_jobs(megabytes: float) -> dict:
             for number, text in enumerate(documents(megabytes)):
                 stream.write(json.dumps({"id": number, "text": text}, ensure_ascii=False) + "\n")
                 size += len(text.encode("utf-8"))
-        seconds = {}
+        one_line = Path(folder) / "one.jsonl"  # what a run costs before and after its documents: start-up
+        one_line.write_text(json.dumps({"id": 0, "text": "News ID: 1\nThe café opened.\n"}) + "\n")
+        seconds, start_up = {}, {}
         for jobs in (1, cores):
-            started = time.perf_counter()
-            subprocess.run([*command, str(corpus), "-o", str(Path(folder) / f"out{jobs}.jsonl"), "--jobs", str(jobs),
-                            "-q"], check=True)
-            seconds[jobs] = time.perf_counter() - started
+            for name, source, times in (("out", corpus, seconds), ("one", one_line, start_up)):
+                started = time.perf_counter()
+                subprocess.run([*command, str(source), "-o", str(Path(folder) / f"{name}{jobs}.jsonl"),
+                                "--jobs", str(jobs), "-q"], check=True)
+                times[jobs] = time.perf_counter() - started
         if (Path(folder) / "out1.jsonl").read_bytes() != (Path(folder) / f"out{cores}.jsonl").read_bytes():
             raise SystemExit("--jobs 1 and --jobs N wrote different output")
     return {"mode": f"textclean-jobs ({cores} cores)", "megabytes": size / 1e6, "seconds": seconds[cores],
-            "one_core_seconds": seconds[1], "peak_mb": peak_rss_mb("children"), "cores": cores}
+            "one_core_seconds": seconds[1], "start_up": start_up, "peak_mb": peak_rss_mb("children"),
+            "cores": cores}
 
 
 def peak_rss_mb(who: str) -> float:
@@ -216,6 +221,10 @@ def report(results: dict[str, dict], doubled: dict[str, dict], megabytes: float)
             one_core = result["megabytes"] / result["one_core_seconds"]
             print(f"{'':<34} --jobs 1: {one_core:.2f} MB/s; scaling with {result['cores']} cores:"
                   f" {speed / one_core:.2f}x (wall time, with JSON I/O and start-up)")
+            start_up = result["start_up"]
+            steady = (result["one_core_seconds"] - start_up[1]) / (result["seconds"] - start_up[result["cores"]])
+            print(f"{'':<34} start-up (a one-document run): {start_up[1]:.2f} s with --jobs 1, "
+                  f"{start_up[result['cores']]:.2f} s with {result['cores']}; scaling after start-up: {steady:.2f}x")
     if reference.get("stages"):
         print("\ntextclean, time per stage (1 core):")
         for kind, seconds in reference["stages"].items():
