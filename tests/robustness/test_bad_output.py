@@ -83,3 +83,15 @@ def test_several_inputs_into_one_file_keep_every_document(corpus):
     (corpus / "more.jsonl").write_text(CORPUS)
     result = run("clean", "-q", "corpus.jsonl", "more.jsonl", "-o", "both.jsonl")
     assert result.exit_code == 0 and len((corpus / "both.jsonl").read_text().splitlines()) == 6
+
+
+@pytest.mark.parametrize("inputs", [["d1", "d2"], ["d1/x.txt", "d2/x.txt"]])
+def test_two_inputs_with_one_relative_path_are_named_and_nothing_is_written(corpus, inputs):
+    for folder in ("d1", "d2"):
+        (corpus / folder).mkdir()
+        (corpus / folder / "x.txt").write_text(f"Muhammad wrote {folder}.\n")
+    result = run("clean", "-q", *inputs, "-o", "dup/")
+    assert result.exit_code == 1
+    assert ("textclean: error: dup/x.txt: refusing to overwrite the output of d1/x.txt with the output of d2/x.txt"
+            in result.stderr)
+    assert not (corpus / "dup").exists()
