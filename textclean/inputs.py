@@ -10,6 +10,7 @@ import fnmatch
 import gzip
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ DEFAULT_INCLUDE = ("*.txt", "*.text", "*.jsonl", "*.jsonl.gz", "*.jsonl.zst", "*
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".jsonl.zst", ".jsonl.zstd", ".ndjson.zst")
 ENCODING_POLICIES = ("strict", "replace", "skip")
 BINARY_SNIFF_BYTES = 8192
+# A JSON escape of a UTF-16 surrogate: a pair gives one character, a lone one a string UTF-8 cannot encode.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class InputError(ValueError):
@@ -249,10 +252,32 @@ def _jsonl_document(raw: bytes, number: int, source: str, rel: str, options: Rea
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return Reject(source, number, f"not valid JSON: {exc.msg} (column {exc.colno})", shown)
+    surrogate = _lone_surrogate(record) if _SURROGATE_ESCAPE.search(raw) else None
+    if surrogate:
+        return Reject(source, number, surrogate, shown)
     doc = _record_document(record, number, source, rel, options, shown, encoding)
     if isinstance(doc, InputDoc):
         doc.size = len(raw)
     return doc
+
+
+def _lone_surrogate(value: Any, field: str | None = None) -> str | None:
+    """Where a JSON value holds a lone surrogate (valid JSON, but no UTF-8 text can hold it), or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            where = f"field {field!r}" if field is not None else "a field name"
+            return (f"{where} holds a lone surrogate ({ascii(value[exc.start])[1:-1]} at character {exc.start}), "
+                    "which UTF-8 cannot encode")
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _lone_surrogate(key) if isinstance(key, str) else None
+        found = found or _lone_surrogate(item, key if isinstance(key, str) else field)
+        if found:
+            return found
+    return None
 
 
 def _record_document(record: Any, number: int, source: str, rel: str, options: ReadOptions, shown: str | None,
@@ -294,9 +319,28 @@ def _read_parquet(source: str, rel: str, options: ReadOptions) -> Iterator[Input
         return
     number = 0
     for batch in parquet.iter_batches(batch_size=1024):
-        for row in batch.to_pylist():
+        for row in _rows(batch):
             number += 1
+            if isinstance(row, UnicodeDecodeError):
+                yield Reject(source, number, f"a string is not valid UTF-8 (byte {row.object[row.start]:#04x} at "
+                                             f"offset {row.start})")
+                continue
             if row.get(options.text_field) is None:
                 yield Reject(source, number, f"row has no {options.text_field!r} value (null)")
                 continue
             yield _record_document(row, number, source, rel, options, None)
+
+
+def _rows(batch: Any) -> list[dict[str, Any] | UnicodeDecodeError]:
+    """The rows of a Parquet record batch; the error in place of a row holding a string that is not UTF-8."""
+    try:
+        return batch.to_pylist()
+    except UnicodeDecodeError:
+        pass
+    rows: list[dict[str, Any] | UnicodeDecodeError] = []
+    for index in range(batch.num_rows):
+        try:
+            rows.append(batch.slice(index, 1).to_pylist()[0])
+        except UnicodeDecodeError as exc:
+            rows.append(exc)
+    return rows

@@ -28,6 +28,10 @@ def clean_with_rejects(tmp_path, source, *extra):
     (b'{"id": "x", "text": ["a"]}', "field 'text' is list, not a string"),
     (b'"just a string"', "a record must be an object, not str"),
     (b'{"id": "x", "text": "caf\xe9 \xff\xfe"}', "not valid UTF-8"),
+    (rb'{"id": "x", "text": "Share\udc80 this\nBody.\n"}',
+     r"field 'text' holds a lone surrogate (\udc80 at character 5), which UTF-8 cannot encode"),
+    (rb'{"id": "\uD800", "text": "Body.\n"}', r"field 'id' holds a lone surrogate (\ud800 at character 0)"),
+    (rb'{"id": "x", "text": "Body.\n", "tags": ["ok", "\udfff"]}', r"field 'tags' holds a lone surrogate"),
 ])
 def test_bad_jsonl_records(tmp_path, line, reason):
     source = tmp_path / "in.jsonl"
@@ -87,6 +91,32 @@ def test_nul_inside_a_jsonl_text_is_just_text(tmp_path):
     source.write_text(json.dumps({"id": "n", "text": "a\x00b\n"}) + "\n")
     result = run("clean", "-q", str(source))
     assert result.exit_code == 0 and json.loads(result.stdout)["text"] == "ab\n"
+
+
+@pytest.mark.parametrize("stages", [[], ["--no-unicode"]])
+def test_a_lone_surrogate_is_rejected_with_its_line(tmp_path, stages):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"id": 1, "text": "Share\\udc80 this\\nBody.\\n"}\n' + json.dumps(GOOD).encode() + b"\n")
+    result = run("clean", str(source), "-j", "1", *stages)
+    assert result.exit_code == 1 and f"rejected: {source}:1: field 'text' holds a lone surrogate" in result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["ok"]
+
+
+def test_a_parquet_string_that_is_not_utf8_is_rejected_with_its_row(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    texts = [b"Muhammad arrived.\n", b"bad \xed\xa0\x80\n", b"Muhammad left.\n"]
+    offsets = [0]
+    for text in texts:
+        offsets.append(offsets[-1] + len(text))
+    column = pa.Array.from_buffers(pa.string(), len(texts), [None, pa.array(offsets, pa.int32()).buffers()[1],
+                                                             pa.py_buffer(b"".join(texts))])
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"id": ["a", "b", "c"], "text": column}), source)
+    result, listed, out = clean_with_rejects(tmp_path, source)
+    assert result.exit_code == 1
+    assert f"rejected: {source}:2: a string is not valid UTF-8 (byte 0xed at offset 4)" in result.stderr
+    assert pq.read_table(out / "in.parquet").column("text").to_pylist() == ["Mohammad arrived.\n", "Mohammad left.\n"]
 
 
 def test_parquet_with_the_wrong_schema(tmp_path):
