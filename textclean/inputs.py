@@ -12,6 +12,7 @@ import io
 import json
 import re
 import sys
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,12 +135,69 @@ def open_binary(source: str) -> IO[bytes]:
     if source.endswith(".gz"):
         return gzip.open(source, "rb")
     if source.endswith((".zst", ".zstd")):
+        return io.BufferedReader(_ZstdFile(source))
+    return open(source, "rb")
+
+
+class _ZstdFile(io.RawIOBase):
+    """The bytes of a .zst file, frame after frame; EOFError when the file ends inside a frame.
+
+    zstandard's own stream_reader gives a truncated file's bytes as if they were all of it.
+    """
+
+    _READ_SIZE = 1 << 14
+
+    def __init__(self, source: str):
         try:
             import zstandard
         except ImportError:
             raise InputError(source, None, "reading .zst needs the zstd extra: pip install 'textclean[zstd]'") from None
-        return zstandard.ZstdDecompressor().stream_reader(open(source, "rb"), closefd=True)
-    return open(source, "rb")
+        self._new_frame = zstandard.ZstdDecompressor().decompressobj
+        self._file = open(source, "rb")
+        self._frame: Any = None
+        self._out, self._pos = b"", 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._pos == len(self._out):
+            data = self._file.read(self._READ_SIZE)
+            if not data:
+                if self._frame is not None and not self._frame.eof:
+                    raise EOFError("the file ends inside a zstd frame")
+                return 0
+            out = []
+            while data:
+                if self._frame is None or self._frame.eof:
+                    self._frame = self._new_frame()
+                out.append(self._frame.decompress(data))
+                data = self._frame.unused_data if self._frame.eof else b""
+            self._out, self._pos = b"".join(out), 0
+        size = min(len(buffer), len(self._out) - self._pos)
+        buffer[:size] = self._out[self._pos:self._pos + size]
+        self._pos += size
+        return size
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _read_errors(source: str) -> tuple[type[Exception], ...]:
+    """What reading ``source`` raises when it cannot be read, or is compressed and corrupt or truncated."""
+    errors: tuple[type[Exception], ...] = (OSError, EOFError, zlib.error)
+    if source.endswith((".zst", ".zstd")):
+        import zstandard
+        errors += (zstandard.ZstdError,)
+    return errors
+
+
+def _unreadable(source: str, exc: Exception, read: int = 0, unit: str = "line") -> InputError:
+    """The InputError for a file that stopped being readable after ``read`` lines or rows."""
+    cause = (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
+    after = f" after {unit} {read}" if read else ""
+    return InputError(source, None, f"cannot read{after}: {cause}")
 
 
 def decode(data: bytes, policy: str) -> tuple[str, str | None] | None:
@@ -205,8 +263,8 @@ def _read_text(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc
     try:
         with open_binary(source) if source != "-" else _stdin_copy() as stream:
             data = stream.read()
-    except OSError as exc:
-        raise InputError(source, None, f"cannot read: {exc.strerror or exc}") from None
+    except _read_errors(source) as exc:
+        raise _unreadable(source, exc) from None
     if b"\0" in data[:BINARY_SNIFF_BYTES]:
         yield Reject(source, None, "binary file (NUL bytes), skipped")
         return
@@ -227,16 +285,14 @@ def _stdin_copy() -> IO[bytes]:
 
 
 def _read_jsonl(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc | Reject]:
+    number = 0
     try:
-        stream = open_binary(source) if source != "-" else _stdin_copy()
-    except OSError as exc:
-        raise InputError(source, None, f"cannot read: {exc.strerror or exc}") from None
-    with stream:
-        lines = io.BufferedReader(stream) if not isinstance(stream, io.BufferedIOBase) else stream
-        for number, raw in enumerate(lines, start=1):
-            if not raw.strip():
-                continue
-            yield _jsonl_document(raw, number, source, rel, options)
+        with open_binary(source) if source != "-" else _stdin_copy() as lines:
+            for number, raw in enumerate(lines, start=1):
+                if raw.strip():
+                    yield _jsonl_document(raw, number, source, rel, options)
+    except _read_errors(source) as exc:
+        raise _unreadable(source, exc, number) from None
 
 
 def _jsonl_document(raw: bytes, number: int, source: str, rel: str, options: ReadOptions) -> InputDoc | Reject:
@@ -318,17 +374,20 @@ def _read_parquet(source: str, rel: str, options: ReadOptions) -> Iterator[Input
         yield Reject(source, None, f"Parquet column {options.text_field!r} is {column_type}, not a string")
         return
     number = 0
-    for batch in parquet.iter_batches(batch_size=1024):
-        for row in _rows(batch):
-            number += 1
-            if isinstance(row, UnicodeDecodeError):
-                yield Reject(source, number, f"a string is not valid UTF-8 (byte {row.object[row.start]:#04x} at "
-                                             f"offset {row.start})")
-                continue
-            if row.get(options.text_field) is None:
-                yield Reject(source, number, f"row has no {options.text_field!r} value (null)")
-                continue
-            yield _record_document(row, number, source, rel, options, None)
+    try:
+        for batch in parquet.iter_batches(batch_size=1024):
+            for row in _rows(batch):
+                number += 1
+                if isinstance(row, UnicodeDecodeError):
+                    yield Reject(source, number, f"a string is not valid UTF-8 (byte {row.object[row.start]:#04x} at "
+                                                 f"offset {row.start})")
+                    continue
+                if row.get(options.text_field) is None:
+                    yield Reject(source, number, f"row has no {options.text_field!r} value (null)")
+                    continue
+                yield _record_document(row, number, source, rel, options, None)
+    except (OSError, pa.ArrowException) as exc:  # a page that cannot be read or decompressed
+        raise _unreadable(source, exc, number, "row") from None
 
 
 def _rows(batch: Any) -> list[dict[str, Any] | UnicodeDecodeError]:

@@ -1,6 +1,8 @@
 """One test per class of bad input: the message names file, line and cause; the exit code says so;
 the rejects file lists it; everything else is still written."""
+import gzip
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -131,3 +133,54 @@ def test_parquet_with_the_wrong_schema(tmp_path):
     assert result.exit_code == 1
     assert reasons[0].startswith("Parquet column 'text' is int64, not a string")
     assert reasons[1].startswith("not a readable Parquet file")
+
+
+def _shard_bytes(count=400):
+    return "".join(json.dumps({"id": n, "text": f"Muhammad arrived on day {n * 7919 % 10007}.\n"}) + "\n"
+                   for n in range(count)).encode()
+
+
+def _zstd(data):
+    zstandard = pytest.importorskip("zstandard")
+    return zstandard.ZstdCompressor().compress(data)
+
+
+@pytest.mark.parametrize(("name", "content", "cause"), [
+    ("cut.jsonl.gz", lambda: gzip.compress(_shard_bytes())[:-40],
+     r"cannot read after line \d+: Compressed file ended before the end-of-stream marker was reached"),
+    ("plain.jsonl.gz", _shard_bytes, "cannot read: Not a gzipped file"),
+    ("cut.jsonl.zst", lambda: _zstd(_shard_bytes())[:-40], "cannot read: the file ends inside a zstd frame"),
+    ("plain.jsonl.zst", _shard_bytes, "cannot read: zstd decompressor error: Unknown frame descriptor"),
+])
+def test_a_corrupt_or_truncated_compressed_shard_is_named_and_nothing_is_kept(tmp_path, name, content, cause):
+    source = tmp_path / name
+    source.write_bytes(content())
+    out = tmp_path / "out.jsonl"
+    result = run("clean", "-q", str(source), "-o", str(out))
+    assert result.exit_code == 1 and re.search(f"textclean: error: {re.escape(str(source))}: {cause}", result.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_every_frame_of_a_zstd_shard_is_read(tmp_path):
+    data = _shard_bytes()
+    half = data.index(b"\n", len(data) // 2) + 1
+    source = tmp_path / "frames.jsonl.zst"
+    source.write_bytes(_zstd(data[:half]) + _zstd(data[half:]))
+    result = run("clean", "-q", str(source))
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 400
+
+
+def test_a_parquet_page_that_cannot_be_read_is_named_with_the_last_row(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pylist([json.loads(line) for line in _shard_bytes(3000).splitlines()]), source,
+                   row_group_size=1024, compression="snappy")
+    data = bytearray(source.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 64] = bytes(range(64))
+    source.write_bytes(bytes(data))
+    out = tmp_path / "out.parquet"
+    result = run("clean", "-q", str(source), "-o", str(out))
+    assert result.exit_code == 1 and f"textclean: error: {source}: cannot read after row " in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet"]
