@@ -211,6 +211,25 @@ class _ParquetShard:
             os.unlink(self.tmp)
 
 
+class PathClaims:
+    """The files a run reads and writes, each with what it is: no two may be one file, none a folder."""
+
+    def __init__(self, inputs: Iterable[Path] = ()):
+        self._owners = {path.resolve(): "an input file" for path in inputs}
+
+    def claim(self, path: Path, what: str) -> None:
+        """Take ``path`` for ``what`` (again), or raise OutputError when a folder or something else has it."""
+        resolved = path.resolve()
+        if self._owners.get(resolved) == what:
+            return
+        if resolved in self._owners:
+            raise OutputError(f"{path}: refusing to overwrite {self._owners[resolved]} with {what}; "
+                              "choose another path")
+        if resolved.is_dir():
+            raise OutputError(f"{path}: is a folder; {what} must be a file")
+        self._owners[resolved] = what
+
+
 class Output:
     """Where cleaned documents go: stdout (``target`` None), one file, or a folder mirroring the shards.
 
@@ -225,20 +244,20 @@ class Output:
         self.fmt, self.text_field, self.id_field = fmt, text_field, id_field
         self.target = Path(target) if target else None
         self.folder = folder
-        self._owners = {p.resolve(): "an input file" for p in inputs}
+        self._claims = PathClaims(inputs)
         self._shard: ShardWriter | None = None
         self._key: str | None = None
         if self.target and not folder:
-            self._claim(self.target, "the output")
+            self._claims.claim(self.target, "the output")
         for what, path in (side_files or {}).items():
-            self._claim(path, what)
+            self._claims.claim(path, what)
 
     def claim_shards(self, files: Iterable[tuple[str, str]]) -> None:
         """Reserve the output file of every (source, relative path) shard before any is written."""
         for source, relpath in files:
             path = self.path_for(relpath)
             if path is not None:
-                self._claim(path, f"the output of {source}")
+                self._claims.claim(path, f"the output of {source}")
 
     def path_for(self, relpath: str) -> Path | None:
         """The output file for one input shard, or None when writing to stdout or one file."""
@@ -254,7 +273,7 @@ class Output:
     def _open(self, doc: InputDoc) -> ShardWriter:
         path = self.path_for(doc.relpath) if self.folder else self.target
         if self.folder:
-            self._claim(path, f"the output of {doc.source}")
+            self._claims.claim(path, f"the output of {doc.source}")
         fmt = self._format_of(doc, path)
         if fmt == "parquet":
             if path is None:
@@ -270,18 +289,6 @@ class Output:
         if path is not None and path.name.endswith(".parquet"):
             return "parquet"
         return "jsonl" if self.fmt == "parquet" and path is None else self.fmt
-
-    def _claim(self, path: Path, what: str) -> None:
-        """Take ``path`` for ``what`` (again), or raise OutputError when a folder or something else has it."""
-        resolved = path.resolve()
-        if self._owners.get(resolved) == what:
-            return
-        if resolved in self._owners:
-            raise OutputError(f"{path}: refusing to overwrite {self._owners[resolved]} with {what}; "
-                              "choose another path")
-        if resolved.is_dir():
-            raise OutputError(f"{path}: is a folder; {what} must be a file")
-        self._owners[resolved] = what
 
     def finish_shard(self) -> None:
         """An input shard is complete: in a folder, commit its output so it appears under its final name."""
