@@ -152,7 +152,13 @@ class _TextShard:
 
 
 class _ParquetShard:
-    """Parquet rows: the input columns, the cleaned text, and metadata as a JSON string column."""
+    """Parquet rows: the input columns, the cleaned text, and metadata as a JSON string column.
+
+    Rows are written 2048 at a time. A Parquet file has one schema: when a later row has a new
+    field or a wider type (null to string, int to float), the rows already written are written
+    again under the wider schema, one row group at a time. A row whose values fit no common
+    schema (an id that is an int, then a string) is an OutputError naming its input line.
+    """
 
     _ROWS_PER_GROUP = 2048
 
@@ -163,6 +169,7 @@ class _ParquetShard:
             fd, self.tmp = _temp_beside(path)
         os.close(fd)
         self.rows: list[dict[str, Any]] = []
+        self.origins: list[str] = []  # where each row was read, for errors
         self.writer = None
 
     def write(self, doc: InputDoc, result: Result) -> None:
@@ -170,6 +177,7 @@ class _ParquetShard:
         row[self.text_field] = result.text
         row["metadata"] = json.dumps(result.metadata, ensure_ascii=False, default=str)
         self.rows.append(row)
+        self.origins.append(f"{doc.source}:{doc.line}" if doc.line else doc.source)
         if len(self.rows) >= self._ROWS_PER_GROUP:
             with _naming(self.path):
                 self._flush()
@@ -179,13 +187,50 @@ class _ParquetShard:
         import pyarrow.parquet as pq
         if not self.rows:
             return
+        table, schema = self._fitted()
+        if self.writer is not None and schema != self.writer.schema:
+            self._rewrite(schema)
         if self.writer is None:
-            table = pa.Table.from_pylist(self.rows)
-            self.writer = pq.ParquetWriter(self.tmp, table.schema)
-        else:
-            table = pa.Table.from_pylist(self.rows, schema=self.writer.schema)
-        self.writer.write_table(table)
-        self.rows = []
+            self.writer = pq.ParquetWriter(self.tmp, schema)
+        self.writer.write_table(table if table.schema == schema else pa.Table.from_pylist(self.rows, schema=schema))
+        self.rows, self.origins = [], []
+
+    def _fitted(self) -> tuple[Any, Any]:
+        """The rows as a table with every field any of them has, and the schema of the rows written widened
+        to hold them; OutputError naming the first row that fits no schema in common with the rows before it."""
+        import pyarrow as pa
+        written = self.writer.schema if self.writer else None
+        names = dict.fromkeys(name for row in self.rows for name in row)
+        try:
+            table = pa.Table.from_pydict({name: [row.get(name) for row in self.rows] for name in names})
+            return table, _unified(written, table.schema)
+        except (pa.ArrowException, OverflowError):
+            pass
+        schema = written
+        for origin, row in zip(self.origins, self.rows, strict=True):
+            try:
+                schema = _unified(schema, pa.Table.from_pylist([row]).schema)
+            except (pa.ArrowException, OverflowError) as exc:
+                raise OutputError(f"{self.path}: the record from {origin} does not fit the Parquet columns of the "
+                                  f"records before it ({exc}); write JSONL instead, or give the field one type") \
+                    from None
+        return pa.Table.from_pylist(self.rows, schema=schema), schema
+
+    def _rewrite(self, schema: Any) -> None:
+        """Write the rows so far again under ``schema``, one row group at a time."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+        self.writer.close()
+        self.writer = None
+        fd, written = _temp_beside(self.path)
+        os.close(fd)
+        os.replace(self.tmp, written)
+        try:
+            self.writer = pq.ParquetWriter(self.tmp, schema)
+            for batch in pq.ParquetFile(written).iter_batches(batch_size=self._ROWS_PER_GROUP):
+                self.writer.write_table(pa.Table.from_pylist(batch.to_pylist(), schema=schema))
+        finally:
+            os.unlink(written)
 
     def commit(self) -> None:
         try:
@@ -209,6 +254,12 @@ class _ParquetShard:
             self.writer = None
         if os.path.exists(self.tmp):
             os.unlink(self.tmp)
+
+
+def _unified(schema: Any, other: Any) -> Any:
+    """One schema holding both (``schema`` may be None), types widened where Arrow can."""
+    import pyarrow as pa
+    return other if schema is None else pa.unify_schemas([schema, other], promote_options="permissive")
 
 
 class PathClaims:
