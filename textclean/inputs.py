@@ -188,7 +188,10 @@ def _read_errors(source: str) -> tuple[type[Exception], ...]:
     """What reading ``source`` raises when it cannot be read, or is compressed and corrupt or truncated."""
     errors: tuple[type[Exception], ...] = (OSError, EOFError, zlib.error)
     if source.endswith((".zst", ".zstd")):
-        import zstandard
+        try:
+            import zstandard
+        except ImportError:  # opening the file has said so
+            return errors
         errors += (zstandard.ZstdError,)
     return errors
 

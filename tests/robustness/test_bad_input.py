@@ -3,6 +3,7 @@ the rejects file lists it; everything else is still written."""
 import gzip
 import json
 import re
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -184,3 +185,12 @@ def test_a_parquet_page_that_cannot_be_read_is_named_with_the_last_row(tmp_path)
     result = run("clean", "-q", str(source), "-o", str(out))
     assert result.exit_code == 1 and f"textclean: error: {source}: cannot read after row " in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet"]
+
+
+def test_a_zst_shard_without_zstandard_says_which_extra_to_install(tmp_path, monkeypatch):
+    source = tmp_path / "in.jsonl.zst"
+    source.write_bytes(b"\x28\xb5\x2f\xfd")
+    monkeypatch.setitem(sys.modules, "zstandard", None)  # as if it were not installed
+    result = run("clean", "-q", str(source))
+    assert result.exit_code == 1
+    assert f"textclean: error: {source}: reading .zst needs the zstd extra: pip install" in result.stderr
