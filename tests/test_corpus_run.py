@@ -82,6 +82,41 @@ def test_parquet_keeps_other_columns(tmp_path):
     assert json.loads(table[3]["metadata"])["date"] == "2020-05-04T10:14"
 
 
+def test_parquet_output_keeps_fields_that_appear_or_widen_after_the_first_row_group(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    rows = records(2100)
+    for row in rows[2048:]:
+        row["url"], row["n"] = f"https://example.org/{row['n']}", row["n"] + 0.5
+    rows[2050]["tags"] = {"desk": "kabul"}
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, rows)
+    out = tmp_path / "out.parquet"
+    assert run("clean", "-q", str(source), "-o", str(out)).exit_code == 0
+    table = pq.read_table(out)
+    assert table.schema.names == ["id", "text", "n", "metadata", "url", "tags"]
+    written = table.to_pylist()
+    assert [row["n"] for row in written] == [row["n"] for row in rows]
+    assert written[0]["url"] is None and written[2099]["url"] == "https://example.org/2099"
+    assert written[2050]["tags"] == {"desk": "kabul"} and written[2051]["tags"] is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.parquet"]
+
+
+@pytest.mark.parametrize(("line", "last"), [(5, 5), (2049, 2049), (2049, 2100)],
+                         ids=["in-the-first-row-group", "after-it", "every-row-after-it"])
+def test_parquet_output_names_the_record_that_fits_no_column_type(tmp_path, line, last):
+    pytest.importorskip("pyarrow")
+    rows = records(2100)
+    for row in rows[line - 1:last]:
+        row["id"] = row["n"]
+    source = tmp_path / "in.jsonl"
+    write_jsonl(source, rows)
+    result = run("clean", "-q", str(source), "-o", str(tmp_path / "out.parquet"))
+    assert result.exit_code == 1
+    assert (f"textclean: error: {tmp_path / 'out.parquet'}: the record from {source}:{line} does not fit the "
+            "Parquet columns of the records before it") in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
 def test_parquet_without_the_text_column_is_rejected(tmp_path):
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")

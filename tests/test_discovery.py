@@ -103,6 +103,28 @@ def test_command_line_writes_a_draft_that_lints(tmp_path):
     assert missing.exit_code == 1 and "no such file or folder" in missing.stderr
 
 
+def test_command_line_skips_rejected_input_names_it_and_exits_1(tmp_path):
+    for name, text in FIXTURE.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "image.txt").write_bytes(b"Mohammad\0Karim\n")
+    (tmp_path / "cut.jsonl").write_text('{"id": 1, "text": "Muhammad Karim spoke."}\n{"id": 2, "text": \n')
+    draft = tmp_path / "draft.yaml"
+    result = CliRunner().invoke(main, ["variants", "discover", str(tmp_path), "-o", str(draft)])
+    assert result.exit_code == 1
+    assert "candidate groups in 4 documents" in result.stderr and ", 2 rejected" in result.stderr
+    assert f"rejected: {tmp_path / 'image.txt'}: binary file (NUL bytes), skipped" in result.stderr
+    assert f"rejected: {tmp_path / 'cut.jsonl'}:2: not valid JSON" in result.stderr
+    assert "Qala-e-Naw" in draft.read_text()
+
+
+def test_command_line_refuses_to_write_the_draft_over_an_input(tmp_path):
+    source = tmp_path / "wire1.txt"
+    source.write_text(FIXTURE["wire1.txt"], encoding="utf-8")
+    result = CliRunner().invoke(main, ["variants", "discover", str(source), "-o", str(source)])
+    assert result.exit_code == 1 and "refusing to overwrite an input file with the draft" in result.stderr
+    assert source.read_text(encoding="utf-8") == FIXTURE["wire1.txt"]
+
+
 SEEDS = SHARED / "seeds"
 SEED_GROUPS = [{"Mohammad", "Muhammad", "Mohamed"}, {"Qala-e-Naw", "Qalat-i-Naw", "Kalat-e-Nav"},
                {"Javad", "Javed"}, {"Husamuddin", "Hasamuddin"}, {"Stanikzai", "Stanekzai"},

@@ -10,7 +10,9 @@ import fnmatch
 import gzip
 import io
 import json
+import re
 import sys
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,8 @@ DEFAULT_INCLUDE = ("*.txt", "*.text", "*.jsonl", "*.jsonl.gz", "*.jsonl.zst", "*
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".jsonl.zst", ".jsonl.zstd", ".ndjson.zst")
 ENCODING_POLICIES = ("strict", "replace", "skip")
 BINARY_SNIFF_BYTES = 8192
+# A JSON escape of a UTF-16 surrogate: a pair gives one character, a lone one a string UTF-8 cannot encode.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class InputError(ValueError):
@@ -131,12 +135,72 @@ def open_binary(source: str) -> IO[bytes]:
     if source.endswith(".gz"):
         return gzip.open(source, "rb")
     if source.endswith((".zst", ".zstd")):
+        return io.BufferedReader(_ZstdFile(source))
+    return open(source, "rb")
+
+
+class _ZstdFile(io.RawIOBase):
+    """The bytes of a .zst file, frame after frame; EOFError when the file ends inside a frame.
+
+    zstandard's own stream_reader gives a truncated file's bytes as if they were all of it.
+    """
+
+    _READ_SIZE = 1 << 14
+
+    def __init__(self, source: str):
         try:
             import zstandard
         except ImportError:
             raise InputError(source, None, "reading .zst needs the zstd extra: pip install 'textclean[zstd]'") from None
-        return zstandard.ZstdDecompressor().stream_reader(open(source, "rb"), closefd=True)
-    return open(source, "rb")
+        self._new_frame = zstandard.ZstdDecompressor().decompressobj
+        self._file = open(source, "rb")
+        self._frame: Any = None
+        self._out, self._pos = b"", 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._pos == len(self._out):
+            data = self._file.read(self._READ_SIZE)
+            if not data:
+                if self._frame is not None and not self._frame.eof:
+                    raise EOFError("the file ends inside a zstd frame")
+                return 0
+            out = []
+            while data:
+                if self._frame is None or self._frame.eof:
+                    self._frame = self._new_frame()
+                out.append(self._frame.decompress(data))
+                data = self._frame.unused_data if self._frame.eof else b""
+            self._out, self._pos = b"".join(out), 0
+        size = min(len(buffer), len(self._out) - self._pos)
+        buffer[:size] = self._out[self._pos:self._pos + size]
+        self._pos += size
+        return size
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _read_errors(source: str) -> tuple[type[Exception], ...]:
+    """What reading ``source`` raises when it cannot be read, or is compressed and corrupt or truncated."""
+    errors: tuple[type[Exception], ...] = (OSError, EOFError, zlib.error)
+    if source.endswith((".zst", ".zstd")):
+        try:
+            import zstandard
+        except ImportError:  # opening the file has said so
+            return errors
+        errors += (zstandard.ZstdError,)
+    return errors
+
+
+def _unreadable(source: str, exc: Exception, read: int = 0, unit: str = "line") -> InputError:
+    """The InputError for a file that stopped being readable after ``read`` lines or rows."""
+    cause = (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
+    after = f" after {unit} {read}" if read else ""
+    return InputError(source, None, f"cannot read{after}: {cause}")
 
 
 def decode(data: bytes, policy: str) -> tuple[str, str | None] | None:
@@ -202,8 +266,8 @@ def _read_text(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc
     try:
         with open_binary(source) if source != "-" else _stdin_copy() as stream:
             data = stream.read()
-    except OSError as exc:
-        raise InputError(source, None, f"cannot read: {exc.strerror or exc}") from None
+    except _read_errors(source) as exc:
+        raise _unreadable(source, exc) from None
     if b"\0" in data[:BINARY_SNIFF_BYTES]:
         yield Reject(source, None, "binary file (NUL bytes), skipped")
         return
@@ -224,16 +288,14 @@ def _stdin_copy() -> IO[bytes]:
 
 
 def _read_jsonl(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc | Reject]:
+    number = 0
     try:
-        stream = open_binary(source) if source != "-" else _stdin_copy()
-    except OSError as exc:
-        raise InputError(source, None, f"cannot read: {exc.strerror or exc}") from None
-    with stream:
-        lines = io.BufferedReader(stream) if not isinstance(stream, io.BufferedIOBase) else stream
-        for number, raw in enumerate(lines, start=1):
-            if not raw.strip():
-                continue
-            yield _jsonl_document(raw, number, source, rel, options)
+        with open_binary(source) if source != "-" else _stdin_copy() as lines:
+            for number, raw in enumerate(lines, start=1):
+                if raw.strip():
+                    yield _jsonl_document(raw, number, source, rel, options)
+    except _read_errors(source) as exc:
+        raise _unreadable(source, exc, number) from None
 
 
 def _jsonl_document(raw: bytes, number: int, source: str, rel: str, options: ReadOptions) -> InputDoc | Reject:
@@ -249,10 +311,32 @@ def _jsonl_document(raw: bytes, number: int, source: str, rel: str, options: Rea
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return Reject(source, number, f"not valid JSON: {exc.msg} (column {exc.colno})", shown)
+    surrogate = _lone_surrogate(record) if _SURROGATE_ESCAPE.search(raw) else None
+    if surrogate:
+        return Reject(source, number, surrogate, shown)
     doc = _record_document(record, number, source, rel, options, shown, encoding)
     if isinstance(doc, InputDoc):
         doc.size = len(raw)
     return doc
+
+
+def _lone_surrogate(value: Any, field: str | None = None) -> str | None:
+    """Where a JSON value holds a lone surrogate (valid JSON, but no UTF-8 text can hold it), or None."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            where = f"field {field!r}" if field is not None else "a field name"
+            return (f"{where} holds a lone surrogate ({ascii(value[exc.start])[1:-1]} at character {exc.start}), "
+                    "which UTF-8 cannot encode")
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _lone_surrogate(key) if isinstance(key, str) else None
+        found = found or _lone_surrogate(item, key if isinstance(key, str) else field)
+        if found:
+            return found
+    return None
 
 
 def _record_document(record: Any, number: int, source: str, rel: str, options: ReadOptions, shown: str | None,
@@ -293,10 +377,32 @@ def _read_parquet(source: str, rel: str, options: ReadOptions) -> Iterator[Input
         yield Reject(source, None, f"Parquet column {options.text_field!r} is {column_type}, not a string")
         return
     number = 0
-    for batch in parquet.iter_batches(batch_size=1024):
-        for row in batch.to_pylist():
-            number += 1
-            if row.get(options.text_field) is None:
-                yield Reject(source, number, f"row has no {options.text_field!r} value (null)")
-                continue
-            yield _record_document(row, number, source, rel, options, None)
+    try:
+        for batch in parquet.iter_batches(batch_size=1024):
+            for row in _rows(batch):
+                number += 1
+                if isinstance(row, UnicodeDecodeError):
+                    yield Reject(source, number, f"a string is not valid UTF-8 (byte {row.object[row.start]:#04x} at "
+                                                 f"offset {row.start})")
+                    continue
+                if row.get(options.text_field) is None:
+                    yield Reject(source, number, f"row has no {options.text_field!r} value (null)")
+                    continue
+                yield _record_document(row, number, source, rel, options, None)
+    except (OSError, pa.ArrowException) as exc:  # a page that cannot be read or decompressed
+        raise _unreadable(source, exc, number, "row") from None
+
+
+def _rows(batch: Any) -> list[dict[str, Any] | UnicodeDecodeError]:
+    """The rows of a Parquet record batch; the error in place of a row holding a string that is not UTF-8."""
+    try:
+        return batch.to_pylist()
+    except UnicodeDecodeError:
+        pass
+    rows: list[dict[str, Any] | UnicodeDecodeError] = []
+    for index in range(batch.num_rows):
+        try:
+            rows.append(batch.slice(index, 1).to_pylist()[0])
+        except UnicodeDecodeError as exc:
+            rows.append(exc)
+    return rows

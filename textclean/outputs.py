@@ -11,7 +11,8 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -23,6 +24,16 @@ TMP_PREFIX = ".textclean-"
 
 class OutputError(ValueError):
     pass
+
+
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """Turn an OSError while writing ``path`` into an OutputError that names it."""
+    try:
+        yield
+    except OSError as exc:
+        culprit = f" ({exc.filename})" if exc.filename and TMP_PREFIX not in str(exc.filename) else ""
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}{culprit}") from None
 
 
 def _temp_beside(path: Path) -> tuple[int, str]:
@@ -49,11 +60,13 @@ class AtomicWriter:
 
     ``.gz`` and ``.zst`` names are compressed. ``mode`` sets the permission bits;
     by default a new file gets the ones the umask allows, like any file a program creates.
+    An OSError becomes an OutputError naming ``path``; a failed commit leaves no temporary.
     """
 
     def __init__(self, path: Path, mode: int | None = None):
         self.path, self.mode = path, mode
-        fd, self.tmp = _temp_beside(path)
+        with _naming(path):
+            fd, self.tmp = _temp_beside(path)
         self._raw = os.fdopen(fd, "wb")
         self._compressor = None
         if path.name.endswith(".gz"):
@@ -68,15 +81,21 @@ class AtomicWriter:
             self.stream = open(self._raw.fileno(), "w", encoding="utf-8", newline="", closefd=False)
 
     def write(self, text: str) -> None:
-        self.stream.write(text)
+        with _naming(self.path):
+            self.stream.write(text)
 
     def commit(self) -> None:
-        self.stream.close()
-        self._raw.flush()
-        os.fsync(self._raw.fileno())
-        self._raw.close()
-        os.chmod(self.tmp, self.mode if self.mode is not None else _default_mode())
-        os.replace(self.tmp, self.path)
+        try:
+            with _naming(self.path):
+                self.stream.close()
+                self._raw.flush()
+                os.fsync(self._raw.fileno())
+                self._raw.close()
+                os.chmod(self.tmp, self.mode if self.mode is not None else _default_mode())
+                os.replace(self.tmp, self.path)
+        except BaseException:
+            self.abort()
+            raise
 
     def abort(self) -> None:
         for closeable in (self.stream, self._raw):
@@ -133,16 +152,24 @@ class _TextShard:
 
 
 class _ParquetShard:
-    """Parquet rows: the input columns, the cleaned text, and metadata as a JSON string column."""
+    """Parquet rows: the input columns, the cleaned text, and metadata as a JSON string column.
+
+    Rows are written 2048 at a time. A Parquet file has one schema: when a later row has a new
+    field or a wider type (null to string, int to float), the rows already written are written
+    again under the wider schema, one row group at a time. A row whose values fit no common
+    schema (an id that is an int, then a string) is an OutputError naming its input line.
+    """
 
     _ROWS_PER_GROUP = 2048
 
     def __init__(self, path: Path, text_field: str, id_field: str):
         import pyarrow.parquet  # noqa: F401  (fail early when the extra is missing)
         self.path, self.text_field, self.id_field = path, text_field, id_field
-        fd, self.tmp = _temp_beside(path)
+        with _naming(path):
+            fd, self.tmp = _temp_beside(path)
         os.close(fd)
         self.rows: list[dict[str, Any]] = []
+        self.origins: list[str] = []  # where each row was read, for errors
         self.writer = None
 
     def write(self, doc: InputDoc, result: Result) -> None:
@@ -150,79 +177,154 @@ class _ParquetShard:
         row[self.text_field] = result.text
         row["metadata"] = json.dumps(result.metadata, ensure_ascii=False, default=str)
         self.rows.append(row)
+        self.origins.append(f"{doc.source}:{doc.line}" if doc.line else doc.source)
         if len(self.rows) >= self._ROWS_PER_GROUP:
-            self._flush()
+            with _naming(self.path):
+                self._flush()
 
     def _flush(self) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
         if not self.rows:
             return
+        table, schema = self._fitted()
+        if self.writer is not None and schema != self.writer.schema:
+            self._rewrite(schema)
         if self.writer is None:
-            table = pa.Table.from_pylist(self.rows)
-            self.writer = pq.ParquetWriter(self.tmp, table.schema)
-        else:
-            table = pa.Table.from_pylist(self.rows, schema=self.writer.schema)
-        self.writer.write_table(table)
-        self.rows = []
+            self.writer = pq.ParquetWriter(self.tmp, schema)
+        self.writer.write_table(table if table.schema == schema else pa.Table.from_pylist(self.rows, schema=schema))
+        self.rows, self.origins = [], []
+
+    def _fitted(self) -> tuple[Any, Any]:
+        """The rows as a table with every field any of them has, and the schema of the rows written widened
+        to hold them; OutputError naming the first row that fits no schema in common with the rows before it."""
+        import pyarrow as pa
+        written = self.writer.schema if self.writer else None
+        names = dict.fromkeys(name for row in self.rows for name in row)
+        try:
+            table = pa.Table.from_pydict({name: [row.get(name) for row in self.rows] for name in names})
+            return table, _unified(written, table.schema)
+        except (pa.ArrowException, OverflowError):
+            pass
+        schema = written
+        for origin, row in zip(self.origins, self.rows, strict=True):
+            try:
+                schema = _unified(schema, pa.Table.from_pylist([row]).schema)
+            except (pa.ArrowException, OverflowError) as exc:
+                raise OutputError(f"{self.path}: the record from {origin} does not fit the Parquet columns of the "
+                                  f"records before it ({exc}); write JSONL instead, or give the field one type") \
+                    from None
+        return pa.Table.from_pylist(self.rows, schema=schema), schema
+
+    def _rewrite(self, schema: Any) -> None:
+        """Write the rows so far again under ``schema``, one row group at a time."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+        self.writer.close()
+        self.writer = None
+        fd, written = _temp_beside(self.path)
+        os.close(fd)
+        os.replace(self.tmp, written)
+        try:
+            self.writer = pq.ParquetWriter(self.tmp, schema)
+            for batch in pq.ParquetFile(written).iter_batches(batch_size=self._ROWS_PER_GROUP):
+                self.writer.write_table(pa.Table.from_pylist(batch.to_pylist(), schema=schema))
+        finally:
+            os.unlink(written)
 
     def commit(self) -> None:
-        self._flush()
-        if self.writer is None:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-            pq.write_table(pa.table({self.id_field: [], self.text_field: [], "metadata": []}), self.tmp)
-        else:
-            self.writer.close()
-        os.chmod(self.tmp, _default_mode())
-        os.replace(self.tmp, self.path)
+        try:
+            with _naming(self.path):
+                self._flush()
+                if self.writer is None:
+                    import pyarrow as pa
+                    import pyarrow.parquet as pq
+                    pq.write_table(pa.table({self.id_field: [], self.text_field: [], "metadata": []}), self.tmp)
+                else:
+                    self.writer.close()
+                os.chmod(self.tmp, _default_mode())
+                os.replace(self.tmp, self.path)
+        except BaseException:
+            self.abort()
+            raise
 
     def abort(self) -> None:
         if self.writer is not None:
             self.writer.close()
+            self.writer = None
         if os.path.exists(self.tmp):
             os.unlink(self.tmp)
+
+
+def _unified(schema: Any, other: Any) -> Any:
+    """One schema holding both (``schema`` may be None), types widened where Arrow can."""
+    import pyarrow as pa
+    return other if schema is None else pa.unify_schemas([schema, other], promote_options="permissive")
+
+
+class PathClaims:
+    """The files a run reads and writes, each with what it is: no two may be one file, none a folder."""
+
+    def __init__(self, inputs: Iterable[Path] = ()):
+        self._owners = {path.resolve(): "an input file" for path in inputs}
+
+    def claim(self, path: Path, what: str) -> None:
+        """Take ``path`` for ``what`` (again), or raise OutputError when a folder or something else has it."""
+        resolved = path.resolve()
+        if self._owners.get(resolved) == what:
+            return
+        if resolved in self._owners:
+            raise OutputError(f"{path}: refusing to overwrite {self._owners[resolved]} with {what}; "
+                              "choose another path")
+        if resolved.is_dir():
+            raise OutputError(f"{path}: is a folder; {what} must be a file")
+        self._owners[resolved] = what
 
 
 class Output:
     """Where cleaned documents go: stdout (``target`` None), one file, or a folder mirroring the shards.
 
     ``fmt`` is 'text', 'jsonl' or 'parquet'. In a folder, each input shard keeps its own format.
+    ``side_files`` (what each is, e.g. 'the --edits file', and its path) are other files the run
+    writes: no two of them, the inputs and the output may be one file.
     """
 
     def __init__(self, target: str | None, fmt: str, text_field: str = "text", id_field: str = "id",
-                 folder: bool = False, inputs: frozenset[Path] | set[Path] = frozenset()):
+                 folder: bool = False, inputs: frozenset[Path] | set[Path] = frozenset(),
+                 side_files: Mapping[str, Path] | None = None):
         self.fmt, self.text_field, self.id_field = fmt, text_field, id_field
         self.target = Path(target) if target else None
         self.folder = folder
-        self.inputs = {p.resolve() for p in inputs}
+        self._claims = PathClaims(inputs)
         self._shard: ShardWriter | None = None
         self._key: str | None = None
         if self.target and not folder:
-            self._check_not_input(self.target)
+            self._claims.claim(self.target, "the output")
+        for what, path in (side_files or {}).items():
+            self._claims.claim(path, what)
+
+    def claim_shards(self, files: Iterable[tuple[str, str]]) -> None:
+        """Reserve the output file of every (source, relative path) shard before any is written."""
+        for source, relpath in files:
+            path = self.path_for(relpath)
+            if path is not None:
+                self._claims.claim(path, f"the output of {source}")
 
     def path_for(self, relpath: str) -> Path | None:
         """The output file for one input shard, or None when writing to stdout or one file."""
         return self.target / relpath if self.folder and self.target else None
 
-    def check_shards(self, relpaths: Iterable[str]) -> None:
-        """Refuse, before anything is written, a folder output where a shard's file would be an input."""
-        for relpath in relpaths:
-            path = self.path_for(relpath)
-            if path is not None:
-                self._check_not_input(path)
-
     def write(self, doc: InputDoc, result: Result) -> None:
         key = doc.relpath if self.folder else "all"
         if key != self._key:
-            self.finish_shard()
+            self._commit_shard()
             self._shard, self._key = self._open(doc), key
         self._shard.write(doc, result)
 
     def _open(self, doc: InputDoc) -> ShardWriter:
         path = self.path_for(doc.relpath) if self.folder else self.target
-        if path is not None:
-            self._check_not_input(path)
+        if self.folder:
+            self._claims.claim(path, f"the output of {doc.source}")
         fmt = self._format_of(doc, path)
         if fmt == "parquet":
             if path is None:
@@ -239,12 +341,12 @@ class Output:
             return "parquet"
         return "jsonl" if self.fmt == "parquet" and path is None else self.fmt
 
-    def _check_not_input(self, path: Path) -> None:
-        if path.resolve() in self.inputs:
-            raise OutputError(f"{path}: refusing to overwrite an input file; choose another output")
-
     def finish_shard(self) -> None:
-        """Commit the shard being written, so it appears under its final name."""
+        """An input shard is complete: in a folder, commit its output so it appears under its final name."""
+        if self.folder:
+            self._commit_shard()
+
+    def _commit_shard(self) -> None:
         if self._shard is not None:
             self._shard.commit()
             self._shard, self._key = None, None
@@ -252,7 +354,7 @@ class Output:
     def close(self, ok: bool = True) -> None:
         """Commit the open shard, or on failure drop it so nothing partial remains."""
         if ok:
-            self.finish_shard()
+            self._commit_shard()
         elif self._shard is not None:
             self._shard.abort()
             self._shard, self._key = None, None

@@ -62,9 +62,12 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     if fmt == "auto":
         one_text_file = len(paths) == 1 and not Path(paths[0]).is_dir() and input_format(files[0][0], read) == "text"
         fmt = "text" if folder or one_text_file else "jsonl"
+    side_files = {option: Path(path) for option, path in (
+        ("--edits", options.edits_path), ("--rejects", options.rejects_path), ("--stats", options.stats_path)) if path}
     output = Output(None if options.explain and not options.output else options.output, fmt, read.text_field,
-                    read.id_field, folder, {Path(f) for f, _ in files if f != "-"})
-    output.check_shards(rel for _, rel in files)
+                    read.id_field, folder, {Path(f) for f, _ in files if f != "-"},
+                    {f"the {option} file": path for option, path in side_files.items()})
+    output.claim_shards(files)
     summary = RunSummary()
     if options.resume:
         if not folder:
@@ -78,11 +81,13 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     cleaner = ParallelCleaner(spec, options.jobs if len(files) > 1 or fmt != "text" else 1,
                               keep_edits=options.explain or bool(options.edits_path))
     progress = Progress(sum(Path(f).stat().st_size for f, _ in files) if sized else None, options.progress)
-    edits_log = EditLogWriter(Path(options.edits_path), options.output, folder) if options.edits_path else None
-    rejects_log = AtomicWriter(Path(options.rejects_path)) if options.rejects_path else None
+    logs: dict[str, AtomicWriter | EditLogWriter] = {}
     previous_term = signal.signal(signal.SIGTERM, _raise_interrupted)
     ok = False
     try:
+        logs.update((option, EditLogWriter(path, options.output, folder) if option == "--edits" else AtomicWriter(path))
+                    for option, path in side_files.items())
+        edits_log, rejects_log = logs.get("--edits"), logs.get("--rejects")
         for item, result in cleaner.run(_items(files, read)):
             if isinstance(item, _ShardEnd):
                 output.finish_shard()
@@ -104,22 +109,24 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
                 output.write(item, result)
             if edits_log:
                 edits_log.add(item, result)
+        cleaner.close()
+        summary.stage_seconds = cleaner.stage_seconds
+        summary.by_rule.update(cleaner.edit_counts)
+        summary.seconds = time.perf_counter() - started
+        output.close()
+        if "--stats" in logs:
+            logs["--stats"].write(json.dumps(summary.to_json(), indent=2) + "\n")
+        for log in logs.values():
+            log.commit()
         ok = True
     finally:
         signal.signal(signal.SIGTERM, previous_term)
-        cleaner.close(cancel=not ok)
         progress.close()
-        output.close(ok)
-        for log in (edits_log, rejects_log):
-            if log:
-                log.commit() if ok else log.abort()
-    summary.stage_seconds = cleaner.stage_seconds
-    summary.by_rule.update(cleaner.edit_counts)
-    summary.seconds = time.perf_counter() - started
-    if options.stats_path:
-        writer = AtomicWriter(Path(options.stats_path))
-        writer.write(json.dumps(summary.to_json(), indent=2) + "\n")
-        writer.commit()
+        if not ok:
+            cleaner.close(cancel=True)
+            output.close(ok=False)
+            for log in logs.values():
+                log.abort()
     return summary
 
 

@@ -1,6 +1,9 @@
 """One test per class of bad input: the message names file, line and cause; the exit code says so;
 the rejects file lists it; everything else is still written."""
+import gzip
 import json
+import re
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -28,6 +31,10 @@ def clean_with_rejects(tmp_path, source, *extra):
     (b'{"id": "x", "text": ["a"]}', "field 'text' is list, not a string"),
     (b'"just a string"', "a record must be an object, not str"),
     (b'{"id": "x", "text": "caf\xe9 \xff\xfe"}', "not valid UTF-8"),
+    (rb'{"id": "x", "text": "Share\udc80 this\nBody.\n"}',
+     r"field 'text' holds a lone surrogate (\udc80 at character 5), which UTF-8 cannot encode"),
+    (rb'{"id": "\uD800", "text": "Body.\n"}', r"field 'id' holds a lone surrogate (\ud800 at character 0)"),
+    (rb'{"id": "x", "text": "Body.\n", "tags": ["ok", "\udfff"]}', r"field 'tags' holds a lone surrogate"),
 ])
 def test_bad_jsonl_records(tmp_path, line, reason):
     source = tmp_path / "in.jsonl"
@@ -89,6 +96,32 @@ def test_nul_inside_a_jsonl_text_is_just_text(tmp_path):
     assert result.exit_code == 0 and json.loads(result.stdout)["text"] == "ab\n"
 
 
+@pytest.mark.parametrize("stages", [[], ["--no-unicode"]])
+def test_a_lone_surrogate_is_rejected_with_its_line(tmp_path, stages):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"id": 1, "text": "Share\\udc80 this\\nBody.\\n"}\n' + json.dumps(GOOD).encode() + b"\n")
+    result = run("clean", str(source), "-j", "1", *stages)
+    assert result.exit_code == 1 and f"rejected: {source}:1: field 'text' holds a lone surrogate" in result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["ok"]
+
+
+def test_a_parquet_string_that_is_not_utf8_is_rejected_with_its_row(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    texts = [b"Muhammad arrived.\n", b"bad \xed\xa0\x80\n", b"Muhammad left.\n"]
+    offsets = [0]
+    for text in texts:
+        offsets.append(offsets[-1] + len(text))
+    column = pa.Array.from_buffers(pa.string(), len(texts), [None, pa.array(offsets, pa.int32()).buffers()[1],
+                                                             pa.py_buffer(b"".join(texts))])
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"id": ["a", "b", "c"], "text": column}), source)
+    result, listed, out = clean_with_rejects(tmp_path, source)
+    assert result.exit_code == 1
+    assert f"rejected: {source}:2: a string is not valid UTF-8 (byte 0xed at offset 4)" in result.stderr
+    assert pq.read_table(out / "in.parquet").column("text").to_pylist() == ["Mohammad arrived.\n", "Mohammad left.\n"]
+
+
 def test_parquet_with_the_wrong_schema(tmp_path):
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
@@ -101,3 +134,63 @@ def test_parquet_with_the_wrong_schema(tmp_path):
     assert result.exit_code == 1
     assert reasons[0].startswith("Parquet column 'text' is int64, not a string")
     assert reasons[1].startswith("not a readable Parquet file")
+
+
+def _shard_bytes(count=400):
+    return "".join(json.dumps({"id": n, "text": f"Muhammad arrived on day {n * 7919 % 10007}.\n"}) + "\n"
+                   for n in range(count)).encode()
+
+
+def _zstd(data):
+    zstandard = pytest.importorskip("zstandard")
+    return zstandard.ZstdCompressor().compress(data)
+
+
+@pytest.mark.parametrize(("name", "content", "cause"), [
+    ("cut.jsonl.gz", lambda: gzip.compress(_shard_bytes())[:-40],
+     r"cannot read after line \d+: Compressed file ended before the end-of-stream marker was reached"),
+    ("plain.jsonl.gz", _shard_bytes, "cannot read: Not a gzipped file"),
+    ("cut.jsonl.zst", lambda: _zstd(_shard_bytes())[:-40], "cannot read: the file ends inside a zstd frame"),
+    ("plain.jsonl.zst", _shard_bytes, "cannot read: zstd decompressor error: Unknown frame descriptor"),
+])
+def test_a_corrupt_or_truncated_compressed_shard_is_named_and_nothing_is_kept(tmp_path, name, content, cause):
+    source = tmp_path / name
+    source.write_bytes(content())
+    out = tmp_path / "out.jsonl"
+    result = run("clean", "-q", str(source), "-o", str(out))
+    assert result.exit_code == 1 and re.search(f"textclean: error: {re.escape(str(source))}: {cause}", result.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_every_frame_of_a_zstd_shard_is_read(tmp_path):
+    data = _shard_bytes()
+    half = data.index(b"\n", len(data) // 2) + 1
+    source = tmp_path / "frames.jsonl.zst"
+    source.write_bytes(_zstd(data[:half]) + _zstd(data[half:]))
+    result = run("clean", "-q", str(source))
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 400
+
+
+def test_a_parquet_page_that_cannot_be_read_is_named_with_the_last_row(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.Table.from_pylist([json.loads(line) for line in _shard_bytes(3000).splitlines()]), source,
+                   row_group_size=1024, compression="snappy")
+    data = bytearray(source.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 64] = bytes(range(64))
+    source.write_bytes(bytes(data))
+    out = tmp_path / "out.parquet"
+    result = run("clean", "-q", str(source), "-o", str(out))
+    assert result.exit_code == 1 and f"textclean: error: {source}: cannot read after row " in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet"]
+
+
+def test_a_zst_shard_without_zstandard_says_which_extra_to_install(tmp_path, monkeypatch):
+    source = tmp_path / "in.jsonl.zst"
+    source.write_bytes(b"\x28\xb5\x2f\xfd")
+    monkeypatch.setitem(sys.modules, "zstandard", None)  # as if it were not installed
+    result = run("clean", "-q", str(source))
+    assert result.exit_code == 1
+    assert f"textclean: error: {source}: reading .zst needs the zstd extra: pip install" in result.stderr

@@ -47,7 +47,7 @@ def undo(paths, edits_path, output, text_field, id_field) -> None:
     one_text = len(files) == 1 and input_format(files[0][0], read) == "text"
     sink = Output(output, "text" if folder or one_text else "jsonl", text_field, id_field, folder,
                   {Path(f) for f, _ in files} | {Path(edits_path)})
-    sink.check_shards(rel for _, rel in files)
+    sink.claim_shards(files)
     problems = [str(item) for item, result in restore(files, read, log) if result is None]
     if problems:
         for problem in problems:

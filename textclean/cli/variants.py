@@ -1,14 +1,15 @@
 """``textclean variants``: find candidate variant groups in a corpus and draft rules for them."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from ..inputs import DEFAULT_INCLUDE, InputError, ReadOptions, expand, read_documents
-from ..outputs import AtomicWriter
+from ..inputs import DEFAULT_INCLUDE, InputError, ReadOptions, Reject, expand, read_documents
+from ..outputs import AtomicWriter, PathClaims
 from ..variant_discovery import discover, draft_rules
-from .common import handles_errors, load_selected_rules, main, rule_options
+from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, rule_options
 
 
 @main.group()
@@ -33,7 +34,8 @@ def variants_discover(paths, output, max_words, input_format, text_field, includ
     """Find candidate variant groups in files, folders or JSONL, and write a draft rule file.
 
     Spellings that the loaded rules already cover are left out of the draft.
-    Review it, then add it with --rules.
+    Review it, then add it with --rules. Input that cannot be used is named on
+    stderr and skipped; the draft is still written, and the exit status is 1.
 
     \b
     textclean variants discover corpus/ -o draft.yaml
@@ -42,15 +44,22 @@ def variants_discover(paths, output, max_words, input_format, text_field, includ
     known = load_selected_rules(**rule_args)
     options = ReadOptions(text_field=text_field, include=include or DEFAULT_INCLUDE, exclude=exclude,
                           input_format=input_format)
-    if not expand(paths, options):
+    files = expand(paths, options)
+    if not files:
         raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)")
+    if output:
+        PathClaims(Path(file) for file, _ in files if file != "-").claim(Path(output), "the draft")
     documents = 0
+    rejects: list[Reject] = []
 
     def counted():
         nonlocal documents
-        for doc in read_documents(paths, options):
+        for item in read_documents(paths, options):
+            if isinstance(item, Reject):
+                rejects.append(item)
+                continue
             documents += 1
-            yield doc
+            yield item
 
     clusters = discover(counted(), max_words)
     draft, proposed = draft_rules(clusters, known, documents)
@@ -61,4 +70,9 @@ def variants_discover(paths, output, max_words, input_format, text_field, includ
     else:
         click.echo(draft, nl=False)
     click.echo(f"textclean: {len(clusters)} candidate groups in {documents} documents, {proposed} not covered "
-               "by loaded rules and proposed in the draft", err=True)
+               "by loaded rules and proposed in the draft" + (f", {len(rejects):,} rejected" if rejects else ""),
+               err=True)
+    for reject in rejects:
+        click.echo(f"  rejected: {reject}", err=True)
+    if rejects:
+        sys.exit(EXIT_FINDINGS)
