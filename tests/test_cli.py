@@ -37,7 +37,7 @@ def test_stdin_to_stdout():
 
 def test_summary_on_stderr(page):
     result = run("clean", str(page))
-    assert "1 documents read, 1 changed" in result.stderr
+    assert "1 document read, 1 changed" in result.stderr
     assert "date.news-id" in result.stderr
 
 
@@ -185,6 +185,14 @@ def test_pyproject_config_is_honoured(tmp_path, page, monkeypatch):
     (tmp_path / "pyproject.toml").write_text("[tool.textclean]\nonly = ['bogus']\n")
     result = run("clean", str(page))
     assert result.exit_code == 2 and f"{tmp_path / 'pyproject.toml'}: only: unknown kind bogus" in result.stderr
+
+
+def test_quiet_still_names_rejected_input(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": 1, "text": "Fine.\\n"}\n{"id": 2}\n', encoding="utf-8")
+    result = run("clean", "-q", str(feed), "-o", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"rejected: {feed}:2: ") and "documents read" not in result.stderr
 
 
 def test_rules_list_show_test_lint():

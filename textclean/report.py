@@ -150,6 +150,11 @@ class EditCounts:
         self.bytes_removed.update(other.bytes_removed)
 
 
+def counted(number: int, noun: str) -> str:
+    """``number`` and ``noun``, in the plural unless there is one: '1 document', '1,024 documents'."""
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
 @dataclass
 class RunSummary:
     """Counts for the end of a run, taken from the same edit records --explain shows."""
@@ -184,21 +189,25 @@ class RunSummary:
         self.errors.extend(f"{doc_id}: {f.message}" for f in result.findings if f.level == "error")
 
     def render(self, limit: int = 20) -> str:
+        """The summary: counts, edits by rule, encodings, skipped shards, then :meth:`problems`."""
         lines = [
-            f"textclean: {self.documents:,} documents read, {self.changed:,} changed, "
-            f"{sum(self.by_rule.edits.values()):,} edits, {self.bytes_removed:,} bytes removed"
+            f"textclean: {counted(self.documents, 'document')} read, {self.changed:,} changed, "
+            f"{counted(sum(self.by_rule.edits.values()), 'edit')}, {counted(self.bytes_removed, 'byte')} removed"
             + (f", {len(self.rejects):,} rejected" if self.rejects else "")
             + (f" in {self.seconds:.1f}s" if self.seconds >= 1 else "")
         ]
         lines += [f"  {count:8,d}  {rule}" for rule, count in self.by_rule.edits.most_common()]
-        lines += [f"  read as {encoding}: {count:,} documents" for encoding, count in self.decoded.items()]
+        lines += [f"  read as {encoding}: {counted(count, 'document')}" for encoding, count in self.decoded.items()]
         lines += [f"  not UTF-8: {doc}" for doc in self.decoded_docs[:limit]]
         lines += [f"  skipped, already complete (--resume): {shard}" for shard in self.skipped_shards]
-        lines += [f"  rejected: {reject}" for reject in self.rejects[:limit]]
+        return "\n".join(lines + self.problems(limit))
+
+    def problems(self, limit: int = 20) -> list[str]:
+        """A line for each rejected input and each rule error: shown even when the summary is not."""
+        lines = [f"  rejected: {reject}" for reject in self.rejects[:limit]]
         if len(self.rejects) > limit:
             lines.append(f"  ... and {len(self.rejects) - limit:,} more rejected (see --rejects)")
-        lines += [f"  error: {error}" for error in self.errors]
-        return "\n".join(lines)
+        return lines + [f"  error: {error}" for error in self.errors]
 
     def to_json(self) -> dict:
         """The --stats file: counts per rule and field, and seconds per stage."""

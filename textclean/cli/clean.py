@@ -46,7 +46,8 @@ from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, ru
               "else a local Ray instance).")
 @click.option("--no-unicode", is_flag=True, help="Skip the unicode repair stage (ftfy).")
 @click.option("--no-tidy", is_flag=True, help="Skip the whitespace tidy stage.")
-@click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="No summary on stderr; rejected input and rule errors are still named.")
 @rule_options
 @handles_errors
 def clean(paths, output, fmt, input_format, text_field, id_field, include, exclude, jobs, explain, edits_path,
@@ -84,6 +85,8 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
         sys.exit(130)
     if not quiet:
         click.echo(summary.render(), err=True)
+    elif summary.problems():
+        click.echo("\n".join(line.strip() for line in summary.problems()), err=True)
     if summary.errors or summary.rejects:
         sys.exit(EXIT_FINDINGS)
 

@@ -13,6 +13,7 @@ from ..backtracking import nested_quantifiers
 from ..engine import Cleaner
 from ..kind import Rule, RuleError
 from ..kinds import registry
+from ..report import counted
 from ..rule_examples import run_examples
 from ..rulefile import RuleSet, pattern_keys, rule_files, rulefile_schema
 from .common import EXIT_FINDINGS, EXIT_USAGE, fail, handles_errors, load_selected_rules, main, rule_options
@@ -98,7 +99,8 @@ def rules_lint(files, **rule_args) -> None:
                 warnings += 1
                 click.echo(f"{rule.where(key)}: rule '{rule.id}': warning: {key} has a repeat inside a repeat, "
                            "which can backtrack catastrophically; make the inner part unambiguous")
-    click.echo(f"{len(ruleset.rules)} rules from {len(ruleset.sources)} files: ok, {warnings} warnings")
+    click.echo(f"{counted(len(ruleset.rules), 'rule')} from {counted(len(ruleset.sources), 'file')}: ok, "
+               f"{counted(warnings, 'warning')}")
 
 
 @rules.command("test")
