@@ -117,3 +117,12 @@ def test_a_pattern_compiled_when_first_used_still_names_its_rule(monkeypatch):
         with pytest.raises(RuleError, match=r"rule 'tweet': pattern does not compile: multiple repeat") as caught:
             patterns.fullmatches("Tweet")
         assert str(pickle.loads(pickle.dumps(caught.value))) == str(caught.value)
+
+
+def test_compile_all_compiles_the_sets_that_wait_for_their_first_use():
+    from textclean.kind import Rule
+    from textclean.patterns import compile_all
+    waiting = PatternSet([(Rule("share", "boilerplate", "d", {}), "Share (?:this|now)")])
+    assert "_combined" not in vars(waiting)
+    compile_all()
+    assert vars(waiting)["_combined"].fullmatch("Share now")

@@ -21,6 +21,7 @@ from typing import Any
 from .document import Result
 from .engine import Cleaner
 from .inputs import InputDoc, Reject
+from .patterns import compile_all
 from .report import EditCounts
 from .rulefile import RuleSet
 
@@ -141,7 +142,9 @@ class ParallelCleaner:
             return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_build_worker_cleaner, initargs=(self.spec,))
         # Forked now, before a progress bar or any other thread of ours exists, sparing each worker a
-        # rebuild of the rules that costs more than a small corpus takes to clean.
+        # rebuild of the rules that costs more than a small corpus takes to clean; every pattern is
+        # compiled first, once, for all the workers.
+        compile_all()
         pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_share_worker_cleaner, initargs=(self._local,))
         wait([pool.submit(int) for _ in range(self.jobs)])  # every worker starts now

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 from typing import Any
+from weakref import WeakSet
 
 import regex
 
@@ -12,6 +13,8 @@ from .keywords import fold_case, line_keywords, match_lengths
 from .kind import MATCH_SECONDS_PER_MB, MATCH_TIMEOUT, Rule, RuleError, RuleTimeout, compile_pattern
 from .memo import remember
 from .re_tree import balanced, readable
+
+_UNCOMPILED: WeakSet[PatternSet] = WeakSet()
 
 
 def budget(text: str) -> float:
@@ -23,6 +26,13 @@ def timeout(text: str, free: int) -> float | None:
     """The timeout for a pattern on ``text``: none where the pattern provably ends in time, the text being no
     longer than ``free`` (:func:`free_length`); else :func:`budget`."""
     return None if len(text) <= free else budget(text)
+
+
+def compile_all() -> None:
+    """Compile every pattern set that waits for its first use: before a process forks workers, which then
+    share the compiled patterns instead of each compiling its own."""
+    for patterns in list(_UNCOMPILED):
+        patterns._combined  # noqa: B018 - compiled when read
 
 
 class PatternSet:
@@ -37,14 +47,15 @@ class PatternSet:
     """
 
     def __init__(self, entries: Sequence[tuple[Rule, str]], flags: int = 0,
-                 named_lists: dict[str, Any] | None = None, key: str = "pattern"):
+                 named_lists: dict[str, Any] | None = None, key: str = "pattern", checked: bool = False):
         self.rules = [rule for rule, _ in entries]
         self._patterns = [pattern for _, pattern in entries]
         self._flags, self._named_lists, self._key = flags, named_lists, key
-        for rule, pattern in entries:
-            if not self._sure_to_compile(pattern):
+        for rule, pattern in entries:  # ``checked``: the caller has made sure they compile
+            if not (checked or self._sure_to_compile(pattern)):
                 compile_pattern(rule, pattern, key, flags, named_lists)
         self._answers: dict[str, bool] = {}  # text -> fullmatches(text)
+        _UNCOMPILED.add(self)
 
     def _sure_to_compile(self, pattern: str) -> bool:
         """Whether ``pattern`` compiles, alone and among the others, so that compiling it can wait for its
@@ -55,6 +66,7 @@ class PatternSet:
     @cached_property
     def _combined(self) -> regex.Pattern | None:
         """The alternation, compiled when first used."""
+        _UNCOMPILED.discard(self)
         branches = "|".join(f"(?P<_r{index}>{pattern})" for index, pattern in enumerate(self._patterns))
         if not branches:
             return None

@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Callable, Hashable
-from functools import cached_property
 from typing import Any
 
 import regex
@@ -108,13 +107,11 @@ class _CompiledRule:
         # With the grammar in it, a rule takes long to compile, so it waits for its first use; what the rule
         # adds to the grammar is checked now, with an empty group for each date.
         compile_pattern(rule, self._pattern(lambda prefix: ""), named_lists=grammar.named_lists)
+        #: The rule with the grammar's fast :meth:`~DateGrammar.span` for each date.
+        self.patterns = PatternSet([(rule, self._pattern(grammar.span))], named_lists=grammar.named_lists,
+                                   checked=True)
         self._exact: PatternSet | None = None
         self._misses: dict[tuple[str, str], None] = {}  # (method, text) that gave no match and no refusal
-
-    @cached_property
-    def patterns(self) -> PatternSet:
-        """The rule with the grammar's fast :meth:`~DateGrammar.span` for each date."""
-        return PatternSet([(self.rule, self._pattern(self.grammar.span))], named_lists=self.grammar.named_lists)
 
     def _pattern(self, date_pattern: Callable[[str], str], definitions: str = "") -> str:
         """The rule's pattern with ``date_pattern`` for each placeholder, ending in the ``definitions`` it calls."""
