@@ -97,7 +97,7 @@ def test_a_set_names_the_rule_whose_pattern_does_not_compile_alone():
     assert PatternSet([(share, "Share"), (tweet, "Tweet")]).fullmatch("Tweet")[0] is tweet
     with pytest.raises(RuleError, match=r"rule 'tweet': pattern does not compile: missing \)"):
         PatternSet([(share, "Share"), (tweet, "(?:Tweet")])
-    with pytest.raises(RuleError, match="rule 'tweet': pattern does not compile: invalid group reference"):
+    with pytest.raises(RuleError, match=r"rule 'tweet': pattern refers to a group by its number \(\\2\)"):
         PatternSet([(share, "(Share)"), (tweet, r"Tweet\2")])  # leaning on another pattern's group
     with pytest.raises(RuleError, match="rule 'tweet': pattern does not compile: unbalanced parenthesis"):
         PatternSet([(tweet, "Tweet)|(Share")])  # it would break out of the group it is put in
@@ -126,3 +126,21 @@ def test_compile_all_compiles_the_sets_that_wait_for_their_first_use():
     assert "_combined" not in vars(waiting)
     compile_all()
     assert vars(waiting)["_combined"].fullmatch("Share now")
+
+
+def test_a_posix_class_is_no_keyword():
+    """``re`` reads [ [:digit:]] as a set and a literal ']', ``regex`` as a POSIX class: nothing is assumed."""
+    assert line_keywords(r"Page[ [:digit:]]+") is None
+
+
+def test_lint_compiles_what_a_run_would_compile_when_first_needed(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import textclean.patterns
+    from textclean.cli import main
+    monkeypatch.setattr(textclean.patterns, "readable", lambda pattern: True)  # as if re read what regex refuses
+    rules = tmp_path / "mine.yaml"
+    rules.write_text("rules:\n  - id: my.tweet\n    kind: boilerplate\n    description: d\n    pattern: Tweet**\n"
+                     "    examples: [{keep: x}]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["rules", "lint", "--no-shipped", str(rules)])
+    assert result.exit_code == 2 and "rule 'my.tweet': pattern does not compile: multiple repeat" in result.stderr

@@ -121,6 +121,18 @@ def compile_error_of(rule_lines):
     ("    kind: date_header\n    field: date\n    pattern: 'Posted {dat}'\n",
      "my.yaml:7: rule 'my.rule': unknown placeholder {dat}: a date is {date}, or {date:FIELD} with FIELD in "
      "lower case letters, digits and _"),
+    ("    kind: boilerplate\n    pattern: [ab, 'xx ab(']\n",
+     "my.yaml:6: rule 'my.rule': pattern does not compile: missing ) at position 6 of item 2"),
+    ("    kind: boilerplate\n    pattern: 'abc)def'\n",
+     "my.yaml:6: rule 'my.rule': pattern does not compile: unbalanced parenthesis at position 3"),
+    ("    kind: date_header\n    field: date\n    pattern: 'Published: {date} (x'\n",
+     "my.yaml:7: rule 'my.rule': pattern does not compile: missing ) at position 20"),
+    ("    kind: boilerplate\n    pattern: '(ab)\\1'\n",
+     "my.yaml:6: rule 'my.rule': pattern refers to a group by its number (\\1), but patterns are combined, which "
+     "numbers groups anew: name the group, (?P<name>...), and refer to it as (?P=name)"),
+    ("    kind: date_header\n    field: date\n    pattern: '(Pub) \\1 {date}'\n",
+     "my.yaml:7: rule 'my.rule': pattern refers to a group by its number (\\1), but patterns are combined, which "
+     "numbers groups anew: name the group, (?P<name>...), and refer to it as (?P=name)"),
     ("    kind: characters\n    script: Latinn\n    map: {a: b}\n",
      "my.yaml:6: rule 'my.rule': unknown script 'Latinn': name a Unicode script, such as Latin, Cyrillic or Arabic"),
 ])

@@ -8,7 +8,7 @@ from textclean.tidy import SPACE, WhitespaceTidy
 # The definition: one `regex` pattern scanned left to right.
 DEFINITION = regex.compile(
     r"(?P<blank>(?:^[^\S\n]*\n)+(?:[^\S\n]*\Z)?)"  # a run of blank lines (with a blank last line)
-    r"|(?P<trailing>[^\S\r\n]+(?=\r?$))",  # spaces and tabs at the end of a line
+    r"|(?P<trailing>[^\S\n]+(?=\r$)|[^\S\n]+$(?<!\r))",  # white space ending a line, but for its final CR
     regex.MULTILINE,
 )
 
@@ -38,6 +38,13 @@ ragged = st.lists(st.sampled_from(["word", "two words", " ", "\t", "\xa0", "\u30
 @given(st.one_of(ragged, st.text()))
 def test_tidy_equals_its_definition(text):
     assert sorted(WhitespaceTidy().apply(text).changes) == sorted(defined_changes(text))
+
+
+def test_a_stray_cr_in_trailing_space_goes_at_once():
+    from textclean import Cleaner, RuleSet
+    cleaner = Cleaner(RuleSet(), unicode=False)
+    assert cleaner.clean("abc \r \nend\n").text == "abc\nend\n"
+    assert cleaner.clean("abc \r\r\nend\n").text == "abc\r\nend\n"
 
 
 def test_crlf_text_stays_crlf():

@@ -111,29 +111,29 @@ def schema_beside(module_file: str) -> dict[str, Any]:
 
 
 def compile_pattern(rule: Rule, pattern: str, key: str = "pattern", flags: int = 0,
-                    named_lists: dict[str, Any] | None = None) -> regex.Pattern:
+                    named_lists: dict[str, Any] | None = None, written: str | list[str] | None = None) -> regex.Pattern:
     """Compile a user pattern with the ``regex`` module, reporting errors against the rule.
 
-    ``named_lists`` are the word lists that ``\\L<name>`` in the pattern refers to. Where
-    ``pattern`` wraps what the rule wrote under ``key``, an error's position is given in
-    what the rule wrote.
+    ``named_lists`` are the word lists that ``\\L<name>`` in the pattern refers to. An error
+    is placed in what the rule wrote under ``key`` (or in ``written``, where the rule's text
+    needs a stand-in to compile alone), which ``pattern`` may wrap.
     """
     try:
         return regex.compile(pattern, flags, ignore_unused=True, **(named_lists or {}))
     except regex.error as exc:
-        raise RuleError.of(rule, f"{key} does not compile: {_as_written(exc, pattern, rule.spec.get(key))}",
+        written = rule.spec.get(key) if written is None else written
+        raise RuleError.of(rule, f"{key} does not compile: {_as_written(exc, written, flags, named_lists)}",
                            key) from None
 
 
-def _as_written(error: regex.error, pattern: str, written: Any) -> str:
-    """The error's message, its position counted in the written pattern (or list item) it falls in:
-    the last to start at or before it, the longest of those that start together."""
+def _as_written(error: regex.error, written: Any, flags: int, named_lists: dict[str, Any] | None) -> str:
+    """The error of the first written pattern (or list item) that fails alone, at its own position; else the
+    error's message without a position, which would be one in the wrapping."""
     items = [written] if isinstance(written, str) else written if isinstance(written, list) else []
-    found = [(pattern.find(item), len(item), number) for number, item in enumerate(items)
-             if isinstance(item, str) and item and item in pattern]
-    before = [place for place in found if error.pos is not None and place[0] <= error.pos]
-    if not before:
-        return str(error)
-    at, length, number = max(before)
-    where = f" of item {number + 1}" if isinstance(written, list) else ""
-    return f"{error.msg} at position {min(error.pos - at, length)}{where}"
+    for number, item in enumerate(items):
+        try:
+            regex.compile(item, flags, ignore_unused=True, **(named_lists or {}))
+        except regex.error as own:
+            where = f" of item {number + 1}" if isinstance(written, list) else ""
+            return (f"{own.msg} at position {own.pos}" if own.pos is not None else own.msg) + where
+    return error.msg

@@ -12,7 +12,7 @@ from .backtracking import free_length
 from .keywords import fold_case, line_keywords, match_lengths
 from .kind import MATCH_SECONDS_PER_MB, MATCH_TIMEOUT, Rule, RuleError, RuleTimeout, compile_pattern
 from .memo import remember
-from .re_tree import balanced, readable
+from .re_tree import balanced, numbered_reference, readable
 
 _UNCOMPILED: WeakSet[PatternSet] = WeakSet()
 
@@ -52,6 +52,11 @@ class PatternSet:
         self._patterns = [pattern for _, pattern in entries]
         self._flags, self._named_lists, self._key = flags, named_lists, key
         for rule, pattern in entries:  # ``checked``: the caller has made sure they compile
+            reference = numbered_reference(pattern)
+            if reference:
+                raise RuleError.of(rule, f"{key} refers to a group by its number ({reference}), but patterns are "
+                                   "combined, which numbers groups anew: name the group, (?P<name>...), and refer "
+                                   "to it as (?P=name)", key)
             if not (checked or self._sure_to_compile(pattern)):
                 compile_pattern(rule, pattern, key, flags, named_lists)
         self._answers: dict[str, bool] = {}  # text -> fullmatches(text)

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator
 from functools import cache
@@ -23,12 +24,30 @@ REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT} | ({POSSESSIVE_REPEAT} if POSSESSIVE_
 
 def parse(pattern: str):
     """The parse tree of ``pattern``, or None where only ``regex`` reads it right."""
+    if any(not syntax and piece.startswith("[") and _POSIX_CLASS.search(piece, 1) for piece, syntax in pieces(pattern)):
+        return None  # [[:digit:] is a POSIX class to ``regex``, to ``re`` a set and then a literal ']'
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # "possible nested set": [[:alpha:]] means something else to ``regex``
             return sre_parse.parse(pattern)
     except Exception:  # noqa: BLE001 - re's parser raises several types for syntax only regex knows
         return None
+
+
+_POSIX_CLASS = re.compile(r"\[[:=.]")
+_NUMBERED_REFERENCE = re.compile(r"\\(?:[1-9]|g<\d)|\(\?\(\d")
+
+
+def numbered_reference(pattern: str) -> str | None:
+    """The first reference to a group by its number in ``pattern`` (``\\1``, ``\\g<1>``, ``(?(1)``), if any."""
+    at = 0
+    for piece, syntax in pieces(pattern):
+        found = _NUMBERED_REFERENCE.match(pattern, at) if piece.startswith("\\") or (syntax and piece == "(") \
+            else None
+        if found:
+            return found.group()
+        at += len(piece)
+    return None
 
 
 @cache

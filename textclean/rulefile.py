@@ -132,7 +132,7 @@ class RuleSet:
 
     def with_setting(self, assignment: str) -> RuleSet:
         """A copy with one setting overridden for a run: ``KIND.KEY=VALUE``, the value read as YAML and
-        checked against the kind's settings schema.
+        checked against the kind's settings schema, merged as a rule file's settings are.
 
         >>> RuleSet().with_setting("variants.mode=check").settings
         {'variants': {'mode': 'check'}}
@@ -148,7 +148,7 @@ class RuleSet:
         errors = list(_validator().iter_errors({"rules": [], "settings": {kind: {key: value}}}))
         if errors:
             raise RuleError("--set", None, f"{assignment!r}: {_most_specific(errors[0]).message}")
-        settings = {**self.settings, kind: {**self.settings.get(kind, {}), key: value}}
+        settings = {**self.settings, kind: _deep_merge(self.settings.get(kind, {}), {key: value})}
         return RuleSet(self.rules, settings, self.sources)
 
     def select(self, disable: Iterable[str] = (), only: Iterable[str] = ()) -> RuleSet:

@@ -14,7 +14,7 @@ _BLANK_LINES = f"(?:[{SPACE}]*\n)+(?:[{SPACE}]*\\Z)?"  # with a blank last line
 _LEADING_BLANK_LINES = re.compile(_BLANK_LINES)
 _INNER_BLANK_LINES = re.compile(f"\n({_BLANK_LINES})")  # a line end, then the run: found by its '\n'
 _SPACES = frozenset(re.findall(f"[{SPACE}]", "".join(map(chr, range(0x3001)))))  # SPACE's characters, listed
-_TRAILING = "".join(sorted(_SPACES - {"\r"}))  # what a line may end in before its CR, if it has one
+_TRAILING = "".join(sorted(_SPACES))  # what goes from a line's end, before its CR if it has one (a stray CR too)
 
 
 class WhitespaceTidy:

@@ -13,6 +13,7 @@ from ..backtracking import nested_quantifiers
 from ..engine import Cleaner
 from ..kind import Rule, RuleError
 from ..kinds import registry
+from ..patterns import compile_all
 from ..report import counted
 from ..rule_examples import run_examples
 from ..rulefile import RuleSet, pattern_keys, rule_files, rulefile_schema
@@ -81,7 +82,9 @@ def rules_lint(files, **rule_args) -> None:
     """Validate rule files against the schema and compile every pattern."""
     ruleset, sources = _rules_from_files(files, rule_args)
     try:
-        Cleaner(ruleset)
+        cleaner = Cleaner(ruleset)
+        compile_all()  # what a run compiles when first needed, while the cleaner holds it
+        del cleaner
     except RuleError as exc:
         fail(str(exc), EXIT_USAGE)
     warnings = 0

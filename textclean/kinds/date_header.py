@@ -105,8 +105,10 @@ class _CompiledRule:
         #: Keys of DateHeaderStage._holds: a line (or it and the next) must hold each to be tried.
         self.gates: list[Hashable] = ([self] if self.keywords else []) + ([_DATED] if self.dates else [])
         # With the grammar in it, a rule takes long to compile, so it waits for its first use; what the rule
-        # adds to the grammar is checked now, with an empty group for each date.
-        compile_pattern(rule, self._pattern(lambda prefix: ""), named_lists=grammar.named_lists)
+        # adds to the grammar is checked now, with an empty group for each date (an error is placed in the
+        # pattern as written, each date a group of its length).
+        as_written = _PLACEHOLDER.sub(lambda found: f"(?:{'.' * (len(found[0]) - 4)})", rule.spec["pattern"])
+        compile_pattern(rule, self._pattern(lambda prefix: ""), named_lists=grammar.named_lists, written=as_written)
         #: The rule with the grammar's fast :meth:`~DateGrammar.span` for each date.
         self.patterns = PatternSet([(rule, self._pattern(grammar.span))], named_lists=grammar.named_lists,
                                    checked=True)
