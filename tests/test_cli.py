@@ -124,7 +124,8 @@ def test_fail_fast_stops_and_keeps_nothing_partial(tmp_path):
 
 @pytest.mark.parametrize(("line", "cause"), [
     ('{"id": 1}', "record has no 'text' field"),
-    ('{"text": 5}', "field 'text' is int, not a string"),
+    ('{"text": 5}', "field 'text' is a number, not a string"),
+    ('{"text": null}', "field 'text' is null, not a string"),
     ('[1, 2]', "must be an object"),
 ])
 def test_bad_records(tmp_path, line, cause):

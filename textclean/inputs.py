@@ -340,19 +340,50 @@ def _lone_surrogate(value: Any, field: str | None = None) -> str | None:
 
 
 def _record_document(record: Any, number: int, source: str, rel: str, options: ReadOptions, shown: str | None,
-                     encoding: str | None = None) -> InputDoc | Reject:
+                     encoding: str | None = None, parquet: bool = False) -> InputDoc | Reject:
     if not isinstance(record, dict):
-        return Reject(source, number, f"a record must be an object, not {type(record).__name__}", shown)
+        return Reject(source, number, f"a record must be an object, not {_json_type(record)}", shown)
     if options.text_field not in record:
         return Reject(source, number, f"record has no {options.text_field!r} field", shown)
     text = record[options.text_field]
     if not isinstance(text, str):
-        return Reject(source, number, f"field {options.text_field!r} is {type(text).__name__}, not a string", shown)
+        return Reject(source, number, f"field {options.text_field!r} is {_json_type(text)}, not a string", shown)
     doc_id = record.get(options.id_field)
-    metadata = record.get("metadata")
-    metadata = dict(metadata) if isinstance(metadata, dict) else {}
+    metadata = _metadata(record.get("metadata"), parquet)
+    if isinstance(metadata, str):
+        return Reject(source, number, metadata, shown)
     return InputDoc(id=str(doc_id) if doc_id is not None else f"{source}:{number}", text=text, source=source,
                     relpath=rel, line=number, record=record, metadata=metadata, decoded_as=encoding)
+
+
+def _metadata(value: Any, parquet: bool) -> dict[str, Any] | str:
+    """The fields of a record's ``metadata`` (null or absent: none), or why they cannot be used.
+
+    Extracted fields are merged into it, so it must be an object: in Parquet a struct, or a JSON
+    object in a string, as textclean writes it.
+    """
+    where = "column 'metadata'" if parquet else "field 'metadata'"
+    if value is None:
+        return {}
+    if isinstance(value, str) and parquet:
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            return f"{where} holds a string that is not JSON; extracted fields go into it, so it must hold objects"
+    if not isinstance(value, dict):
+        return f"{where} is {_json_type(value)}, not an object; extracted fields go into it, so rename it to keep it"
+    return dict(value)
+
+
+def _json_type(value: Any) -> str:
+    """What a JSON value is, in JSON's words: null, a string, a number, ..."""
+    if value is None:
+        return "null"
+    for kind, name in ((bool, "a boolean"), (str, "a string"), ((int, float), "a number"), (list, "an array"),
+                       (dict, "an object")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
 
 
 def _read_parquet(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc | Reject]:
@@ -388,7 +419,7 @@ def _read_parquet(source: str, rel: str, options: ReadOptions) -> Iterator[Input
                 if row.get(options.text_field) is None:
                     yield Reject(source, number, f"row has no {options.text_field!r} value (null)")
                     continue
-                yield _record_document(row, number, source, rel, options, None)
+                yield _record_document(row, number, source, rel, options, None, parquet=True)
     except (OSError, pa.ArrowException) as exc:  # a page that cannot be read or decompressed
         raise _unreadable(source, exc, number, "row") from None
 

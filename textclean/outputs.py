@@ -108,10 +108,11 @@ class AtomicWriter:
 
 
 def jsonl_record(doc: InputDoc, result: Result, text_field: str, id_field: str) -> dict[str, Any]:
-    """The input record with the cleaned text and the extracted metadata; other fields untouched."""
+    """The input record with the cleaned text and its metadata (the input's fields and the extracted ones);
+    other fields untouched. A null or absent ``metadata`` stays so when nothing was extracted."""
     record = dict(doc.record) if doc.record is not None else {id_field: doc.id}
     record[text_field] = result.text
-    if result.metadata or "metadata" in record:
+    if result.metadata or record.get("metadata") is not None:
         record["metadata"] = result.metadata
     return record
 
@@ -173,9 +174,9 @@ class _ParquetShard:
         self.writer = None
 
     def write(self, doc: InputDoc, result: Result) -> None:
-        row = dict(doc.record) if doc.record is not None else {self.id_field: doc.id}
-        row[self.text_field] = result.text
-        row["metadata"] = json.dumps(result.metadata, ensure_ascii=False, default=str)
+        row = jsonl_record(doc, result, self.text_field, self.id_field)
+        if "metadata" not in row or row["metadata"] is not None:
+            row["metadata"] = json.dumps(result.metadata, ensure_ascii=False, default=str)
         self.rows.append(row)
         self.origins.append(f"{doc.source}:{doc.line}" if doc.line else doc.source)
         if len(self.rows) >= self._ROWS_PER_GROUP:
