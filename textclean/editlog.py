@@ -11,17 +11,21 @@ the order the run wrote its output:
   logs written before ``metadata_null`` lack it), and its edits;
 - ``{"type": "shard", ...}`` after the last document of each output file: how many documents it
   holds and a SHA-256 over all their texts, unchanged ones included.
+
+A run with ``--resume`` first copies the records of the shards it skips from the log at the same
+path. A folder run that fails or is interrupted keeps the records of the shards it completed.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from .document import Edit, Result
 from .inputs import InputDoc, InputError
-from .outputs import AtomicWriter
+from .outputs import AtomicWriter, earlier_records
 
 FORMAT = 2
 _FIELDS = {
@@ -97,15 +101,32 @@ class EditLogWriter:
         if result.edits or result.metadata.keys() - doc.metadata.keys():
             self._write(edit_record(doc, result, output, self._digest.documents))
 
+    def keep_earlier(self, path: Path, outputs: Collection[str]) -> None:
+        """Copy the records of ``outputs`` from the log an earlier run wrote at ``path`` (--resume)."""
+        for number, record, line in earlier_records(path):
+            kind = record.get("type") if isinstance(record, dict) else None
+            if kind == "header" and record.get("format") != FORMAT:
+                raise InputError(str(path), number, f"edit-log format {record.get('format')!r}, so --resume "
+                                 f"cannot add to it (this textclean writes format {FORMAT}); give --edits a new file")
+            if kind in _FIELDS and record.get("output") in outputs:
+                self._file.write(line)
+
+    def checkpoint(self) -> None:
+        """An output file is complete: its records are kept even if the run fails later."""
+        self._end_shard()
+        self._output = None
+        self._file.checkpoint()
+
     def _end_shard(self) -> None:
         if self._digest.documents:
             self._write({"type": "shard", "output": self._output, "documents": self._digest.documents,
                          "sha256": self._digest.hexdigest()})
         self._digest = ShardDigest()
 
-    def commit(self) -> None:
-        self._end_shard()
-        self._file.commit()
+    def commit(self, to_checkpoint: bool = False) -> None:
+        if not to_checkpoint:
+            self._end_shard()
+        self._file.commit(to_checkpoint)
 
     def abort(self) -> None:
         self._file.abort()

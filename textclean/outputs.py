@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from .document import Result
-from .inputs import InputDoc
+from .inputs import InputDoc, InputError
 
 TMP_PREFIX = ".textclean-"
 
@@ -61,6 +61,8 @@ class AtomicWriter:
     ``.gz`` and ``.zst`` names are compressed. ``mode`` sets the permission bits;
     by default a new file gets the ones the umask allows, like any file a program creates.
     An OSError becomes an OutputError naming ``path``; a failed commit leaves no temporary.
+    ``checkpoint`` marks what is written so far as complete; ``commit(to_checkpoint=True)``
+    then keeps only that (a compressed file ends a gzip member or zstd frame there).
     """
 
     def __init__(self, path: Path, mode: int | None = None):
@@ -68,26 +70,47 @@ class AtomicWriter:
         with _naming(path):
             fd, self.tmp = _temp_beside(path)
         self._raw = os.fdopen(fd, "wb")
-        self._compressor = None
-        if path.name.endswith(".gz"):
-            self.stream: IO[str] = gzip.open(self._raw, "wt", encoding="utf-8", newline="")
-        elif path.name.endswith((".zst", ".zstd")):
+        self._compressor: Any = None
+        self.stream = self._text_stream()
+        self._checkpoint = 0
+
+    def _text_stream(self) -> IO[str]:
+        if self.path.name.endswith(".gz"):
+            return gzip.open(self._raw, "wt", encoding="utf-8", newline="")
+        if self.path.name.endswith((".zst", ".zstd")):
             import io
 
             import zstandard
             self._compressor = zstandard.ZstdCompressor().stream_writer(self._raw, closefd=False)
-            self.stream = io.TextIOWrapper(self._compressor, encoding="utf-8", newline="")
-        else:
-            self.stream = open(self._raw.fileno(), "w", encoding="utf-8", newline="", closefd=False)
+            return io.TextIOWrapper(self._compressor, encoding="utf-8", newline="")
+        return open(self._raw.fileno(), "w", encoding="utf-8", newline="", closefd=False)
 
     def write(self, text: str) -> None:
         with _naming(self.path):
             self.stream.write(text)
 
-    def commit(self) -> None:
+    def checkpoint(self) -> None:
+        """What is written so far is complete: a failed run may commit it (and nothing after it)."""
+        with _naming(self.path):
+            gz = self.path.name.endswith(".gz")
+            if gz:  # a file of several gzip members reads as one
+                self.stream.close()
+            else:
+                self.stream.flush()
+                if self._compressor is not None:
+                    import zstandard
+                    self._compressor.flush(zstandard.FLUSH_FRAME)
+            self._raw.flush()
+            self._checkpoint = self._raw.tell()
+            if gz:
+                self.stream = self._text_stream()
+
+    def commit(self, to_checkpoint: bool = False) -> None:
         try:
             with _naming(self.path):
                 self.stream.close()
+                if to_checkpoint:
+                    self._raw.truncate(self._checkpoint)
                 self._raw.flush()
                 os.fsync(self._raw.fileno())
                 self._raw.close()
@@ -105,6 +128,26 @@ class AtomicWriter:
                 pass
         if os.path.exists(self.tmp):
             os.unlink(self.tmp)
+
+
+def earlier_records(path: Path) -> Iterator[tuple[int, Any, str]]:
+    """(line number, record, line) of each line of the JSONL log an earlier run wrote at ``path``;
+    none when there is none. An InputError names a line that is not JSON."""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            for number, line in enumerate(stream, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(str(path), number, f"not JSON ({exc.msg}), so the records of the shards "
+                                     "--resume skips cannot be kept from it") from None
+                yield number, record, line if line.endswith("\n") else line + "\n"
+    except FileNotFoundError:
+        return
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), None, f"cannot read the log of the earlier run: {exc}") from None
 
 
 def jsonl_record(doc: InputDoc, result: Result, text_field: str, id_field: str) -> dict[str, Any]:

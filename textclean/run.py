@@ -17,7 +17,7 @@ import click
 
 from .editlog import EditLogWriter
 from .inputs import InputDoc, InputError, ReadOptions, Reject, expand, input_format, read_shard
-from .outputs import AtomicWriter, Output, remove_stale_temporaries
+from .outputs import AtomicWriter, Output, OutputError, earlier_records, remove_stale_temporaries
 from .parallel import CleanerSpec, ParallelCleaner
 from .progress import Progress
 from .report import RunSummary, render_edits
@@ -40,6 +40,13 @@ class RunOptions:
 @dataclass(frozen=True)
 class _ShardEnd:
     relpath: str
+
+
+@dataclass(frozen=True)
+class _ShardFailure:
+    """A shard that stopped being readable, raised when the documents before it have been written."""
+
+    error: InputError
 
 
 class Interrupted(Exception):
@@ -69,6 +76,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
                     {f"the {option} file": path for option, path in side_files.items()})
     output.claim_shards(files)
     summary = RunSummary()
+    done: list[tuple[str, str]] = []
     if options.resume:
         if not folder:
             raise InputError(options.output or "-", None, "--resume needs a folder output (-o FOLDER/)")
@@ -84,13 +92,23 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     logs: dict[str, AtomicWriter | EditLogWriter] = {}
     previous_term = signal.signal(signal.SIGTERM, _raise_interrupted)
     ok = False
+    shards_done = 0
     try:
         logs.update((option, EditLogWriter(path, options.output, folder) if option == "--edits" else AtomicWriter(path))
                     for option, path in side_files.items())
         edits_log, rejects_log = logs.get("--edits"), logs.get("--rejects")
+        if options.resume:
+            _keep_earlier_records(side_files, logs, done)
         for item, result in cleaner.run(_items(files, read)):
+            if isinstance(item, _ShardFailure):
+                raise item.error
             if isinstance(item, _ShardEnd):
                 output.finish_shard()
+                if folder:
+                    shards_done += 1
+                    for option in _SHARD_LOGS:
+                        if option in logs:
+                            logs[option].checkpoint()
                 continue
             if isinstance(item, Reject):
                 summary.rejects.append(str(item))
@@ -125,12 +143,48 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
         if not ok:
             cleaner.close(cancel=True)
             output.close(ok=False)
-            for log in logs.values():
-                log.abort()
+            _close_logs_of_failed_run(logs, shards_done)
     return summary
 
 
-def _items(files: list[tuple[str, str]], read: ReadOptions) -> Iterator[InputDoc | Reject | _ShardEnd]:
+#: The logs that hold records of each shard, kept for the shards a failed folder run completed.
+_SHARD_LOGS = ("--edits", "--rejects")
+
+
+def _keep_earlier_records(side_files: dict[str, Path], logs: dict[str, AtomicWriter | EditLogWriter],
+                          skipped: list[tuple[str, str]]) -> None:
+    """Copy the earlier run's records of the shards --resume skips into the new edit and rejects logs."""
+    if "--edits" in logs:
+        logs["--edits"].keep_earlier(side_files["--edits"], {rel for _, rel in skipped})
+    if "--rejects" in logs:
+        sources = {source for source, _ in skipped}
+        for _, record, line in earlier_records(side_files["--rejects"]):
+            if isinstance(record, dict) and record.get("source") in sources:
+                logs["--rejects"].write(line)
+    for option in _SHARD_LOGS:
+        if option in logs:
+            logs[option].checkpoint()
+
+
+def _close_logs_of_failed_run(logs: dict[str, AtomicWriter | EditLogWriter], shards_done: int) -> None:
+    """Keep the edit and rejects records of the shards the run completed, as their output is kept;
+    when it completed none, leave the logs of an earlier run as they are."""
+    for option, log in logs.items():
+        if option not in _SHARD_LOGS or not shards_done:
+            log.abort()
+            continue
+        try:
+            log.commit(to_checkpoint=True)
+        except OutputError:
+            pass  # the error that stopped the run is the one to report; the commit left no temporary
+
+
+def _items(files: list[tuple[str, str]], read: ReadOptions
+           ) -> Iterator[InputDoc | Reject | _ShardEnd | _ShardFailure]:
     for source, rel in files:
-        yield from read_shard(source, rel, read)
+        try:
+            yield from read_shard(source, rel, read)
+        except InputError as exc:
+            yield _ShardFailure(exc)
+            return
         yield _ShardEnd(rel)
