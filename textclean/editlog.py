@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -78,13 +78,13 @@ def edit_record(doc: InputDoc, result: Result, output: str, position: int) -> di
 class EditLogWriter:
     """The log of a run: ``add`` every document written, in output order; ``commit`` at the end.
 
-    ``output`` and ``folder`` are the run's ``-o`` and whether it is a folder, so each document
-    is logged under the output file it went to.
+    ``output_name`` gives, for a document's input path, the name of the output file it went to
+    (:meth:`textclean.outputs.Output.log_name`).
     """
 
-    def __init__(self, path: Path, output: str | None, folder: bool):
+    def __init__(self, path: Path, output_name: Callable[[str], str]):
         self._file = AtomicWriter(path)
-        self._one_output = None if folder else (Path(output).name if output else "-")
+        self._output_name = output_name
         self._output: str | None = None
         self._digest = ShardDigest()
         self._write({"type": "header", "format": FORMAT})
@@ -93,7 +93,7 @@ class EditLogWriter:
         self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def add(self, doc: InputDoc, result: Result) -> None:
-        output = self._one_output or doc.relpath
+        output = self._output_name(doc.relpath)
         if output != self._output:
             self._end_shard()
             self._output = output

@@ -325,12 +325,36 @@ class PathClaims:
         self._owners[resolved] = what
 
 
+#: The suffix a folder output gives a text shard written in another format.
+FORMAT_SUFFIXES = {"jsonl": ".jsonl", "parquet": ".parquet"}
+_FILE_FORMATS = {".txt": "text", ".text": "text", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+
+
+def is_folder_output(output: str | None, inputs: Iterable[str]) -> bool:
+    """Whether ``-o`` names a folder: one that exists, a path ending in '/', or, when a folder is
+    among the inputs, a path without a suffix. Any other path is one file."""
+    if not output:
+        return False
+    if Path(output).is_dir() or output.endswith(("/", os.sep)):
+        return True
+    return not Path(output).suffix and any(Path(p).is_dir() for p in inputs)
+
+
+def file_format(output: str) -> str | None:
+    """The format a file output's suffix names (.txt .text, .jsonl .ndjson with .gz or .zst, .parquet), or None."""
+    name = output.lower()
+    for ending in (".gz", ".zst", ".zstd"):
+        name = name.removesuffix(ending)
+    return _FILE_FORMATS.get(Path(name).suffix)
+
+
 class Output:
     """Where cleaned documents go: stdout (``target`` None), one file, or a folder mirroring the shards.
 
-    ``fmt`` is 'text', 'jsonl' or 'parquet'. In a folder, each input shard keeps its own format.
-    ``side_files`` (what each is, e.g. 'the --edits file', and its path) are other files the run
-    writes: no two of them, the inputs and the output may be one file.
+    ``fmt`` is 'text', 'jsonl' or 'parquet'. In a folder, JSONL and Parquet shards keep their format
+    and name; a text shard is written in ``fmt``, its suffix replaced by that format's (a.txt ->
+    a.jsonl). ``side_files`` (what each is, e.g. 'the --edits file', and its path) are other files the
+    run writes: no two of them, the inputs and the output may be one file.
     """
 
     def __init__(self, target: str | None, fmt: str, text_field: str = "text", id_field: str = "id",
@@ -340,6 +364,7 @@ class Output:
         self.target = Path(target) if target else None
         self.folder = folder
         self._claims = PathClaims(inputs)
+        self._shards: dict[str, tuple[Path, str]] = {}  # relative path -> output file and format, in a folder
         self._shard: ShardWriter | None = None
         self._key: str | None = None
         if self.target and not folder:
@@ -347,16 +372,29 @@ class Output:
         for what, path in (side_files or {}).items():
             self._claims.claim(path, what)
 
-    def claim_shards(self, files: Iterable[tuple[str, str]]) -> None:
-        """Reserve the output file of every (source, relative path) shard before any is written."""
-        for source, relpath in files:
-            path = self.path_for(relpath)
-            if path is not None:
-                self._claims.claim(path, f"the output of {source}")
+    def claim_shards(self, files: Iterable[tuple[str, str, str]]) -> None:
+        """Reserve the output file of every (source, relative path, input format) shard before any is written."""
+        for source, relpath, input_fmt in files:
+            if not self.folder or not self.target:
+                continue
+            fmt = input_fmt if input_fmt != "text" else self.fmt
+            path = self.target / relpath
+            if input_fmt == "text" and fmt != "text":
+                path = path.with_name(path.stem + FORMAT_SUFFIXES[fmt])
+            self._claims.claim(path, f"the output of {source}")
+            self._shards[relpath] = (path, fmt)
 
     def path_for(self, relpath: str) -> Path | None:
-        """The output file for one input shard, or None when writing to stdout or one file."""
-        return self.target / relpath if self.folder and self.target else None
+        """The output file of a claimed input shard, or None when writing to stdout or one file."""
+        return self._shards[relpath][0] if self.folder and self.target else None
+
+    def log_name(self, relpath: str) -> str:
+        """What the edit log calls the output of an input shard: its path under the folder, the file's name,
+        or '-' for stdout."""
+        path = self.path_for(relpath)
+        if path is not None:
+            return path.relative_to(self.target).as_posix()
+        return self.target.name if self.target else "-"
 
     def write(self, doc: InputDoc, result: Result) -> None:
         key = doc.relpath if self.folder else "all"
@@ -366,24 +404,20 @@ class Output:
         self._shard.write(doc, result)
 
     def _open(self, doc: InputDoc) -> ShardWriter:
-        path = self.path_for(doc.relpath) if self.folder else self.target
         if self.folder:
-            self._claims.claim(path, f"the output of {doc.source}")
-        fmt = self._format_of(doc, path)
+            path, fmt = self._shards[doc.relpath]
+        else:
+            path, fmt = self.target, self._file_format()
         if fmt == "parquet":
             if path is None:
                 raise OutputError("Parquet output needs -o FILE.parquet or -o FOLDER/")
             return _ParquetShard(path, self.text_field, self.id_field)
         return _TextShard(path, fmt, self.text_field, self.id_field)
 
-    def _format_of(self, doc: InputDoc, path: Path | None) -> str:
-        if self.folder:
-            if doc.relpath.endswith(".parquet"):
-                return "parquet"
-            return "jsonl" if doc.record is not None else self.fmt
-        if path is not None and path.name.endswith(".parquet"):
+    def _file_format(self) -> str:
+        if self.target is not None and self.target.name.endswith(".parquet"):
             return "parquet"
-        return "jsonl" if self.fmt == "parquet" and path is None else self.fmt
+        return "jsonl" if self.fmt == "parquet" and self.target is None else self.fmt
 
     def finish_shard(self) -> None:
         """An input shard is complete: in a folder, commit its output so it appears under its final name."""

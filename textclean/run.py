@@ -17,7 +17,15 @@ import click
 
 from .editlog import EditLogWriter
 from .inputs import InputDoc, InputError, ReadOptions, Reject, expand, input_format, read_shard
-from .outputs import AtomicWriter, Output, OutputError, earlier_records, remove_stale_temporaries
+from .outputs import (
+    AtomicWriter,
+    Output,
+    OutputError,
+    earlier_records,
+    file_format,
+    is_folder_output,
+    remove_stale_temporaries,
+)
 from .parallel import CleanerSpec, ParallelCleaner
 from .progress import Progress
 from .report import RunSummary, render_edits
@@ -63,18 +71,18 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     files = expand(paths, read)
     if not files:
         raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)")
-    folder = bool(options.output) and (
-        Path(options.output).is_dir() or options.output.endswith("/") or any(Path(p).is_dir() for p in paths))
+    folder = is_folder_output(options.output, paths)
     fmt = options.fmt
     if fmt == "auto":
         one_text_file = len(paths) == 1 and not Path(paths[0]).is_dir() and input_format(files[0][0], read) == "text"
-        fmt = "text" if folder or one_text_file else "jsonl"
+        named = file_format(options.output) if options.output and not folder else None
+        fmt = named or ("text" if folder or one_text_file else "jsonl")
     side_files = {option: Path(path) for option, path in (
         ("--edits", options.edits_path), ("--rejects", options.rejects_path), ("--stats", options.stats_path)) if path}
     output = Output(None if options.explain and not options.output else options.output, fmt, read.text_field,
                     read.id_field, folder, {Path(f) for f, _ in files if f != "-"},
                     {f"the {option} file": path for option, path in side_files.items()})
-    output.claim_shards(files)
+    output.claim_shards((source, rel, input_format(source, read)) for source, rel in files)
     summary = RunSummary()
     done: list[tuple[str, str]] = []
     if options.resume:
@@ -94,11 +102,11 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     ok = False
     shards_done = 0
     try:
-        logs.update((option, EditLogWriter(path, options.output, folder) if option == "--edits" else AtomicWriter(path))
+        logs.update((option, EditLogWriter(path, output.log_name) if option == "--edits" else AtomicWriter(path))
                     for option, path in side_files.items())
         edits_log, rejects_log = logs.get("--edits"), logs.get("--rejects")
         if options.resume:
-            _keep_earlier_records(side_files, logs, done)
+            _keep_earlier_records(side_files, logs, done, output)
         for item, result in cleaner.run(_items(files, read)):
             if isinstance(item, _ShardFailure):
                 raise item.error
@@ -152,10 +160,10 @@ _SHARD_LOGS = ("--edits", "--rejects")
 
 
 def _keep_earlier_records(side_files: dict[str, Path], logs: dict[str, AtomicWriter | EditLogWriter],
-                          skipped: list[tuple[str, str]]) -> None:
+                          skipped: list[tuple[str, str]], output: Output) -> None:
     """Copy the earlier run's records of the shards --resume skips into the new edit and rejects logs."""
     if "--edits" in logs:
-        logs["--edits"].keep_earlier(side_files["--edits"], {rel for _, rel in skipped})
+        logs["--edits"].keep_earlier(side_files["--edits"], {output.log_name(rel) for _, rel in skipped})
     if "--rejects" in logs:
         sources = {source for source, _ in skipped}
         for _, record, line in earlier_records(side_files["--rejects"]):
