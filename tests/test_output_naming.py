@@ -53,3 +53,13 @@ def test_two_inputs_that_would_share_an_output_name_are_refused_before_writing(t
     result = run("clean", pages, "--format", "jsonl", "-o", f"{tmp_path / 'out'}/")
     assert result.exit_code != 0 and "refusing to overwrite the output of" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read_again(tmp_path, pages):
+    out = pages / "cleaned"
+    assert run("clean", "-q", pages, "-o", f"{out}/").exit_code == 0
+    first = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = run("clean", "-q", pages, "-o", f"{out}/")
+    assert result.exit_code == 0, result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == first
+    assert sorted(first) == ["a.txt", "b.txt"]

@@ -84,9 +84,14 @@ def input_format(path: str, options: ReadOptions) -> str:
     return "text"
 
 
-def expand(paths: Sequence[str], options: ReadOptions) -> list[tuple[str, str]]:
-    """(file, relative path) pairs for the given files, folders and '-', in a stable order."""
+def expand(paths: Sequence[str], options: ReadOptions, output_folder: Path | None = None) -> list[tuple[str, str]]:
+    """(file, relative path) pairs for the given files, folders and '-', in a stable order.
+
+    Files under ``output_folder`` (a run's output, which may lie inside an input folder) are not
+    taken from folders.
+    """
     found = []
+    skipped = output_folder.resolve() if output_folder is not None else None
     for raw in paths:
         if raw == "-":
             found.append(("-", "stdin"))
@@ -94,6 +99,8 @@ def expand(paths: Sequence[str], options: ReadOptions) -> list[tuple[str, str]]:
         path = Path(raw)
         if path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                if skipped is not None and file.resolve().is_relative_to(skipped):
+                    continue
                 rel = file.relative_to(path).as_posix()
                 if _selected(rel, options):
                     found.append((str(file), rel))

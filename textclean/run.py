@@ -68,10 +68,10 @@ def _raise_interrupted(signum, frame):
 def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: RunOptions) -> RunSummary:
     """Clean every document under ``paths``; raise InputError on fatal input problems."""
     started = time.perf_counter()
-    files = expand(paths, read)
+    folder = is_folder_output(options.output, paths)
+    files = expand(paths, read, Path(options.output) if folder else None)
     if not files:
         raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)")
-    folder = is_folder_output(options.output, paths)
     fmt = options.fmt
     if fmt == "auto":
         one_text_file = len(paths) == 1 and not Path(paths[0]).is_dir() and input_format(files[0][0], read) == "text"

@@ -37,13 +37,13 @@ def undo(paths, edits_path, output, text_field, id_field) -> None:
     nothing is written (exit 1).
     """
     read = ReadOptions(text_field, id_field, DEFAULT_INCLUDE)
-    files = expand(paths, read)
+    folder = is_folder_output(output, paths)
+    files = expand(paths, read, Path(output) if folder else None)
     if not files:
         raise InputError(" ".join(paths), None, "no input files")
     if any(source == "-" for source, _ in files):
         raise click.UsageError("undo reads its input twice, to check it all before writing: give files, not '-'")
     log = EditLog(edits_path)
-    folder = is_folder_output(output, paths)
     one_text = len(files) == 1 and input_format(files[0][0], read) == "text"
     sink = Output(output, "text" if folder or one_text else "jsonl", text_field, id_field, folder,
                   {Path(f) for f, _ in files} | {Path(edits_path)})
