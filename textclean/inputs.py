@@ -87,19 +87,20 @@ def input_format(path: str, options: ReadOptions) -> str:
 def expand(paths: Sequence[str], options: ReadOptions, output_folder: Path | None = None) -> list[tuple[str, str]]:
     """(file, relative path) pairs for the given files, folders and '-', in a stable order.
 
-    Files under ``output_folder`` (a run's output, which may lie inside an input folder) are not
-    taken from folders.
+    Files under ``output_folder`` (a run's output) are not taken from an input folder it lies
+    inside; an output folder that is an input folder is left to be refused for what it would overwrite.
     """
     found = []
-    skipped = output_folder.resolve() if output_folder is not None else None
+    output = output_folder.resolve() if output_folder is not None else None
     for raw in paths:
         if raw == "-":
             found.append(("-", "stdin"))
             continue
         path = Path(raw)
         if path.is_dir():
+            inside = output is not None and output != path.resolve() and output.is_relative_to(path.resolve())
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
-                if skipped is not None and file.resolve().is_relative_to(skipped):
+                if inside and file.resolve().is_relative_to(output):
                     continue
                 rel = file.relative_to(path).as_posix()
                 if _selected(rel, options):
