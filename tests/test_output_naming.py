@@ -63,3 +63,32 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_again(tmp_path, pa
     assert result.exit_code == 0, result.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == first
     assert sorted(first) == ["a.txt", "b.txt"]
+
+
+def test_empty_input_gives_an_empty_output_file(tmp_path):
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    assert run("clean", "-q", tmp_path / "empty.jsonl", "-o", tmp_path / "out.jsonl").exit_code == 0
+    assert (tmp_path / "out.jsonl").read_bytes() == b""
+
+
+def test_empty_parquet_gives_a_parquet_file_without_rows(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+    pq.write_table(pa.table({"text": pa.array([], pa.string())}), tmp_path / "empty.parquet")
+    assert run("clean", "-q", tmp_path / "empty.parquet", "-o", tmp_path / "out.parquet").exit_code == 0
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.num_rows == 0 and "text" in table.column_names
+
+
+def test_an_empty_shard_gets_an_empty_output_that_resume_skips_and_undo_restores(tmp_path):
+    shards, out, edits = tmp_path / "shards", tmp_path / "out", tmp_path / "edits.jsonl"
+    shards.mkdir()
+    (shards / "a.jsonl").write_bytes(b"")
+    (shards / "b.jsonl").write_text('{"text": "Kept.  "}\n')
+    assert run("clean", "-q", shards, "-o", out, "--edits", edits).exit_code == 0
+    assert (out / "a.jsonl").read_bytes() == b""
+    result = run("clean", shards, "-o", out, "--resume", "--edits", edits)
+    assert "skipped, already complete (--resume): a.jsonl" in result.stderr
+    result = run("undo", out, "--edits", edits, "-o", tmp_path / "back")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "back" / "a.jsonl").read_bytes() == b""

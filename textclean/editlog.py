@@ -111,14 +111,17 @@ class EditLogWriter:
             if kind in _FIELDS and record.get("output") in outputs:
                 self._file.write(line)
 
-    def checkpoint(self) -> None:
-        """An output file is complete: its records are kept even if the run fails later."""
+    def checkpoint(self, output: str | None = None) -> None:
+        """The output file ``output`` is complete (empty, if no document went to it): its records are kept
+        even if the run fails later."""
+        if self._output is None:
+            self._output = output
         self._end_shard()
         self._output = None
         self._file.checkpoint()
 
     def _end_shard(self) -> None:
-        if self._digest.documents:
+        if self._output is not None:
             self._write({"type": "shard", "output": self._output, "documents": self._digest.documents,
                          "sha256": self._digest.hexdigest()})
         self._digest = ShardDigest()
@@ -181,9 +184,10 @@ class EditLog:
         if missing:
             raise InputError(self.path, number, f"{kind} record without {', '.join(missing)}")
         output, count = record["output"], record["position" if kind == "document" else "documents"]
-        if not isinstance(output, str) or not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        least = 1 if kind == "document" else 0
+        if not isinstance(output, str) or not isinstance(count, int) or isinstance(count, bool) or count < least:
             raise InputError(self.path, number, f"{kind} record whose output is not a path or whose count is not "
-                             "a whole number from 1")
+                             f"a whole number from {least}")
         if kind == "document":
             try:
                 record["edits"] = [Edit.from_dict(e) for e in record["edits"]]

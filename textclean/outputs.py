@@ -283,7 +283,8 @@ class _ParquetShard:
                 if self.writer is None:
                     import pyarrow as pa
                     import pyarrow.parquet as pq
-                    pq.write_table(pa.table({self.id_field: [], self.text_field: [], "metadata": []}), self.tmp)
+                    columns = (self.id_field, self.text_field, "metadata")
+                    pq.write_table(pa.table({name: pa.array([], pa.string()) for name in columns}), self.tmp)
                 else:
                     self.writer.close()
                 os.chmod(self.tmp, _default_mode())
@@ -367,6 +368,7 @@ class Output:
         self._shards: dict[str, tuple[Path, str]] = {}  # relative path -> output file and format, in a folder
         self._shard: ShardWriter | None = None
         self._key: str | None = None
+        self._written: set[str] = set()  # the shards committed, by relative path ('' for one file)
         if self.target and not folder:
             self._claims.claim(self.target, "the output")
         for what, path in (side_files or {}).items():
@@ -397,15 +399,17 @@ class Output:
         return self.target.name if self.target else "-"
 
     def write(self, doc: InputDoc, result: Result) -> None:
-        key = doc.relpath if self.folder else "all"
-        if key != self._key:
-            self._commit_shard()
-            self._shard, self._key = self._open(doc), key
+        self._start(doc.relpath if self.folder else "")
         self._shard.write(doc, result)
 
-    def _open(self, doc: InputDoc) -> ShardWriter:
+    def _start(self, key: str) -> None:
+        if key != self._key:
+            self._commit_shard()
+            self._shard, self._key = self._open(key), key
+
+    def _open(self, relpath: str) -> ShardWriter:
         if self.folder:
-            path, fmt = self._shards[doc.relpath]
+            path, fmt = self._shards[relpath]
         else:
             path, fmt = self.target, self._file_format()
         if fmt == "parquet":
@@ -419,19 +423,25 @@ class Output:
             return "parquet"
         return "jsonl" if self.fmt == "parquet" and self.target is None else self.fmt
 
-    def finish_shard(self) -> None:
-        """An input shard is complete: in a folder, commit its output so it appears under its final name."""
-        if self.folder:
+    def finish_shard(self, relpath: str) -> None:
+        """An input shard is complete: in a folder, commit its output so it appears under its final name,
+        as an empty file when it had no documents."""
+        if self.folder and relpath not in self._written:
+            self._start(relpath)
             self._commit_shard()
 
     def _commit_shard(self) -> None:
         if self._shard is not None:
             self._shard.commit()
+            self._written.add(self._key)
             self._shard, self._key = None, None
 
     def close(self, ok: bool = True) -> None:
-        """Commit the open shard, or on failure drop it so nothing partial remains."""
+        """Commit the open shard (an empty file when one file got no documents), or on failure drop it
+        so nothing partial remains."""
         if ok:
+            if self.target and not self.folder and "" not in self._written:
+                self._start("")
             self._commit_shard()
         elif self._shard is not None:
             self._shard.abort()

@@ -101,6 +101,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     previous_term = signal.signal(signal.SIGTERM, _raise_interrupted)
     ok = False
     shards_done = 0
+    file_rejected = False
     try:
         logs.update((option, EditLogWriter(path, output.log_name) if option == "--edits" else AtomicWriter(path))
                     for option, path in side_files.items())
@@ -111,14 +112,18 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
             if isinstance(item, _ShardFailure):
                 raise item.error
             if isinstance(item, _ShardEnd):
-                output.finish_shard()
+                if not file_rejected:  # a file rejected whole (binary, no text column) gets no output
+                    output.finish_shard(item.relpath)
                 if folder:
                     shards_done += 1
-                    for option in _SHARD_LOGS:
-                        if option in logs:
-                            logs[option].checkpoint()
+                    if edits_log:
+                        edits_log.checkpoint(None if file_rejected else output.log_name(item.relpath))
+                    if rejects_log:
+                        rejects_log.checkpoint()
+                file_rejected = False
                 continue
             if isinstance(item, Reject):
+                file_rejected = item.line is None
                 summary.rejects.append(str(item))
                 if rejects_log:
                     rejects_log.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
@@ -169,9 +174,8 @@ def _keep_earlier_records(side_files: dict[str, Path], logs: dict[str, AtomicWri
         for _, record, line in earlier_records(side_files["--rejects"]):
             if isinstance(record, dict) and record.get("source") in sources:
                 logs["--rejects"].write(line)
-    for option in _SHARD_LOGS:
-        if option in logs:
-            logs[option].checkpoint()
+    for log in logs.values():
+        log.checkpoint()
 
 
 def _close_logs_of_failed_run(logs: dict[str, AtomicWriter | EditLogWriter], shards_done: int) -> None:

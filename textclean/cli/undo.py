@@ -60,6 +60,8 @@ def undo(paths, edits_path, output, text_field, id_field) -> None:
             if result is None:
                 raise InputError(item.source, item.line, f"{item.reason} (the file changed while undo ran)")
             sink.write(item, result)
+        for _, rel in files:
+            sink.finish_shard(rel)
         ok = True
     finally:
         sink.close(ok)
