@@ -27,10 +27,14 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class InputError(ValueError):
-    """Input that cannot be read at all: names the file, the line and the cause."""
+    """Input that cannot be read at all: names the file, the line and the cause.
 
-    def __init__(self, source: str, line: int | None, message: str):
-        self.source, self.line, self.reason = source, line, message
+    ``usage``: the command was called wrongly (a path that does not exist, an option that does not
+    fit), rather than the input being bad; the command line exits 2 for it, not 1.
+    """
+
+    def __init__(self, source: str, line: int | None, message: str, usage: bool = False):
+        self.source, self.line, self.reason, self.usage = source, line, message, usage
         where = f"{source}:{line}" if line else source
         super().__init__(f"{where}: {message}")
 
@@ -108,7 +112,7 @@ def expand(paths: Sequence[str], options: ReadOptions, output_folder: Path | Non
         elif path.is_file():
             found.append((raw, path.name))
         else:
-            raise InputError(raw, None, "no such file or folder")
+            raise InputError(raw, None, "no such file or folder", usage=True)
     return found
 
 

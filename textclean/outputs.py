@@ -23,7 +23,12 @@ TMP_PREFIX = ".textclean-"
 
 
 class OutputError(ValueError):
-    pass
+    """Output that cannot be written. ``usage``: the output asked for cannot be (a path taken by an
+    input or another output, a folder where a file must go); the command line exits 2 for it."""
+
+    def __init__(self, message: str, usage: bool = False):
+        super().__init__(message)
+        self.usage = usage
 
 
 @contextmanager
@@ -320,9 +325,9 @@ class PathClaims:
             return
         if resolved in self._owners:
             raise OutputError(f"{path}: refusing to overwrite {self._owners[resolved]} with {what}; "
-                              "choose another path")
+                              "choose another path", usage=True)
         if resolved.is_dir():
-            raise OutputError(f"{path}: is a folder; {what} must be a file")
+            raise OutputError(f"{path}: is a folder; {what} must be a file", usage=True)
         self._owners[resolved] = what
 
 
@@ -414,7 +419,7 @@ class Output:
             path, fmt = self.target, self._file_format()
         if fmt == "parquet":
             if path is None:
-                raise OutputError("Parquet output needs -o FILE.parquet or -o FOLDER/")
+                raise OutputError("Parquet output needs -o FILE.parquet or -o FOLDER/", usage=True)
             return _ParquetShard(path, self.text_field, self.id_field)
         return _TextShard(path, fmt, self.text_field, self.id_field)
 

@@ -71,7 +71,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     folder = is_folder_output(options.output, paths)
     files = expand(paths, read, Path(options.output) if folder else None)
     if not files:
-        raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)")
+        raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)", usage=True)
     fmt = options.fmt
     if fmt == "auto":
         one_text_file = len(paths) == 1 and not Path(paths[0]).is_dir() and input_format(files[0][0], read) == "text"
@@ -87,7 +87,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     done: list[tuple[str, str]] = []
     if options.resume:
         if not folder:
-            raise InputError(options.output or "-", None, "--resume needs a folder output (-o FOLDER/)")
+            raise InputError(options.output or "-", None, "--resume needs a folder output (-o FOLDER/)", usage=True)
         remove_stale_temporaries(Path(options.output))
         done = [(f, rel) for f, rel in files if output.path_for(rel).exists()]
         summary.skipped_shards = [rel for _, rel in done]

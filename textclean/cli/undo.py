@@ -34,13 +34,14 @@ def undo(paths, edits_path, output, text_field, id_field) -> None:
     file and place must be those the run wrote it to, its text the one the run
     wrote (by SHA-256), and the text restored the original. A document that
     fails, or a file the log does not cover, is named with its line, and then
-    nothing is written (exit 1).
+    nothing is written (exit 1). A path that does not exist, or an output that
+    would overwrite an input or the log, is a usage error (exit 2).
     """
     read = ReadOptions(text_field, id_field, DEFAULT_INCLUDE)
     folder = is_folder_output(output, paths)
     files = expand(paths, read, Path(output) if folder else None)
     if not files:
-        raise InputError(" ".join(paths), None, "no input files")
+        raise InputError(" ".join(paths), None, "no input files", usage=True)
     if any(source == "-" for source, _ in files):
         raise click.UsageError("undo reads its input twice, to check it all before writing: give files, not '-'")
     log = EditLog(edits_path)
