@@ -244,3 +244,12 @@ def test_how_a_command_was_called_is_a_usage_error(tmp_path, args, message):
     page.write_text("Text.\n")
     result = run(*[a.format(page=page, tmp=tmp_path) for a in args])
     assert result.exit_code == 2 and message in result.stderr
+
+
+def test_text_output_starts_every_document_on_a_line_of_its_own(tmp_path):
+    (tmp_path / "t1.txt").write_text("one")
+    (tmp_path / "t2.txt").write_text("two")
+    (tmp_path / "r.jsonl").write_text('{"text": "three"}\n{"text": ""}\n{"text": "four\\n"}\n{"text": "five"}\n')
+    result = run("clean", "-q", str(tmp_path / "t1.txt"), str(tmp_path / "t2.txt"), str(tmp_path / "r.jsonl"),
+                 "--format", "text")
+    assert result.exit_code == 0 and result.stdout == "one\ntwo\nthree\nfour\nfive"

@@ -172,18 +172,25 @@ class ShardWriter(Protocol):
 
 
 class _TextShard:
-    """Plain text (one document's cleaned text) or JSONL (one record per line)."""
+    """Plain text or JSONL (one record per line).
+
+    In plain text every document starts on a line of its own: a newline follows a document that
+    does not end with one when another comes after it, so one document is written as it is.
+    """
 
     def __init__(self, path: Path | None, fmt: str, text_field: str, id_field: str):
         self.fmt, self.text_field, self.id_field = fmt, text_field, id_field
         self.writer = AtomicWriter(path) if path else None
+        self._line_open = False  # the text written so far does not end with a newline
 
     def write(self, doc: InputDoc, result: Result) -> None:
         if self.fmt == "jsonl":
             record = jsonl_record(doc, result, self.text_field, self.id_field)
             line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
         else:
-            line = result.text
+            line = ("\n" if self._line_open and result.text else "") + result.text
+            if result.text:
+                self._line_open = not result.text.endswith("\n")
         if self.writer:
             self.writer.write(line)
         else:
