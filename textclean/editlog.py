@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .document import Edit, Result
-from .inputs import InputDoc, InputError
+from .inputs import InputDoc, InputError, json_problem
 from .outputs import AtomicWriter, earlier_records
 
 FORMAT = 2
@@ -154,7 +154,8 @@ class EditLog:
                     try:
                         record = json.loads(line)
                     except json.JSONDecodeError as exc:
-                        raise InputError(self.path, number, f"not JSON: {exc.msg} (column {exc.colno})") from None
+                        raise InputError(self.path, number, f"not JSON: {json_problem(exc)} (column {exc.colno})") \
+                            from None
                     if header:
                         self._add(record, number)
                     else:

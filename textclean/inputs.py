@@ -320,9 +320,11 @@ def _jsonl_document(raw: bytes, number: int, source: str, rel: str, options: Rea
         return Reject(source, number, "not valid UTF-8; skipped (--encoding-errors skip)", shown)
     line, encoding = decoded
     try:
-        record = json.loads(line)
+        record = json.loads(line.rstrip("\r\n"), parse_float=_finite_float, parse_constant=_not_json_constant)
     except json.JSONDecodeError as exc:
-        return Reject(source, number, f"not valid JSON: {exc.msg} (column {exc.colno})", shown)
+        return Reject(source, number, f"not valid JSON: {json_problem(exc)} (column {exc.colno})", shown)
+    except _NumberError as exc:
+        return Reject(source, number, str(exc), shown)
     surrogate = _lone_surrogate(record) if _SURROGATE_ESCAPE.search(raw) else None
     if surrogate:
         return Reject(source, number, surrogate, shown)
@@ -330,6 +332,42 @@ def _jsonl_document(raw: bytes, number: int, source: str, rel: str, options: Rea
     if isinstance(doc, InputDoc):
         doc.size = len(raw)
     return doc
+
+
+class _NumberError(ValueError):
+    """A JSON number no float can hold, or a NaN or Infinity, which JSON does not have."""
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _NumberError(f"the number {text} is too large for a 64-bit float (it would be written as Infinity, "
+                           "which is not JSON)")
+    return value
+
+
+def _not_json_constant(name: str) -> float:
+    raise _NumberError(f"not valid JSON: {name} is not a JSON value")
+
+
+_JSON_PROBLEMS = {
+    "Expecting value": "a value is missing",
+    "Expecting ',' delimiter": "a comma is missing between two values",
+    "Expecting ':' delimiter": "a colon is missing after a key",
+    "Expecting property name enclosed in double quotes": "a key is not in double quotes, or a comma is left over",
+    "Extra data": "something follows the record on the line",
+    "Unterminated string starting at": "a string that starts here is not closed before the line ends",
+}
+
+
+def json_problem(exc: json.JSONDecodeError) -> str:
+    """What is wrong with a line that is not JSON, in plain words."""
+    if exc.msg.startswith("Invalid control character"):
+        found = exc.doc[exc.pos] if exc.pos < len(exc.doc) else "\n"
+        if found in "\r\n":
+            return "a string is not closed before the line ends"
+        return f"a string holds the control character U+{ord(found):04X}, which JSON writes as an escape"
+    return _JSON_PROBLEMS.get(exc.msg, exc.msg)
 
 
 def _lone_surrogate(value: Any, field: str | None = None) -> str | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from .document import Result
-from .inputs import InputDoc, InputError
+from .inputs import InputDoc, InputError, json_problem
 
 TMP_PREFIX = ".textclean-"
 
@@ -146,7 +146,7 @@ def earlier_records(path: Path) -> Iterator[tuple[int, Any, str]]:
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise InputError(str(path), number, f"not JSON ({exc.msg}), so the records of the shards "
+                    raise InputError(str(path), number, f"not JSON ({json_problem(exc)}), so the records of the shards "
                                      "--resume skips cannot be kept from it") from None
                 yield number, record, line if line.endswith("\n") else line + "\n"
     except FileNotFoundError:

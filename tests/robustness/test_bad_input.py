@@ -26,7 +26,11 @@ def clean_with_rejects(tmp_path, source, *extra):
 
 
 @pytest.mark.parametrize(("line", "reason"), [
-    (b'{"id": "x", "text": ', "not valid JSON"),
+    (b'{"id": "x", "text": ', "not valid JSON: a value is missing (column 21)"),
+    (b'{"id": "x", "text": "Body',
+     "not valid JSON: a string that starts here is not closed before the line ends (column 21)"),
+    (b'{"id": "x", "text": "Body.", "n": 1e400}', "the number 1e400 is too large for a 64-bit float"),
+    (b'{"id": "x", "text": "Body.", "n": NaN}', "not valid JSON: NaN is not a JSON value"),
     (b'{"id": "x"}', "record has no 'text' field"),
     (b'{"id": "x", "text": ["a"]}', "field 'text' is an array, not a string"),
     (b'"just a string"', "a record must be an object, not a string"),
