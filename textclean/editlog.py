@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from .document import Edit, Result
-from .inputs import InputDoc, InputError, json_problem
-from .outputs import AtomicWriter, earlier_records
+from .inputs import InputDoc, InputError
+from .outputs import AtomicWriter, earlier_records, log_records
 
 FORMAT = 2
 _FIELDS = {
@@ -147,24 +147,14 @@ class EditLog:
         self.shards: dict[str, dict[str, Any]] = {}
         header = False
         try:
-            with open(path, encoding="utf-8") as stream:
-                for number, line in enumerate(stream, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        record = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise InputError(self.path, number, f"not JSON: {json_problem(exc)} (column {exc.colno})") \
-                            from None
-                    if header:
-                        self._add(record, number)
-                    else:
-                        self._check_header(record, number)
-                        header = True
-        except OSError as exc:
-            raise InputError(self.path, None, f"cannot read: {exc.strerror or exc}") from None
-        except UnicodeDecodeError:
-            raise InputError(self.path, None, "not UTF-8 text: not an edit log") from None
+            for number, record, _ in log_records(path):
+                if header:
+                    self._add(record, number)
+                else:
+                    self._check_header(record, number)
+                    header = True
+        except FileNotFoundError as exc:
+            raise InputError(self.path, None, f"cannot read: {exc.strerror}") from None
         if not header:
             raise InputError(self.path, None, "empty: not an edit log written by 'textclean clean --edits'")
         self._check_documents_lie_in_shards()

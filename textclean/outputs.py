@@ -135,9 +135,12 @@ class AtomicWriter:
             os.unlink(self.tmp)
 
 
-def earlier_records(path: Path) -> Iterator[tuple[int, Any, str]]:
-    """(line number, record, line) of each line of the JSONL log an earlier run wrote at ``path``;
-    none when there is none. An InputError names a line that is not JSON."""
+def log_records(path: Path | str) -> Iterator[tuple[int, Any, str]]:
+    """(line number, record, line ending in a newline) of each line of a JSONL log a run wrote.
+
+    An InputError names a line that is not JSON, or a file that cannot be read or is not UTF-8;
+    a FileNotFoundError is left to the caller.
+    """
     try:
         with open(path, encoding="utf-8") as stream:
             for number, line in enumerate(stream, start=1):
@@ -146,13 +149,23 @@ def earlier_records(path: Path) -> Iterator[tuple[int, Any, str]]:
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise InputError(str(path), number, f"not JSON ({json_problem(exc)}), so the records of the shards "
-                                     "--resume skips cannot be kept from it") from None
+                    raise InputError(str(path), number, f"not JSON: {json_problem(exc)} (column {exc.colno})") \
+                        from None
                 yield number, record, line if line.endswith("\n") else line + "\n"
     except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise InputError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(str(path), None, "not UTF-8 text") from None
+
+
+def earlier_records(path: Path) -> Iterator[tuple[int, Any, str]]:
+    """The records of the log an earlier run wrote at ``path`` (see :func:`log_records`); none when there is none."""
+    try:
+        yield from log_records(path)
+    except FileNotFoundError:
         return
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), None, f"cannot read the log of the earlier run: {exc}") from None
 
 
 def jsonl_record(doc: InputDoc, result: Result, text_field: str, id_field: str) -> dict[str, Any]:
