@@ -99,7 +99,7 @@ def test_edit_log_replays_and_undoes(tmp_path, page):
 
 def test_refuses_to_overwrite_its_input(page):
     result = run("clean", str(page), "-o", str(page))
-    assert result.exit_code == 1 and "refusing to overwrite an input file" in result.stderr
+    assert result.exit_code == 2 and "refusing to overwrite an input file" in result.stderr
     assert page.read_text() == PAGE
 
 
@@ -124,7 +124,8 @@ def test_fail_fast_stops_and_keeps_nothing_partial(tmp_path):
 
 @pytest.mark.parametrize(("line", "cause"), [
     ('{"id": 1}', "record has no 'text' field"),
-    ('{"text": 5}', "field 'text' is int, not a string"),
+    ('{"text": 5}', "field 'text' is a number, not a string"),
+    ('{"text": null}', "field 'text' is null, not a string"),
     ('[1, 2]', "must be an object"),
 ])
 def test_bad_records(tmp_path, line, cause):
@@ -143,7 +144,7 @@ def test_invalid_utf8_names_the_line(tmp_path):
 
 def test_missing_input():
     result = run("clean", "no/such/file.txt")
-    assert result.exit_code == 1 and "no/such/file.txt: no such file or folder" in result.stderr
+    assert result.exit_code == 2 and "no/such/file.txt: no such file or folder" in result.stderr
 
 
 def test_user_rules_disable_and_only(tmp_path, page):
@@ -239,3 +240,24 @@ def test_cli_py_in_the_checkout_is_the_same_command(page):
     result = subprocess.run([sys.executable, str(ROOT / "cli.py"), "clean", "-q", str(page)],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and result.stdout == CLEAN
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["diff", "nothere.txt"], "nothere.txt: no such file or folder"),
+    (["clean", "{page}", "--resume", "-o", "{tmp}/out.jsonl"], "--resume needs a folder output"),
+    (["clean", "{page}", "-o", "{page}"], "refusing to overwrite an input file"),
+])
+def test_how_a_command_was_called_is_a_usage_error(tmp_path, args, message):
+    page = tmp_path / "page.txt"
+    page.write_text("Text.\n")
+    result = run(*[a.format(page=page, tmp=tmp_path) for a in args])
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_text_output_starts_every_document_on_a_line_of_its_own(tmp_path):
+    (tmp_path / "t1.txt").write_text("one")
+    (tmp_path / "t2.txt").write_text("two")
+    (tmp_path / "r.jsonl").write_text('{"text": "three"}\n{"text": ""}\n{"text": "four\\n"}\n{"text": "five"}\n')
+    result = run("clean", "-q", str(tmp_path / "t1.txt"), str(tmp_path / "t2.txt"), str(tmp_path / "r.jsonl"),
+                 "--format", "text")
+    assert result.exit_code == 0 and result.stdout == "one\ntwo\nthree\nfour\nfive"

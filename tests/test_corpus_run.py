@@ -167,3 +167,39 @@ def test_a_rule_that_does_not_compile_stops_a_parallel_run_before_any_output(tmp
                                        str(tmp_path / "out.jsonl"), "--edits", str(tmp_path / "e.jsonl")])
     assert result.exit_code == 2 and f"{rules}:5: rule 'b.x': pattern does not compile" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "in.jsonl"]
+
+
+def test_resume_keeps_the_edit_and_rejects_records_of_the_shards_it_skips(tmp_path):
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    for n in range(3):
+        write_jsonl(shards / f"s{n}.jsonl", records(2) + [{"id": f"bad{n}"}])
+    out, edits, rejects = tmp_path / "out", tmp_path / "edits.jsonl", tmp_path / "rejects.jsonl"
+    logs = ("--edits", str(edits), "--rejects", str(rejects))
+    assert run("clean", "-q", str(shards), "-o", str(out), *logs).exit_code == 1
+    (out / "s1.jsonl").unlink()
+    assert run("clean", "-q", str(shards), "-o", str(out), "--resume", *logs).exit_code == 1
+    assert sorted(r["source"].rsplit("/", 1)[1] for r in read_jsonl(rejects)) == ["s0.jsonl", "s1.jsonl", "s2.jsonl"]
+    result = run("undo", str(out), "--edits", str(edits), "-o", str(tmp_path / "back"))
+    assert result.exit_code == 0, result.stderr
+    for n in range(3):
+        assert read_jsonl(tmp_path / "back" / f"s{n}.jsonl") == records(2)
+
+
+def test_a_run_stopped_by_a_bad_shard_keeps_the_logs_of_the_shards_it_completed(tmp_path):
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    write_jsonl(shards / "s0.jsonl", records(3))
+    (shards / "s1.jsonl.gz").write_bytes(gzip.compress(b'{"text": "x"}\n' * 50)[:-20])  # truncated
+    write_jsonl(shards / "s2.jsonl", records(3))
+    out, edits = tmp_path / "out", tmp_path / "edits.jsonl"
+    result = run("clean", "-q", str(shards), "-o", str(out), "--edits", str(edits))
+    assert result.exit_code == 1 and "s1.jsonl.gz: cannot read" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["s0.jsonl"]
+    assert [r["output"] for r in read_jsonl(edits) if r["type"] == "shard"] == ["s0.jsonl"]
+    write_jsonl(shards / "s1.jsonl.gz", records(3))
+    assert run("clean", "-q", str(shards), "-o", str(out), "--edits", str(edits), "--resume").exit_code == 0
+    result = run("undo", str(out), "--edits", str(edits), "-o", str(tmp_path / "back"))
+    assert result.exit_code == 0, result.stderr
+    for name in ("s0.jsonl", "s1.jsonl.gz", "s2.jsonl"):
+        assert read_jsonl(tmp_path / "back" / name) == records(3)

@@ -100,7 +100,7 @@ def test_command_line_writes_a_draft_that_lints(tmp_path):
     assert runner.invoke(main, ["rules", "lint", str(draft)]).exit_code == 0
     assert runner.invoke(main, ["rules", "test", str(draft)]).exit_code == 0
     missing = runner.invoke(main, ["variants", "discover", str(tmp_path / "nowhere")])
-    assert missing.exit_code == 1 and "no such file or folder" in missing.stderr
+    assert missing.exit_code == 2 and "no such file or folder" in missing.stderr
 
 
 def test_command_line_skips_rejected_input_names_it_and_exits_1(tmp_path):
@@ -121,7 +121,7 @@ def test_command_line_refuses_to_write_the_draft_over_an_input(tmp_path):
     source = tmp_path / "wire1.txt"
     source.write_text(FIXTURE["wire1.txt"], encoding="utf-8")
     result = CliRunner().invoke(main, ["variants", "discover", str(source), "-o", str(source)])
-    assert result.exit_code == 1 and "refusing to overwrite an input file with the draft" in result.stderr
+    assert result.exit_code == 2 and "refusing to overwrite an input file with the draft" in result.stderr
     assert source.read_text(encoding="utf-8") == FIXTURE["wire1.txt"]
 
 

@@ -144,7 +144,7 @@ def test_undo_does_not_write_over_its_input_or_its_log(tmp_path, target):
     clean(tmp_path / "page.txt", "-o", tmp_path / "clean.txt", "--edits", tmp_path / "e.jsonl")
     before = files_of(tmp_path)
     result = run("undo", tmp_path / "clean.txt", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / target)
-    assert result.exit_code == 1 and "refusing to overwrite an input file" in result.stderr
+    assert result.exit_code == 2 and "refusing to overwrite an input file" in result.stderr
     assert files_of(tmp_path) == before
 
 
@@ -153,7 +153,7 @@ def test_undo_into_the_folder_it_reads_is_refused(tmp_path):
     clean(source, "-o", tmp_path / "out", "--edits", tmp_path / "e.jsonl")
     before = files_of(tmp_path / "out")
     result = run("undo", tmp_path / "out", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "out")
-    assert result.exit_code == 1 and "refusing to overwrite an input file" in result.stderr
+    assert result.exit_code == 2 and "refusing to overwrite an input file" in result.stderr
     assert files_of(tmp_path / "out") == before
 
 
@@ -164,7 +164,7 @@ def test_a_folder_output_that_would_overwrite_an_input_writes_nothing(tmp_path):
     (tmp_path / "out" / "b.txt").rename(tmp_path / "elsewhere" / "b.txt")
     result = run("undo", tmp_path / "out", tmp_path / "elsewhere", "--edits", tmp_path / "e.jsonl",
                  "-o", tmp_path / "elsewhere")
-    assert result.exit_code == 1 and "refusing to overwrite an input file" in result.stderr
+    assert result.exit_code == 2 and "refusing to overwrite an input file" in result.stderr
     assert files_of(tmp_path / "elsewhere") == {"b.txt": b"B\n"}
 
 

@@ -7,20 +7,25 @@ the order the run wrote its output:
   (``source``, ``relpath``, ``line``, ``id``), where it went (``output``: the output file's path
   under the output folder, or its name, ``-`` for stdout; ``position``: its place in that file,
   from 1), the SHA-256 of its cleaned and of its original text, the metadata fields the run
-  added, and its edits;
+  added (``metadata_created``: the record had no ``metadata``; ``metadata_null``: it was null;
+  logs written before ``metadata_null`` lack it), and its edits;
 - ``{"type": "shard", ...}`` after the last document of each output file: how many documents it
   holds and a SHA-256 over all their texts, unchanged ones included.
+
+A run with ``--resume`` first copies the records of the shards it skips from the log at the same
+path. A folder run that fails or is interrupted keeps the records of the shards it completed.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
 from .document import Edit, Result
 from .inputs import InputDoc, InputError
-from .outputs import AtomicWriter
+from .outputs import AtomicWriter, earlier_records, log_records
 
 FORMAT = 2
 _FIELDS = {
@@ -65,6 +70,7 @@ def edit_record(doc: InputDoc, result: Result, output: str, position: int) -> di
         "original_sha256": text_sha256(doc.text),
         "metadata_added": sorted(k for k in result.metadata if k not in doc.metadata),
         "metadata_created": doc.record is not None and "metadata" not in doc.record,
+        "metadata_null": doc.record is not None and "metadata" in doc.record and doc.record["metadata"] is None,
         "edits": [edit.to_dict() for edit in result.edits],
     }
 
@@ -72,13 +78,13 @@ def edit_record(doc: InputDoc, result: Result, output: str, position: int) -> di
 class EditLogWriter:
     """The log of a run: ``add`` every document written, in output order; ``commit`` at the end.
 
-    ``output`` and ``folder`` are the run's ``-o`` and whether it is a folder, so each document
-    is logged under the output file it went to.
+    ``output_name`` gives, for a document's input path, the name of the output file it went to
+    (:meth:`textclean.outputs.Output.log_name`).
     """
 
-    def __init__(self, path: Path, output: str | None, folder: bool):
+    def __init__(self, path: Path, output_name: Callable[[str], str]):
         self._file = AtomicWriter(path)
-        self._one_output = None if folder else (Path(output).name if output else "-")
+        self._output_name = output_name
         self._output: str | None = None
         self._digest = ShardDigest()
         self._write({"type": "header", "format": FORMAT})
@@ -87,7 +93,7 @@ class EditLogWriter:
         self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def add(self, doc: InputDoc, result: Result) -> None:
-        output = self._one_output or doc.relpath
+        output = self._output_name(doc.relpath)
         if output != self._output:
             self._end_shard()
             self._output = output
@@ -95,15 +101,35 @@ class EditLogWriter:
         if result.edits or result.metadata.keys() - doc.metadata.keys():
             self._write(edit_record(doc, result, output, self._digest.documents))
 
+    def keep_earlier(self, path: Path, outputs: Collection[str]) -> None:
+        """Copy the records of ``outputs`` from the log an earlier run wrote at ``path`` (--resume)."""
+        for number, record, line in earlier_records(path):
+            kind = record.get("type") if isinstance(record, dict) else None
+            if kind == "header" and record.get("format") != FORMAT:
+                raise InputError(str(path), number, f"edit-log format {record.get('format')!r}, so --resume "
+                                 f"cannot add to it (this textclean writes format {FORMAT}); give --edits a new file")
+            if kind in _FIELDS and record.get("output") in outputs:
+                self._file.write(line)
+
+    def checkpoint(self, output: str | None = None) -> None:
+        """The output file ``output`` is complete (empty, if no document went to it): its records are kept
+        even if the run fails later."""
+        if self._output is None:
+            self._output = output
+        self._end_shard()
+        self._output = None
+        self._file.checkpoint()
+
     def _end_shard(self) -> None:
-        if self._digest.documents:
+        if self._output is not None:
             self._write({"type": "shard", "output": self._output, "documents": self._digest.documents,
                          "sha256": self._digest.hexdigest()})
         self._digest = ShardDigest()
 
-    def commit(self) -> None:
-        self._end_shard()
-        self._file.commit()
+    def commit(self, to_checkpoint: bool = False) -> None:
+        if not to_checkpoint:
+            self._end_shard()
+        self._file.commit(to_checkpoint)
 
     def abort(self) -> None:
         self._file.abort()
@@ -121,23 +147,14 @@ class EditLog:
         self.shards: dict[str, dict[str, Any]] = {}
         header = False
         try:
-            with open(path, encoding="utf-8") as stream:
-                for number, line in enumerate(stream, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        record = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise InputError(self.path, number, f"not JSON: {exc.msg} (column {exc.colno})") from None
-                    if header:
-                        self._add(record, number)
-                    else:
-                        self._check_header(record, number)
-                        header = True
-        except OSError as exc:
-            raise InputError(self.path, None, f"cannot read: {exc.strerror or exc}") from None
-        except UnicodeDecodeError:
-            raise InputError(self.path, None, "not UTF-8 text: not an edit log") from None
+            for number, record, _ in log_records(path):
+                if header:
+                    self._add(record, number)
+                else:
+                    self._check_header(record, number)
+                    header = True
+        except FileNotFoundError as exc:
+            raise InputError(self.path, None, f"cannot read: {exc.strerror}") from None
         if not header:
             raise InputError(self.path, None, "empty: not an edit log written by 'textclean clean --edits'")
         self._check_documents_lie_in_shards()
@@ -158,9 +175,10 @@ class EditLog:
         if missing:
             raise InputError(self.path, number, f"{kind} record without {', '.join(missing)}")
         output, count = record["output"], record["position" if kind == "document" else "documents"]
-        if not isinstance(output, str) or not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        least = 1 if kind == "document" else 0
+        if not isinstance(output, str) or not isinstance(count, int) or isinstance(count, bool) or count < least:
             raise InputError(self.path, number, f"{kind} record whose output is not a path or whose count is not "
-                             "a whole number from 1")
+                             f"a whole number from {least}")
         if kind == "document":
             try:
                 record["edits"] = [Edit.from_dict(e) for e in record["edits"]]

@@ -53,7 +53,11 @@ class Cleaner:
         self.stage_seconds: dict[str, float] = {stage.kind: 0.0 for stage in stages}
 
     def clean(self, text: str, metadata: dict[str, Any] | None = None) -> Result:
-        """Clean one document. A rule that times out leaves the document unchanged."""
+        """Clean one document. A rule that times out leaves the document unchanged.
+
+        A field already in ``metadata`` keeps its value; where a stage extracts another value for it,
+        a warning finding says so.
+        """
         try:
             return self._clean(text, dict(metadata or {}))
         except RuleTimeout as exc:
@@ -61,6 +65,7 @@ class Cleaner:
 
     def _clean(self, text: str, metadata: dict[str, Any]) -> Result:
         current, edits, findings = text, [], {}
+        given = dict(metadata)  # the input's own fields win over extracted ones, which are then reported
         # The stages that have run on the text as it is now. A settled stage's changes leave itself and the
         # stages before it settled.
         settled: set[int] = set()
@@ -73,6 +78,10 @@ class Cleaner:
                 self.stage_seconds[stage.kind] += perf_counter() - started
                 for key, value in output.metadata.items():
                     metadata.setdefault(key, value)
+                    if key in given and given[key] != value:
+                        finding = Finding(stage.kind, f"metadata field {key!r} keeps the value the input gave it, "
+                                          f"{given[key]!r}; the text gave {value!r}")
+                        findings.setdefault((finding.rule, key), finding)
                 for finding in output.findings:
                     finding = replace(finding, start=input_offset(edits, finding.start))
                     findings.setdefault((finding.rule, finding.start), finding)  # once, from its first pass

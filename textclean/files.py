@@ -165,7 +165,7 @@ class FileCleaner:
         """The files among ``paths`` (folders are searched) that the configuration's globs take."""
         paths = list(paths)
         if "-" in paths:
-            raise InputError("-", None, "files are cleaned in place; for stdin use 'textclean clean -'")
+            raise InputError("-", None, "files are cleaned in place; for stdin use 'textclean clean -'", usage=True)
         files = [Path(file) for file, _ in expand(paths, ReadOptions(include=("*",)))]
         return [file for file in files if self.config.selects(file)]
 

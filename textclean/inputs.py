@@ -27,10 +27,14 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class InputError(ValueError):
-    """Input that cannot be read at all: names the file, the line and the cause."""
+    """Input that cannot be read at all: names the file, the line and the cause.
 
-    def __init__(self, source: str, line: int | None, message: str):
-        self.source, self.line, self.reason = source, line, message
+    ``usage``: the command was called wrongly (a path that does not exist, an option that does not
+    fit), rather than the input being bad; the command line exits 2 for it, not 1.
+    """
+
+    def __init__(self, source: str, line: int | None, message: str, usage: bool = False):
+        self.source, self.line, self.reason, self.usage = source, line, message, usage
         where = f"{source}:{line}" if line else source
         super().__init__(f"{where}: {message}")
 
@@ -84,23 +88,31 @@ def input_format(path: str, options: ReadOptions) -> str:
     return "text"
 
 
-def expand(paths: Sequence[str], options: ReadOptions) -> list[tuple[str, str]]:
-    """(file, relative path) pairs for the given files, folders and '-', in a stable order."""
+def expand(paths: Sequence[str], options: ReadOptions, output_folder: Path | None = None) -> list[tuple[str, str]]:
+    """(file, relative path) pairs for the given files, folders and '-', in a stable order.
+
+    Files under ``output_folder`` (a run's output) are not taken from an input folder it lies
+    inside; an output folder that is an input folder is left to be refused for what it would overwrite.
+    """
     found = []
+    output = output_folder.resolve() if output_folder is not None else None
     for raw in paths:
         if raw == "-":
             found.append(("-", "stdin"))
             continue
         path = Path(raw)
         if path.is_dir():
+            inside = output is not None and output != path.resolve() and output.is_relative_to(path.resolve())
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                if inside and file.resolve().is_relative_to(output):
+                    continue
                 rel = file.relative_to(path).as_posix()
                 if _selected(rel, options):
                     found.append((str(file), rel))
         elif path.is_file():
             found.append((raw, path.name))
         else:
-            raise InputError(raw, None, "no such file or folder")
+            raise InputError(raw, None, "no such file or folder", usage=True)
     return found
 
 
@@ -308,9 +320,11 @@ def _jsonl_document(raw: bytes, number: int, source: str, rel: str, options: Rea
         return Reject(source, number, "not valid UTF-8; skipped (--encoding-errors skip)", shown)
     line, encoding = decoded
     try:
-        record = json.loads(line)
+        record = json.loads(line.rstrip("\r\n"), parse_float=_finite_float, parse_constant=_not_json_constant)
     except json.JSONDecodeError as exc:
-        return Reject(source, number, f"not valid JSON: {exc.msg} (column {exc.colno})", shown)
+        return Reject(source, number, f"not valid JSON: {json_problem(exc)} (column {exc.colno})", shown)
+    except _NumberError as exc:
+        return Reject(source, number, str(exc), shown)
     surrogate = _lone_surrogate(record) if _SURROGATE_ESCAPE.search(raw) else None
     if surrogate:
         return Reject(source, number, surrogate, shown)
@@ -318,6 +332,42 @@ def _jsonl_document(raw: bytes, number: int, source: str, rel: str, options: Rea
     if isinstance(doc, InputDoc):
         doc.size = len(raw)
     return doc
+
+
+class _NumberError(ValueError):
+    """A JSON number no float can hold, or a NaN or Infinity, which JSON does not have."""
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _NumberError(f"the number {text} is too large for a 64-bit float (it would be written as Infinity, "
+                           "which is not JSON)")
+    return value
+
+
+def _not_json_constant(name: str) -> float:
+    raise _NumberError(f"not valid JSON: {name} is not a JSON value")
+
+
+_JSON_PROBLEMS = {
+    "Expecting value": "a value is missing",
+    "Expecting ',' delimiter": "a comma is missing between two values",
+    "Expecting ':' delimiter": "a colon is missing after a key",
+    "Expecting property name enclosed in double quotes": "a key is not in double quotes, or a comma is left over",
+    "Extra data": "something follows the record on the line",
+    "Unterminated string starting at": "a string that starts here is not closed before the line ends",
+}
+
+
+def json_problem(exc: json.JSONDecodeError) -> str:
+    """What is wrong with a line that is not JSON, in plain words."""
+    if exc.msg.startswith("Invalid control character"):
+        found = exc.doc[exc.pos] if exc.pos < len(exc.doc) else "\n"
+        if found in "\r\n":
+            return "a string is not closed before the line ends"
+        return f"a string holds the control character U+{ord(found):04X}, which JSON writes as an escape"
+    return _JSON_PROBLEMS.get(exc.msg, exc.msg)
 
 
 def _lone_surrogate(value: Any, field: str | None = None) -> str | None:
@@ -340,19 +390,50 @@ def _lone_surrogate(value: Any, field: str | None = None) -> str | None:
 
 
 def _record_document(record: Any, number: int, source: str, rel: str, options: ReadOptions, shown: str | None,
-                     encoding: str | None = None) -> InputDoc | Reject:
+                     encoding: str | None = None, parquet: bool = False) -> InputDoc | Reject:
     if not isinstance(record, dict):
-        return Reject(source, number, f"a record must be an object, not {type(record).__name__}", shown)
+        return Reject(source, number, f"a record must be an object, not {_json_type(record)}", shown)
     if options.text_field not in record:
         return Reject(source, number, f"record has no {options.text_field!r} field", shown)
     text = record[options.text_field]
     if not isinstance(text, str):
-        return Reject(source, number, f"field {options.text_field!r} is {type(text).__name__}, not a string", shown)
+        return Reject(source, number, f"field {options.text_field!r} is {_json_type(text)}, not a string", shown)
     doc_id = record.get(options.id_field)
-    metadata = record.get("metadata")
-    metadata = dict(metadata) if isinstance(metadata, dict) else {}
+    metadata = _metadata(record.get("metadata"), parquet)
+    if isinstance(metadata, str):
+        return Reject(source, number, metadata, shown)
     return InputDoc(id=str(doc_id) if doc_id is not None else f"{source}:{number}", text=text, source=source,
                     relpath=rel, line=number, record=record, metadata=metadata, decoded_as=encoding)
+
+
+def _metadata(value: Any, parquet: bool) -> dict[str, Any] | str:
+    """The fields of a record's ``metadata`` (null or absent: none), or why they cannot be used.
+
+    Extracted fields are merged into it, so it must be an object: in Parquet a struct, or a JSON
+    object in a string, as textclean writes it.
+    """
+    where = "column 'metadata'" if parquet else "field 'metadata'"
+    if value is None:
+        return {}
+    if isinstance(value, str) and parquet:
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            return f"{where} holds a string that is not JSON; extracted fields go into it, so it must hold objects"
+    if not isinstance(value, dict):
+        return f"{where} is {_json_type(value)}, not an object; extracted fields go into it, so rename it to keep it"
+    return dict(value)
+
+
+def _json_type(value: Any) -> str:
+    """What a JSON value is, in JSON's words: null, a string, a number, ..."""
+    if value is None:
+        return "null"
+    for kind, name in ((bool, "a boolean"), (str, "a string"), ((int, float), "a number"), (list, "an array"),
+                       (dict, "an object")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
 
 
 def _read_parquet(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc | Reject]:
@@ -388,7 +469,7 @@ def _read_parquet(source: str, rel: str, options: ReadOptions) -> Iterator[Input
                 if row.get(options.text_field) is None:
                     yield Reject(source, number, f"row has no {options.text_field!r} value (null)")
                     continue
-                yield _record_document(row, number, source, rel, options, None)
+                yield _record_document(row, number, source, rel, options, None, parquet=True)
     except (OSError, pa.ArrowException) as exc:  # a page that cannot be read or decompressed
         raise _unreadable(source, exc, number, "row") from None
 

@@ -17,13 +17,18 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from .document import Result
-from .inputs import InputDoc
+from .inputs import InputDoc, InputError, json_problem
 
 TMP_PREFIX = ".textclean-"
 
 
 class OutputError(ValueError):
-    pass
+    """Output that cannot be written. ``usage``: the output asked for cannot be (a path taken by an
+    input or another output, a folder where a file must go); the command line exits 2 for it."""
+
+    def __init__(self, message: str, usage: bool = False):
+        super().__init__(message)
+        self.usage = usage
 
 
 @contextmanager
@@ -61,6 +66,8 @@ class AtomicWriter:
     ``.gz`` and ``.zst`` names are compressed. ``mode`` sets the permission bits;
     by default a new file gets the ones the umask allows, like any file a program creates.
     An OSError becomes an OutputError naming ``path``; a failed commit leaves no temporary.
+    ``checkpoint`` marks what is written so far as complete; ``commit(to_checkpoint=True)``
+    then keeps only that (a compressed file ends a gzip member or zstd frame there).
     """
 
     def __init__(self, path: Path, mode: int | None = None):
@@ -68,26 +75,47 @@ class AtomicWriter:
         with _naming(path):
             fd, self.tmp = _temp_beside(path)
         self._raw = os.fdopen(fd, "wb")
-        self._compressor = None
-        if path.name.endswith(".gz"):
-            self.stream: IO[str] = gzip.open(self._raw, "wt", encoding="utf-8", newline="")
-        elif path.name.endswith((".zst", ".zstd")):
+        self._compressor: Any = None
+        self.stream = self._text_stream()
+        self._checkpoint = 0
+
+    def _text_stream(self) -> IO[str]:
+        if self.path.name.endswith(".gz"):
+            return gzip.open(self._raw, "wt", encoding="utf-8", newline="")
+        if self.path.name.endswith((".zst", ".zstd")):
             import io
 
             import zstandard
             self._compressor = zstandard.ZstdCompressor().stream_writer(self._raw, closefd=False)
-            self.stream = io.TextIOWrapper(self._compressor, encoding="utf-8", newline="")
-        else:
-            self.stream = open(self._raw.fileno(), "w", encoding="utf-8", newline="", closefd=False)
+            return io.TextIOWrapper(self._compressor, encoding="utf-8", newline="")
+        return open(self._raw.fileno(), "w", encoding="utf-8", newline="", closefd=False)
 
     def write(self, text: str) -> None:
         with _naming(self.path):
             self.stream.write(text)
 
-    def commit(self) -> None:
+    def checkpoint(self) -> None:
+        """What is written so far is complete: a failed run may commit it (and nothing after it)."""
+        with _naming(self.path):
+            gz = self.path.name.endswith(".gz")
+            if gz:  # a file of several gzip members reads as one
+                self.stream.close()
+            else:
+                self.stream.flush()
+                if self._compressor is not None:
+                    import zstandard
+                    self._compressor.flush(zstandard.FLUSH_FRAME)
+            self._raw.flush()
+            self._checkpoint = self._raw.tell()
+            if gz:
+                self.stream = self._text_stream()
+
+    def commit(self, to_checkpoint: bool = False) -> None:
         try:
             with _naming(self.path):
                 self.stream.close()
+                if to_checkpoint:
+                    self._raw.truncate(self._checkpoint)
                 self._raw.flush()
                 os.fsync(self._raw.fileno())
                 self._raw.close()
@@ -107,11 +135,45 @@ class AtomicWriter:
             os.unlink(self.tmp)
 
 
+def log_records(path: Path | str) -> Iterator[tuple[int, Any, str]]:
+    """(line number, record, line ending in a newline) of each line of a JSONL log a run wrote.
+
+    An InputError names a line that is not JSON, or a file that cannot be read or is not UTF-8;
+    a FileNotFoundError is left to the caller.
+    """
+    try:
+        with open(path, encoding="utf-8") as stream:
+            for number, line in enumerate(stream, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(str(path), number, f"not JSON: {json_problem(exc)} (column {exc.colno})") \
+                        from None
+                yield number, record, line if line.endswith("\n") else line + "\n"
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise InputError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(str(path), None, "not UTF-8 text") from None
+
+
+def earlier_records(path: Path) -> Iterator[tuple[int, Any, str]]:
+    """The records of the log an earlier run wrote at ``path`` (see :func:`log_records`); none when there is none."""
+    try:
+        yield from log_records(path)
+    except FileNotFoundError:
+        return
+
+
 def jsonl_record(doc: InputDoc, result: Result, text_field: str, id_field: str) -> dict[str, Any]:
-    """The input record with the cleaned text and the extracted metadata; other fields untouched."""
+    """The input record with the cleaned text and its metadata (the input's fields and the extracted ones);
+    other fields untouched. A null or absent ``metadata`` stays so when nothing was extracted."""
     record = dict(doc.record) if doc.record is not None else {id_field: doc.id}
     record[text_field] = result.text
-    if result.metadata or "metadata" in record:
+    if result.metadata or record.get("metadata") is not None:
         record["metadata"] = result.metadata
     return record
 
@@ -123,18 +185,25 @@ class ShardWriter(Protocol):
 
 
 class _TextShard:
-    """Plain text (one document's cleaned text) or JSONL (one record per line)."""
+    """Plain text or JSONL (one record per line).
+
+    In plain text every document starts on a line of its own: a newline follows a document that
+    does not end with one when another comes after it, so one document is written as it is.
+    """
 
     def __init__(self, path: Path | None, fmt: str, text_field: str, id_field: str):
         self.fmt, self.text_field, self.id_field = fmt, text_field, id_field
         self.writer = AtomicWriter(path) if path else None
+        self._line_open = False  # the text written so far does not end with a newline
 
     def write(self, doc: InputDoc, result: Result) -> None:
         if self.fmt == "jsonl":
             record = jsonl_record(doc, result, self.text_field, self.id_field)
             line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
         else:
-            line = result.text
+            line = ("\n" if self._line_open and result.text else "") + result.text
+            if result.text:
+                self._line_open = not result.text.endswith("\n")
         if self.writer:
             self.writer.write(line)
         else:
@@ -173,9 +242,9 @@ class _ParquetShard:
         self.writer = None
 
     def write(self, doc: InputDoc, result: Result) -> None:
-        row = dict(doc.record) if doc.record is not None else {self.id_field: doc.id}
-        row[self.text_field] = result.text
-        row["metadata"] = json.dumps(result.metadata, ensure_ascii=False, default=str)
+        row = jsonl_record(doc, result, self.text_field, self.id_field)
+        if "metadata" not in row or row["metadata"] is not None:
+            row["metadata"] = json.dumps(result.metadata, ensure_ascii=False, default=str)
         self.rows.append(row)
         self.origins.append(f"{doc.source}:{doc.line}" if doc.line else doc.source)
         if len(self.rows) >= self._ROWS_PER_GROUP:
@@ -239,7 +308,8 @@ class _ParquetShard:
                 if self.writer is None:
                     import pyarrow as pa
                     import pyarrow.parquet as pq
-                    pq.write_table(pa.table({self.id_field: [], self.text_field: [], "metadata": []}), self.tmp)
+                    columns = (self.id_field, self.text_field, "metadata")
+                    pq.write_table(pa.table({name: pa.array([], pa.string()) for name in columns}), self.tmp)
                 else:
                     self.writer.close()
                 os.chmod(self.tmp, _default_mode())
@@ -275,18 +345,42 @@ class PathClaims:
             return
         if resolved in self._owners:
             raise OutputError(f"{path}: refusing to overwrite {self._owners[resolved]} with {what}; "
-                              "choose another path")
+                              "choose another path", usage=True)
         if resolved.is_dir():
-            raise OutputError(f"{path}: is a folder; {what} must be a file")
+            raise OutputError(f"{path}: is a folder; {what} must be a file", usage=True)
         self._owners[resolved] = what
+
+
+#: The suffix a folder output gives a text shard written in another format.
+FORMAT_SUFFIXES = {"jsonl": ".jsonl", "parquet": ".parquet"}
+_FILE_FORMATS = {".txt": "text", ".text": "text", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+
+
+def is_folder_output(output: str | None, inputs: Iterable[str]) -> bool:
+    """Whether ``-o`` names a folder: one that exists, a path ending in '/', or, when a folder is
+    among the inputs, a path without a suffix. Any other path is one file."""
+    if not output:
+        return False
+    if Path(output).is_dir() or output.endswith(("/", os.sep)):
+        return True
+    return not Path(output).suffix and any(Path(p).is_dir() for p in inputs)
+
+
+def file_format(output: str) -> str | None:
+    """The format a file output's suffix names (.txt .text, .jsonl .ndjson with .gz or .zst, .parquet), or None."""
+    name = output.lower()
+    for ending in (".gz", ".zst", ".zstd"):
+        name = name.removesuffix(ending)
+    return _FILE_FORMATS.get(Path(name).suffix)
 
 
 class Output:
     """Where cleaned documents go: stdout (``target`` None), one file, or a folder mirroring the shards.
 
-    ``fmt`` is 'text', 'jsonl' or 'parquet'. In a folder, each input shard keeps its own format.
-    ``side_files`` (what each is, e.g. 'the --edits file', and its path) are other files the run
-    writes: no two of them, the inputs and the output may be one file.
+    ``fmt`` is 'text', 'jsonl' or 'parquet'. In a folder, JSONL and Parquet shards keep their format
+    and name; a text shard is written in ``fmt``, its suffix replaced by that format's (a.txt ->
+    a.jsonl). ``side_files`` (what each is, e.g. 'the --edits file', and its path) are other files the
+    run writes: no two of them, the inputs and the output may be one file.
     """
 
     def __init__(self, target: str | None, fmt: str, text_field: str = "text", id_field: str = "id",
@@ -296,64 +390,83 @@ class Output:
         self.target = Path(target) if target else None
         self.folder = folder
         self._claims = PathClaims(inputs)
+        self._shards: dict[str, tuple[Path, str]] = {}  # relative path -> output file and format, in a folder
         self._shard: ShardWriter | None = None
         self._key: str | None = None
+        self._written: set[str] = set()  # the shards committed, by relative path ('' for one file)
         if self.target and not folder:
             self._claims.claim(self.target, "the output")
         for what, path in (side_files or {}).items():
             self._claims.claim(path, what)
 
-    def claim_shards(self, files: Iterable[tuple[str, str]]) -> None:
-        """Reserve the output file of every (source, relative path) shard before any is written."""
-        for source, relpath in files:
-            path = self.path_for(relpath)
-            if path is not None:
-                self._claims.claim(path, f"the output of {source}")
+    def claim_shards(self, files: Iterable[tuple[str, str, str]]) -> None:
+        """Reserve the output file of every (source, relative path, input format) shard before any is written."""
+        for source, relpath, input_fmt in files:
+            if not self.folder or not self.target:
+                continue
+            fmt = input_fmt if input_fmt != "text" else self.fmt
+            path = self.target / relpath
+            if input_fmt == "text" and fmt != "text":
+                path = path.with_name(path.stem + FORMAT_SUFFIXES[fmt])
+            self._claims.claim(path, f"the output of {source}")
+            self._shards[relpath] = (path, fmt)
 
     def path_for(self, relpath: str) -> Path | None:
-        """The output file for one input shard, or None when writing to stdout or one file."""
-        return self.target / relpath if self.folder and self.target else None
+        """The output file of a claimed input shard, or None when writing to stdout or one file."""
+        return self._shards[relpath][0] if self.folder and self.target else None
+
+    def log_name(self, relpath: str) -> str:
+        """What the edit log calls the output of an input shard: its path under the folder, the file's name,
+        or '-' for stdout."""
+        path = self.path_for(relpath)
+        if path is not None:
+            return path.relative_to(self.target).as_posix()
+        return self.target.name if self.target else "-"
 
     def write(self, doc: InputDoc, result: Result) -> None:
-        key = doc.relpath if self.folder else "all"
-        if key != self._key:
-            self._commit_shard()
-            self._shard, self._key = self._open(doc), key
+        self._start(doc.relpath if self.folder else "")
         self._shard.write(doc, result)
 
-    def _open(self, doc: InputDoc) -> ShardWriter:
-        path = self.path_for(doc.relpath) if self.folder else self.target
+    def _start(self, key: str) -> None:
+        if key != self._key:
+            self._commit_shard()
+            self._shard, self._key = self._open(key), key
+
+    def _open(self, relpath: str) -> ShardWriter:
         if self.folder:
-            self._claims.claim(path, f"the output of {doc.source}")
-        fmt = self._format_of(doc, path)
+            path, fmt = self._shards[relpath]
+        else:
+            path, fmt = self.target, self._file_format()
         if fmt == "parquet":
             if path is None:
-                raise OutputError("Parquet output needs -o FILE.parquet or -o FOLDER/")
+                raise OutputError("Parquet output needs -o FILE.parquet or -o FOLDER/", usage=True)
             return _ParquetShard(path, self.text_field, self.id_field)
         return _TextShard(path, fmt, self.text_field, self.id_field)
 
-    def _format_of(self, doc: InputDoc, path: Path | None) -> str:
-        if self.folder:
-            if doc.relpath.endswith(".parquet"):
-                return "parquet"
-            return "jsonl" if doc.record is not None else self.fmt
-        if path is not None and path.name.endswith(".parquet"):
+    def _file_format(self) -> str:
+        if self.target is not None and self.target.name.endswith(".parquet"):
             return "parquet"
-        return "jsonl" if self.fmt == "parquet" and path is None else self.fmt
+        return "jsonl" if self.fmt == "parquet" and self.target is None else self.fmt
 
-    def finish_shard(self) -> None:
-        """An input shard is complete: in a folder, commit its output so it appears under its final name."""
-        if self.folder:
+    def finish_shard(self, relpath: str) -> None:
+        """An input shard is complete: in a folder, commit its output so it appears under its final name,
+        as an empty file when it had no documents."""
+        if self.folder and relpath not in self._written:
+            self._start(relpath)
             self._commit_shard()
 
     def _commit_shard(self) -> None:
         if self._shard is not None:
             self._shard.commit()
+            self._written.add(self._key)
             self._shard, self._key = None, None
 
     def close(self, ok: bool = True) -> None:
-        """Commit the open shard, or on failure drop it so nothing partial remains."""
+        """Commit the open shard (an empty file when one file got no documents), or on failure drop it
+        so nothing partial remains."""
         if ok:
+            if self.target and not self.folder and "" not in self._written:
+                self._start("")
             self._commit_shard()
         elif self._shard is not None:
             self._shard.abort()

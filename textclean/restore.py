@@ -72,6 +72,9 @@ def _restore_document(item: InputDoc, record: dict[str, Any], log_path: str) -> 
     if text_sha256(text) != record["original_sha256"]:
         raise ReplayError(f"undoing the edits of {where} does not give back the original text")
     metadata = {k: v for k, v in item.metadata.items() if k not in record["metadata_added"]}
-    if record["metadata_created"] and not metadata and item.record is not None:
-        item = replace(item, record={k: v for k, v in item.record.items() if k != "metadata"})
+    if not metadata and item.record is not None:
+        if record["metadata_created"]:
+            item = replace(item, record={k: v for k, v in item.record.items() if k != "metadata"})
+        elif record.get("metadata_null"):
+            item = replace(item, record={**item.record, "metadata": None})
     return item, Result(item.text, text, metadata)

@@ -17,7 +17,15 @@ import click
 
 from .editlog import EditLogWriter
 from .inputs import InputDoc, InputError, ReadOptions, Reject, expand, input_format, read_shard
-from .outputs import AtomicWriter, Output, remove_stale_temporaries
+from .outputs import (
+    AtomicWriter,
+    Output,
+    OutputError,
+    earlier_records,
+    file_format,
+    is_folder_output,
+    remove_stale_temporaries,
+)
 from .parallel import CleanerSpec, ParallelCleaner
 from .progress import Progress
 from .report import RunSummary, render_edits
@@ -42,6 +50,13 @@ class _ShardEnd:
     relpath: str
 
 
+@dataclass(frozen=True)
+class _ShardFailure:
+    """A shard that stopped being readable, raised when the documents before it have been written."""
+
+    error: InputError
+
+
 class Interrupted(Exception):
     """SIGTERM or Ctrl-C: stop, keep nothing partial."""
 
@@ -53,25 +68,26 @@ def _raise_interrupted(signum, frame):
 def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: RunOptions) -> RunSummary:
     """Clean every document under ``paths``; raise InputError on fatal input problems."""
     started = time.perf_counter()
-    files = expand(paths, read)
+    folder = is_folder_output(options.output, paths)
+    files = expand(paths, read, Path(options.output) if folder else None)
     if not files:
-        raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)")
-    folder = bool(options.output) and (
-        Path(options.output).is_dir() or options.output.endswith("/") or any(Path(p).is_dir() for p in paths))
+        raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)", usage=True)
     fmt = options.fmt
     if fmt == "auto":
         one_text_file = len(paths) == 1 and not Path(paths[0]).is_dir() and input_format(files[0][0], read) == "text"
-        fmt = "text" if folder or one_text_file else "jsonl"
+        named = file_format(options.output) if options.output and not folder else None
+        fmt = named or ("text" if folder or one_text_file else "jsonl")
     side_files = {option: Path(path) for option, path in (
         ("--edits", options.edits_path), ("--rejects", options.rejects_path), ("--stats", options.stats_path)) if path}
     output = Output(None if options.explain and not options.output else options.output, fmt, read.text_field,
                     read.id_field, folder, {Path(f) for f, _ in files if f != "-"},
                     {f"the {option} file": path for option, path in side_files.items()})
-    output.claim_shards(files)
+    output.claim_shards((source, rel, input_format(source, read)) for source, rel in files)
     summary = RunSummary()
+    done: list[tuple[str, str]] = []
     if options.resume:
         if not folder:
-            raise InputError(options.output or "-", None, "--resume needs a folder output (-o FOLDER/)")
+            raise InputError(options.output or "-", None, "--resume needs a folder output (-o FOLDER/)", usage=True)
         remove_stale_temporaries(Path(options.output))
         done = [(f, rel) for f, rel in files if output.path_for(rel).exists()]
         summary.skipped_shards = [rel for _, rel in done]
@@ -84,15 +100,30 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     logs: dict[str, AtomicWriter | EditLogWriter] = {}
     previous_term = signal.signal(signal.SIGTERM, _raise_interrupted)
     ok = False
+    shards_done = 0
+    file_rejected = False
     try:
-        logs.update((option, EditLogWriter(path, options.output, folder) if option == "--edits" else AtomicWriter(path))
+        logs.update((option, EditLogWriter(path, output.log_name) if option == "--edits" else AtomicWriter(path))
                     for option, path in side_files.items())
         edits_log, rejects_log = logs.get("--edits"), logs.get("--rejects")
+        if options.resume:
+            _keep_earlier_records(side_files, logs, done, output)
         for item, result in cleaner.run(_items(files, read)):
+            if isinstance(item, _ShardFailure):
+                raise item.error
             if isinstance(item, _ShardEnd):
-                output.finish_shard()
+                if not file_rejected:  # a file rejected whole (binary, no text column) gets no output
+                    output.finish_shard(item.relpath)
+                if folder:
+                    shards_done += 1
+                    if edits_log:
+                        edits_log.checkpoint(None if file_rejected else output.log_name(item.relpath))
+                    if rejects_log:
+                        rejects_log.checkpoint()
+                file_rejected = False
                 continue
             if isinstance(item, Reject):
+                file_rejected = item.line is None
                 summary.rejects.append(str(item))
                 if rejects_log:
                     rejects_log.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
@@ -125,12 +156,47 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
         if not ok:
             cleaner.close(cancel=True)
             output.close(ok=False)
-            for log in logs.values():
-                log.abort()
+            _close_logs_of_failed_run(logs, shards_done)
     return summary
 
 
-def _items(files: list[tuple[str, str]], read: ReadOptions) -> Iterator[InputDoc | Reject | _ShardEnd]:
+#: The logs that hold records of each shard, kept for the shards a failed folder run completed.
+_SHARD_LOGS = ("--edits", "--rejects")
+
+
+def _keep_earlier_records(side_files: dict[str, Path], logs: dict[str, AtomicWriter | EditLogWriter],
+                          skipped: list[tuple[str, str]], output: Output) -> None:
+    """Copy the earlier run's records of the shards --resume skips into the new edit and rejects logs."""
+    if "--edits" in logs:
+        logs["--edits"].keep_earlier(side_files["--edits"], {output.log_name(rel) for _, rel in skipped})
+    if "--rejects" in logs:
+        sources = {source for source, _ in skipped}
+        for _, record, line in earlier_records(side_files["--rejects"]):
+            if isinstance(record, dict) and record.get("source") in sources:
+                logs["--rejects"].write(line)
+    for log in logs.values():
+        log.checkpoint()
+
+
+def _close_logs_of_failed_run(logs: dict[str, AtomicWriter | EditLogWriter], shards_done: int) -> None:
+    """Keep the edit and rejects records of the shards the run completed, as their output is kept;
+    when it completed none, leave the logs of an earlier run as they are."""
+    for option, log in logs.items():
+        if option not in _SHARD_LOGS or not shards_done:
+            log.abort()
+            continue
+        try:
+            log.commit(to_checkpoint=True)
+        except OutputError:
+            pass  # the error that stopped the run is the one to report; the commit left no temporary
+
+
+def _items(files: list[tuple[str, str]], read: ReadOptions
+           ) -> Iterator[InputDoc | Reject | _ShardEnd | _ShardFailure]:
     for source, rel in files:
-        yield from read_shard(source, rel, read)
+        try:
+            yield from read_shard(source, rel, read)
+        except InputError as exc:
+            yield _ShardFailure(exc)
+            return
         yield _ShardEnd(rel)

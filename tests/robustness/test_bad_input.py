@@ -26,10 +26,14 @@ def clean_with_rejects(tmp_path, source, *extra):
 
 
 @pytest.mark.parametrize(("line", "reason"), [
-    (b'{"id": "x", "text": ', "not valid JSON"),
+    (b'{"id": "x", "text": ', "not valid JSON: a value is missing (column 21)"),
+    (b'{"id": "x", "text": "Body',
+     "not valid JSON: a string that starts here is not closed before the line ends (column 21)"),
+    (b'{"id": "x", "text": "Body.", "n": 1e400}', "the number 1e400 is too large for a 64-bit float"),
+    (b'{"id": "x", "text": "Body.", "n": NaN}', "not valid JSON: NaN is not a JSON value"),
     (b'{"id": "x"}', "record has no 'text' field"),
-    (b'{"id": "x", "text": ["a"]}', "field 'text' is list, not a string"),
-    (b'"just a string"', "a record must be an object, not str"),
+    (b'{"id": "x", "text": ["a"]}', "field 'text' is an array, not a string"),
+    (b'"just a string"', "a record must be an object, not a string"),
     (b'{"id": "x", "text": "caf\xe9 \xff\xfe"}', "not valid UTF-8"),
     (rb'{"id": "x", "text": "Share\udc80 this\nBody.\n"}',
      r"field 'text' holds a lone surrogate (\udc80 at character 5), which UTF-8 cannot encode"),
@@ -51,7 +55,8 @@ def test_fail_fast_stops_at_the_first(tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_bytes(b'{"text": 1}\n' + json.dumps(GOOD).encode() + b"\n")
     result, _, out = clean_with_rejects(tmp_path, source, "--fail-fast")
-    assert result.exit_code == 1 and f"{source}:1: field 'text' is int, not a string (--fail-fast)" in result.stderr
+    assert result.exit_code == 1
+    assert f"{source}:1: field 'text' is a number, not a string (--fail-fast)" in result.stderr
     assert not (out / "in.jsonl").exists()
 
 

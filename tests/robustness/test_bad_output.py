@@ -36,14 +36,14 @@ def leftovers(folder):
 ])
 def test_a_side_file_may_not_be_an_input_the_output_or_another_side_file(corpus, side, message):
     result = run("clean", "-q", "corpus.jsonl", "-o", "out.jsonl", *side)
-    assert result.exit_code == 1 and f"textclean: error: {message}; choose another path" in result.stderr
+    assert result.exit_code == 2 and f"textclean: error: {message}; choose another path" in result.stderr
     assert (corpus / "corpus.jsonl").read_text() == CORPUS and leftovers(corpus) == []
 
 
 def test_a_side_file_that_is_a_folder_stops_the_run_before_anything_is_written(corpus):
     (corpus / "adir").mkdir()
     result = run("clean", "-q", "corpus.jsonl", "-o", "out.jsonl", "--edits", "adir")
-    assert result.exit_code == 1 and "textclean: error: adir: is a folder; the --edits file must be a file" \
+    assert result.exit_code == 2 and "textclean: error: adir: is a folder; the --edits file must be a file" \
         in result.stderr
     assert leftovers(corpus) == ["adir"] and not any((corpus / "adir").iterdir())
 
@@ -91,7 +91,7 @@ def test_two_inputs_with_one_relative_path_are_named_and_nothing_is_written(corp
         (corpus / folder).mkdir()
         (corpus / folder / "x.txt").write_text(f"Muhammad wrote {folder}.\n")
     result = run("clean", "-q", *inputs, "-o", "dup/")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert ("textclean: error: dup/x.txt: refusing to overwrite the output of d1/x.txt with the output of d2/x.txt"
             in result.stderr)
     assert not (corpus / "dup").exists()

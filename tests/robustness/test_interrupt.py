@@ -91,3 +91,23 @@ def test_ctrl_c_stops_a_parallel_run_and_its_workers(corpus, tmp_path):
     assert not list(out.glob(".textclean-*.tmp"))
     with pytest.raises(ProcessLookupError):
         os.killpg(process.pid, 0)  # no worker is left running
+
+
+def test_undo_after_an_interrupted_and_resumed_run_restores_every_shard(corpus, tmp_path):
+    shards, _ = corpus
+    out, edits = tmp_path / "out", tmp_path / "edits.jsonl"
+    process = start(shards, out, "--edits", str(edits))
+    wait_for_first_shard(out, process)
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+    assert process.returncode == 130 and 0 < len(finals(out)) < 24
+    kept = [json.loads(line)["output"] for line in edits.read_text().splitlines()[1:]]
+    assert sorted(set(kept)) == [p.name for p in finals(out)]
+    resumed = start(shards, out, "--resume", "--edits", str(edits))
+    resumed.wait(timeout=300)
+    assert resumed.returncode == 0, resumed.stderr.read()
+    undone = subprocess.run([sys.executable, str(ROOT / "cli.py"), "undo", str(out), "--edits", str(edits), "-o",
+                             str(tmp_path / "back")], cwd=ROOT, capture_output=True, text=True)
+    assert undone.returncode == 0, undone.stderr
+    for path in sorted(shards.iterdir()):
+        assert (tmp_path / "back" / path.name).read_bytes() == path.read_bytes(), path.name

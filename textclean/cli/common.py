@@ -73,7 +73,7 @@ def handles_errors(command: Callable) -> Callable:
         except (RuleError, ConfigError) as exc:
             fail(str(exc), EXIT_USAGE)
         except (InputError, OutputError) as exc:
-            fail(str(exc), EXIT_FINDINGS)
+            fail(str(exc), EXIT_USAGE if exc.usage else EXIT_FINDINGS)
     return wrapper
 
 

@@ -66,7 +66,8 @@ class _Files:
 def fix(paths, backup, show_diff, normalize_line_endings, **rule_args) -> None:
     """Clean files in place; print 'Fixing <file>' for each one changed.
 
-    Exit status: 1 when a file changed (or could not be read), 0 when none needed to.
+    Exit status: 1 when a file changed (or could not be read), 0 when none needed to;
+    2 a usage error (a path that does not exist).
     Files keep their line endings, final newline and permissions; a file whose
     contents would not change is not touched.
 
@@ -88,7 +89,7 @@ def fix(paths, backup, show_diff, normalize_line_endings, **rule_args) -> None:
 def diff_command(paths, normalize_line_endings, **rule_args) -> None:
     """Print the unified diff 'textclean fix' would apply; change nothing.
 
-    Exit status: 1 when there is a difference, 0 when there is none.
+    Exit status: 1 when there is a difference, 0 when there is none; 2 a usage error.
     """
     _fix(paths, False, True, normalize_line_endings, rule_args)
 
@@ -128,7 +129,7 @@ def _fix(paths: tuple[str, ...], backup: bool, show_diff: bool, normalize_line_e
 def check(paths, fmt, normalize_line_endings, **rule_args) -> None:
     """Report each edit 'textclean fix' would make, and what rules noticed; change nothing.
 
-    Exit status: 1 when anything is reported, 0 otherwise.
+    Exit status: 1 when anything is reported, 0 otherwise; 2 a usage error.
 
     \b
     textclean check notes/*.txt

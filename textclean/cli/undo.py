@@ -8,7 +8,7 @@ import click
 
 from ..editlog import EditLog
 from ..inputs import DEFAULT_INCLUDE, InputError, ReadOptions, expand, input_format
-from ..outputs import Output
+from ..outputs import Output, is_folder_output
 from ..restore import restore
 from .common import EXIT_FINDINGS, handles_errors, main
 
@@ -34,20 +34,21 @@ def undo(paths, edits_path, output, text_field, id_field) -> None:
     file and place must be those the run wrote it to, its text the one the run
     wrote (by SHA-256), and the text restored the original. A document that
     fails, or a file the log does not cover, is named with its line, and then
-    nothing is written (exit 1).
+    nothing is written (exit 1). A path that does not exist, or an output that
+    would overwrite an input or the log, is a usage error (exit 2).
     """
     read = ReadOptions(text_field, id_field, DEFAULT_INCLUDE)
-    files = expand(paths, read)
+    folder = is_folder_output(output, paths)
+    files = expand(paths, read, Path(output) if folder else None)
     if not files:
-        raise InputError(" ".join(paths), None, "no input files")
+        raise InputError(" ".join(paths), None, "no input files", usage=True)
     if any(source == "-" for source, _ in files):
         raise click.UsageError("undo reads its input twice, to check it all before writing: give files, not '-'")
     log = EditLog(edits_path)
-    folder = bool(output) and (Path(output).is_dir() or output.endswith("/") or any(Path(p).is_dir() for p in paths))
     one_text = len(files) == 1 and input_format(files[0][0], read) == "text"
     sink = Output(output, "text" if folder or one_text else "jsonl", text_field, id_field, folder,
                   {Path(f) for f, _ in files} | {Path(edits_path)})
-    sink.claim_shards(files)
+    sink.claim_shards((source, rel, input_format(source, read)) for source, rel in files)
     problems = [str(item) for item, result in restore(files, read, log) if result is None]
     if problems:
         for problem in problems:
@@ -60,6 +61,8 @@ def undo(paths, edits_path, output, text_field, id_field) -> None:
             if result is None:
                 raise InputError(item.source, item.line, f"{item.reason} (the file changed while undo ran)")
             sink.write(item, result)
+        for _, rel in files:
+            sink.finish_shard(rel)
         ok = True
     finally:
         sink.close(ok)

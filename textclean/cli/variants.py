@@ -46,7 +46,7 @@ def variants_discover(paths, output, max_words, input_format, text_field, includ
                           input_format=input_format)
     files = expand(paths, options)
     if not files:
-        raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)")
+        raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)", usage=True)
     if output:
         PathClaims(Path(file) for file, _ in files if file != "-").claim(Path(output), "the draft")
     documents = 0

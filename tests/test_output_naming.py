@@ -1,0 +1,94 @@
+"""Where output goes: a file-like -o is one file, a folder output names each shard by the format it holds."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from textclean.cli import main
+
+PAGES = {"a.txt": "News ID: 7\n\nFirst page.  \n", "b.txt": "Second page.\n"}
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def pages(tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name, text in PAGES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_folder_cleaned_into_a_jsonl_file_gives_one_file(tmp_path, pages):
+    assert run("clean", "-q", pages, "-o", tmp_path / "all.jsonl").exit_code == 0
+    assert (tmp_path / "all.jsonl").is_file()
+    records = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
+    assert [r["text"] for r in records] == ["First page.\n", "Second page.\n"]
+
+
+def test_a_folder_cleaned_into_a_parquet_file_gives_one_file(tmp_path, pages):
+    pq = pytest.importorskip("pyarrow.parquet")
+    assert run("clean", "-q", pages, "-o", tmp_path / "all.parquet").exit_code == 0
+    assert pq.read_table(tmp_path / "all.parquet").column("text").to_pylist() == ["First page.\n", "Second page.\n"]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_text_shards_written_in_another_format_get_its_suffix_and_undo_finds_them(tmp_path, pages, fmt):
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    out, edits = tmp_path / "out", tmp_path / "edits.jsonl"
+    assert run("clean", "-q", pages, "--format", fmt, "-o", f"{out}/", "--edits", edits).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == [f"a.{fmt}", f"b.{fmt}"]
+    if fmt == "jsonl":
+        result = run("undo", out, "--edits", edits, "-o", tmp_path / "back")
+        assert result.exit_code == 0, result.stderr
+        assert json.loads((tmp_path / "back" / "a.jsonl").read_text())["text"] == PAGES["a.txt"]
+
+
+def test_two_inputs_that_would_share_an_output_name_are_refused_before_writing(tmp_path, pages):
+    (pages / "a.jsonl").write_text('{"text": "x"}\n')
+    result = run("clean", pages, "--format", "jsonl", "-o", f"{tmp_path / 'out'}/")
+    assert result.exit_code != 0 and "refusing to overwrite the output of" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read_again(tmp_path, pages):
+    out = pages / "cleaned"
+    assert run("clean", "-q", pages, "-o", f"{out}/").exit_code == 0
+    first = {p.name: p.read_bytes() for p in out.iterdir()}
+    result = run("clean", "-q", pages, "-o", f"{out}/")
+    assert result.exit_code == 0, result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == first
+    assert sorted(first) == ["a.txt", "b.txt"]
+
+
+def test_empty_input_gives_an_empty_output_file(tmp_path):
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    assert run("clean", "-q", tmp_path / "empty.jsonl", "-o", tmp_path / "out.jsonl").exit_code == 0
+    assert (tmp_path / "out.jsonl").read_bytes() == b""
+
+
+def test_empty_parquet_gives_a_parquet_file_without_rows(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+    pq.write_table(pa.table({"text": pa.array([], pa.string())}), tmp_path / "empty.parquet")
+    assert run("clean", "-q", tmp_path / "empty.parquet", "-o", tmp_path / "out.parquet").exit_code == 0
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.num_rows == 0 and "text" in table.column_names
+
+
+def test_an_empty_shard_gets_an_empty_output_that_resume_skips_and_undo_restores(tmp_path):
+    shards, out, edits = tmp_path / "shards", tmp_path / "out", tmp_path / "edits.jsonl"
+    shards.mkdir()
+    (shards / "a.jsonl").write_bytes(b"")
+    (shards / "b.jsonl").write_text('{"text": "Kept.  "}\n')
+    assert run("clean", "-q", shards, "-o", out, "--edits", edits).exit_code == 0
+    assert (out / "a.jsonl").read_bytes() == b""
+    result = run("clean", shards, "-o", out, "--resume", "--edits", edits)
+    assert "skipped, already complete (--resume): a.jsonl" in result.stderr
+    result = run("undo", out, "--edits", edits, "-o", tmp_path / "back")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "back" / "a.jsonl").read_bytes() == b""
