@@ -82,8 +82,8 @@ def test_canonical_spellings_are_never_changed(names, words):
 
 
 def every_stage_every_pass(cleaner: Cleaner, text: str) -> tuple[str, list, dict]:
-    """The pipeline without its shortcut: every stage in every pass, until a pass in which no rule kind
-    (only the unicode or the whitespace stage, or none) changed the text."""
+    """The pipeline without its shortcut: every stage in every pass, until a pass in which no stage but
+    the whitespace stage changed the text."""
     current, edits, metadata = text, [], {}
     for _ in range(cleaner.max_passes):
         rules_changed = False
@@ -93,7 +93,7 @@ def every_stage_every_pass(cleaner: Cleaner, text: str) -> tuple[str, list, dict
                 metadata.setdefault(key, value)
             current, applied = apply_changes(current, output.changes, stage.kind)
             edits.extend(applied)
-            rules_changed = rules_changed or (bool(applied) and stage.kind not in ("unicode", "whitespace"))
+            rules_changed = rules_changed or (bool(applied) and stage.kind != "whitespace")
         if not rules_changed:
             break
     return current, edits, metadata

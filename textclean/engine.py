@@ -1,16 +1,16 @@
 """The rule engine: runs the stages in their fixed order and records every edit.
 
 Order: unicode repair (ftfy) -> the rule kinds, each in the order it declares
-(:attr:`textclean.kind.RuleKind.order`) -> whitespace tidy. While a rule kind
+(:attr:`textclean.kind.RuleKind.order`) -> whitespace tidy. While a stage
 changed the text, the pipeline is repeated on its own output until it is
 stable, so cleaning is idempotent even when one removal brings another rule
-into reach (a header zone that now reaches one line further); a stage that
-already ran on the text as it now is is not run again, since it would answer
-the same. Rule kinds only remove lines or move spellings to a fixed point, so
-this ends; ``max_passes`` is a safety bound. Changes by the unicode stage alone
-need no second pass (every later stage saw them), nor do changes by the
-whitespace stage (it only touches blank lines and line ends, which no rule kind
-looks at).
+into reach (a header zone that now reaches one line further), or when ftfy
+finds more to fix in what it fixed; a stage that already ran on the text as it
+now is is not run again, since it would answer the same. Rule kinds only
+remove lines or move spellings to a fixed point, so this ends; ``max_passes``
+is a safety bound. Changes by the whitespace stage need no second pass: it
+finishes in one go, and only touches blank lines and line ends, which no other
+stage looks at.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from .rulefile import RuleSet, load_rules
 from .tidy import WhitespaceTidy
 from .unicode_repair import UnicodeRepair
 
-_SETTLED_STAGES = (UnicodeRepair.kind, WhitespaceTidy.kind)
+_SETTLED_STAGES = (WhitespaceTidy.kind,)
 
 
 class Cleaner:
@@ -66,8 +66,8 @@ class Cleaner:
     def _clean(self, text: str, metadata: dict[str, Any]) -> Result:
         current, edits, findings = text, [], {}
         given = dict(metadata)  # the input's own fields win over extracted ones, which are then reported
-        # The stages that have run on the text as it is now. A settled stage's changes leave itself and the
-        # stages before it settled.
+        # The stages that have run on the text as it is now. The whitespace stage's changes leave itself and
+        # the stages before it settled.
         settled: set[int] = set()
         for _ in range(self.max_passes):
             for index, stage in enumerate(self.stages):

@@ -1,7 +1,7 @@
 """Text no scraper should produce, but some do: the engine neither crashes, hangs nor loses anything."""
 import os
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from textclean import Cleaner, replay, undo
@@ -23,6 +23,7 @@ hostile = st.one_of(
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None)
 @given(hostile)
+@example("\x80\r¬ß")  # ftfy fixes the mojibake of ¬ß only in a second go, once \r is a line break
 def test_engine_entry_point_fuzz(text):
     result = CLEANER.clean(text)
     assert replay(text, result.edits) == result.text
