@@ -77,8 +77,8 @@ class _CompiledRule:
 
     ``{date}`` is first matched by the grammar's fast :meth:`~DateGrammar.span`; only
     when a span found that way is no date is the rule tried with the full grammar
-    in its place (compiled then, once), so that a word the span took for a month
-    cannot hide the right reading of the line.
+    in its place (compiled when first needed), so that a word the span took for a
+    month cannot hide the right reading of the line.
     """
 
     def __init__(self, rule: Rule, grammar: DateGrammar):
@@ -109,10 +109,11 @@ class _CompiledRule:
         # pattern as written, each date a group of its length).
         as_written = _PLACEHOLDER.sub(lambda found: f"(?:{'.' * (len(found[0]) - 4)})", rule.spec["pattern"])
         compile_pattern(rule, self._pattern(lambda prefix: ""), named_lists=grammar.named_lists, written=as_written)
-        #: The rule with the grammar's fast :meth:`~DateGrammar.span` for each date.
+        #: The rule with the grammar's fast :meth:`~DateGrammar.span` for each date; and with the full grammar.
         self.patterns = PatternSet([(rule, self._pattern(grammar.span))], named_lists=grammar.named_lists,
                                    checked=True)
-        self._exact: PatternSet | None = None
+        self._exact = PatternSet([(rule, self._pattern(grammar.pattern, grammar.definitions))],
+                                 named_lists=grammar.named_lists, checked=True) if self.dates else None
         self._misses: dict[tuple[str, str], None] = {}  # (method, text) that gave no match and no refusal
 
     def _pattern(self, date_pattern: Callable[[str], str], definitions: str = "") -> str:
@@ -139,10 +140,7 @@ class _CompiledRule:
             return None
         hit = getattr(self.patterns, method)(text)
         values = self._values(hit[1]) if hit else None
-        if hit and values is None and self.dates:
-            if self._exact is None:
-                self._exact = PatternSet([(self.rule, self._pattern(self.grammar.pattern, self.grammar.definitions))],
-                                         named_lists=self.grammar.named_lists)
+        if hit and values is None and self._exact:
             hit = getattr(self._exact, method)(text)
             values = self._values(hit[1]) if hit else None
         if values is None:
