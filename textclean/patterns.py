@@ -28,6 +28,15 @@ def timeout(text: str, free: int) -> float | None:
     return None if len(text) <= free else budget(text)
 
 
+def refuse_numbered_references(rule: Rule, pattern: str, key: str = "pattern") -> None:
+    """Raise RuleError for a group referred to by its number: patterns are combined, which numbers groups anew."""
+    reference = numbered_reference(pattern)
+    if reference:
+        raise RuleError.of(rule, f"{key} refers to a group by its number ({reference}), but patterns are combined, "
+                           "which numbers groups anew: name the group, (?P<name>...), and refer to it as (?P=name)",
+                           key)
+
+
 def compile_all() -> None:
     """Compile every pattern set that waits for its first use: before a process forks workers, which then
     share the compiled patterns instead of each compiling its own."""
@@ -51,13 +60,9 @@ class PatternSet:
         self.rules = [rule for rule, _ in entries]
         self._patterns = [pattern for _, pattern in entries]
         self._flags, self._named_lists, self._key = flags, named_lists, key
-        for rule, pattern in entries:  # ``checked``: the caller has made sure they compile
-            reference = numbered_reference(pattern)
-            if reference:
-                raise RuleError.of(rule, f"{key} refers to a group by its number ({reference}), but patterns are "
-                                   "combined, which numbers groups anew: name the group, (?P<name>...), and refer "
-                                   "to it as (?P=name)", key)
-            if not (checked or self._sure_to_compile(pattern)):
+        for rule, pattern in entries if not checked else ():  # ``checked``: the caller has made sure they compile
+            refuse_numbered_references(rule, pattern, key)
+            if not self._sure_to_compile(pattern):
                 compile_pattern(rule, pattern, key, flags, named_lists)
         self._answers: dict[str, bool] = {}  # text -> fullmatches(text)
         _UNCOMPILED.add(self)
