@@ -8,9 +8,10 @@ into reach (a header zone that now reaches one line further), or when ftfy
 finds more to fix in what it fixed; a stage that already ran on the text as it
 now is is not run again, since it would answer the same. Rule kinds only
 remove lines or move spellings to a fixed point, so this ends; ``max_passes``
-is a safety bound. Changes by the whitespace stage need no second pass: it
-finishes in one go, and only touches blank lines and line ends, which no other
-stage looks at.
+is a safety bound. Changes by the whitespace stage need no second pass of the
+rule kinds: it finishes in one go, and only touches blank lines and line ends,
+which no rule kind looks at; ftfy does (a trailing space can hide mojibake), so
+the unicode stage runs again.
 """
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ class Cleaner:
         current, edits, findings = text, [], {}
         given = dict(metadata)  # the input's own fields win over extracted ones, which are then reported
         # The stages that have run on the text as it is now. The whitespace stage's changes leave itself and
-        # the stages before it settled.
+        # the rule kinds settled.
         settled: set[int] = set()
         for _ in range(self.max_passes):
             for index, stage in enumerate(self.stages):
@@ -88,9 +89,10 @@ class Cleaner:
                 current, applied = apply_changes(current, output.changes, stage.kind)
                 if not applied:
                     settled.add(index)
-                elif stage.kind in _SETTLED_STAGES:
+                elif stage.kind in _SETTLED_STAGES:  # what it changes, only ftfy may see anew
                     edits.extend(applied)
-                    settled = {i for i in settled if i < index} | {index}
+                    settled = {i for i in settled if i < index and self.stages[i].kind != UnicodeRepair.kind}
+                    settled.add(index)
                 else:
                     edits.extend(applied)
                     settled.clear()
