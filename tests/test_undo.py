@@ -53,6 +53,18 @@ def test_folder_round_trips_to_the_original_bytes(tmp_path, jobs):
     assert files_of(tmp_path / "back") == files_of(source)
 
 
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])
+def test_a_compressed_edit_log_is_read_back_by_undo_and_resume(tmp_path, suffix):
+    source = write(tmp_path / "in", MIXED)
+    log = tmp_path / f"edits{suffix}"
+    clean(source, "-o", tmp_path / "out", "--edits", log)
+    (tmp_path / "out" / "a.txt").unlink()
+    clean(source, "-o", tmp_path / "out", "--edits", log, "--resume")
+    result = run("undo", tmp_path / "out", "--edits", log, "-o", tmp_path / "back")
+    assert result.exit_code == 0, result.stderr
+    assert files_of(tmp_path / "back") == files_of(source)
+
+
 def test_only_one_file_changed_leaves_the_other_alone(tmp_path):
     source = write(tmp_path / "t", {"a.txt": "A  \n", "b.txt": "B\n"})
     clean(source, "-o", tmp_path / "tout", "--edits", tmp_path / "e.jsonl")

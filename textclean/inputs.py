@@ -357,6 +357,7 @@ _JSON_PROBLEMS = {
     "Expecting property name enclosed in double quotes": "a key is not in double quotes, or a comma is left over",
     "Extra data": "something follows the record on the line",
     "Unterminated string starting at": "a string that starts here is not closed before the line ends",
+    "Invalid \\escape": "a backslash starts no escape JSON knows (write \\\\ for a backslash)",
 }
 
 
@@ -364,7 +365,7 @@ def json_problem(exc: json.JSONDecodeError) -> str:
     """What is wrong with a line that is not JSON, in plain words."""
     if exc.msg.startswith("Invalid control character"):
         found = exc.doc[exc.pos] if exc.pos < len(exc.doc) else "\n"
-        if found in "\r\n":
+        if found == "\n":
             return "a string is not closed before the line ends"
         return f"a string holds the control character U+{ord(found):04X}, which JSON writes as an escape"
     return _JSON_PROBLEMS.get(exc.msg, exc.msg)

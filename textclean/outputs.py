@@ -7,6 +7,7 @@ new one under the final name, never a partial one.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from .document import Result
-from .inputs import InputDoc, InputError, json_problem
+from .inputs import InputDoc, InputError, json_problem, open_binary
 
 TMP_PREFIX = ".textclean-"
 
@@ -142,7 +143,7 @@ def log_records(path: Path | str) -> Iterator[tuple[int, Any, str]]:
     a FileNotFoundError is left to the caller.
     """
     try:
-        with open(path, encoding="utf-8") as stream:
+        with io.TextIOWrapper(open_binary(str(path)), encoding="utf-8") as stream:  # .gz and .zst as written
             for number, line in enumerate(stream, start=1):
                 if not line.strip():
                     continue
@@ -154,8 +155,8 @@ def log_records(path: Path | str) -> Iterator[tuple[int, Any, str]]:
                 yield number, record, line if line.endswith("\n") else line + "\n"
     except FileNotFoundError:
         raise
-    except OSError as exc:
-        raise InputError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+    except (OSError, EOFError) as exc:
+        raise InputError(str(path), None, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     except UnicodeDecodeError:
         raise InputError(str(path), None, "not UTF-8 text") from None
 

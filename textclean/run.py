@@ -112,14 +112,16 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
             if isinstance(item, _ShardFailure):
                 raise item.error
             if isinstance(item, _ShardEnd):
-                if not file_rejected:  # a file rejected whole (binary, no text column) gets no output
-                    output.finish_shard(item.relpath)
+                # The logs are kept up to a shard before its output is: stopped in between, --resume does
+                # the shard again, and keeps only the records of shards whose output exists.
                 if folder:
                     shards_done += 1
                     if edits_log:
                         edits_log.checkpoint(None if file_rejected else output.log_name(item.relpath))
                     if rejects_log:
                         rejects_log.checkpoint()
+                if not file_rejected:  # a file rejected whole (binary, no text column) gets no output
+                    output.finish_shard(item.relpath)
                 file_rejected = False
                 continue
             if isinstance(item, Reject):
