@@ -61,8 +61,25 @@ class Interrupted(Exception):
     """SIGTERM or Ctrl-C: stop, keep nothing partial."""
 
 
-def _raise_interrupted(signum, frame):
-    raise Interrupted(signal.Signals(signum).name)
+class _StopSignals:
+    """SIGTERM and Ctrl-C while a run goes: each raises Interrupted where the run is, and is remembered, so that
+    one raised where Python must ignore it (in a ``__del__``) still stops the run at the next document."""
+
+    def __init__(self) -> None:
+        self.received: str | None = None
+        self._previous = {number: signal.signal(number, self._raise) for number in (signal.SIGTERM, signal.SIGINT)}
+
+    def _raise(self, number: int, frame) -> None:
+        self.received = signal.Signals(number).name
+        raise Interrupted(self.received)
+
+    def check(self) -> None:
+        if self.received:
+            raise Interrupted(self.received)
+
+    def restore(self) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
 
 
 def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: RunOptions) -> RunSummary:
@@ -98,7 +115,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
                               keep_edits=options.explain or bool(options.edits_path))
     progress = Progress(sum(Path(f).stat().st_size for f, _ in files) if sized else None, options.progress)
     logs: dict[str, AtomicWriter | EditLogWriter] = {}
-    previous_term = signal.signal(signal.SIGTERM, _raise_interrupted)
+    stops = _StopSignals()
     ok = False
     shards_done = 0
     file_rejected = False
@@ -109,6 +126,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
         if options.resume:
             _keep_earlier_records(side_files, logs, done, output)
         for item, result in cleaner.run(_items(files, read)):
+            stops.check()
             if isinstance(item, _ShardFailure):
                 raise item.error
             if isinstance(item, _ShardEnd):
@@ -146,6 +164,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
         summary.stage_seconds = cleaner.stage_seconds
         summary.by_rule.update(cleaner.edit_counts)
         summary.seconds = time.perf_counter() - started
+        stops.check()
         output.close()
         if "--stats" in logs:
             logs["--stats"].write(json.dumps(summary.to_json(), indent=2) + "\n")
@@ -153,7 +172,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
             log.commit()
         ok = True
     finally:
-        signal.signal(signal.SIGTERM, previous_term)
+        stops.restore()
         progress.close()
         if not ok:
             cleaner.close(cancel=True)
@@ -172,9 +191,10 @@ def _keep_earlier_records(side_files: dict[str, Path], logs: dict[str, AtomicWri
     if "--edits" in logs:
         logs["--edits"].keep_earlier(side_files["--edits"], {output.log_name(rel) for _, rel in skipped})
     if "--rejects" in logs:
-        sources = {source for source, _ in skipped}
+        sources = {Path(source).resolve() for source, _ in skipped}  # however the paths are written
         for _, record, line in earlier_records(side_files["--rejects"]):
-            if isinstance(record, dict) and record.get("source") in sources:
+            if isinstance(record, dict) and isinstance(record.get("source"), str) \
+                    and Path(record["source"]).resolve() in sources:
                 logs["--rejects"].write(line)
     for log in logs.values():
         log.checkpoint()

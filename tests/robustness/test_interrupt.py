@@ -111,3 +111,20 @@ def test_undo_after_an_interrupted_and_resumed_run_restores_every_shard(corpus, 
     assert undone.returncode == 0, undone.stderr
     for path in sorted(shards.iterdir()):
         assert (tmp_path / "back" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_a_stop_signal_swallowed_where_it_was_raised_still_stops_the_run():
+    """Python ignores an exception raised in a ``__del__``: the signal is remembered, and the next document stops."""
+    from textclean.run import Interrupted, _StopSignals
+    stops = _StopSignals()
+    try:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)
+        except Interrupted:
+            pass  # swallowed, as in a __del__
+        with pytest.raises(Interrupted, match="SIGINT"):
+            stops.check()
+    finally:
+        stops.restore()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
