@@ -65,6 +65,14 @@ def test_a_compressed_edit_log_is_read_back_by_undo_and_resume(tmp_path, suffix)
     assert files_of(tmp_path / "back") == files_of(source)
 
 
+def test_undo_writes_the_format_its_output_file_names(tmp_path):
+    write(tmp_path, {"page.txt": PAGE})
+    clean(tmp_path / "page.txt", "-o", tmp_path / "clean.jsonl", "--edits", tmp_path / "e.jsonl")
+    result = run("undo", tmp_path / "clean.jsonl", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "page2.txt")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "page2.txt").read_text(encoding="utf-8") == PAGE
+
+
 def test_only_one_file_changed_leaves_the_other_alone(tmp_path):
     source = write(tmp_path / "t", {"a.txt": "A  \n", "b.txt": "B\n"})
     clean(source, "-o", tmp_path / "tout", "--edits", tmp_path / "e.jsonl")

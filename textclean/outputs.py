@@ -12,13 +12,13 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from .document import Result
-from .inputs import InputDoc, InputError, json_problem, open_binary
+from .inputs import InputDoc, InputError, ReadOptions, input_format, json_problem, open_binary
 
 TMP_PREFIX = ".textclean-"
 
@@ -365,6 +365,15 @@ def is_folder_output(output: str | None, inputs: Iterable[str]) -> bool:
     if Path(output).is_dir() or output.endswith(("/", os.sep)):
         return True
     return not Path(output).suffix and any(Path(p).is_dir() for p in inputs)
+
+
+def auto_format(output: str | None, paths: Sequence[str], files: Sequence[tuple[str, str]], folder: bool,
+                read: ReadOptions) -> str:
+    """The output format --format auto gives: the -o file's suffix; else text for a folder output or one text
+    file given alone; else JSONL."""
+    named = file_format(output) if output and not folder else None
+    one_text_file = len(paths) == 1 and not Path(paths[0]).is_dir() and input_format(files[0][0], read) == "text"
+    return named or ("text" if folder or one_text_file else "jsonl")
 
 
 def file_format(output: str) -> str | None:

@@ -21,8 +21,8 @@ from .outputs import (
     AtomicWriter,
     Output,
     OutputError,
+    auto_format,
     earlier_records,
-    file_format,
     is_folder_output,
     remove_stale_temporaries,
 )
@@ -89,11 +89,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     files = expand(paths, read, Path(options.output) if folder else None)
     if not files:
         raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)", usage=True)
-    fmt = options.fmt
-    if fmt == "auto":
-        one_text_file = len(paths) == 1 and not Path(paths[0]).is_dir() and input_format(files[0][0], read) == "text"
-        named = file_format(options.output) if options.output and not folder else None
-        fmt = named or ("text" if folder or one_text_file else "jsonl")
+    fmt = auto_format(options.output, paths, files, folder, read) if options.fmt == "auto" else options.fmt
     side_files = {option: Path(path) for option, path in (
         ("--edits", options.edits_path), ("--rejects", options.rejects_path), ("--stats", options.stats_path)) if path}
     output = Output(None if options.explain and not options.output else options.output, fmt, read.text_field,

@@ -8,7 +8,7 @@ import click
 
 from ..editlog import EditLog
 from ..inputs import DEFAULT_INCLUDE, InputError, ReadOptions, expand, input_format
-from ..outputs import Output, is_folder_output
+from ..outputs import Output, auto_format, is_folder_output
 from ..restore import restore
 from .common import EXIT_FINDINGS, handles_errors, main
 
@@ -45,8 +45,7 @@ def undo(paths, edits_path, output, text_field, id_field) -> None:
     if any(source == "-" for source, _ in files):
         raise click.UsageError("undo reads its input twice, to check it all before writing: give files, not '-'")
     log = EditLog(edits_path)
-    one_text = len(files) == 1 and input_format(files[0][0], read) == "text"
-    sink = Output(output, "text" if folder or one_text else "jsonl", text_field, id_field, folder,
+    sink = Output(output, auto_format(output, paths, files, folder, read), text_field, id_field, folder,
                   {Path(f) for f, _ in files} | {Path(edits_path)})
     sink.claim_shards((source, rel, input_format(source, read)) for source, rel in files)
     problems = [str(item) for item, result in restore(files, read, log) if result is None]
