@@ -203,3 +203,19 @@ def test_a_run_stopped_by_a_bad_shard_keeps_the_logs_of_the_shards_it_completed(
     assert result.exit_code == 0, result.stderr
     for name in ("s0.jsonl", "s1.jsonl.gz", "s2.jsonl"):
         assert read_jsonl(tmp_path / "back" / name) == records(3)
+
+
+@pytest.mark.parametrize(("given", "small", "jobs"), [("0", True, 1), ("0", False, None), ("2", True, 2)])
+def test_a_small_input_is_cleaned_in_one_process_unless_jobs_are_given(tmp_path, monkeypatch, given, small, jobs):
+    import textclean.run
+    from textclean.parallel import available_cores
+    started = []
+    real = textclean.run.ParallelCleaner
+    monkeypatch.setattr(textclean.run, "ParallelCleaner",
+                        lambda spec, n, **options: started.append(n) or real(spec, 1, **options))
+    if not small:
+        monkeypatch.setattr(textclean.run, "SMALL_RUN_BYTES", 0)
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": 1, "text": "Body.\\n"}\n{"id": 2, "text": "More.\\n"}\n', encoding="utf-8")
+    assert run("clean", "-q", "--jobs", given, str(source), "-o", str(tmp_path / "out.jsonl")).exit_code == 0
+    assert started == [jobs or available_cores()]

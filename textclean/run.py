@@ -26,9 +26,12 @@ from .outputs import (
     is_folder_output,
     remove_stale_temporaries,
 )
-from .parallel import CleanerSpec, ParallelCleaner
+from .parallel import CleanerSpec, ParallelCleaner, available_cores
 from .progress import Progress
 from .report import RunSummary, render_edits
+
+#: Input smaller than this is cleaned in one process: starting workers would take longer than the cleaning.
+SMALL_RUN_BYTES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class RunOptions:
     stats_path: str | None = None
     fail_fast: bool = False
     resume: bool = False
-    jobs: int = 1
+    jobs: int = 1  # 0: all cores, or one for input smaller than SMALL_RUN_BYTES
     progress: bool | None = None  # None: on a terminal
 
 
@@ -107,9 +110,11 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
         files = [pair for pair in files if pair not in done]
     sized = all(f != "-" and input_format(f, read) != "parquet" and not f.endswith((".gz", ".zst", ".zstd"))
                 for f, _ in files)
-    cleaner = ParallelCleaner(spec, options.jobs if len(files) > 1 or fmt != "text" else 1,
-                              keep_edits=options.explain or bool(options.edits_path))
-    progress = Progress(sum(Path(f).stat().st_size for f, _ in files) if sized else None, options.progress)
+    size = sum(Path(f).stat().st_size for f, _ in files) if sized else None
+    small = size is not None and size < SMALL_RUN_BYTES
+    jobs = 1 if len(files) == 1 and fmt == "text" else options.jobs or (1 if small else available_cores())
+    cleaner = ParallelCleaner(spec, jobs, keep_edits=options.explain or bool(options.edits_path))
+    progress = Progress(size, options.progress)
     logs: dict[str, AtomicWriter | EditLogWriter] = {}
     stops = _StopSignals()
     ok = False

@@ -6,7 +6,7 @@ import sys
 import click
 
 from ..inputs import DEFAULT_INCLUDE, ENCODING_POLICIES, ReadOptions
-from ..parallel import CleanerSpec, available_cores
+from ..parallel import CleanerSpec
 from ..run import Interrupted, RunOptions, run
 from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, rule_options
 
@@ -26,7 +26,7 @@ from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, ru
               help=f"Files to take from folders (repeatable). Default: {' '.join(DEFAULT_INCLUDE)}.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Files to skip in folders (repeatable).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Worker processes; 0 means all cores. Output keeps the input order.")
+              help="Worker processes; 0 means all cores (one for input under 2 MB). Output keeps the input order.")
 @click.option("--explain", is_flag=True, help="Show every edit: rule id, line, before and after.")
 @click.option("--edits", "edits_path", type=click.Path(), help="Write the edit log as JSONL, for audit and undo.")
 @click.option("--stats", "stats_path", type=click.Path(),
@@ -77,7 +77,7 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy)))
     read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors)
     options = RunOptions(output, fmt, explain, edits_path, rejects_path, stats_path, fail_fast, resume,
-                         jobs or available_cores(), progress)
+                         jobs, progress)
     try:
         summary = run(paths, read, spec, options)
     except (KeyboardInterrupt, Interrupted):
