@@ -212,3 +212,9 @@ def test_the_bound_holds_for_a_backtracking_matcher_on_any_text(pattern, text):
     x = len(text) + 1
     assert _count_steps(pattern, text) <= sum(c * x ** power for polynomial in found
                                               for power, c in enumerate(polynomial))
+
+
+def test_a_possessive_optional_part_is_left_one_way():
+    """``\\[?+`` never gives back what it took, so a repeat of it and a digit has one way round, and a bound."""
+    assert free_length((r"↑\s*(?:\[?+\d{1,3}+\]?+\s*+)*",)) > 0
+    assert free_length((r"↑\s*(?:\[?\d{1,3}\]?\s*)*",)) == -1

@@ -134,8 +134,8 @@ def _repeat_steps(op: int, low: int, high: int, body: list) -> tuple[Polynomial,
     if inner is None:
         return None
     ends, work = inner
-    if high <= 1:
-        return _plus(ends, (float(low == 0),)), _plus(work, _ONE)
+    if high <= 1:  # possessive, it is left one way, as it is entered
+        return (_ONE if op == POSSESSIVE_REPEAT else _plus(ends, (float(low == 0),))), _plus(work, _ONE)
     if ends != _ONE:  # several ways each time round multiply with the times round: exponential
         return None
     if high <= _FEW:

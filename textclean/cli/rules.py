@@ -9,7 +9,7 @@ from typing import Any
 import click
 import yaml
 
-from ..backtracking import nested_quantifiers
+from ..backtracking import bound, nested_quantifiers
 from ..engine import Cleaner
 from ..kind import Rule, RuleError
 from ..kinds import registry
@@ -98,7 +98,8 @@ def rules_lint(files, **rule_args) -> None:
                 click.echo(f"{rule.where('examples')}: rule '{rule.id}': warning: no example with {needed}")
         for key in pattern_keys(rule.kind):
             value = rule.spec.get(key)
-            if any(nested_quantifiers(p) for p in ([value] if isinstance(value, str) else value or [])):
+            patterns = [value] if isinstance(value, str) else value or []
+            if any(nested_quantifiers(p) and bound(p) is None for p in patterns):
                 warnings += 1
                 click.echo(f"{rule.where(key)}: rule '{rule.id}': warning: {key} has a repeat inside a repeat, "
                            "which can backtrack catastrophically; make the inner part unambiguous")
