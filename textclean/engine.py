@@ -28,8 +28,6 @@ from .rulefile import RuleSet, load_rules
 from .tidy import WhitespaceTidy
 from .unicode_repair import UnicodeRepair
 
-_SETTLED_STAGES = (WhitespaceTidy.kind,)
-
 
 class Cleaner:
     """Compiled rules, ready to clean any number of documents.
@@ -89,13 +87,12 @@ class Cleaner:
                 current, applied = apply_changes(current, output.changes, stage.kind)
                 if not applied:
                     settled.add(index)
-                elif stage.kind in _SETTLED_STAGES:  # what it changes, only ftfy may see anew
-                    edits.extend(applied)
-                    settled = {i for i in settled if i < index and self.stages[i].kind != UnicodeRepair.kind}
-                    settled.add(index)
                 else:
                     edits.extend(applied)
-                    settled.clear()
+                    if stage.kind == WhitespaceTidy.kind:  # what it changes, only ftfy may see anew
+                        settled = {i for i in settled if self.stages[i].kind != UnicodeRepair.kind} | {index}
+                    else:
+                        settled.clear()
             if len(settled) == len(self.stages):
                 break
         return Result(text, current, metadata, edits, list(findings.values()))

@@ -411,9 +411,9 @@ class Output:
 
     def claim_shards(self, files: Iterable[tuple[str, str, str]]) -> None:
         """Reserve the output file of every (source, relative path, input format) shard before any is written."""
+        if not self.folder or not self.target:
+            return
         for source, relpath, input_fmt in files:
-            if not self.folder or not self.target:
-                continue
             fmt = input_fmt if input_fmt != "text" else self.fmt
             path = self.target / relpath
             if input_fmt == "text" and fmt != "text":
@@ -447,9 +447,7 @@ class Output:
             path, fmt = self._shards[relpath]
         else:
             path, fmt = self.target, self._file_format()
-        if fmt == "parquet":
-            if path is None:
-                raise OutputError("Parquet output needs -o FILE.parquet or -o FOLDER/", usage=True)
+        if fmt == "parquet":  # never to stdout: _file_format writes JSONL there
             return _ParquetShard(path, self.text_field, self.id_field)
         return _TextShard(path, fmt, self.text_field, self.id_field)
 

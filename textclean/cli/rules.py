@@ -47,11 +47,11 @@ def rules_show(rule_id, **rule_args) -> None:
     except KeyError:
         fail(f"no loaded rule has the id {rule_id!r} (see 'textclean rules list')", EXIT_USAGE)
     click.echo(f"# {rule.where()}")
-    click.echo(_as_written(rule) or yaml.safe_dump(rule.spec, sort_keys=False, allow_unicode=True, width=100),
+    click.echo(_written_lines(rule) or yaml.safe_dump(rule.spec, sort_keys=False, allow_unicode=True, width=100),
                nl=False)
 
 
-def _as_written(rule: Rule) -> str | None:
+def _written_lines(rule: Rule) -> str | None:
     """The lines of the rule's file that hold it (its list item), or None when the file cannot be read."""
     try:
         lines = Path(rule.source).read_text("utf-8").splitlines(keepends=True)
