@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from .document import Result
 from .editlog import EditLogWriter
 from .inputs import InputDoc, InputError, ReadOptions, Reject, expand, input_format, read_shard
 from .outputs import (
@@ -88,6 +89,49 @@ class _StopSignals:
 def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: RunOptions) -> RunSummary:
     """Clean every document under ``paths``; raise InputError on fatal input problems."""
     started = time.perf_counter()
+    plan = _plan(paths, read, options)
+    cleaner = ParallelCleaner(spec, _jobs(plan, options), keep_edits=options.explain or bool(options.edits_path))
+    progress = Progress(plan.size, options.progress)
+    recorder = _Recorder(plan, options, progress)
+    stops = _StopSignals()
+    ok = False
+    try:
+        recorder.open_logs()
+        for item, result in cleaner.run(_items(plan.files, read)):
+            stops.check()
+            recorder.take(item, result)
+        cleaner.close()
+        summary = recorder.summary
+        summary.stage_seconds = cleaner.stage_seconds
+        summary.by_rule.update(cleaner.edit_counts)
+        summary.seconds = time.perf_counter() - started
+        stops.check()
+        recorder.commit()
+        ok = True
+    finally:
+        stops.restore()
+        progress.close()
+        if not ok:
+            cleaner.close(cancel=True)
+            recorder.abort()
+    return recorder.summary
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a run reads and where it writes, settled before any document is cleaned."""
+
+    files: list[tuple[str, str]]  # (source, relative path) of the shards to clean
+    skipped: list[tuple[str, str]]  # the shards --resume skips: their output exists
+    fmt: str
+    folder: bool
+    output: Output
+    side_files: dict[str, Path]  # option (--edits, --rejects, --stats) -> its file
+    size: int | None  # bytes to read, where the files tell it without reading them
+
+
+def _plan(paths: Sequence[str], read: ReadOptions, options: RunOptions) -> _Plan:
+    """Find the input files and claim every output path, so that a run that cannot finish stops before it starts."""
     folder = is_folder_output(options.output, paths)
     files = expand(paths, read, Path(options.output) if folder else None)
     if not files:
@@ -99,87 +143,100 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
                     read.id_field, folder, {Path(f) for f, _ in files if f != "-"},
                     {f"the {option} file": path for option, path in side_files.items()})
     output.claim_shards((source, rel, input_format(source, read)) for source, rel in files)
-    summary = RunSummary()
-    done: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
     if options.resume:
         if not folder:
             raise InputError(options.output or "-", None, "--resume needs a folder output (-o FOLDER/)", usage=True)
         remove_stale_temporaries(Path(options.output))
-        done = [(f, rel) for f, rel in files if output.path_for(rel).exists()]
-        summary.skipped_shards = [rel for _, rel in done]
-        files = [pair for pair in files if pair not in done]
+        skipped = [(f, rel) for f, rel in files if output.path_for(rel).exists()]
+        files = [pair for pair in files if pair not in skipped]
     sized = all(f != "-" and input_format(f, read) != "parquet" and not f.endswith((".gz", ".zst", ".zstd"))
                 for f, _ in files)
     size = sum(Path(f).stat().st_size for f, _ in files) if sized else None
-    small = size is not None and size < SMALL_RUN_BYTES
-    jobs = 1 if len(files) == 1 and fmt == "text" else options.jobs or (1 if small else available_cores())
-    cleaner = ParallelCleaner(spec, jobs, keep_edits=options.explain or bool(options.edits_path))
-    progress = Progress(size, options.progress)
-    logs: dict[str, AtomicWriter | EditLogWriter] = {}
-    stops = _StopSignals()
-    ok = False
-    shards_done = 0
-    file_rejected = False
-    try:
-        logs.update((option, EditLogWriter(path, output.log_name) if option == "--edits" else AtomicWriter(path))
-                    for option, path in side_files.items())
-        edits_log, rejects_log = logs.get("--edits"), logs.get("--rejects")
-        if options.resume:
-            _keep_earlier_records(side_files, logs, done, output)
-        for item, result in cleaner.run(_items(files, read)):
-            stops.check()
-            if isinstance(item, _ShardFailure):
-                raise item.error
-            if isinstance(item, _ShardEnd):
-                # The logs are kept up to a shard before its output is: stopped in between, --resume does
-                # the shard again, and keeps only the records of shards whose output exists.
-                if folder:
-                    shards_done += 1
-                    if edits_log:
-                        edits_log.checkpoint(None if file_rejected else output.log_name(item.relpath))
-                    if rejects_log:
-                        rejects_log.checkpoint()
-                if not file_rejected:  # a file rejected whole (binary, no text column) gets no output
-                    output.finish_shard(item.relpath)
-                file_rejected = False
-                continue
-            if isinstance(item, Reject):
-                file_rejected = item.line is None
-                summary.rejects.append(str(item))
-                if rejects_log:
-                    rejects_log.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
-                if options.fail_fast:
-                    raise InputError(item.source, item.line, item.reason + " (--fail-fast)")
-                continue
-            summary.add(item.id, result, item.metadata, item.decoded_as)
-            progress.advance(item.size)
-            if options.explain:
-                shown = render_edits(item.id, result, sys.stdout.isatty())
-                if shown:
-                    click.echo(shown)
-            if not options.explain or options.output:
-                output.write(item, result)
-            if edits_log:
-                edits_log.add(item, result)
-        cleaner.close()
-        summary.stage_seconds = cleaner.stage_seconds
-        summary.by_rule.update(cleaner.edit_counts)
-        summary.seconds = time.perf_counter() - started
-        stops.check()
-        output.close()
-        if "--stats" in logs:
-            logs["--stats"].write(json.dumps(summary.to_json(), indent=2) + "\n")
-        for log in logs.values():
+    return _Plan(files, skipped, fmt, folder, output, side_files, size)
+
+
+def _jobs(plan: _Plan, options: RunOptions) -> int:
+    """The worker processes to clean with: ``--jobs``, where 0 means all cores, or one for a small input."""
+    if len(plan.files) == 1 and plan.fmt == "text":
+        return 1
+    small = plan.size is not None and plan.size < SMALL_RUN_BYTES
+    return options.jobs or (1 if small else available_cores())
+
+
+class _Recorder:
+    """Takes each document, reject and shard end of a run to the output, the logs and the summary."""
+
+    def __init__(self, plan: _Plan, options: RunOptions, progress: Progress):
+        self.plan, self.options, self.progress = plan, options, progress
+        self.summary = RunSummary(skipped_shards=[rel for _, rel in plan.skipped])
+        self.logs: dict[str, AtomicWriter | EditLogWriter] = {}
+        self._shards_done = 0
+        self._file_rejected = False  # the shard being read was rejected whole (binary, no text column)
+
+    def open_logs(self) -> None:
+        output = self.plan.output
+        self.logs.update((option, EditLogWriter(path, output.log_name) if option == "--edits" else AtomicWriter(path))
+                         for option, path in self.plan.side_files.items())
+        if self.options.resume:
+            _keep_earlier_records(self.plan.side_files, self.logs, self.plan.skipped, output)
+
+    def take(self, item: InputDoc | Reject | _ShardEnd | _ShardFailure, result: Result | None) -> None:
+        if isinstance(item, _ShardFailure):
+            raise item.error
+        if isinstance(item, _ShardEnd):
+            self._shard_end(item.relpath)
+        elif isinstance(item, Reject):
+            self._reject(item)
+        else:
+            self._document(item, result)
+
+    def _shard_end(self, relpath: str) -> None:
+        # The logs are kept up to a shard before its output is: stopped in between, --resume does
+        # the shard again, and keeps only the records of shards whose output exists.
+        if self.plan.folder:
+            self._shards_done += 1
+            if "--edits" in self.logs:
+                self.logs["--edits"].checkpoint(None if self._file_rejected else self.plan.output.log_name(relpath))
+            if "--rejects" in self.logs:
+                self.logs["--rejects"].checkpoint()
+        if not self._file_rejected:  # a file rejected whole gets no output
+            self.plan.output.finish_shard(relpath)
+        self._file_rejected = False
+
+    def _reject(self, item: Reject) -> None:
+        self._file_rejected = item.line is None
+        self.summary.rejects.append(str(item))
+        if "--rejects" in self.logs:
+            self.logs["--rejects"].write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+        if self.options.fail_fast:
+            raise InputError(item.source, item.line, item.reason + " (--fail-fast)")
+
+    def _document(self, item: InputDoc, result: Result) -> None:
+        options = self.options
+        self.summary.add(item.id, result, item.metadata, item.decoded_as)
+        self.progress.advance(item.size)
+        if options.explain:
+            shown = render_edits(item.id, result, sys.stdout.isatty())
+            if shown:
+                click.echo(shown)
+        if not options.explain or options.output:
+            self.plan.output.write(item, result)
+        if "--edits" in self.logs:
+            self.logs["--edits"].add(item, result)
+
+    def commit(self) -> None:
+        """Commit the output, then the statistics and logs."""
+        self.plan.output.close()
+        if "--stats" in self.logs:
+            self.logs["--stats"].write(json.dumps(self.summary.to_json(), indent=2) + "\n")
+        for log in self.logs.values():
             log.commit()
-        ok = True
-    finally:
-        stops.restore()
-        progress.close()
-        if not ok:
-            cleaner.close(cancel=True)
-            output.close(ok=False)
-            _close_logs_of_failed_run(logs, shards_done)
-    return summary
+
+    def abort(self) -> None:
+        """Drop what is partial: the open shard, and the logs beyond the shards the run completed."""
+        self.plan.output.close(ok=False)
+        _close_logs_of_failed_run(self.logs, self._shards_done)
 
 
 #: The logs that hold records of each shard, kept for the shards a failed folder run completed.
