@@ -73,6 +73,17 @@ def test_undo_writes_the_format_its_output_file_names(tmp_path):
     assert (tmp_path / "page2.txt").read_text(encoding="utf-8") == PAGE
 
 
+def test_text_cleaned_to_jsonl_is_undone_without_a_metadata_field_it_never_had(tmp_path):
+    write(tmp_path, {"page.txt": PAGE, "plain.txt": "Spaces  \n"})
+    clean(tmp_path / "page.txt", tmp_path / "plain.txt", "-o", tmp_path / "clean.jsonl", "--edits", tmp_path / "e.jsonl")
+    assert "metadata" in json.loads((tmp_path / "clean.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    result = run("undo", tmp_path / "clean.jsonl", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "back.jsonl")
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(line) for line in (tmp_path / "back.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [record["text"] for record in records] == [PAGE, "Spaces  \n"]
+    assert not any("metadata" in record for record in records)
+
+
 def test_only_one_file_changed_leaves_the_other_alone(tmp_path):
     source = write(tmp_path / "t", {"a.txt": "A  \n", "b.txt": "B\n"})
     clean(source, "-o", tmp_path / "tout", "--edits", tmp_path / "e.jsonl")

@@ -7,7 +7,8 @@ the order the run wrote its output:
   (``source``, ``relpath``, ``line``, ``id``), where it went (``output``: the output file's path
   under the output folder, or its name, ``-`` for stdout; ``position``: its place in that file,
   from 1), the SHA-256 of its cleaned and of its original text, the metadata fields the run
-  added (``metadata_created``: the record had no ``metadata``; ``metadata_null``: it was null;
+  added (``metadata_created``: the input had no ``metadata``, being text or a record without it;
+  ``metadata_null``: it was null;
   logs written before ``metadata_null`` lack it), and its edits;
 - ``{"type": "shard", ...}`` after the last document of each output file: how many documents it
   holds and a SHA-256 over all their texts, unchanged ones included.
@@ -69,7 +70,7 @@ def edit_record(doc: InputDoc, result: Result, output: str, position: int) -> di
         "cleaned_sha256": text_sha256(result.text),
         "original_sha256": text_sha256(doc.text),
         "metadata_added": sorted(k for k in result.metadata if k not in doc.metadata),
-        "metadata_created": doc.record is not None and "metadata" not in doc.record,
+        "metadata_created": doc.record is None or "metadata" not in doc.record,
         "metadata_null": doc.record is not None and "metadata" in doc.record and doc.record["metadata"] is None,
         "edits": [edit.to_dict() for edit in result.edits],
     }
