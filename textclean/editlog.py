@@ -8,8 +8,7 @@ the order the run wrote its output:
   under the output folder, or its name, ``-`` for stdout; ``position``: its place in that file,
   from 1), the SHA-256 of its cleaned and of its original text, the metadata fields the run
   added (``metadata_created``: the input had no ``metadata``, being text or a record without it;
-  ``metadata_null``: it was null;
-  logs written before ``metadata_null`` lack it), and its edits;
+  ``metadata_null``: it was null; logs written before ``metadata_null`` lack it), and its edits;
 - ``{"type": "shard", ...}`` after the last document of each output file: how many documents it
   holds and a SHA-256 over all their texts, unchanged ones included.
 
