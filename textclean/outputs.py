@@ -6,12 +6,13 @@ new one under the final name, never a partial one.
 """
 from __future__ import annotations
 
+import atexit
 import gzip
 import io
 import json
 import os
+import secrets
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,9 +43,41 @@ def _naming(path: Path) -> Iterator[None]:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}{culprit}") from None
 
 
+#: Temporary files this process has made and neither renamed nor removed. Those left at exit (made as a stop
+#: signal came, before their writer was known to anyone who could remove them) are removed then.
+_LIVE_TEMPORARIES: set[str] = set()
+
+
 def _temp_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path``: its descriptor and name, known in _LIVE_TEMPORARIES before it exists."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.mkstemp(prefix=f"{TMP_PREFIX}{path.name}.", suffix=".tmp", dir=path.parent)
+    while True:
+        name = str(path.parent / f"{TMP_PREFIX}{path.name}.{secrets.token_hex(6)}.tmp")
+        _LIVE_TEMPORARIES.add(name)
+        try:
+            return os.open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600), name
+        except FileExistsError:
+            _LIVE_TEMPORARIES.discard(name)
+
+
+def _rename_temporary(name: str, path: Path) -> None:
+    os.replace(name, path)
+    _LIVE_TEMPORARIES.discard(name)
+
+
+def _remove_temporary(name: str) -> None:
+    if os.path.exists(name):
+        os.unlink(name)
+    _LIVE_TEMPORARIES.discard(name)
+
+
+@atexit.register
+def _remove_live_temporaries() -> None:
+    for name in list(_LIVE_TEMPORARIES):
+        try:
+            _remove_temporary(name)
+        except OSError:
+            pass
 
 
 def _default_mode() -> int:
@@ -121,7 +154,7 @@ class AtomicWriter:
                 os.fsync(self._raw.fileno())
                 self._raw.close()
                 os.chmod(self.tmp, self.mode if self.mode is not None else _default_mode())
-                os.replace(self.tmp, self.path)
+                _rename_temporary(self.tmp, self.path)
         except BaseException:
             self.abort()
             raise
@@ -132,8 +165,7 @@ class AtomicWriter:
                 closeable.close()
             except (OSError, ValueError):
                 pass
-        if os.path.exists(self.tmp):
-            os.unlink(self.tmp)
+        _remove_temporary(self.tmp)
 
 
 def log_records(path: Path | str) -> Iterator[tuple[int, Any, str]]:
@@ -294,13 +326,13 @@ class _ParquetShard:
         self.writer = None
         fd, written = _temp_beside(self.path)
         os.close(fd)
-        os.replace(self.tmp, written)
+        os.replace(self.tmp, written)  # self.tmp is made again below, and stays known
         try:
             self.writer = pq.ParquetWriter(self.tmp, schema)
             for batch in pq.ParquetFile(written).iter_batches(batch_size=self._ROWS_PER_GROUP):
                 self.writer.write_table(pa.Table.from_pylist(batch.to_pylist(), schema=schema))
         finally:
-            os.unlink(written)
+            _remove_temporary(written)
 
     def commit(self) -> None:
         try:
@@ -314,7 +346,7 @@ class _ParquetShard:
                 else:
                     self.writer.close()
                 os.chmod(self.tmp, _default_mode())
-                os.replace(self.tmp, self.path)
+                _rename_temporary(self.tmp, self.path)
         except BaseException:
             self.abort()
             raise
@@ -323,8 +355,7 @@ class _ParquetShard:
         if self.writer is not None:
             self.writer.close()
             self.writer = None
-        if os.path.exists(self.tmp):
-            os.unlink(self.tmp)
+        _remove_temporary(self.tmp)
 
 
 def _unified(schema: Any, other: Any) -> Any:

@@ -128,3 +128,13 @@ def test_a_stop_signal_swallowed_where_it_was_raised_still_stops_the_run():
     finally:
         stops.restore()
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@pytest.mark.parametrize("ending", ["raise KeyboardInterrupt", "raise SystemExit(130)"])
+def test_a_writer_a_stop_left_behind_leaves_no_temporary_at_exit(tmp_path, ending):
+    """A stop signal that comes as a writer is made reaches the caller before the writer does, so that nobody
+    can abort it; the process still removes its temporary when it exits."""
+    code = ("import sys; from pathlib import Path; from textclean.outputs import AtomicWriter; "
+            f"AtomicWriter(Path(sys.argv[1]) / 'out.jsonl').write('half'); {ending}")
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, capture_output=True)
+    assert list(tmp_path.iterdir()) == []
