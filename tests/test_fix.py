@@ -7,7 +7,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 
 import pytest
 from click.testing import CliRunner
@@ -181,13 +180,13 @@ def test_a_file_that_cannot_be_written_is_named_and_the_rest_is_fixed(monkeypatc
     os.makedirs("full")
     write("full/page.txt", PAGE)
     write("page.txt", PAGE)
-    mkstemp = tempfile.mkstemp
+    open_file = os.open
 
-    def no_space_in_full(*args, dir, **kwargs):
-        if os.path.basename(dir) == "full":
+    def no_space_in_full(path, flags, *args, **kwargs):
+        if flags & os.O_CREAT and os.path.basename(os.path.dirname(path)) == "full":
             raise OSError(errno.ENOSPC, "No space left on device")
-        return mkstemp(*args, dir=dir, **kwargs)
-    monkeypatch.setattr(tempfile, "mkstemp", no_space_in_full)
+        return open_file(path, flags, *args, **kwargs)
+    monkeypatch.setattr(os, "open", no_space_in_full)
     result = run("fix", "full/page.txt", "page.txt")
     assert result.exit_code == 1 and "full/page.txt: cannot write: No space left on device" in result.stderr
     assert read("full/page.txt") == PAGE and read("page.txt") == CLEAN
