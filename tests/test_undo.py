@@ -75,7 +75,8 @@ def test_undo_writes_the_format_its_output_file_names(tmp_path):
 
 def test_text_cleaned_to_jsonl_is_undone_without_a_metadata_field_it_never_had(tmp_path):
     write(tmp_path, {"page.txt": PAGE, "plain.txt": "Spaces  \n"})
-    clean(tmp_path / "page.txt", tmp_path / "plain.txt", "-o", tmp_path / "clean.jsonl", "--edits", tmp_path / "e.jsonl")
+    clean(tmp_path / "page.txt", tmp_path / "plain.txt", "-o", tmp_path / "clean.jsonl",
+          "--edits", tmp_path / "e.jsonl")
     assert "metadata" in json.loads((tmp_path / "clean.jsonl").read_text(encoding="utf-8").splitlines()[0])
     result = run("undo", tmp_path / "clean.jsonl", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "back.jsonl")
     assert result.exit_code == 0, result.stderr
