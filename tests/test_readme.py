@@ -43,3 +43,12 @@ def test_the_explain_example_is_what_explain_prints(monkeypatch):
             assert line == "..." or any(p.startswith(line[:-3]) for p in printed), line
         else:
             assert line in printed
+
+
+def test_the_quick_rule_example_prints_what_the_readme_shows(tmp_path):
+    import subprocess
+    shown = re.search(r"```sh\n(cat > dams\.yaml.*?)```\n\n```\n(.*?)```", README, re.DOTALL)
+    script = f'textclean() {{ "{sys.executable}" "{ROOT / "cli.py"}" "$@"; }}\n' + shown.group(1)
+    done = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    tested = re.search(r"textclean rules test dams\.yaml +# (.*)", shown.group(1)).group(1)  # what it says it prints
+    assert done.stdout.splitlines() == [tested, *shown.group(2).splitlines()], done.stderr
