@@ -1,5 +1,6 @@
 """The README stays true: its CLI reference and its rule-file examples."""
 import re
+import subprocess
 import sys
 
 import pytest
@@ -46,7 +47,6 @@ def test_the_explain_example_is_what_explain_prints(monkeypatch):
 
 
 def test_the_quick_rule_example_prints_what_the_readme_shows(tmp_path):
-    import subprocess
     shown = re.search(r"```sh\n(cat > dams\.yaml.*?)```\n\n```\n(.*?)```", README, re.DOTALL)
     script = f'textclean() {{ "{sys.executable}" "{ROOT / "cli.py"}" "$@"; }}\n' + shown.group(1)
     done = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True)
