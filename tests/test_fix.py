@@ -321,6 +321,14 @@ def test_config_includes_excludes_and_kinds_per_file_type():
     assert untouched("drafts/wip.txt") and untouched("script.py")
 
 
+def test_a_config_that_is_not_yaml_is_named_with_its_line():
+    write(".textclean.yaml", "include: ['*.txt'\nexclude: b\n")
+    write("page.txt", PAGE)
+    result = run("fix", "page.txt")
+    assert result.exit_code == 2 and untouched("page.txt")
+    assert re.search(r"\.textclean\.yaml:2: not valid YAML: expected ',' or ']'", result.stderr.splitlines()[-1])
+
+
 def test_nothing_selected_says_so():
     write("script.py", PAGE)
     result = run("fix", "script.py")

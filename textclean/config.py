@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .kinds import registry
+from .rulefile import yaml_problem
 from .tidy import WhitespaceTidy
 from .unicode_repair import UnicodeRepair
 
@@ -99,10 +100,12 @@ def find_config(start: Path) -> ProjectConfig:
 
 
 def _load_yaml(path: Path) -> Any:
+    text = path.read_text("utf-8")
     try:
-        return yaml.safe_load(path.read_text("utf-8")) or {}
+        return yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+        line, problem = yaml_problem(exc, text)
+        raise ConfigError(f"{path}:{line}: {problem}") from None
 
 
 def _string_list(value: Any) -> bool:

@@ -273,6 +273,17 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser,
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
+def yaml_problem(error: yaml.YAMLError, text: str) -> tuple[int, str]:
+    """The line of ``text`` a YAML error is on, and what is wrong, in one line."""
+    if isinstance(error, yaml.reader.ReaderError):
+        code = error.character if isinstance(error.character, int) else ord(error.character)  # libyaml gives the code
+        return text.count("\n", 0, error.position) + 1, f"not valid YAML: character U+{code:04X} is not allowed"
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        return (mark.line + 1 if mark else 1), f"not valid YAML: {error.problem or error}"
+    return 1, f"not valid YAML: {error}"
+
+
 def _load_yaml_with_lines(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
     """Safe-load YAML, recording the 1-based line of every key and list item by its path."""
     lines: dict[tuple, int] = {(): 1}
@@ -307,16 +318,9 @@ def _load_yaml_with_lines(text: str, source: str) -> tuple[Any, dict[tuple, int]
             return loader.construct_object(node, deep=True)
 
         return build(root, ()), lines
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        code = exc.character if isinstance(exc.character, int) else ord(exc.character)  # libyaml gives the code
-        raise RuleError(f"{source}:{line}", None, f"not valid YAML: character U+{code:04X} is not allowed") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        raise RuleError(f"{source}:{line}", None, f"not valid YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
-        raise RuleError(f"{source}:1", None, f"not valid YAML: {exc}") from None
+        line, problem = yaml_problem(exc, text)
+        raise RuleError(f"{source}:{line}", None, problem) from None
     finally:
         if loader is not None:
             loader.dispose()
