@@ -215,15 +215,16 @@ def _unreadable(source: str, exc: Exception, read: int = 0, unit: str = "line") 
     return InputError(source, None, f"cannot read{after}: {cause}")
 
 
-def decode(data: bytes, policy: str) -> tuple[str, str | None] | None:
+def decode(data: bytes, policy: str, keep_bom: bool = False) -> tuple[str, str | None] | None:
     """Text from bytes and the encoding used when it was not UTF-8; None to skip.
 
-    UTF-8 first; otherwise the encoding charset-normalizer can tell (see
-    :func:`detect`); otherwise the policy: 'replace' decodes with U+FFFD,
-    'skip' gives None, 'strict' raises UnicodeDecodeError.
+    UTF-8 first (a byte-order mark dropped, or with ``keep_bom`` kept as U+FEFF);
+    otherwise the encoding charset-normalizer can tell (see :func:`detect`);
+    otherwise the policy: 'replace' decodes with U+FFFD, 'skip' gives None,
+    'strict' raises UnicodeDecodeError.
     """
     try:
-        return data.decode("utf-8-sig"), None
+        return data.decode("utf-8" if keep_bom else "utf-8-sig"), None
     except UnicodeDecodeError:
         pass
     detected = detect(data)
@@ -284,7 +285,8 @@ def _read_text(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc
         yield Reject(source, None, "binary file (NUL bytes), skipped")
         return
     try:
-        decoded = decode(data, options.encoding_errors)
+        # The mark stays in the text: removing it is then an edit like any other, which undo reverses.
+        decoded = decode(data, options.encoding_errors, keep_bom=True)
     except UnicodeDecodeError:
         yield Reject(source, None, _utf8_failure(data) + "; see --encoding-errors")
         return
