@@ -156,6 +156,13 @@ def test_binary_files_are_skipped_and_named():
     assert untouched("image.txt")
 
 
+def test_utf16_is_an_error_naming_it_not_a_skipped_binary_file():
+    write("wide.txt", "Muhammad left.\n".encode("utf-16"))
+    result = run("fix", "wide.txt")
+    assert result.exit_code == 1 and "wide.txt: UTF-16 text (byte-order mark)" in result.stderr
+    assert "binary" not in result.stderr and untouched("wide.txt")
+
+
 def test_invalid_utf8_is_an_error_naming_file_and_line_and_the_rest_is_fixed():
     write("latin1.txt", "first\nMuhammad caf\xe9\n".encode("latin-1"))
     write("page.txt", PAGE)

@@ -52,6 +52,22 @@ def test_parquet_metadata_column_is_merged_into(tmp_path):
     assert json.loads(row["metadata"]) == {"lang": "en", "date": "2021-07-07T21:49"}
 
 
+def test_a_parquet_metadata_string_the_run_adds_nothing_to_is_kept_as_written(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+    given = ['{"a":1,  "b":[1,2]}', '{"a":1,  "b":[1,2]}', '{"date":"x" }', '{"a":1,  "b":[1,2]}', None]
+    texts = ["Nothing to extract.\n", "Spaces  \n", HEADER, HEADER, "Plain.\n"]
+    pq.write_table(pa.table({"text": texts, "metadata": given}), tmp_path / "in.parquet")
+    result = run("clean", "-q", tmp_path / "in.parquet", "-o", tmp_path / "out.parquet", "--edits", tmp_path / "e")
+    assert result.exit_code == 0, result.stderr
+    written = pq.read_table(tmp_path / "out.parquet").column("metadata").to_pylist()
+    assert written[:3] == given[:3] and written[4] is None
+    assert json.loads(written[3]) == {"a": 1, "b": [1, 2], "date": "2021-07-07T21:49"}
+    undone = run("undo", tmp_path / "out.parquet", "--edits", tmp_path / "e", "-o", tmp_path / "back.parquet")
+    assert undone.exit_code == 0, undone.stderr
+    assert pq.read_table(tmp_path / "back.parquet").column("metadata").to_pylist()[:3] == given[:3]
+
+
 def test_a_field_the_input_has_keeps_its_value_and_the_other_is_reported():
     result = Cleaner().clean(HEADER, {"date": "ORIGINAL"})
     assert result.metadata == {"date": "ORIGINAL"}

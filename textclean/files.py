@@ -21,7 +21,7 @@ from typing import Any
 from .config import ProjectConfig
 from .document import Result, line_col
 from .engine import Cleaner
-from .inputs import BINARY_SNIFF_BYTES, InputError, ReadOptions, decode_utf8, expand
+from .inputs import BINARY_SNIFF_BYTES, InputError, ReadOptions, decode_utf8, expand, wide_encoding
 from .outputs import AtomicWriter, OutputError
 from .report import edit_message
 from .rulefile import RuleSet
@@ -52,6 +52,10 @@ class TextFile:
             data = path.read_bytes()
         except OSError as exc:
             raise InputError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+        wide = wide_encoding(data)
+        if wide:  # like any file that is not UTF-8: an error, not a binary file skipped
+            raise InputError(str(path), None, f"{wide.upper()} text (byte-order mark); files are "
+                             "cleaned in place as UTF-8 only: convert it, or clean it with 'textclean clean'")
         if b"\0" in data[:BINARY_SNIFF_BYTES]:
             raise BinaryFileError(f"{path}: binary file")
         text = decode_utf8(data, str(path))
@@ -181,7 +185,7 @@ class FileCleaner:
         return self._cleaners[stages]
 
     def plan(self, path: Path) -> FilePlan:
-        """Read and clean ``path`` without writing it. Raises BinaryFileError or InputError."""
+        """Read and clean ``path`` without writing it. Raises BinaryFileError or InputError (not UTF-8)."""
         file = TextFile.read(path)
         result = self.cleaner_for(path).clean(file.text)
         normalise = self.normalize_line_endings and "\r\n" in file.original

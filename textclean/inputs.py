@@ -6,6 +6,7 @@ stopping the run; the caller decides whether a reject is fatal.
 """
 from __future__ import annotations
 
+import codecs
 import fnmatch
 import gzip
 import io
@@ -22,6 +23,9 @@ DEFAULT_INCLUDE = ("*.txt", "*.text", "*.jsonl", "*.jsonl.gz", "*.jsonl.zst", "*
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".jsonl.zst", ".jsonl.zstd", ".ndjson.zst")
 ENCODING_POLICIES = ("strict", "replace", "skip")
 BINARY_SNIFF_BYTES = 8192
+#: The encodings byte-order marks other than UTF-8's name (UTF-32's little-endian mark starts with UTF-16's).
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # A JSON escape of a UTF-16 surrogate: a pair gives one character, a lone one a string UTF-8 cannot encode.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
@@ -215,15 +219,32 @@ def _unreadable(source: str, exc: Exception, read: int = 0, unit: str = "line") 
     return InputError(source, None, f"cannot read{after}: {cause}")
 
 
-def decode(data: bytes, policy: str) -> tuple[str, str | None] | None:
+def wide_encoding(data: bytes) -> str | None:
+    """'utf-16' or 'utf-32' when ``data`` starts with that encoding's byte-order mark, else None."""
+    return next((encoding for bom, encoding in _WIDE_BOMS if data.startswith(bom)), None)
+
+
+def decode(data: bytes, policy: str, text_file: bool = False) -> tuple[str, str | None] | None:
     """Text from bytes and the encoding used when it was not UTF-8; None to skip.
 
-    UTF-8 first; otherwise the encoding charset-normalizer can tell (see
-    :func:`detect`); otherwise the policy: 'replace' decodes with U+FFFD,
-    'skip' gives None, 'strict' raises UnicodeDecodeError.
+    UTF-8 first, a byte-order mark dropped; otherwise the encoding charset-normalizer
+    can tell (see :func:`detect`); otherwise the policy: 'replace' decodes with
+    U+FFFD, 'skip' gives None, 'strict' raises UnicodeDecodeError.
+    ``text_file``: ``data`` is a whole text file; a UTF-8 byte-order mark stays in
+    the text as U+FEFF, and a UTF-16 or UTF-32 one decides the encoding.
     """
+    wide = wide_encoding(data) if text_file else None
+    if wide:
+        try:
+            return data.decode(wide), wide
+        except UnicodeDecodeError:
+            if policy == "strict":
+                raise
+            if policy == "skip":
+                return None
+            return data.decode(wide, errors="replace"), f"{wide}+replace"
     try:
-        return data.decode("utf-8-sig"), None
+        return data.decode("utf-8" if text_file else "utf-8-sig"), None
     except UnicodeDecodeError:
         pass
     detected = detect(data)
@@ -274,22 +295,34 @@ def _utf8_failure(data: bytes) -> str:
     return "not valid UTF-8"
 
 
+def _text_failure(data: bytes) -> str:
+    """Why a whole text file cannot be decoded (see :func:`decode` with ``text_file``)."""
+    wide = wide_encoding(data)
+    try:
+        if wide:
+            data.decode(wide)
+    except UnicodeDecodeError as exc:
+        return f"not valid {wide.upper()} ({exc.reason} at offset {exc.start})"
+    return _utf8_failure(data)
+
+
 def _read_text(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc | Reject]:
     try:
         with open_binary(source) if source != "-" else _stdin_copy() as stream:
             data = stream.read()
     except _read_errors(source) as exc:
         raise _unreadable(source, exc) from None
-    if b"\0" in data[:BINARY_SNIFF_BYTES]:
+    if b"\0" in data[:BINARY_SNIFF_BYTES] and not wide_encoding(data):
         yield Reject(source, None, "binary file (NUL bytes), skipped")
         return
     try:
-        decoded = decode(data, options.encoding_errors)
+        # A UTF-8 mark stays in the text: removing it is then an edit like any other, which undo reverses.
+        decoded = decode(data, options.encoding_errors, text_file=True)
     except UnicodeDecodeError:
-        yield Reject(source, None, _utf8_failure(data) + "; see --encoding-errors")
+        yield Reject(source, None, _text_failure(data) + "; see --encoding-errors")
         return
     if decoded is None:
-        yield Reject(source, None, _utf8_failure(data) + "; skipped (--encoding-errors skip)")
+        yield Reject(source, None, _text_failure(data) + "; skipped (--encoding-errors skip)")
         return
     text, encoding = decoded
     yield InputDoc(id=source, text=text, source=source, relpath=rel, decoded_as=encoding, size=len(data))

@@ -254,7 +254,8 @@ class _TextShard:
 
 
 class _ParquetShard:
-    """Parquet rows: the input columns, the cleaned text, and metadata as a JSON string column.
+    """Parquet rows: the input columns, the cleaned text, and metadata as a JSON string column
+    (a row's own string, as it was, when the run added no field to it).
 
     Rows are written 2048 at a time. A Parquet file has one schema: when a later row has a new
     field or a wider type (null to string, int to float), the rows already written are written
@@ -276,7 +277,10 @@ class _ParquetShard:
 
     def write(self, doc: InputDoc, result: Result) -> None:
         row = jsonl_record(doc, result, self.text_field, self.id_field)
-        if "metadata" not in row or row["metadata"] is not None:
+        given = doc.record.get("metadata") if doc.record is not None else None
+        if isinstance(given, str) and result.metadata == doc.metadata:  # nothing added: the input's string
+            row["metadata"] = given
+        elif "metadata" not in row or row["metadata"] is not None:
             row["metadata"] = json.dumps(result.metadata, ensure_ascii=False, default=str)
         self.rows.append(row)
         self.origins.append(f"{doc.source}:{doc.line}" if doc.line else doc.source)

@@ -80,6 +80,27 @@ def test_an_encoding_that_can_be_told_is_used(tmp_path):
     assert f"not UTF-8: {source} (cp1251)" in result.stderr
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_a_utf16_or_utf32_byte_order_mark_names_the_encoding(tmp_path, encoding):
+    source = tmp_path / "page.txt"
+    source.write_bytes("\ufeffHossein left the caf\u00e9.  \n".encode(encoding))
+    result = run("clean", str(source))
+    assert result.exit_code == 0 and result.stdout == "Hussein left the caf\u00e9.\n"
+    assert f"not UTF-8: {source} ({encoding[:6]})" in result.stderr
+
+
+@pytest.mark.parametrize("policy, listed", [("skip", "skipped (--encoding-errors skip)"),
+                                            ("strict", "see --encoding-errors")])
+def test_a_utf16_byte_order_mark_before_bytes_that_are_not_utf16(tmp_path, policy, listed):
+    source = tmp_path / "page.txt"
+    source.write_bytes(b"\xff\xfeH\x00i\x00\x00\xdc!\x00")
+    result = run("clean", str(source), "--encoding-errors", policy)
+    assert result.exit_code == 1
+    assert f"rejected: {source}: not valid UTF-16 (illegal encoding at offset 6); {listed}" in result.stderr
+    replaced = run("clean", str(source), "--encoding-errors", "replace")
+    assert replaced.exit_code == 0 and replaced.stdout == "Hi\ufffd!"
+
+
 def test_binary_empty_and_nul_files(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
