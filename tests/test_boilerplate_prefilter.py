@@ -142,6 +142,29 @@ def test_a_set_names_the_rule_whose_pattern_does_not_compile_alone():
         PatternSet([(tweet, "Tweet)|(Share")])  # it would break out of the group it is put in
 
 
+@pytest.mark.parametrize(("pattern", "message"), [
+    (r"(Tweet)(?1)", r"refers to a group by its number \(\(\?1\)\), .* call it as \(\?&name\)"),
+    (r"(Tweet)(?-1)", r"refers to a group by its number \(\(\?-1\)\)"),
+    (r"(?+1)(Tweet)", r"refers to a group by its number \(\(\?\+1\)\)"),
+    (r"(Tweet)\g<-1>", r"refers to a group by its number \(\\g<-1\)"),
+    (r"<(?:[^<>]|(?R))*>", r"calls the whole pattern \(\(\?R\)\)"),
+    (r"<(?:[^<>]|(?0))*>", r"calls the whole pattern \(\(\?0\)\)"),
+])
+def test_a_pattern_that_calls_a_group_by_its_number_is_refused(pattern, message):
+    """Combined with others, the number (or the whole pattern) would be another's."""
+    from textclean.kind import Rule, RuleError
+    share, tweet = Rule("share", "boilerplate", "d", {}), Rule("tweet", "boilerplate", "d", {})
+    with pytest.raises(RuleError, match=f"rule 'tweet': pattern {message}"):
+        PatternSet([(share, "(Share)"), (tweet, pattern)])
+
+
+def test_a_pattern_may_call_a_named_group():
+    from textclean.kind import Rule
+    share, tweet = Rule("share", "boilerplate", "d", {}), Rule("tweet", "boilerplate", "d", {})
+    patterns = PatternSet([(share, "(Share)"), (tweet, r"(?P<word>Tweet)(?: (?&word))*")])
+    assert patterns.fullmatch("Tweet Tweet")[0] is tweet
+
+
 def test_a_pattern_compiled_when_first_used_still_names_its_rule(monkeypatch):
     """Patterns that ``re``'s parser reads are compiled when first used; should ``regex`` refuse one
     then, the error names its rule as at load, and comes back whole from a worker process."""

@@ -31,10 +31,14 @@ def timeout(text: str, free: int) -> float | None:
 def refuse_numbered_references(rule: Rule, pattern: str, key: str = "pattern") -> None:
     """Raise RuleError for a group referred to by its number: patterns are combined, which numbers groups anew."""
     reference = numbered_reference(pattern)
+    if reference in ("(?R)", "(?0)"):
+        raise RuleError.of(rule, f"{key} calls the whole pattern ({reference}), but patterns are combined, which makes "
+                           "the whole another: put it in a named group, (?P<name>...), and call that as (?&name)", key)
     if reference:
+        call = reference[:2] == "(?" and reference[2] != "("
         raise RuleError.of(rule, f"{key} refers to a group by its number ({reference}), but patterns are combined, "
-                           "which numbers groups anew: name the group, (?P<name>...), and refer to it as (?P=name)",
-                           key)
+                           "which numbers groups anew: name the group, (?P<name>...), and "
+                           + ("call it as (?&name)" if call else "refer to it as (?P=name)"), key)
 
 
 def compile_all() -> None:
