@@ -1,7 +1,7 @@
 """Many rules' patterns as one combined regex, each match under a time budget, reporting which rule matched."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 from weakref import WeakSet
@@ -158,10 +158,6 @@ class PatternSet:
         return free_length(tuple(self._patterns)) if self._flags == 0 else -1
 
     @cached_property
-    def _free_searched(self) -> int:
-        return free_length(tuple(self._patterns), searched=True) if self._flags == 0 else -1
-
-    @cached_property
     def _bounds(self) -> tuple[float, float]:
         if not self._gates:
             return 0, 0
@@ -180,16 +176,6 @@ class PatternSet:
             raise self._culprit(text, method) from None
         return (self._rule_of(match), match) if match else None
 
-    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[tuple[Rule, regex.Match]]:
-        if self._combined is None:
-            return
-        endpos = len(text) if endpos is None else endpos
-        try:
-            for match in self._combined.finditer(text, pos, endpos, timeout=timeout(text, self._free_searched)):
-                yield self._rule_of(match), match
-        except TimeoutError:
-            raise self._culprit(text[pos:endpos], "finditer") from None
-
     def _rule_of(self, match: regex.Match) -> Rule:
         name = match.lastgroup
         if not (name and name.startswith("_r")):
@@ -201,11 +187,7 @@ class PatternSet:
         for rule, pattern in zip(self.rules, self._patterns, strict=True):
             single = regex.compile(pattern, self._flags, ignore_unused=True, **(self._named_lists or {}))
             try:
-                if method == "finditer":
-                    for _ in single.finditer(text, timeout=seconds):
-                        pass
-                else:
-                    getattr(single, method)(text, timeout=seconds)
+                getattr(single, method)(text, timeout=seconds)
             except TimeoutError:
                 return RuleTimeout(rule.id, seconds)
         return RuleTimeout(", ".join(rule.id for rule in self.rules), seconds)
