@@ -26,7 +26,7 @@ _SELECTIVE = 4  # keywords that start a line and are longer than this are prefer
 
 
 class _Literals(NamedTuple):
-    """What every match of a pattern node holds, case-folded; None where nothing is known."""
+    """What every match of a pattern node holds, folded by :func:`fold_case`; None where nothing is known."""
 
     exact: frozenset[str] | None  # the node matches exactly one of these strings
     prefix: frozenset[str] | None  # every match starts with one of these (non-empty)
@@ -232,7 +232,7 @@ def exact_fold(text: str) -> str | None:
 def line_keywords(pattern: str) -> frozenset[str] | None:
     """Strings, one of which is in ``"\\n" + line + "\\n"`` whenever ``pattern`` matches all of ``line``.
 
-    ``line`` is taken stripped and case-folded, so ``"\\n"`` marks where a line starts and ends.
+    ``line`` is taken stripped and folded by :func:`fold_case`, so ``"\\n"`` marks where a line starts and ends.
     Keywords longer than 24 characters are cut to their start. None when the pattern names no
     literal (or uses syntax only the ``regex`` module knows): it must be tried on every line.
 
