@@ -4,8 +4,8 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from textclean import load_rules
-from textclean.keywords import LineIndex, line_keywords, literal_lines, match_lengths
+from textclean import Cleaner, load_rules, parse_rule_file
+from textclean.keywords import LineIndex, exact_fold, fold_case, line_keywords, literal_lines, match_lengths
 from textclean.kinds.boilerplate import _one_pattern
 from textclean.patterns import PatternSet
 
@@ -48,16 +48,55 @@ def lines_from(words):
     return st.lists(st.sampled_from(words), min_size=1, max_size=6).map(" ".join)
 
 
-@given(st.lists(st.one_of(lines_from(["Share", "this", "Home", "jobs", "at", "News", "x", "ß", "SS"]),
+TURKISH = ["Gizlilik", "politikası", "İSTANBUL", "HABERLERİ", "ıI", "İi"]
+
+
+@given(st.lists(st.one_of(lines_from(["Share", "this", "Home", "jobs", "at", "News", "x", "ß", "SS", *TURKISH,
+                                      "GIZLILIK", "POLITIKASI", "istanbul", "haberleri"]),
+                          st.text(alphabet=st.sampled_from("İıIisS ßẞhtrwe"), max_size=12),
                           st.text(max_size=12)), max_size=12))
 def test_every_line_a_pattern_matches_holds_one_of_its_keywords(lines):
-    """The promise the prefilter relies on: no keyword found means no match."""
-    for pattern in [r"(?:Share|Tweet) this", r"(?:Home|Jobs at .{1,30})", r"(?:News|Straße)s?", r"\w+ this"]:
-        keywords = line_keywords(pattern)
+    """The promise the prefilter relies on: no keyword found means no match; and where a pattern
+    is a set of literal lines, a line whose exact fold is in the set is one it matches."""
+    for pattern in [r"(?:Share|Tweet) this", r"(?:Home|Jobs at .{1,30})", r"(?:News|Straße)s?", r"\w+ this",
+                    "Gizlilik politikası", "İSTANBUL HABERLERİ", "(?:Is|is)(?:tanbul)?"]:
+        keywords, literals = line_keywords(pattern), literal_lines(pattern)
         compiled = regex.compile(f"(?i:{pattern})")
         for line in (line.strip() for line in lines):
-            if compiled.fullmatch(line) and keywords:
-                assert any(k in f"\n{line.casefold()}\n" for k in keywords), (pattern, line)
+            matches = bool(compiled.fullmatch(line))
+            if matches and keywords:
+                assert any(k in f"\n{fold_case(line)}\n" for k in keywords), (pattern, line)
+            if literals is not None and (folded := exact_fold(line)) is not None:
+                assert (folded in literals) == matches, (pattern, line)
+
+
+def test_folding_never_tells_apart_letters_regex_takes_for_one_another():
+    """Checked for every letter that has a case: the keyword search and the gates may pass more
+    lines than a pattern matches, never fewer."""
+    cased = "".join(c for c in map(chr, range(0x110000)) if c.lower() != c or c.upper() != c or c.casefold() != c)
+    for letter in cased:
+        for found in regex.finditer(regex.escape(letter), cased, regex.IGNORECASE):
+            assert fold_case(found.group()) == fold_case(letter), (letter, found.group())
+
+
+@pytest.mark.parametrize(("pattern", "removed", "kept"), [
+    ("Gizlilik politikası", ["Gizlilik politikası", "GIZLILIK POLITIKASI"], ["Gizlilik politikasi"]),
+    ("İSTANBUL HABERLERİ", ["İSTANBUL HABERLERİ", "istanbul haberleri"], ["ISTANBUL HABERLERI"]),
+    ("istanbul", ["İSTANBUL", "Istanbul"], ["ıstanbul"]),
+])
+def test_a_boilerplate_rule_removes_every_line_it_matches_however_the_turkish_i_is_cased(pattern, removed, kept):
+    """As ``regex`` takes the case of İ and ı: İ is an i, ı an I, but İ no I and ı no i."""
+    cleaner = Cleaner(parse_rule_file(f"""rules:
+  - id: t.line
+    kind: boilerplate
+    description: A line in Turkish.
+    pattern: '{pattern}'
+    examples: [{{keep: x}}]
+"""), unicode=False)
+    for line in removed:
+        assert cleaner.clean(f"Body text.\n{line}\n").text == "Body text.\n", line
+    for line in kept:
+        assert cleaner.clean(f"Body text.\n{line}\n").text == f"Body text.\n{line}\n", line
 
 
 def test_line_index_finds_each_key_on_its_lines_in_one_pass():
@@ -101,6 +140,29 @@ def test_a_set_names_the_rule_whose_pattern_does_not_compile_alone():
         PatternSet([(share, "(Share)"), (tweet, r"Tweet\2")])  # leaning on another pattern's group
     with pytest.raises(RuleError, match="rule 'tweet': pattern does not compile: unbalanced parenthesis"):
         PatternSet([(tweet, "Tweet)|(Share")])  # it would break out of the group it is put in
+
+
+@pytest.mark.parametrize(("pattern", "message"), [
+    (r"(Tweet)(?1)", r"refers to a group by its number \(\(\?1\)\), .* call it as \(\?&name\)"),
+    (r"(Tweet)(?-1)", r"refers to a group by its number \(\(\?-1\)\)"),
+    (r"(?+1)(Tweet)", r"refers to a group by its number \(\(\?\+1\)\)"),
+    (r"(Tweet)\g<-1>", r"refers to a group by its number \(\\g<-1\)"),
+    (r"<(?:[^<>]|(?R))*>", r"calls the whole pattern \(\(\?R\)\)"),
+    (r"<(?:[^<>]|(?0))*>", r"calls the whole pattern \(\(\?0\)\)"),
+])
+def test_a_pattern_that_calls_a_group_by_its_number_is_refused(pattern, message):
+    """Combined with others, the number (or the whole pattern) would be another's."""
+    from textclean.kind import Rule, RuleError
+    share, tweet = Rule("share", "boilerplate", "d", {}), Rule("tweet", "boilerplate", "d", {})
+    with pytest.raises(RuleError, match=f"rule 'tweet': pattern {message}"):
+        PatternSet([(share, "(Share)"), (tweet, pattern)])
+
+
+def test_a_pattern_may_call_a_named_group():
+    from textclean.kind import Rule
+    share, tweet = Rule("share", "boilerplate", "d", {}), Rule("tweet", "boilerplate", "d", {})
+    patterns = PatternSet([(share, "(Share)"), (tweet, r"(?P<word>Tweet)(?: (?&word))*")])
+    assert patterns.fullmatch("Tweet Tweet")[0] is tweet
 
 
 def test_a_pattern_compiled_when_first_used_still_names_its_rule(monkeypatch):

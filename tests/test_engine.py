@@ -31,6 +31,8 @@ def test_replay_rejects_a_log_for_another_text():
 def test_overlapping_changes_are_a_bug_in_the_kind():
     with pytest.raises(ValueError, match="overlapping"):
         apply_changes("abcdef", [Change(0, 3, "", "a"), Change(2, 4, "", "b")], "k")
+    with pytest.raises(ValueError, match="overlapping changes at 2"):  # the first changes nothing
+        apply_changes("abcdef", [Change(0, 3, "abc", "a"), Change(2, 4, "", "b")], "k")
 
 
 def test_stage_order_dates_before_boilerplate_before_variants(cleaner):

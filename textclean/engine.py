@@ -105,11 +105,13 @@ def apply_changes(text: str, changes: Iterable[Change], kind: str) -> tuple[str,
     """Apply non-overlapping changes; return the new text and the edits in replay order."""
     parts: list[str] = []
     edits: list[Edit] = []
-    last = 0
+    last = 0  # where the text not yet copied starts
+    reached = 0  # where the changes so far end, those that change nothing too
     delta = 0
     for start, end, after, rule in sorted(changes, key=_span):
-        if start < last:
+        if start < reached:
             raise ValueError(f"stage {kind!r} proposed overlapping changes at {start}")
+        reached = end
         before = text[start:end]
         if before == after:
             continue

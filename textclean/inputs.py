@@ -145,9 +145,7 @@ def read_documents(paths: Sequence[str], options: ReadOptions = ReadOptions()) -
 
 
 def open_binary(source: str) -> IO[bytes]:
-    """A file (or stdin) as bytes, decompressed by suffix: .gz, .zst/.zstd."""
-    if source == "-":
-        return sys.stdin.buffer
+    """A file as bytes (``"-"`` too names a file), decompressed by suffix: .gz, .zst/.zstd."""
     if source.endswith(".gz"):
         return gzip.open(source, "rb")
     if source.endswith((".zst", ".zstd")):

@@ -26,7 +26,7 @@ _SELECTIVE = 4  # keywords that start a line and are longer than this are prefer
 
 
 class _Literals(NamedTuple):
-    """What every match of a pattern node holds, case-folded; None where nothing is known."""
+    """What every match of a pattern node holds, folded by :func:`fold_case`; None where nothing is known."""
 
     exact: frozenset[str] | None  # the node matches exactly one of these strings
     prefix: frozenset[str] | None  # every match starts with one of these (non-empty)
@@ -96,23 +96,29 @@ def _repeat(low: int, high: int, body: _Literals) -> _Literals:
     return _Literals(None, body.prefix, body.suffix, _best(body.inner, body.prefix, body.suffix))
 
 
-def _charset(items: list) -> _Literals:
+def _charset_chars(items: list) -> set[str] | None:
+    """The characters a character set is made of, when it lists them (ranges up to [0-9]); else None."""
     chars: set[str] = set()
     for op, value in items:
         if op == _sre.LITERAL:
-            chars.add(chr(value).casefold())
-        elif op == _sre.RANGE and value[1] - value[0] < 10:  # up to [0-9]
-            chars.update(chr(c).casefold() for c in range(value[0], value[1] + 1))
+            chars.add(chr(value))
+        elif op == _sre.RANGE and value[1] - value[0] < 10:
+            chars.update(chr(c) for c in range(value[0], value[1] + 1))
         else:
-            return _UNKNOWN
-    return _exact(chars)
+            return None
+    return chars
+
+
+def _charset(items: list) -> _Literals:
+    chars = _charset_chars(items)
+    return _UNKNOWN if chars is None else _exact(map(fold_case, chars))
 
 
 def _literals(nodes) -> _Literals:
     result = _exact({""})
     for op, value in nodes:
         if op == _sre.LITERAL:
-            node = _exact({chr(value).casefold()})
+            node = _exact({fold_case(chr(value))})
         elif op == _sre.IN:
             node = _charset(value)
         elif op == _sre.SUBPATTERN:
@@ -162,10 +168,12 @@ def _facts(pattern: str) -> _Facts:
 
 
 def literal_lines(pattern: str) -> frozenset[str] | None:
-    """Every text ``pattern`` matches, case-folded, when it is a finite set of literals; else None.
+    """Every text ``pattern`` matches, folded by :func:`fold_case`, when it is a finite set of literals; else None.
 
     Only patterns of literals, character sets, groups, alternatives and optional parts
-    qualify: an anchor or a look-around could narrow the set.
+    qualify: an anchor or a look-around could narrow the set. So do only letters whose
+    fold :func:`exact_fold` keeps: a line whose exact fold is in the set is one the pattern
+    matches, ignoring case.
 
     >>> sorted(literal_lines(r"(?:Share|Tweet)s?"))
     ['share', 'shares', 'tweet', 'tweets']
@@ -179,6 +187,10 @@ _PLAIN = {_sre.LITERAL, _sre.IN, _sre.SUBPATTERN, _sre.BRANCH, _sre.MAX_REPEAT, 
 def _plain(nodes: list) -> bool:
     for op, value in nodes:
         if op not in _PLAIN:
+            return False
+        if op == _sre.LITERAL and exact_fold(chr(value)) is None:
+            return False
+        if op == _sre.IN and exact_fold("".join(_charset_chars(value) or ())) is None:
             return False
         if op == _sre.SUBPATTERN and not _plain(list(value[-1])):
             return False
@@ -202,10 +214,25 @@ def fold_case(text: str) -> str:
     return text.replace("İ", "i").casefold().replace("ı", "i")
 
 
+def exact_fold(text: str) -> str | None:
+    """``text`` folded by :func:`fold_case` where two texts so folded are equal exactly when ``regex``,
+    ignoring case, takes one for the other; None where that is not so.
+
+    Folding never tells two letters apart that ``regex`` takes for one another, but it joins some
+    that ``regex`` keeps apart: the Turkish i's (it takes İ for i and ı for I, but not İ for I
+    or ı for i), and letters that fold to more than one (ß is ss to casefold, not to ``regex``).
+
+    >>> exact_fold("Straße"), exact_fold("YAYINLANMA"), exact_fold("Yayınlanma")
+    (None, 'yayinlanma', None)
+    """
+    folded = fold_case(text)
+    return folded if len(folded) == len(text) and "ı" not in text and "İ" not in text else None
+
+
 def line_keywords(pattern: str) -> frozenset[str] | None:
     """Strings, one of which is in ``"\\n" + line + "\\n"`` whenever ``pattern`` matches all of ``line``.
 
-    ``line`` is taken stripped and case-folded, so ``"\\n"`` marks where a line starts and ends.
+    ``line`` is taken stripped and folded by :func:`fold_case`, so ``"\\n"`` marks where a line starts and ends.
     Keywords longer than 24 characters are cut to their start. None when the pattern names no
     literal (or uses syntax only the ``regex`` module knows): it must be tried on every line.
 

@@ -117,8 +117,6 @@ class AtomicWriter:
         if self.path.name.endswith(".gz"):
             return gzip.open(self._raw, "wt", encoding="utf-8", newline="")
         if self.path.name.endswith((".zst", ".zstd")):
-            import io
-
             import zstandard
             self._compressor = zstandard.ZstdCompressor().stream_writer(self._raw, closefd=False)
             return io.TextIOWrapper(self._compressor, encoding="utf-8", newline="")

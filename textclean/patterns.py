@@ -1,7 +1,7 @@
 """Many rules' patterns as one combined regex, each match under a time budget, reporting which rule matched."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 from weakref import WeakSet
@@ -31,10 +31,14 @@ def timeout(text: str, free: int) -> float | None:
 def refuse_numbered_references(rule: Rule, pattern: str, key: str = "pattern") -> None:
     """Raise RuleError for a group referred to by its number: patterns are combined, which numbers groups anew."""
     reference = numbered_reference(pattern)
+    if reference in ("(?R)", "(?0)"):
+        raise RuleError.of(rule, f"{key} calls the whole pattern ({reference}), but patterns are combined, which makes "
+                           "the whole another: put it in a named group, (?P<name>...), and call that as (?&name)", key)
     if reference:
+        call = reference[:2] == "(?" and reference[2] != "("
         raise RuleError.of(rule, f"{key} refers to a group by its number ({reference}), but patterns are combined, "
-                           "which numbers groups anew: name the group, (?P<name>...), and refer to it as (?P=name)",
-                           key)
+                           "which numbers groups anew: name the group, (?P<name>...), and "
+                           + ("call it as (?&name)" if call else "refer to it as (?P=name)"), key)
 
 
 def compile_all() -> None:
@@ -154,10 +158,6 @@ class PatternSet:
         return free_length(tuple(self._patterns)) if self._flags == 0 else -1
 
     @cached_property
-    def _free_searched(self) -> int:
-        return free_length(tuple(self._patterns), searched=True) if self._flags == 0 else -1
-
-    @cached_property
     def _bounds(self) -> tuple[float, float]:
         if not self._gates:
             return 0, 0
@@ -176,16 +176,6 @@ class PatternSet:
             raise self._culprit(text, method) from None
         return (self._rule_of(match), match) if match else None
 
-    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[tuple[Rule, regex.Match]]:
-        if self._combined is None:
-            return
-        endpos = len(text) if endpos is None else endpos
-        try:
-            for match in self._combined.finditer(text, pos, endpos, timeout=timeout(text, self._free_searched)):
-                yield self._rule_of(match), match
-        except TimeoutError:
-            raise self._culprit(text[pos:endpos], "finditer") from None
-
     def _rule_of(self, match: regex.Match) -> Rule:
         name = match.lastgroup
         if not (name and name.startswith("_r")):
@@ -197,11 +187,7 @@ class PatternSet:
         for rule, pattern in zip(self.rules, self._patterns, strict=True):
             single = regex.compile(pattern, self._flags, ignore_unused=True, **(self._named_lists or {}))
             try:
-                if method == "finditer":
-                    for _ in single.finditer(text, timeout=seconds):
-                        pass
-                else:
-                    getattr(single, method)(text, timeout=seconds)
+                getattr(single, method)(text, timeout=seconds)
             except TimeoutError:
                 return RuleTimeout(rule.id, seconds)
         return RuleTimeout(", ".join(rule.id for rule in self.rules), seconds)

@@ -35,11 +35,12 @@ def parse(pattern: str):
 
 
 _POSIX_CLASS = re.compile(r"\[[:=.]")
-_NUMBERED_REFERENCE = re.compile(r"\\(?:[1-9]|g<\d)|\(\?\(\d")
+_NUMBERED_REFERENCE = re.compile(r"\\(?:[1-9]|g<[+-]?\d)|\(\?(?:\(\d|[+-]?\d+\)|R\))")
 
 
 def numbered_reference(pattern: str) -> str | None:
-    """The first reference to a group by its number in ``pattern`` (``\\1``, ``\\g<1>``, ``(?(1)``), if any."""
+    """The first reference to a group by its number in ``pattern`` (``\\1``, ``\\g<1>``, ``(?(1)``; a call,
+    ``(?1)`` or ``(?-1)``; a recursion into the whole pattern, ``(?R)`` or ``(?0)``), if any."""
     at = 0
     for piece, syntax in pieces(pattern):
         found = _NUMBERED_REFERENCE.match(pattern, at) if piece.startswith("\\") or (syntax and piece == "(") \

@@ -37,7 +37,7 @@ from typing import Any
 
 import regex
 
-from ..keywords import LineIndex, line_keywords, literal_lines
+from ..keywords import LineIndex, exact_fold, line_keywords, literal_lines
 from ..kind import Rule, RuleError, RuleKind, RuleTimeout, StageOutput, compile_pattern, schema_beside
 from ..lines import lines_of, numbered_line_removals, zone_positions
 from ..patterns import PatternSet, budget
@@ -116,9 +116,9 @@ class _Matcher:
         line = page.lines[number]
         if self.max_length is not None and len(line) > self.max_length:
             return False
-        if self.literals is not None and len(folded := line.casefold()) == len(line):
-            if folded not in self.literals:  # folding kept every character one character: the set answers as the
-                return False                 # pattern would, without running it
+        if self.literals is not None and (folded := exact_fold(line)) is not None:
+            if folded not in self.literals:  # the set answers as the pattern would, without running it
+                return False
         elif not self.pattern.fullmatches(line):
             return False
         if self.unless_next is None:
