@@ -219,3 +219,17 @@ def test_a_small_input_is_cleaned_in_one_process_unless_jobs_are_given(tmp_path,
     source.write_text('{"id": 1, "text": "Body.\\n"}\n{"id": 2, "text": "More.\\n"}\n', encoding="utf-8")
     assert run("clean", "-q", "--jobs", given, str(source), "-o", str(tmp_path / "out.jsonl")).exit_code == 0
     assert started == [jobs or available_cores()]
+
+
+@pytest.mark.parametrize(("name", "output", "jobs"), [
+    ("one.jsonl", "o.txt", 2), ("one.jsonl", "out/", 2), ("page.txt", "o.jsonl", 1), ("page.txt", "o.txt", 1)])
+def test_one_text_file_is_one_process_and_any_other_input_obeys_jobs(tmp_path, monkeypatch, name, output, jobs):
+    import textclean.run
+    started = []
+    real = textclean.run.ParallelCleaner
+    monkeypatch.setattr(textclean.run, "ParallelCleaner",
+                        lambda spec, n, **options: started.append(n) or real(spec, 1, **options))
+    source = tmp_path / name
+    source.write_text('{"id": 1, "text": "Body.\\n"}\n' if name.endswith(".jsonl") else "Body.\n", encoding="utf-8")
+    assert run("clean", "-q", "--jobs", "2", str(source), "-o", f"{tmp_path}/{output}").exit_code == 0
+    assert started == [jobs]

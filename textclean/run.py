@@ -90,7 +90,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     """Clean every document under ``paths``; raise InputError on fatal input problems."""
     started = time.perf_counter()
     plan = _plan(paths, read, options)
-    cleaner = ParallelCleaner(spec, _jobs(plan, options), keep_edits=options.explain or bool(options.edits_path))
+    cleaner = ParallelCleaner(spec, _jobs(plan, read, options), keep_edits=options.explain or bool(options.edits_path))
     progress = Progress(plan.size, options.progress)
     recorder = _Recorder(plan, options, progress)
     stops = _StopSignals()
@@ -156,9 +156,10 @@ def _plan(paths: Sequence[str], read: ReadOptions, options: RunOptions) -> _Plan
     return _Plan(files, skipped, fmt, folder, output, side_files, size)
 
 
-def _jobs(plan: _Plan, options: RunOptions) -> int:
-    """The worker processes to clean with: ``--jobs``, where 0 means all cores, or one for a small input."""
-    if len(plan.files) == 1 and plan.fmt == "text":
+def _jobs(plan: _Plan, read: ReadOptions, options: RunOptions) -> int:
+    """The worker processes to clean with: one for a single plain-text input file (one document), else
+    ``--jobs``, where 0 means all cores, or one for a small input."""
+    if len(plan.files) == 1 and input_format(plan.files[0][0], read) == "text":
         return 1
     small = plan.size is not None and plan.size < SMALL_RUN_BYTES
     return options.jobs or (1 if small else available_cores())
