@@ -22,9 +22,9 @@ from .outputs import (
     AtomicWriter,
     Output,
     OutputError,
-    auto_format,
     earlier_records,
     is_folder_output,
+    output_format,
     remove_stale_temporaries,
 )
 from .parallel import CleanerSpec, ParallelCleaner, available_cores
@@ -136,7 +136,7 @@ def _plan(paths: Sequence[str], read: ReadOptions, options: RunOptions) -> _Plan
     files = expand(paths, read, Path(options.output) if folder else None)
     if not files:
         raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)", usage=True)
-    fmt = auto_format(options.output, paths, files, folder, read) if options.fmt == "auto" else options.fmt
+    fmt = output_format(options.fmt, options.output, paths, files, folder, read)
     side_files = {option: Path(path) for option, path in (
         ("--edits", options.edits_path), ("--rejects", options.rejects_path), ("--stats", options.stats_path)) if path}
     output = Output(None if options.explain and not options.output else options.output, fmt, read.text_field,
