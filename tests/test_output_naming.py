@@ -112,3 +112,11 @@ def test_a_format_that_agrees_with_the_suffix_or_names_none_is_taken(tmp_path, p
     assert run("clean", "-q", pages / "a.txt", "--format", "jsonl", "-o", tmp_path / "out.jsonl").exit_code == 0
     assert run("clean", "-q", pages / "a.txt", "--format", "jsonl", "-o", tmp_path / "out.dat").exit_code == 0
     assert json.loads((tmp_path / "out.dat").read_text())["text"] == "First page.\n"
+
+
+@pytest.mark.parametrize("again", ["a.txt", "./a.txt", "."])
+def test_an_input_file_given_twice_is_refused_before_writing(tmp_path, pages, monkeypatch, again):
+    monkeypatch.chdir(pages)
+    result = run("clean", "a.txt", again, "-o", tmp_path / "out/", "--edits", tmp_path / "e.jsonl")
+    assert result.exit_code == 2 and "a.txt: given twice" in result.stderr
+    assert not (tmp_path / "out").exists() and not (tmp_path / "e.jsonl").exists()
