@@ -137,6 +137,8 @@ def _plan(paths: Sequence[str], read: ReadOptions, options: RunOptions) -> _Plan
     if not files:
         raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)", usage=True)
     fmt = output_format(options.fmt, options.output, paths, files, folder, read)
+    if options.edits_path and fmt == "text" and not folder:
+        _refuse_edit_log_of_documents_run_together(files, read, options.output)
     side_files = {option: Path(path) for option, path in (
         ("--edits", options.edits_path), ("--rejects", options.rejects_path), ("--stats", options.stats_path)) if path}
     output = Output(None if options.explain and not options.output else options.output, fmt, read.text_field,
@@ -154,6 +156,16 @@ def _plan(paths: Sequence[str], read: ReadOptions, options: RunOptions) -> _Plan
                 for f, _ in files)
     size = sum(Path(f).stat().st_size for f, _ in files) if sized else None
     return _Plan(files, skipped, fmt, folder, output, side_files, size)
+
+
+def _refuse_edit_log_of_documents_run_together(files: list[tuple[str, str]], read: ReadOptions,
+                                               output: str | None) -> None:
+    """One text output (a file or stdout) has no document boundaries: an edit log of more than one document
+    written to it is one undo could never use."""
+    if len(files) > 1 or input_format(files[0][0], read) != "text":
+        raise InputError(output or "-", None, "--edits: one text output has no document boundaries, so undo "
+                         "could not tell apart the documents of several inputs, or of a JSONL or Parquet input; "
+                         "write JSONL (--format jsonl, -o FILE.jsonl) or to a folder (-o FOLDER/)", usage=True)
 
 
 def _jobs(plan: _Plan, read: ReadOptions, options: RunOptions) -> int:
