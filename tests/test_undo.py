@@ -239,3 +239,13 @@ def test_an_edit_log_of_one_text_file_in_one_text_file_out_is_taken(tmp_path):
     assert run("undo", tmp_path / "a.clean.txt", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "back.txt"
                ).exit_code == 0
     assert (tmp_path / "back.txt").read_text() == "A  \n"
+
+
+def test_a_file_missing_documents_is_refused_with_the_count(tmp_path):
+    write(tmp_path, {"c.jsonl": jsonl({"text": "One  \n"}, {"text": "Two  \n"})})
+    clean(tmp_path / "c.jsonl", "-o", tmp_path / "out.jsonl", "--edits", tmp_path / "e.jsonl")
+    out = tmp_path / "out.jsonl"
+    out.write_text(out.read_text().splitlines(keepends=True)[0])
+    result = run("undo", out, "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "back.jsonl")
+    assert result.exit_code == 1 and "holds 1 document; the run wrote 2 " in result.stderr
+    assert "nothing restored: 1 problem above" in result.stderr
