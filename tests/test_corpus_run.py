@@ -233,3 +233,16 @@ def test_one_text_file_is_one_process_and_any_other_input_obeys_jobs(tmp_path, m
     source.write_text('{"id": 1, "text": "Body.\\n"}\n' if name.endswith(".jsonl") else "Body.\n", encoding="utf-8")
     assert run("clean", "-q", "--jobs", "2", str(source), "-o", f"{tmp_path}/{output}").exit_code == 0
     assert started == [jobs]
+
+
+@pytest.mark.parametrize(("policy", "written"), [("skip", ["good.txt"]), ("strict", ["good.txt"]),
+                                                 ("replace", ["good.txt", "latin.txt"])])
+def test_a_text_file_rejected_whole_gets_no_output(tmp_path, policy, written):
+    shards = tmp_path / "in"
+    shards.mkdir()
+    (shards / "good.txt").write_text("Body.\n", encoding="utf-8")
+    (shards / "binary.txt").write_bytes(b"\x00\x01 image\n")
+    (shards / "latin.txt").write_bytes(b"caf\xe9\n")  # too short for its encoding to be told
+    result = run("clean", "-q", str(shards), "-o", str(tmp_path / "out"), "--encoding-errors", policy)
+    assert result.exit_code == 1
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == written
