@@ -123,7 +123,6 @@ class _Plan:
 
     files: list[tuple[str, str]]  # (source, relative path) of the shards to clean
     skipped: list[tuple[str, str]]  # the shards --resume skips: their output exists
-    fmt: str
     folder: bool
     output: Output
     side_files: dict[str, Path]  # option (--edits, --rejects, --stats) -> its file
@@ -155,7 +154,7 @@ def _plan(paths: Sequence[str], read: ReadOptions, options: RunOptions) -> _Plan
     sized = all(f != "-" and input_format(f, read) != "parquet" and not f.endswith((".gz", ".zst", ".zstd"))
                 for f, _ in files)
     size = sum(Path(f).stat().st_size for f, _ in files) if sized else None
-    return _Plan(files, skipped, fmt, folder, output, side_files, size)
+    return _Plan(files, skipped, folder, output, side_files, size)
 
 
 def _refuse_edit_log_of_documents_run_together(files: list[tuple[str, str]], read: ReadOptions,
