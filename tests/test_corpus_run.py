@@ -219,3 +219,30 @@ def test_a_small_input_is_cleaned_in_one_process_unless_jobs_are_given(tmp_path,
     source.write_text('{"id": 1, "text": "Body.\\n"}\n{"id": 2, "text": "More.\\n"}\n', encoding="utf-8")
     assert run("clean", "-q", "--jobs", given, str(source), "-o", str(tmp_path / "out.jsonl")).exit_code == 0
     assert started == [jobs or available_cores()]
+
+
+@pytest.mark.parametrize(("name", "output", "jobs"), [
+    ("one.jsonl", "o.txt", 2), ("one.jsonl", "out/", 2), ("page.txt", "o.jsonl", 1), ("page.txt", "o.txt", 1)])
+def test_one_text_file_is_one_process_and_any_other_input_obeys_jobs(tmp_path, monkeypatch, name, output, jobs):
+    import textclean.run
+    started = []
+    real = textclean.run.ParallelCleaner
+    monkeypatch.setattr(textclean.run, "ParallelCleaner",
+                        lambda spec, n, **options: started.append(n) or real(spec, 1, **options))
+    source = tmp_path / name
+    source.write_text('{"id": 1, "text": "Body.\\n"}\n' if name.endswith(".jsonl") else "Body.\n", encoding="utf-8")
+    assert run("clean", "-q", "--jobs", "2", str(source), "-o", f"{tmp_path}/{output}").exit_code == 0
+    assert started == [jobs]
+
+
+@pytest.mark.parametrize(("policy", "written"), [("skip", ["good.txt"]), ("strict", ["good.txt"]),
+                                                 ("replace", ["good.txt", "latin.txt"])])
+def test_a_text_file_rejected_whole_gets_no_output(tmp_path, policy, written):
+    shards = tmp_path / "in"
+    shards.mkdir()
+    (shards / "good.txt").write_text("Body.\n", encoding="utf-8")
+    (shards / "binary.txt").write_bytes(b"\x00\x01 image\n")
+    (shards / "latin.txt").write_bytes(b"caf\xe9\n")  # too short for its encoding to be told
+    result = run("clean", "-q", str(shards), "-o", str(tmp_path / "out"), "--encoding-errors", policy)
+    assert result.exit_code == 1
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == written

@@ -92,3 +92,31 @@ def test_an_empty_shard_gets_an_empty_output_that_resume_skips_and_undo_restores
     result = run("undo", out, "--edits", edits, "-o", tmp_path / "back")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "back" / "a.jsonl").read_bytes() == b""
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("jsonl", "out.parquet"), ("parquet", "out.jsonl"), ("text", "out.jsonl.gz"),
+                                           ("jsonl", "out.txt")])
+def test_a_format_that_contradicts_the_output_suffix_is_refused(tmp_path, pages, fmt, name):
+    result = run("clean", pages / "a.txt", "--format", fmt, "-o", tmp_path / name)
+    assert result.exit_code == 2
+    assert f"--format {fmt}" in result.stderr and name in result.stderr
+    assert not (tmp_path / name).exists()
+
+
+def test_parquet_to_stdout_is_refused(pages):
+    result = run("clean", pages / "a.txt", "--format", "parquet")
+    assert result.exit_code == 2 and "--format parquet" in result.stderr and result.stdout == ""
+
+
+def test_a_format_that_agrees_with_the_suffix_or_names_none_is_taken(tmp_path, pages):
+    assert run("clean", "-q", pages / "a.txt", "--format", "jsonl", "-o", tmp_path / "out.jsonl").exit_code == 0
+    assert run("clean", "-q", pages / "a.txt", "--format", "jsonl", "-o", tmp_path / "out.dat").exit_code == 0
+    assert json.loads((tmp_path / "out.dat").read_text())["text"] == "First page.\n"
+
+
+@pytest.mark.parametrize("again", ["a.txt", "./a.txt", "."])
+def test_an_input_file_given_twice_is_refused_before_writing(tmp_path, pages, monkeypatch, again):
+    monkeypatch.chdir(pages)
+    result = run("clean", "a.txt", again, "-o", tmp_path / "out/", "--edits", tmp_path / "e.jsonl")
+    assert result.exit_code == 2 and "a.txt: given twice" in result.stderr
+    assert not (tmp_path / "out").exists() and not (tmp_path / "e.jsonl").exists()

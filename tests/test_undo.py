@@ -233,3 +233,32 @@ def test_a_broken_log_is_named_with_its_line(tmp_path, breakage, line, message):
     log.write_text("".join(breakage(log.read_text().splitlines(keepends=True))))
     result = run("undo", tmp_path / "clean.txt", "--edits", log)
     assert result.exit_code == 1 and f"{log}:{line}: " in result.stderr and message in result.stderr
+
+
+@pytest.mark.parametrize(("inputs", "output"), [
+    (["a.txt", "b.txt"], ["-o", "two.txt"]), (["a.txt", "b.txt"], ["--format", "text"]), (["c.jsonl"], ["-o", "c.txt"]),
+    (["c.jsonl"], ["--format", "text"])])
+def test_an_edit_log_of_several_documents_in_one_text_output_is_refused(tmp_path, monkeypatch, inputs, output):
+    write(tmp_path, {"a.txt": "A  \n", "b.txt": "B  \n", "c.jsonl": jsonl({"text": "C  \n"})})
+    monkeypatch.chdir(tmp_path)
+    result = run("clean", *inputs, *output, "--edits", "e.jsonl")
+    assert result.exit_code == 2 and "--edits" in result.stderr and "JSONL" in result.stderr
+    assert result.stdout == "" and not (tmp_path / "e.jsonl").exists() and not (tmp_path / "two.txt").exists()
+
+
+def test_an_edit_log_of_one_text_file_in_one_text_file_out_is_taken(tmp_path):
+    write(tmp_path, {"a.txt": "A  \n"})
+    clean(tmp_path / "a.txt", "-o", tmp_path / "a.clean.txt", "--edits", tmp_path / "e.jsonl")
+    assert run("undo", tmp_path / "a.clean.txt", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "back.txt"
+               ).exit_code == 0
+    assert (tmp_path / "back.txt").read_text() == "A  \n"
+
+
+def test_a_file_missing_documents_is_refused_with_the_count(tmp_path):
+    write(tmp_path, {"c.jsonl": jsonl({"text": "One  \n"}, {"text": "Two  \n"})})
+    clean(tmp_path / "c.jsonl", "-o", tmp_path / "out.jsonl", "--edits", tmp_path / "e.jsonl")
+    out = tmp_path / "out.jsonl"
+    out.write_text(out.read_text().splitlines(keepends=True)[0])
+    result = run("undo", out, "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "back.jsonl")
+    assert result.exit_code == 1 and "holds 1 document; the run wrote 2 " in result.stderr
+    assert "nothing restored: 1 problem above" in result.stderr

@@ -97,6 +97,7 @@ def expand(paths: Sequence[str], options: ReadOptions, output_folder: Path | Non
 
     Files under ``output_folder`` (a run's output) are not taken from an input folder it lies
     inside; an output folder that is an input folder is left to be refused for what it would overwrite.
+    A file given twice (or given and found again in a folder given) is a usage InputError.
     """
     found = []
     output = output_folder.resolve() if output_folder is not None else None
@@ -117,7 +118,19 @@ def expand(paths: Sequence[str], options: ReadOptions, output_folder: Path | Non
             found.append((raw, path.name))
         else:
             raise InputError(raw, None, "no such file or folder", usage=True)
+    _refuse_repeats(found)
     return found
+
+
+def _refuse_repeats(found: list[tuple[str, str]]) -> None:
+    first: dict[Path | str, str] = {}
+    for source, _ in found:
+        key = source if source == "-" else Path(source).resolve()
+        if key in first:
+            also = f" (also as {first[key]})" if first[key] != source else ""
+            raise InputError(source, None, f"given twice{also}, by name or within a folder given; give each input "
+                             "file once", usage=True)
+        first[key] = source
 
 
 def _selected(rel: str, options: ReadOptions) -> bool:

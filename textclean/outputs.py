@@ -400,6 +400,21 @@ def is_folder_output(output: str | None, inputs: Iterable[str]) -> bool:
     return not Path(output).suffix and any(Path(p).is_dir() for p in inputs)
 
 
+def output_format(requested: str, output: str | None, paths: Sequence[str], files: Sequence[tuple[str, str]],
+                  folder: bool, read: ReadOptions) -> str:
+    """The output format: ``--format``, or what :func:`auto_format` gives for auto. An OutputError (usage) when
+    --format contradicts the format the -o file's suffix names, or asks for Parquet with no -o (stdout)."""
+    if requested == "auto":
+        return auto_format(output, paths, files, folder, read)
+    named = file_format(output) if output and not folder else None
+    if named and named != requested:
+        raise OutputError(f"{output}: --format {requested} contradicts the file name, which says {named}; "
+                          "drop --format or name the file for it", usage=True)
+    if requested == "parquet" and not output:
+        raise OutputError("--format parquet needs -o FILE or -o FOLDER: Parquet is not written to stdout", usage=True)
+    return requested
+
+
 def auto_format(output: str | None, paths: Sequence[str], files: Sequence[tuple[str, str]], folder: bool,
                 read: ReadOptions) -> str:
     """The output format --format auto gives: the -o file's suffix; else text for a folder output or one text
@@ -479,15 +494,10 @@ class Output:
         if self.folder:
             path, fmt = self._shards[relpath]
         else:
-            path, fmt = self.target, self._file_format()
-        if fmt == "parquet":  # never to stdout: _file_format writes JSONL there
+            path, fmt = self.target, self.fmt
+        if fmt == "parquet":  # never to stdout: output_format refuses it
             return _ParquetShard(path, self.text_field, self.id_field)
         return _TextShard(path, fmt, self.text_field, self.id_field)
-
-    def _file_format(self) -> str:
-        if self.target is not None and self.target.name.endswith(".parquet"):
-            return "parquet"
-        return "jsonl" if self.fmt == "parquet" and self.target is None else self.fmt
 
     def finish_shard(self, relpath: str) -> None:
         """An input shard is complete: in a folder, commit its output so it appears under its final name,

@@ -8,6 +8,7 @@ from typing import Any
 from .document import ReplayError, Result, undo
 from .editlog import EditLog, ShardDigest, text_sha256
 from .inputs import InputDoc, ReadOptions, Reject, read_shard
+from .report import counted
 
 
 def restore(files: list[tuple[str, str]], read: ReadOptions, log: EditLog
@@ -54,7 +55,7 @@ def _restore_file(source: str, rel: str, read: ReadOptions, log: EditLog, shard:
         return
     where = f"{shard['output']!r} ({log.path}:{shard['log_line']})"
     if digest.documents != shard["documents"]:
-        yield Reject(source, None, f"holds {digest.documents} documents; the run wrote {shard['documents']} "
+        yield Reject(source, None, f"holds {counted(digest.documents, 'document')}; the run wrote {shard['documents']} "
                                    f"to {where}"), None
     elif digest.hexdigest() != shard["sha256"]:
         yield Reject(source, None, f"does not match the edit log: its documents differ from those the run "

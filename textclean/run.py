@@ -22,9 +22,9 @@ from .outputs import (
     AtomicWriter,
     Output,
     OutputError,
-    auto_format,
     earlier_records,
     is_folder_output,
+    output_format,
     remove_stale_temporaries,
 )
 from .parallel import CleanerSpec, ParallelCleaner, available_cores
@@ -90,7 +90,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     """Clean every document under ``paths``; raise InputError on fatal input problems."""
     started = time.perf_counter()
     plan = _plan(paths, read, options)
-    cleaner = ParallelCleaner(spec, _jobs(plan, options), keep_edits=options.explain or bool(options.edits_path))
+    cleaner = ParallelCleaner(spec, _jobs(plan, read, options), keep_edits=options.explain or bool(options.edits_path))
     progress = Progress(plan.size, options.progress)
     recorder = _Recorder(plan, options, progress)
     stops = _StopSignals()
@@ -123,7 +123,6 @@ class _Plan:
 
     files: list[tuple[str, str]]  # (source, relative path) of the shards to clean
     skipped: list[tuple[str, str]]  # the shards --resume skips: their output exists
-    fmt: str
     folder: bool
     output: Output
     side_files: dict[str, Path]  # option (--edits, --rejects, --stats) -> its file
@@ -136,7 +135,9 @@ def _plan(paths: Sequence[str], read: ReadOptions, options: RunOptions) -> _Plan
     files = expand(paths, read, Path(options.output) if folder else None)
     if not files:
         raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)", usage=True)
-    fmt = auto_format(options.output, paths, files, folder, read) if options.fmt == "auto" else options.fmt
+    fmt = output_format(options.fmt, options.output, paths, files, folder, read)
+    if options.edits_path and fmt == "text" and not folder:
+        _refuse_edit_log_of_documents_run_together(files, read, options.output)
     side_files = {option: Path(path) for option, path in (
         ("--edits", options.edits_path), ("--rejects", options.rejects_path), ("--stats", options.stats_path)) if path}
     output = Output(None if options.explain and not options.output else options.output, fmt, read.text_field,
@@ -153,12 +154,23 @@ def _plan(paths: Sequence[str], read: ReadOptions, options: RunOptions) -> _Plan
     sized = all(f != "-" and input_format(f, read) != "parquet" and not f.endswith((".gz", ".zst", ".zstd"))
                 for f, _ in files)
     size = sum(Path(f).stat().st_size for f, _ in files) if sized else None
-    return _Plan(files, skipped, fmt, folder, output, side_files, size)
+    return _Plan(files, skipped, folder, output, side_files, size)
 
 
-def _jobs(plan: _Plan, options: RunOptions) -> int:
-    """The worker processes to clean with: ``--jobs``, where 0 means all cores, or one for a small input."""
-    if len(plan.files) == 1 and plan.fmt == "text":
+def _refuse_edit_log_of_documents_run_together(files: list[tuple[str, str]], read: ReadOptions,
+                                               output: str | None) -> None:
+    """One text output (a file or stdout) has no document boundaries: an edit log of more than one document
+    written to it is one undo could never use."""
+    if len(files) > 1 or input_format(files[0][0], read) != "text":
+        raise InputError(output or "-", None, "--edits: one text output has no document boundaries, so undo "
+                         "could not tell apart the documents of several inputs, or of a JSONL or Parquet input; "
+                         "write JSONL (--format jsonl, -o FILE.jsonl) or to a folder (-o FOLDER/)", usage=True)
+
+
+def _jobs(plan: _Plan, read: ReadOptions, options: RunOptions) -> int:
+    """The worker processes to clean with: one for a single plain-text input file (one document), else
+    ``--jobs``, where 0 means all cores, or one for a small input."""
+    if len(plan.files) == 1 and input_format(plan.files[0][0], read) == "text":
         return 1
     small = plan.size is not None and plan.size < SMALL_RUN_BYTES
     return options.jobs or (1 if small else available_cores())

@@ -15,8 +15,9 @@ from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, ru
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(), help="Output file, or folder (mirrors the input shards).")
 @click.option("--format", "fmt", type=click.Choice(["auto", "text", "jsonl", "parquet"]), default="auto",
-              show_default=True, help="Output format. auto: text for one text file or a folder output (where "
-              "JSONL and Parquet shards keep their format), JSONL otherwise.")
+              show_default=True, help="Output format. auto: the -o file's suffix, else text for one text file or a "
+              "folder output (where JSONL and Parquet shards keep their format), else JSONL. A format the -o "
+              "file's suffix contradicts is an error.")
 @click.option("--input-format", type=click.Choice(["auto", "text", "jsonl", "parquet"]), default="auto",
               show_default=True, help="How to read inputs. auto: by suffix (.jsonl .ndjson, also .gz/.zst; "
               ".parquet), text otherwise.")

@@ -9,6 +9,7 @@ import click
 from ..editlog import EditLog
 from ..inputs import DEFAULT_INCLUDE, InputError, ReadOptions, expand, input_format
 from ..outputs import Output, auto_format, is_folder_output
+from ..report import counted
 from ..restore import restore
 from .common import EXIT_FINDINGS, handles_errors, main
 
@@ -52,7 +53,7 @@ def undo(paths, edits_path, output, text_field, id_field) -> None:
     if problems:
         for problem in problems:
             click.echo(f"textclean: {problem}", err=True)
-        click.echo(f"textclean: nothing restored: {len(problems)} problem(s) above", err=True)
+        click.echo(f"textclean: nothing restored: {counted(len(problems), 'problem')} above", err=True)
         sys.exit(EXIT_FINDINGS)
     ok = False
     try:
