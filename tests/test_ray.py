@@ -1,6 +1,7 @@
 """textclean.ray on a local Ray instance with 2 CPUs gives what one process gives."""
 import gzip
 import json
+import re
 
 import pytest
 
@@ -116,3 +117,18 @@ def test_the_cli_runs_a_corpus_on_ray(local_ray, tmp_path):
     assert [r["text"] for r in written] == [expected(r)[0] for r in records(12)]
     refused = runner.invoke(main, ["clean", "--engine", "ray", "--explain", str(source), "-o", str(tmp_path / "o")])
     assert refused.exit_code == 2 and "does not take --explain" in refused.output
+
+
+@pytest.mark.parametrize(("metadata", "cause"), [('["keep-me"]', "is an array, not an object"),
+                                                 ("7", "is a number, not an object"),
+                                                 ("keep me", "holds a string that is not JSON")])
+def test_metadata_that_is_not_an_object_is_an_error_naming_the_row(metadata, cause):
+    table = pa.table({"text": ["Body text here.\n", "More text.\n"], "metadata": ['{"source": "wire"}', metadata]})
+    with pytest.raises(ValueError, match=re.escape(f"row 1 of the batch ({metadata!r}): column 'metadata' {cause}")):
+        TextCleanBatch()(table)
+
+
+def test_a_null_metadata_in_a_pandas_batch_is_no_metadata():
+    import pandas as pd
+    out = TextCleanBatch()(pd.DataFrame({"text": ["News ID: 7\nText.\n", "Text.\n"], "metadata": [float("nan"), None]}))
+    assert [json.loads(value) for value in out["metadata"]] == [{"news_id": "7"}, {}]

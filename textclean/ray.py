@@ -14,6 +14,7 @@ files goes through :func:`clean_jsonl_with_ray`.
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,6 +28,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("textclean.ray needs Ray Data: pip install 'textclean[ray]'") from exc
 
 from .engine import Cleaner
+from .inputs import metadata_fields
 from .rulefile import RuleSet, load_rules
 
 #: How the metadata column is written: a JSON object as a string, or an Arrow struct.
@@ -43,7 +45,8 @@ class TextCleanBatch:
 
     The metadata column, when the dataset has one, seeds each document's metadata, as the ``metadata``
     field of a JSONL record does in the CLI: a JSON string or a struct, whose null fields (Arrow's
-    filling for fields a row lacks) are left out. It is replaced by the metadata after cleaning:
+    filling for fields a row lacks) are left out; any other value raises ValueError naming the row,
+    since the column is replaced and the value would be lost. It is replaced by the metadata after cleaning:
     ``metadata_as="json"`` writes a JSON string (any mix of fields fits one column), ``"struct"`` a
     struct, where the fields a document lacks are null. A null text passes through unchanged.
     """
@@ -83,8 +86,8 @@ class TextCleanBatch:
         if self.text_column not in columns:
             raise KeyError(f"the batch has no text column {self.text_column!r}")
         texts = [text if isinstance(text, str) else None for text in columns[self.text_column]]
-        seeds = [_seed(value) for value in columns.get(self.metadata_column, [None] * len(texts))]
-        return texts, seeds
+        values = columns.get(self.metadata_column, [None] * len(texts))
+        return texts, [_seed(value, row, self.metadata_column) for row, value in enumerate(values)]
 
     def _write(self, batch: Any, texts: list[str | None], metadata: list[Any]) -> Any:
         if isinstance(batch, pa.Table):
@@ -103,13 +106,15 @@ class TextCleanBatch:
         return batch
 
 
-def _seed(value: Any) -> dict[str, Any]:
-    """A document's metadata before cleaning, from a JSON string, a struct row or nothing."""
-    if isinstance(value, str):
-        value = json.loads(value)
-    if not isinstance(value, dict):
-        return {}
-    return {key: item for key, item in value.items() if item is not None}
+def _seed(value: Any, row: int, column: str) -> dict[str, Any]:
+    """A document's metadata before cleaning, from a JSON string, a struct row or nothing; anything
+    else is an error, as in the CLI, rather than metadata lost when the column is written."""
+    if isinstance(value, float) and math.isnan(value):  # pandas' null
+        value = None
+    fields = metadata_fields(value, f"column {column!r}", json_strings=True)
+    if isinstance(fields, str):
+        raise ValueError(f"row {row} of the batch ({value!r:.60}): {fields}")
+    return {key: item for key, item in fields.items() if item is not None}
 
 
 def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Path, *,
