@@ -28,8 +28,11 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("textclean.ray needs Ray Data: pip install 'textclean[ray]'") from exc
 
 from .engine import Cleaner
-from .inputs import metadata_fields
+from .inputs import InputError, metadata_fields
 from .rulefile import RuleSet, load_rules
+
+#: The files clean_jsonl_with_ray reads, by how their names end (Ray infers the compression).
+JSONL_EXTENSIONS = ("jsonl", "ndjson", "jsonl.gz", "ndjson.gz", "jsonl.zst", "ndjson.zst")
 
 #: How the metadata column is written: a JSON object as a string, or an Arrow struct.
 METADATA_FORMATS = ("json", "struct")
@@ -135,8 +138,12 @@ def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Pa
     ``metadata`` object filled (fields a document lacks are null, as Arrow stores them), and the
     other fields as ``ray.data.read_json`` read them. Order is preserved: reading the output files
     in name order gives the records in input order. Output files are named by Ray, not after the
-    input files.
+    input files. A local path that is not such a file, nor a folder holding one, raises InputError
+    before Ray starts. Ray reads each file with Arrow, which needs a field to keep one type in every record.
     """
+    input_paths = [str(path) for path in input_paths]
+    for path in input_paths:
+        _check_jsonl_input(path)
     ruleset = (rules if isinstance(rules, RuleSet) else load_rules(rules, shipped=shipped)).select(disable, only)
     if not ray.is_initialized():
         ray.init(address=address, runtime_env={"py_modules": [str(Path(__file__).resolve().parent)]})
@@ -144,12 +151,29 @@ def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Pa
     preserve_order, execution.preserve_order = execution.preserve_order, True
     try:
         options = {"rules": ruleset, "text_column": text_column, "metadata_as": "struct"}
-        dataset = ray.data.read_json([str(path) for path in input_paths])
+        dataset = ray.data.read_json(input_paths, file_extensions=list(JSONL_EXTENSIONS))
         dataset = dataset.map_batches(_clean_batch, fn_kwargs={"run": uuid.uuid4().hex, "options": options},
                                       batch_format="pyarrow", batch_size=batch_size, concurrency=concurrency)
         dataset.write_json(str(output_dir), pandas_json_args_fn=_json_lines_as_written)
     finally:
         execution.preserve_order = preserve_order
+
+
+def _check_jsonl_input(path: str) -> None:
+    """Refuse a local input Ray would not read; a URL (s3://...) is left to Ray."""
+    if "://" in path:
+        return
+    local = Path(path)
+    suffixes = tuple(f".{extension}" for extension in JSONL_EXTENSIONS)
+    if local.is_file() and local.name.endswith(suffixes):
+        return
+    if local.is_dir() and any(file.name.endswith(suffixes) for file in local.rglob("*") if file.is_file()):
+        return
+    if not local.exists():
+        problem = "no such file or folder"
+    else:
+        problem = "a folder with no JSONL files in it" if local.is_dir() else "not a JSONL file"
+    raise InputError(path, None, f"{problem}; the Ray engine reads {', '.join(suffixes)}", usage=True)
 
 
 def _json_lines_as_written() -> dict[str, Any]:
