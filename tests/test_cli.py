@@ -232,7 +232,7 @@ def test_rules_test_reports_a_failing_example_as_a_diff(tmp_path):
                      "    examples:\n      - input: \"a\\nSubscribe\\n\"\n        output: \"b\\n\"\n")
     result = run("rules", "test", str(rules))
     assert result.exit_code == 1
-    assert f"{rules}:6: rule 'mine.x': example 1: gave a different output" in result.stdout
+    assert f"{rules}:7: rule 'mine.x': example 1: gave a different output" in result.stdout
     assert "-b\n+a" in result.stdout and "0 passed, 1 failed" in result.stdout
 
 

@@ -110,6 +110,17 @@ def test_crlf_file_with_mojibake_is_repaired_and_stays_crlf():
     assert read("page.txt") == "The caf\u00e9 reopened.\r\nIt was busy.\r\n"
 
 
+def test_each_line_keeps_its_own_ending_in_a_file_of_mixed_endings():
+    write("page.txt", "The mayor opened the bridge.\r\nShare\r\nFacebook\r\nMuhammad Karim spoke.\n"
+                      "Traffic was light.\r\nCyclists welcome.\n")
+    diff = run("diff", "page.txt").stdout_bytes.decode("utf-8")  # .stdout would turn CRLF into LF
+    assert [line for line in diff.splitlines(keepends=True) if line[0] in "+-" and line[:3] not in ("---", "+++")] == [
+        "-Share\r\n", "-Facebook\r\n", "-Muhammad Karim spoke.\n", "+Mohammad Karim spoke.\n"]
+    assert run("fix", "page.txt").exit_code == 1
+    assert read("page.txt") == ("The mayor opened the bridge.\r\nMohammad Karim spoke.\n"
+                                "Traffic was light.\r\nCyclists welcome.\n")
+
+
 def test_normalize_line_endings_writes_lf():
     write("page.txt", "First line.\r\nSecond line.\r\n")
     result = run("fix", "--normalize-line-endings", "page.txt")

@@ -1,6 +1,7 @@
 """textclean.ray on a local Ray instance with 2 CPUs gives what one process gives."""
 import gzip
 import json
+import re
 
 import pytest
 
@@ -116,3 +117,47 @@ def test_the_cli_runs_a_corpus_on_ray(local_ray, tmp_path):
     assert [r["text"] for r in written] == [expected(r)[0] for r in records(12)]
     refused = runner.invoke(main, ["clean", "--engine", "ray", "--explain", str(source), "-o", str(tmp_path / "o")])
     assert refused.exit_code == 2 and "does not take --explain" in refused.output
+
+
+@pytest.mark.parametrize(("metadata", "cause"), [('["keep-me"]', "is an array, not an object"),
+                                                 ("7", "is a number, not an object"),
+                                                 ("keep me", "holds a string that is not JSON")])
+def test_metadata_that_is_not_an_object_is_an_error_naming_the_row(metadata, cause):
+    table = pa.table({"text": ["Body text here.\n", "More text.\n"], "metadata": ['{"source": "wire"}', metadata]})
+    with pytest.raises(ValueError, match=re.escape(f"row 1 of the batch ({metadata!r}): column 'metadata' {cause}")):
+        TextCleanBatch()(table)
+
+
+def test_a_null_metadata_in_a_pandas_batch_is_no_metadata():
+    import pandas as pd
+    out = TextCleanBatch()(pd.DataFrame({"text": ["News ID: 7\nText.\n", "Text.\n"], "metadata": [float("nan"), None]}))
+    assert [json.loads(value) for value in out["metadata"]] == [{"news_id": "7"}, {}]
+
+
+def run_cli(*args):
+    from click.testing import CliRunner
+
+    from textclean.cli import main
+    return CliRunner().invoke(main, ["clean", "--engine", "ray", *args])
+
+
+def test_the_ray_engine_refuses_text_input_and_options_it_would_ignore(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("Body text here.\n", encoding="utf-8")
+    refused = run_cli(str(page), "-o", str(tmp_path / "out"))
+    assert refused.exit_code == 2 and refused.output.count("\n") == 1
+    assert f"{page}: not a JSONL file; the Ray engine reads .jsonl" in refused.output
+    (tmp_path / "in.jsonl").write_text('{"text": "Body text here.\\n"}\n', encoding="utf-8")
+    refused = run_cli(str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out"), "--id-field", "key", "--format", "text",
+                      "--include", "*.jsonl", "--exclude", "x", "--encoding-errors", "strict", "--fail-fast", "-j", "2")
+    assert refused.exit_code == 2
+    assert ("does not take --format, --id-field, --include, --exclude, --jobs, --fail-fast, --encoding-errors"
+            in refused.output)
+
+
+def test_a_field_whose_type_changes_is_a_clear_error(local_ray, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "text": "One.\\n"}\n{"id": 2, "text": "Two.\\n"}\n', encoding="utf-8")
+    result = run_cli(str(source), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "error: Ray could not read the JSONL input; Arrow needs a field to keep one type" in result.output

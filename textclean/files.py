@@ -1,6 +1,6 @@
 """Cleaning files in place, leaving everything but the cleaned text as it was.
 
-A file keeps its line endings (CRLF stays CRLF unless normalised), its UTF-8
+A file keeps its line endings (each line its own: CRLF stays CRLF unless normalised), its UTF-8
 byte-order mark, its final newline or the lack of one, and its permission bits.
 It is rewritten only when its bytes change, and then atomically (written beside
 it, flushed to disk, renamed over it: :class:`~textclean.outputs.AtomicWriter`),
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import itertools
 import shutil
 import stat
 from collections.abc import Iterable
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import ProjectConfig
-from .document import Result, line_col
+from .document import Result, input_offset, line_col
 from .engine import Cleaner
 from .inputs import BINARY_SNIFF_BYTES, InputError, ReadOptions, decode_utf8, expand, wide_encoding
 from .outputs import AtomicWriter, OutputError
@@ -43,7 +44,8 @@ class TextFile:
     path: Path
     original: str  # the whole file, byte-order mark and line endings included
     text: str  # without a byte-order mark, every CRLF as LF
-    newline: str  # "\r\n" when most lines end so, else "\n"
+    newline: str  # "\r\n" when most lines end so, else "\n": the ending of a line a rule adds
+    crlf: frozenset[int]  # where each LF of ``text`` that the file writes as CRLF stands
     bom: bool
 
     @classmethod
@@ -59,16 +61,30 @@ class TextFile:
         if b"\0" in data[:BINARY_SNIFF_BYTES]:
             raise BinaryFileError(f"{path}: binary file")
         text = decode_utf8(data, str(path))
-        crlf = text.count("\r\n")
-        newline = "\r\n" if crlf > text.count("\n") - crlf else "\n"
+        parts = text.split("\r\n")
+        crlf = frozenset(end - 1 for end in itertools.accumulate(len(part) + 1 for part in parts[:-1]))
+        newline = "\r\n" if len(crlf) > text.count("\n") - len(crlf) else "\n"
         bom = data.startswith(codecs.BOM_UTF8)
-        return cls(path, data.decode("utf-8"), text.replace("\r\n", "\n"), newline, bom)
+        return cls(path, data.decode("utf-8"), "\n".join(parts), newline, crlf, bom)
 
-    def contents(self, text: str, newline: str) -> str:
-        """Cleaned ``text`` (LF line breaks) as this file holds it: its final newline, BOM, ``newline``."""
+    def contents(self, result: Result, normalise: bool) -> str:
+        """The cleaned text as this file holds it: its final newline, its BOM, and each line its own ending
+        (unless ``normalise``: LF); a line break the rules made takes the file's most common ending."""
+        text = result.text
         if text and self.text.endswith("\n") != text.endswith("\n"):
             text = text + "\n" if self.text.endswith("\n") else text.rstrip("\n")
-        return ("\ufeff" if self.bom else "") + text.replace("\n", newline)
+        prefix = "\ufeff" if self.bom else ""
+        if normalise or not self.crlf:
+            return prefix + text
+        if len(self.crlf) == self.text.count("\n"):
+            return prefix + text.replace("\n", "\r\n")
+        pieces, start = [prefix], 0
+        while (end := text.find("\n", start)) >= 0:
+            source = input_offset(result.edits, end)
+            kept = self.text.startswith("\n", source)
+            pieces.append(text[start:end] + ("\r\n" if source in self.crlf else "\n" if kept else self.newline))
+            start = end + 1
+        return "".join(pieces) + text[start:]
 
 
 @dataclass(frozen=True)
@@ -191,5 +207,4 @@ class FileCleaner:
         normalise = self.normalize_line_endings and "\r\n" in file.original
         if result.text == file.text and not normalise:
             return FilePlan(file, result, file.original)
-        newline = "\n" if self.normalize_line_endings else file.newline
-        return FilePlan(file, result, file.contents(result.text, newline), normalise)
+        return FilePlan(file, result, file.contents(result, self.normalize_line_endings), normalise)

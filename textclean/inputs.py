@@ -444,23 +444,23 @@ def _record_document(record: Any, number: int, source: str, rel: str, options: R
     if not isinstance(text, str):
         return Reject(source, number, f"field {options.text_field!r} is {_json_type(text)}, not a string", shown)
     doc_id = record.get(options.id_field)
-    metadata = _metadata(record.get("metadata"), parquet)
+    metadata = metadata_fields(record.get("metadata"), "column 'metadata'" if parquet else "field 'metadata'",
+                               json_strings=parquet)
     if isinstance(metadata, str):
         return Reject(source, number, metadata, shown)
     return InputDoc(id=str(doc_id) if doc_id is not None else f"{source}:{number}", text=text, source=source,
                     relpath=rel, line=number, record=record, metadata=metadata, decoded_as=encoding)
 
 
-def _metadata(value: Any, parquet: bool) -> dict[str, Any] | str:
-    """The fields of a record's ``metadata`` (null or absent: none), or why they cannot be used.
+def metadata_fields(value: Any, where: str, json_strings: bool) -> dict[str, Any] | str:
+    """The fields of a record's metadata, named ``where`` (null or absent: none), or why they cannot be used.
 
-    Extracted fields are merged into it, so it must be an object: in Parquet a struct, or a JSON
-    object in a string, as textclean writes it.
+    Extracted fields are merged into it, so it must be an object, or with ``json_strings`` (Parquet
+    and Arrow, where one column holds any mix of fields) a JSON object in a string, as textclean writes it.
     """
-    where = "column 'metadata'" if parquet else "field 'metadata'"
     if value is None:
         return {}
-    if isinstance(value, str) and parquet:
+    if isinstance(value, str) and json_strings:
         try:
             value = json.loads(value)
         except json.JSONDecodeError:

@@ -34,6 +34,7 @@ class Rule:
     source: str = "<memory>"
     line: int = 0
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    example_lines: tuple[int, ...] = field(default=(), compare=False)  # the line of each item of ``examples``
 
     @property
     def examples(self) -> list[dict[str, Any]]:
@@ -42,6 +43,11 @@ class Rule:
     def where(self, key: str | None = None) -> str:
         """``file:line`` of the rule, or of one of its keys when known."""
         return f"{self.source}:{self.key_lines.get(key, self.line) if key else self.line}"
+
+    def example_where(self, index: int) -> str:
+        """``file:line`` of example ``index``, or of ``examples`` when its line is not known."""
+        line = self.example_lines[index] if index < len(self.example_lines) else 0
+        return f"{self.source}:{line}" if line else self.where("examples")
 
 
 class RuleError(ValueError):

@@ -14,6 +14,7 @@ files goes through :func:`clean_jsonl_with_ray`.
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,7 +28,11 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("textclean.ray needs Ray Data: pip install 'textclean[ray]'") from exc
 
 from .engine import Cleaner
+from .inputs import InputError, metadata_fields
 from .rulefile import RuleSet, load_rules
+
+#: The files clean_jsonl_with_ray reads, by how their names end (Ray infers the compression).
+JSONL_EXTENSIONS = ("jsonl", "ndjson", "jsonl.gz", "ndjson.gz", "jsonl.zst", "ndjson.zst")
 
 #: How the metadata column is written: a JSON object as a string, or an Arrow struct.
 METADATA_FORMATS = ("json", "struct")
@@ -43,7 +48,8 @@ class TextCleanBatch:
 
     The metadata column, when the dataset has one, seeds each document's metadata, as the ``metadata``
     field of a JSONL record does in the CLI: a JSON string or a struct, whose null fields (Arrow's
-    filling for fields a row lacks) are left out. It is replaced by the metadata after cleaning:
+    filling for fields a row lacks) are left out; any other value raises ValueError naming the row,
+    since the column is replaced and the value would be lost. It is replaced by the metadata after cleaning:
     ``metadata_as="json"`` writes a JSON string (any mix of fields fits one column), ``"struct"`` a
     struct, where the fields a document lacks are null. A null text passes through unchanged.
     """
@@ -83,8 +89,8 @@ class TextCleanBatch:
         if self.text_column not in columns:
             raise KeyError(f"the batch has no text column {self.text_column!r}")
         texts = [text if isinstance(text, str) else None for text in columns[self.text_column]]
-        seeds = [_seed(value) for value in columns.get(self.metadata_column, [None] * len(texts))]
-        return texts, seeds
+        values = columns.get(self.metadata_column, [None] * len(texts))
+        return texts, [_seed(value, row, self.metadata_column) for row, value in enumerate(values)]
 
     def _write(self, batch: Any, texts: list[str | None], metadata: list[Any]) -> Any:
         if isinstance(batch, pa.Table):
@@ -103,13 +109,15 @@ class TextCleanBatch:
         return batch
 
 
-def _seed(value: Any) -> dict[str, Any]:
-    """A document's metadata before cleaning, from a JSON string, a struct row or nothing."""
-    if isinstance(value, str):
-        value = json.loads(value)
-    if not isinstance(value, dict):
-        return {}
-    return {key: item for key, item in value.items() if item is not None}
+def _seed(value: Any, row: int, column: str) -> dict[str, Any]:
+    """A document's metadata before cleaning, from a JSON string, a struct row or nothing; anything
+    else is an error, as in the CLI, rather than metadata lost when the column is written."""
+    if isinstance(value, float) and math.isnan(value):  # pandas' null
+        value = None
+    fields = metadata_fields(value, f"column {column!r}", json_strings=True)
+    if isinstance(fields, str):
+        raise ValueError(f"row {row} of the batch ({value!r:.60}): {fields}")
+    return {key: item for key, item in fields.items() if item is not None}
 
 
 def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Path, *,
@@ -130,8 +138,12 @@ def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Pa
     ``metadata`` object filled (fields a document lacks are null, as Arrow stores them), and the
     other fields as ``ray.data.read_json`` read them. Order is preserved: reading the output files
     in name order gives the records in input order. Output files are named by Ray, not after the
-    input files.
+    input files. A local path that is not such a file, nor a folder holding one, raises InputError
+    before Ray starts. Ray reads each file with Arrow, which needs a field to keep one type in every record.
     """
+    input_paths = [str(path) for path in input_paths]
+    for path in input_paths:
+        _check_jsonl_input(path)
     ruleset = (rules if isinstance(rules, RuleSet) else load_rules(rules, shipped=shipped)).select(disable, only)
     if not ray.is_initialized():
         ray.init(address=address, runtime_env={"py_modules": [str(Path(__file__).resolve().parent)]})
@@ -139,12 +151,29 @@ def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Pa
     preserve_order, execution.preserve_order = execution.preserve_order, True
     try:
         options = {"rules": ruleset, "text_column": text_column, "metadata_as": "struct"}
-        dataset = ray.data.read_json([str(path) for path in input_paths])
+        dataset = ray.data.read_json(input_paths, file_extensions=list(JSONL_EXTENSIONS))
         dataset = dataset.map_batches(_clean_batch, fn_kwargs={"run": uuid.uuid4().hex, "options": options},
                                       batch_format="pyarrow", batch_size=batch_size, concurrency=concurrency)
         dataset.write_json(str(output_dir), pandas_json_args_fn=_json_lines_as_written)
     finally:
         execution.preserve_order = preserve_order
+
+
+def _check_jsonl_input(path: str) -> None:
+    """Refuse a local input Ray would not read; a URL (s3://...) is left to Ray."""
+    if "://" in path:
+        return
+    local = Path(path)
+    suffixes = tuple(f".{extension}" for extension in JSONL_EXTENSIONS)
+    if local.is_file() and local.name.endswith(suffixes):
+        return
+    if local.is_dir() and any(file.name.endswith(suffixes) for file in local.rglob("*") if file.is_file()):
+        return
+    if not local.exists():
+        problem = "no such file or folder"
+    else:
+        problem = "a folder with no JSONL files in it" if local.is_dir() else "not a JSONL file"
+    raise InputError(path, None, f"{problem}; the Ray engine reads {', '.join(suffixes)}", usage=True)
 
 
 def _json_lines_as_written() -> dict[str, Any]:

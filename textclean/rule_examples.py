@@ -18,7 +18,7 @@ class ExampleFailure:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.rule.where('examples')}: rule '{self.rule.id}': example {self.index + 1}: {self.message}"
+        return f"{self.rule.example_where(self.index)}: rule '{self.rule.id}': example {self.index + 1}: {self.message}"
 
 
 def iter_examples(ruleset: RuleSet) -> Iterator[tuple[Rule, int, dict[str, Any]]]:
@@ -49,6 +49,9 @@ def check_example(rule: Rule, index: int, example: dict[str, Any], cleaner: Clea
         if got != value:
             return ExampleFailure(rule, index, f"metadata {field!r}: expected {value!r}, got {got!r}")
     if not any(edit.rule == rule.id for edit in result.edits) and "metadata" not in example:
+        if example["input"] == example["output"]:
+            return ExampleFailure(rule, index, "its output is its input; text the rule must leave alone belongs "
+                                               "under 'keep:', not 'input:'/'output:'")
         return ExampleFailure(rule, index, "the rule itself made no edit; the output came from other rules")
     return None
 

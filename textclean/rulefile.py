@@ -240,6 +240,7 @@ def parse_rule_file(text: str, source: str = "<string>") -> RuleSet:
             source=source,
             line=lines.get(prefix, 0),
             key_lines=key_lines,
+            example_lines=tuple(lines.get(prefix + ("examples", n), 0) for n in range(len(spec["examples"]))),
         ))
     ruleset = RuleSet(settings=data.get("settings", {}), sources=[source])
     ruleset.add(RuleSet(rules))

@@ -1,14 +1,16 @@
 """``textclean clean``: read documents, clean them, write them, report."""
 from __future__ import annotations
 
+import json
 import sys
 
 import click
+from click.core import ParameterSource
 
 from ..inputs import DEFAULT_INCLUDE, ENCODING_POLICIES, ReadOptions
 from ..parallel import CleanerSpec
 from ..run import Interrupted, RunOptions, run
-from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, rule_options
+from .common import EXIT_FINDINGS, fail, handles_errors, load_selected_rules, main, rule_options
 
 
 @main.command()
@@ -41,8 +43,8 @@ from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, ru
 @click.option("--resume", is_flag=True, help="Skip input shards whose output already exists in the -o folder.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="local: this machine's cores. ray: a Ray cluster (JSONL in, a folder of JSONL out; "
-              "needs textclean[ray]).")
+              help="local: this machine's cores. ray: a Ray cluster (JSONL in, a folder of JSONL out, where "
+              "each field keeps one type in every record; needs textclean[ray]).")
 @click.option("--address", metavar="ADDR", help="With --engine ray: the cluster to join (default: RAY_ADDRESS, "
               "else a local Ray instance).")
 @click.option("--no-unicode", is_flag=True, help="Skip the unicode repair stage (ftfy).")
@@ -67,12 +69,6 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     """
     ruleset = load_selected_rules(**rule_args)
     if engine == "ray":
-        given = {"--explain": explain, "--edits": edits_path, "--stats": stats_path, "--rejects": rejects_path,
-                 "--resume": resume, "--no-unicode": no_unicode, "--no-tidy": no_tidy}
-        unsupported = [name for name, value in given.items() if value]
-        if unsupported or not output:
-            raise click.UsageError(f"--engine ray needs -o FOLDER and does not take {', '.join(unsupported)}"
-                                   if unsupported else "--engine ray needs -o FOLDER")
         _clean_on_ray(paths, output, ruleset, text_field, address, quiet)
         return
     spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy)))
@@ -92,11 +88,31 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
         sys.exit(EXIT_FINDINGS)
 
 
+#: Options the Ray engine has no use for: given with --engine ray, they are refused rather than ignored.
+NOT_ON_RAY = ("fmt", "input_format", "id_field", "include", "exclude", "jobs", "explain", "edits_path", "stats_path",
+              "rejects_path", "fail_fast", "encoding_errors", "resume", "progress", "no_unicode", "no_tidy")
+
+
 def _clean_on_ray(paths, output, ruleset, text_field, address, quiet) -> None:
+    context = click.get_current_context()
+    given = [max(param.opts, key=len) for param in context.command.params if param.name in NOT_ON_RAY
+             and context.get_parameter_source(param.name) is not ParameterSource.DEFAULT]
+    if given or not output:
+        raise click.UsageError(f"--engine ray needs -o FOLDER and does not take {', '.join(given)}"
+                               if given else "--engine ray needs -o FOLDER")
     try:
+        from ray.exceptions import RayTaskError
+
         from ..ray import clean_jsonl_with_ray
     except ImportError as exc:
         raise click.UsageError(str(exc)) from None
-    clean_jsonl_with_ray(paths, output, rules=ruleset, text_column=text_field, address=address)
+    try:
+        clean_jsonl_with_ray(paths, output, rules=ruleset, text_column=text_field, address=address)
+    except RayTaskError as exc:
+        if not isinstance(exc.cause, json.JSONDecodeError):
+            raise
+        # Ray's reader falls back to json.load when Arrow's fails, and reports only the fallback's error
+        fail("Ray could not read the JSONL input; Arrow needs a field to keep one type in every record "
+             "(an id that is a string on one line and a number on the next is a common cause)", EXIT_FINDINGS)
     if not quiet:
         click.echo(f"textclean: cleaned on Ray into {output}", err=True)
