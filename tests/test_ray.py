@@ -151,7 +151,7 @@ def test_the_ray_engine_refuses_text_input_and_options_it_would_ignore(tmp_path)
     refused = run_cli(str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out"), "--id-field", "key", "--format", "text",
                       "--include", "*.jsonl", "--exclude", "x", "--encoding-errors", "strict", "--fail-fast", "-j", "2")
     assert refused.exit_code == 2
-    assert ("does not take --format, --id-field, --include, --exclude, --jobs, --fail-fast, --encoding-errors"
+    assert ("does not take --format, --include, --exclude, --id-field, --jobs, --fail-fast, --encoding-errors"
             in refused.output)
 
 

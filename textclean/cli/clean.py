@@ -10,7 +10,7 @@ from click.core import ParameterSource
 from ..inputs import DEFAULT_INCLUDE, ENCODING_POLICIES, ReadOptions
 from ..parallel import CleanerSpec
 from ..run import Interrupted, RunOptions, run
-from .common import EXIT_FINDINGS, fail, handles_errors, load_selected_rules, main, rule_options
+from .common import EXIT_FINDINGS, fail, handles_errors, input_options, load_selected_rules, main, rule_options
 
 
 @main.command()
@@ -20,14 +20,8 @@ from .common import EXIT_FINDINGS, fail, handles_errors, load_selected_rules, ma
               show_default=True, help="Output format. auto: the -o file's suffix, else text for one text file or a "
               "folder output (where JSONL and Parquet shards keep their format), else JSONL. A format the -o "
               "file's suffix contradicts is an error.")
-@click.option("--input-format", type=click.Choice(["auto", "text", "jsonl", "parquet"]), default="auto",
-              show_default=True, help="How to read inputs. auto: by suffix (.jsonl .ndjson, also .gz/.zst; "
-              ".parquet), text otherwise.")
-@click.option("--text-field", default="text", show_default=True, help="JSONL field or Parquet column holding the text.")
+@input_options
 @click.option("--id-field", default="id", show_default=True, help="JSONL field or Parquet column holding the id.")
-@click.option("--include", multiple=True, metavar="GLOB",
-              help=f"Files to take from folders (repeatable). Default: {' '.join(DEFAULT_INCLUDE)}.")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Files to skip in folders (repeatable).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
               help="Worker processes; 0 means all cores (one for input under 2 MB). Output keeps the input order.")
 @click.option("--explain", is_flag=True, help="Show every edit: rule id, line, before and after.")

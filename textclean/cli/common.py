@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ..config import ConfigError, find_config
-from ..inputs import InputError
+from ..inputs import DEFAULT_INCLUDE, InputError
 from ..kind import RuleError
 from ..kinds import registry
 from ..outputs import OutputError
@@ -39,6 +39,23 @@ def rule_options(command: Callable) -> Callable:
         click.option("--set", "settings", multiple=True, metavar="KIND.KEY=VALUE",
                      help="Override a setting of a rule kind for this run (repeatable; the value is YAML), "
                      "as in variants.mode=check."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def input_options(command: Callable) -> Callable:
+    """Options that say how input files are found and read, shared by the commands that read a corpus."""
+    options = [
+        click.option("--input-format", type=click.Choice(["auto", "text", "jsonl", "parquet"]), default="auto",
+                     show_default=True, help="How to read inputs. auto: by suffix (.jsonl .ndjson, also .gz/.zst; "
+                     ".parquet), text otherwise."),
+        click.option("--text-field", default="text", show_default=True,
+                     help="JSONL field or Parquet column holding the text."),
+        click.option("--include", multiple=True, metavar="GLOB",
+                     help=f"Files to take from folders (repeatable). Default: {' '.join(DEFAULT_INCLUDE)}."),
+        click.option("--exclude", multiple=True, metavar="GLOB", help="Files to skip in folders (repeatable)."),
     ]
     for option in reversed(options):
         command = option(command)

@@ -9,7 +9,7 @@ import click
 from ..inputs import DEFAULT_INCLUDE, InputError, ReadOptions, Reject, expand, read_documents
 from ..outputs import AtomicWriter, PathClaims
 from ..variant_discovery import discover, draft_rules
-from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, rule_options
+from .common import EXIT_FINDINGS, handles_errors, input_options, load_selected_rules, main, rule_options
 
 
 @main.group()
@@ -22,12 +22,7 @@ def variants() -> None:
 @click.option("-o", "--output", type=click.Path(), help="Write the draft rule file here (default: stdout).")
 @click.option("--max-words", type=click.IntRange(1, 5), default=3, show_default=True,
               help="Longest run of capitalised words taken as one name.")
-@click.option("--input-format", type=click.Choice(["auto", "text", "jsonl"]), default="auto", show_default=True,
-              help="How to read inputs. auto: JSONL for .jsonl/.jsonl.gz/.ndjson files, text otherwise.")
-@click.option("--text-field", default="text", show_default=True, help="JSONL field holding the text.")
-@click.option("--include", multiple=True, metavar="GLOB",
-              help=f"Files to take from folders (repeatable). Default: {' '.join(DEFAULT_INCLUDE)}.")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Files to skip in folders (repeatable).")
+@input_options
 @rule_options
 @handles_errors
 def variants_discover(paths, output, max_words, input_format, text_field, include, exclude, **rule_args) -> None:
