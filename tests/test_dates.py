@@ -58,7 +58,7 @@ HEADERS = [
     ("3.15.2020", {"date": "2020-03-15"}),
     ("Published: 3 March 2020 | Last updated: 5 March 2020", {"date": "2020-03-03", "updated": "2020-03-05"}),
     ("News ID: 92199", {"news_id": "92199"}),
-    ("کد خبر: ۹۲۱۹۹", {"news_id": "۹۲۱۹۹"}),
+    ("کد خبر: ۹۲۱۹۹", {"news_id": "92199"}),
     ("By Jane Doe", {"author": "Jane Doe"}),
     # Labels in capitals, the dotted capital I of Turkish too, and labels or bylines on a line of their own.
     ("TARİH: 15.10.2021", {"date": "2021-10-15"}),
@@ -235,6 +235,19 @@ def test_named_groups_fill_fields_beside_the_date():
 """)
     result = cleaner.clean("By Jane Doe, 3 March 2020 | Reuters\nBody.\n")
     assert result.metadata == {"author": "Jane Doe", "date": "2020-03-03", "source": "Reuters"}
+
+
+def test_a_value_of_digits_only_is_stored_in_ascii_digits():
+    cleaner = pack("""
+  - id: t.labelled
+    kind: date_header
+    description: a labelled line
+    pattern: '(?:No|Ref)\\.?\\s+(?P<value>\\S+)(?:\\s+(?P<issue>\\S+))?'
+    field: number
+    examples: [{keep: x}]
+""")
+    assert cleaner.clean("No. ٠٠٤٢ ۱۲\nBody.\n").metadata == {"number": "0042", "issue": "12"}
+    assert cleaner.clean("Ref ۴۲-الف\nBody.\n").metadata == {"number": "۴۲-الف"}  # not digits only: as written
 
 
 def test_the_seed_headers_keep_their_metadata():

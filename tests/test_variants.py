@@ -72,6 +72,21 @@ def test_rewrite(text, expected):
     assert clean(text).text == expected
 
 
+ADDRESSES = ("See http://x.com/Muhammad, https://news.example/Kalat-e-Nav?id=1, WWW.Mohamed.org/a "
+             "and muhammad.jan@example.com or Mohamed@mail.example.")
+
+
+def test_spellings_inside_urls_and_email_addresses_stay():
+    assert clean("Muhammad: " + ADDRESSES).text == "Mohammad: " + ADDRESSES
+    text = "www.x.com/a Muhammad, (http://x.com) Mohamed."
+    assert clean(text).text == "www.x.com/a Mohammad, (http://x.com) Mohammad."
+
+
+def test_names_inside_addresses_are_neither_annotated_nor_checked():
+    assert "entities" not in clean(ADDRESSES, RULES.with_setting("variants.mode=annotate")).metadata
+    assert clean("Mohammad spoke. " + ADDRESSES, RULES.with_setting("variants.mode=check")).findings == []
+
+
 def test_longest_spelling_wins_across_groups():
     result = clean("Kalat-e-Nav")
     assert [(e.rule, e.before) for e in result.edits] == [("t.qala", "Kalat-e-Nav")]

@@ -6,6 +6,8 @@ a date in any shape the grammar knows, written with the words in the
 ``{date:FIELD}`` fills another field (``Published {date} / Updated {date:updated}``).
 A group ``(?P<value>...)`` fills ``field``, and any other named group fills the
 field of its name (``(?P<author>...)``); without either, the whole match is stored.
+A value of digits only is stored in ASCII digits, whatever script it was written
+in (``کد خبر: ۹۲۱۹۹`` gives ``92199``), as dates are.
 
 A label may stand on its own line with the date on the next: where a line does
 not match, it is tried again joined to the next non-blank line, so white space
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import unicodedata
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -158,10 +161,19 @@ class _CompiledRule:
             values[field] = iso
         for name, text in match.groupdict().items():
             if not name.startswith("_") and text is not None:
-                values[self.rule.spec["field"] if name == "value" else name] = text.strip()
+                values[self.rule.spec["field"] if name == "value" else name] = ascii_digits(text.strip())
         if not values:
-            values[self.rule.spec["field"]] = match.group().strip()
+            values[self.rule.spec["field"]] = ascii_digits(match.group().strip())
         return values
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` in ASCII digits when it is decimal digits only, of any script; otherwise ``text`` unchanged.
+
+    >>> ascii_digits("۹۲۱۹۹"), ascii_digits("٠٠٧"), ascii_digits("A-12")
+    ('92199', '007', 'A-12')
+    """
+    return "".join(str(unicodedata.digit(char)) for char in text) if text.isdecimal() else text
 
 
 def _names(count: int) -> dict[str, Any]:

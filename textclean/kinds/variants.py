@@ -6,6 +6,8 @@ space, apostrophe, none), longest first across all groups. ``followed_by`` and
 ``preceded_by`` make a spelling count only next to a known word (either one
 suffices when both are given): every spelling of the group, or only those listed
 under ``ambiguous``. ``exceptions`` are phrases in which a spelling must stay.
+A spelling inside a URL (``http://``, ``https://``, ``www.``) or an e-mail address
+is left alone in every mode: rewriting it would break the address.
 
 Modes: ``rewrite`` replaces the spelling; ``annotate`` leaves the text and lists
 the canonical names found in the metadata ``field``; ``check`` leaves the text
@@ -18,6 +20,8 @@ is then checked against that spelling's own pattern (separators, case, context).
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
@@ -43,6 +47,13 @@ _SPLIT = regex.compile(r"[-\s'’]+")
 _SEPARATOR = r"(?:[-'’]|[^\S\n])"  # between the parts of a name within a line: a name never spans lines
 _WORD_CHAR = regex.compile(r"\w")
 _WHITESPACE = regex.compile(r"\s+")
+_SPACE = regex.compile(r"\s")
+_SPACE_BEFORE = regex.compile(r"(?r)\s")
+_ADDRESS_MARKERS = ("@", "://", "www.", "WWW.", "Www.")  # found with str.find, several times faster than a regex
+_LONGEST_ADDRESS = 2000  # characters looked at either side of a marker
+# Possessive runs that start at a token's start, so a scan of a long word stays linear.
+_ADDRESS = regex.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+|(?<![\w/])(?:https?://|www\.)[^\s<>\"]++",
+                         regex.IGNORECASE)
 
 
 def spelling_parts(spelling: str) -> list[str]:
@@ -75,6 +86,48 @@ def _is_word_char(char: str) -> bool:
 
 def _alternatives(words: list[str]) -> str:
     return "|".join(spelling_pattern(word) for word in sorted(words, key=len, reverse=True))
+
+
+def _occurrences(text: str, needles: tuple[str, ...]) -> Iterator[int]:
+    for needle in needles:
+        position = text.find(needle)
+        while position != -1:
+            yield position
+            position = text.find(needle, position + 1)
+
+
+class Addresses:
+    """The URLs and e-mail addresses of a text, to tell whether a span touches one.
+
+    Only the runs of non-space characters around an "@", "://" or "www." are scanned
+    (at most ``_LONGEST_ADDRESS`` characters either side of it).
+
+    >>> addresses = Addresses("Muhammad, see http://x.com/Muhammad")
+    >>> addresses.overlaps(0, 8), addresses.overlaps(27, 35)
+    (False, True)
+    """
+
+    def __init__(self, text: str):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        scanned = 0
+        for marker in sorted(_occurrences(text, _ADDRESS_MARKERS)):
+            if marker < scanned:
+                continue
+            reach = max(0, marker - _LONGEST_ADDRESS)
+            space = _SPACE_BEFORE.search(text, reach, marker)
+            space_after = _SPACE.search(text, marker, marker + _LONGEST_ADDRESS)
+            scanned = space_after.start() if space_after else min(len(text), marker + _LONGEST_ADDRESS)
+            for address in _ADDRESS.finditer(text, space.end() if space else reach, scanned):
+                self.starts.append(address.start())
+                self.ends.append(address.end())
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        last = bisect_left(self.starts, end) - 1  # the last address starting before ``end``
+        return last >= 0 and self.ends[last] > start
 
 
 @dataclass(frozen=True)
@@ -204,12 +257,15 @@ class VariantsStage:
         return self.mode_override or rule.spec.get("mode", "rewrite")
 
     def matches(self, text: str) -> list[Found]:
-        """Every spelling found, left to right, longest first at each place, exceptions left out."""
+        """Every spelling found, left to right, longest first at each place, exceptions and addresses left out."""
         candidates: dict[int, list[list[Spelling]]] = {}
         for automaton, lists, folded in self.automata:
             for index, start, _ in automaton.find_matches_as_indexes(lower(text) if folded else text, overlapping=True):
                 if start == 0 or not _is_word_char(text[start - 1]):
                     candidates.setdefault(start, []).append(lists[index])
+        if not candidates:
+            return []
+        addresses = Addresses(text)
         found = []
         last_end = 0
         for start in sorted(candidates):
@@ -222,7 +278,9 @@ class VariantsStage:
                 end = self._match_end(spelling, text, start)
                 if end is None:
                     continue
-                if not self._excepted(spelling.rule, text, start, end):
+                left_alone = self._excepted(spelling.rule, text, start, end) or (
+                    addresses and addresses.overlaps(start, end))
+                if not left_alone:
                     found.append(Found(spelling.rule, start, end))
                 last_end = end
                 break
