@@ -369,6 +369,13 @@ def _jsonl_document(raw: bytes, number: int, source: str, rel: str, options: Rea
         return Reject(source, number, f"not valid JSON: {json_problem(exc)} (column {exc.colno})", shown)
     except _NumberError as exc:
         return Reject(source, number, str(exc), shown)
+    except RecursionError:
+        return Reject(source, number, _TOO_DEEP, shown)
+    except ValueError:  # the only other one json.loads raises: an integer longer than Python converts
+        return Reject(source, number, f"a number has more than {sys.get_int_max_str_digits()} digits, more than "
+                                      "Python reads as an integer", shown)
+    if raw.count(b"[") + raw.count(b"{") > MAX_NESTING and _nesting(record) > MAX_NESTING:
+        return Reject(source, number, _TOO_DEEP, shown)
     surrogate = _lone_surrogate(record) if _SURROGATE_ESCAPE.search(raw) else None
     if surrogate:
         return Reject(source, number, surrogate, shown)
@@ -376,6 +383,24 @@ def _jsonl_document(raw: bytes, number: int, source: str, rel: str, options: Rea
     if isinstance(doc, InputDoc):
         doc.size = len(raw)
     return doc
+
+
+#: How deeply a JSONL record may nest arrays and objects: well within what Python's JSON reader and writer
+#: and the checks on a record recurse through, so a record read is always a record that can be written.
+MAX_NESTING = 500
+_TOO_DEEP = f"nested more than {MAX_NESTING} arrays and objects deep"
+
+
+def _nesting(value: Any) -> int:
+    """How many arrays and objects deep a JSON value goes (without recursion)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            depth += 1
+            deepest = max(deepest, depth)
+            stack.extend((item, depth) for item in (value.values() if isinstance(value, dict) else value))
+    return deepest
 
 
 class _NumberError(ValueError):
