@@ -2,15 +2,33 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import click
 from click.core import ParameterSource
 
-from ..inputs import DEFAULT_INCLUDE, ENCODING_POLICIES, ReadOptions
+from ..inputs import DEFAULT_INCLUDE, DEFAULT_MAX_DOCUMENT_BYTES, ENCODING_POLICIES, ReadOptions
 from ..parallel import CleanerSpec
 from ..run import Interrupted, RunOptions, run
 from .common import EXIT_FINDINGS, fail, handles_errors, input_options, load_selected_rules, main, rule_options
+
+
+class ByteSize(click.ParamType):
+    """A size in bytes, or in KB, MB or GB (powers of 1024): 64MB, 0.5GB, 1000000."""
+
+    name = "size"
+    _FORM = re.compile(r"\s*(\d+(?:\.\d*)?)\s*([KMG]?)B?\s*", re.IGNORECASE)
+    _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        form = self._FORM.fullmatch(value)
+        size = int(float(form[1]) * self._UNITS[form[2].upper()]) if form else 0
+        if size < 1:
+            self.fail(f"{value!r} is not a size of at least one byte, such as 64MB, 512KB or 1000000", param, ctx)
+        return size
 
 
 @main.command()
@@ -34,6 +52,9 @@ from .common import EXIT_FINDINGS, fail, handles_errors, input_options, load_sel
 @click.option("--encoding-errors", type=click.Choice(ENCODING_POLICIES), default="skip", show_default=True,
               help="Bytes that are neither UTF-8 nor an encoding that can be told: reject the document, naming "
               "the line and byte (strict), decode with U+FFFD (replace) or reject the document (skip).")
+@click.option("--max-document-size", "max_document_bytes", type=ByteSize(), default=DEFAULT_MAX_DOCUMENT_BYTES,
+              show_default="64MB", help="The largest document: a text file, JSONL line or Parquet text. A larger "
+              "one is rejected with its size, and the run goes on; memory grows with this (about 25 times it).")
 @click.option("--resume", is_flag=True, help="Skip input shards whose output already exists in the -o folder.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
@@ -48,7 +69,7 @@ from .common import EXIT_FINDINGS, fail, handles_errors, input_options, load_sel
 @rule_options
 @handles_errors
 def clean(paths, output, fmt, input_format, text_field, id_field, include, exclude, jobs, explain, edits_path,
-          stats_path, rejects_path, fail_fast, encoding_errors, resume, progress, engine, address, no_unicode,
+          stats_path, rejects_path, fail_fast, encoding_errors, max_document_bytes, resume, progress, engine, address, no_unicode,
           no_tidy, quiet, **rule_args) -> None:
     """Clean files, folders, JSONL, Parquet or stdin ('-').
 
@@ -66,7 +87,8 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
         _clean_on_ray(paths, output, ruleset, text_field, address, quiet)
         return
     spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy)))
-    read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors)
+    read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors,
+                       max_document_bytes)
     options = RunOptions(output, fmt, explain, edits_path, rejects_path, stats_path, fail_fast, resume,
                          jobs, progress)
     try:
@@ -84,7 +106,8 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
 
 #: Options the Ray engine has no use for: given with --engine ray, they are refused rather than ignored.
 NOT_ON_RAY = ("fmt", "input_format", "id_field", "include", "exclude", "jobs", "explain", "edits_path", "stats_path",
-              "rejects_path", "fail_fast", "encoding_errors", "resume", "progress", "no_unicode", "no_tidy")
+              "rejects_path", "fail_fast", "encoding_errors", "max_document_bytes", "resume", "progress", "no_unicode",
+              "no_tidy")
 
 
 def _clean_on_ray(paths, output, ruleset, text_field, address, quiet) -> None:
