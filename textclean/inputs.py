@@ -387,16 +387,25 @@ def _read_jsonl(source: str, rel: str, options: ReadOptions) -> Iterator[InputDo
     number = 0
     try:
         with _open_source(source) as stream:
-            for number, raw in enumerate(_bounded_lines(stream, options.max_document_bytes), start=1):
-                if isinstance(raw, int):
-                    yield Reject(source, number, _too_large("a line", raw, options.max_document_bytes))
-                elif raw.strip():
-                    yield _jsonl_document(raw, number, source, rel, options)
+            for number, raw in jsonl_lines(stream, options.max_document_bytes):
+                yield jsonl_document(raw, number, source, rel, options)
     except _read_errors(source) as exc:
         raise _unreadable(source, exc, number) from None
 
 
-def _jsonl_document(raw: bytes, number: int, source: str, rel: str, options: ReadOptions) -> InputDoc | Reject:
+def jsonl_lines(stream: IO[bytes], limit: int | None) -> Iterator[tuple[int, bytes | int]]:
+    """(number, bytes) of each line of a JSONL stream that is not blank; a line longer than ``limit`` bytes
+    gives its length in place of its bytes (see :func:`jsonl_document`)."""
+    for number, raw in enumerate(_bounded_lines(stream, limit), start=1):
+        if isinstance(raw, int) or raw.strip():
+            yield number, raw
+
+
+def jsonl_document(raw: bytes | int, number: int, source: str, rel: str, options: ReadOptions) -> InputDoc | Reject:
+    """The document of JSONL line ``number`` (its bytes, or its length when it was too long to read), or why
+    it cannot be used."""
+    if isinstance(raw, int):
+        return Reject(source, number, _too_large("a line", raw, options.max_document_bytes))
     shown = raw[:200].decode("utf-8", errors="replace")
     try:
         decoded = decode(raw, options.encoding_errors)

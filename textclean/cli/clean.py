@@ -4,14 +4,16 @@ from __future__ import annotations
 import json
 import re
 import sys
+from pathlib import Path
 
 import click
 from click.core import ParameterSource
 
 from ..inputs import DEFAULT_INCLUDE, DEFAULT_MAX_DOCUMENT_BYTES, ENCODING_POLICIES, ReadOptions
+from ..outputs import AtomicWriter
 from ..parallel import CleanerSpec
 from ..run import Interrupted, RunOptions, run
-from .common import EXIT_FINDINGS, fail, handles_errors, input_options, load_selected_rules, main, rule_options
+from .common import EXIT_FINDINGS, handles_errors, input_options, load_selected_rules, main, rule_options
 
 
 class ByteSize(click.ParamType):
@@ -84,7 +86,7 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     """
     ruleset = load_selected_rules(**rule_args)
     if engine == "ray":
-        _clean_on_ray(paths, output, ruleset, text_field, address, quiet)
+        _clean_on_ray(paths, output, ruleset, text_field, max_document_bytes, rejects_path, address, quiet)
         return
     spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy)))
     read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors,
@@ -106,11 +108,10 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
 
 #: Options the Ray engine has no use for: given with --engine ray, they are refused rather than ignored.
 NOT_ON_RAY = ("fmt", "input_format", "id_field", "include", "exclude", "jobs", "explain", "edits_path", "stats_path",
-              "rejects_path", "fail_fast", "encoding_errors", "max_document_bytes", "resume", "progress", "no_unicode",
-              "no_tidy")
+              "fail_fast", "encoding_errors", "resume", "progress", "no_unicode", "no_tidy")
 
 
-def _clean_on_ray(paths, output, ruleset, text_field, address, quiet) -> None:
+def _clean_on_ray(paths, output, ruleset, text_field, max_document_bytes, rejects_path, address, quiet) -> None:
     context = click.get_current_context()
     given = [max(param.opts, key=len) for param in context.command.params if param.name in NOT_ON_RAY
              and context.get_parameter_source(param.name) is not ParameterSource.DEFAULT]
@@ -118,18 +119,19 @@ def _clean_on_ray(paths, output, ruleset, text_field, address, quiet) -> None:
         raise click.UsageError(f"--engine ray needs -o FOLDER and does not take {', '.join(given)}"
                                if given else "--engine ray needs -o FOLDER")
     try:
-        from ray.exceptions import RayTaskError
-
         from ..ray import clean_jsonl_with_ray
     except ImportError as exc:
         raise click.UsageError(str(exc)) from None
-    try:
-        clean_jsonl_with_ray(paths, output, rules=ruleset, text_column=text_field, address=address)
-    except RayTaskError as exc:
-        if not isinstance(exc.cause, json.JSONDecodeError):
-            raise
-        # Ray's reader falls back to json.load when Arrow's fails, and reports only the fallback's error
-        fail("Ray could not read the JSONL input; Arrow needs a field to keep one type in every record "
-             "(an id that is a string on one line and a number on the next is a common cause)", EXIT_FINDINGS)
+    rejects = clean_jsonl_with_ray(paths, output, rules=ruleset, text_column=text_field,
+                                   max_document_bytes=max_document_bytes, address=address)
+    if rejects_path:
+        log = AtomicWriter(Path(rejects_path))
+        log.write("".join(json.dumps(reject.to_dict(), ensure_ascii=False) + "\n" for reject in rejects))
+        log.commit()
+    for reject in rejects:
+        click.echo(f"  rejected: {reject}", err=True)
     if not quiet:
-        click.echo(f"textclean: cleaned on Ray into {output}", err=True)
+        click.echo(f"textclean: cleaned on Ray into {output}" + (f", {len(rejects):,} rejected" if rejects else ""),
+                   err=True)
+    if rejects:
+        sys.exit(EXIT_FINDINGS)
