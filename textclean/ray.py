@@ -226,7 +226,7 @@ def _clean_lines(batch: pa.Table, run: str, ruleset: RuleSet, read: ReadOptions)
 
 class _JsonlSink(BlockBasedFileDatasink):
     """Writes the output lines of each write task to a file of its own; the rejects are returned to the driver
-    and gathered in :attr:`rejects` (in input order)."""
+    and gathered in :attr:`rejects`, by file and line."""
 
     def __init__(self, path: str):
         super().__init__(path, file_format="jsonl")
@@ -249,7 +249,7 @@ class _JsonlSink(BlockBasedFileDatasink):
         super().on_write_complete(write_result)
         found = [record for returned in write_result.write_returns for record in returned or ()]
         self.rejects = [Reject(record["source"], record["line"], record["reason"], record["raw"])
-                        for record in found]
+                        for record in sorted(found, key=lambda record: (record["source"], record["line"]))]
 
 
 def _check_jsonl_input(path: str) -> None:
