@@ -75,3 +75,15 @@ def test_jsonl_on_stdin_is_read_record_by_record(monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(_Stdin())))
     first = next(read_shard("-", "stdin", ReadOptions(input_format="jsonl")))
     assert first.text == "Muhammad arrived.\n"
+
+
+def test_a_parquet_text_over_the_ceiling_is_rejected_with_its_row(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+    pq.write_table(pa.table({"id": ["a", "b", "c"], "text": ["Muhammad arrived.\n", "é" * 600, "Muhammad left.\n"]}),
+                   tmp_path / "in.parquet")
+    result = run("clean", str(tmp_path / "in.parquet"), "-o", str(tmp_path / "out.jsonl"), "--max-document-size", "1KB")
+    assert result.exit_code == 1
+    assert "in.parquet:2: a 'text' value of 1,200 bytes (0.0 MB), more than the 1,024 bytes" in result.stderr
+    written = [json.loads(line)["text"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert written == ["Mohammad arrived.\n", "Mohammad left.\n"]
