@@ -71,8 +71,8 @@ class ByteSize(click.ParamType):
 @rule_options
 @handles_errors
 def clean(paths, output, fmt, input_format, text_field, id_field, include, exclude, jobs, explain, edits_path,
-          stats_path, rejects_path, fail_fast, encoding_errors, max_document_bytes, resume, progress, engine, address, no_unicode,
-          no_tidy, quiet, **rule_args) -> None:
+          stats_path, rejects_path, fail_fast, encoding_errors, max_document_bytes, resume, progress, engine, address,
+          no_unicode, no_tidy, quiet, **rule_args) -> None:
     """Clean files, folders, JSONL, Parquet or stdin ('-').
 
     \b
