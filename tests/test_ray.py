@@ -67,7 +67,7 @@ def test_clean_jsonl_with_ray_equals_one_process(local_ray, tmp_path):
     assert [record["id"] for record in written] == [record["id"] for record in originals]
     for record, original in zip(written, originals, strict=True):
         text, metadata = expected(original)
-        assert (record["text"], without_nulls(record["metadata"])) == (text, metadata)
+        assert (record["text"], record.get("metadata", {})) == (text, metadata)
         assert record.get("url") == original.get("url")
 
 
@@ -155,9 +155,45 @@ def test_the_ray_engine_refuses_text_input_and_options_it_would_ignore(tmp_path)
             in refused.output)
 
 
-def test_a_field_whose_type_changes_is_a_clear_error(local_ray, tmp_path):
+HOSTILE_LINES = [
+    b'{"id": "a", "text": "Muhammad arrived.\\n"}',
+    b'{"id": 2, "text": "An id that was a string is now a number.\\n", "extra": [1, "two"]}',
+    b'{"id": "dup", "id": "dup2", "text": "Duplicate keys: the last one counts.\\n"}',
+    b'{"id": "deep", "text": "x", "n": ' + b"[" * 2000 + b"]" * 2000 + b"}",
+    b'{"id": "deep2", "text": "x", "n": ' + b"[" * 600 + b"]" * 600 + b"}",
+    b'{"id": "int", "text": "x", "n": ' + b"9" * 5000 + b"}",
+    b'{"id": "broken", "text": "not closed',
+    b'{"id": "s", "text": "Share\\udc80 this"}',
+    b'{"id": "nan", "text": "x", "n": NaN}',
+    b'{"id": "inf", "text": "x", "n": 1e999}',
+    b'["not", "an", "object"]',
+    b'{"id": "type", "text": 7}',
+    b'{"id": "meta", "text": "x", "metadata": "keep me"}',
+    b'{"id": "trailing", "text": "x"} garbage',
+    b'\xef\xbb\xbf{"id": "bom", "text": "A byte-order mark before the record.\\n"}',
+    b'{"id": "crlf", "text": "Mohamed said so.\\r\\n"}\r',
+    b'{"id": "nul", "text": "a\\u0000b"}',
+    b'{"id": "big", "text": "' + b"Muhammad " * 1000 + b'"}',
+    b'{"id": "last", "text": "Qalat-i-Naw.\\n"}',
+]
+
+
+def test_the_ray_engine_rejects_the_lines_the_local_engine_rejects_and_cleans_the_rest(local_ray, tmp_path):
+    from click.testing import CliRunner
+
+    from textclean.cli import main
     source = tmp_path / "in.jsonl"
-    source.write_text('{"id": "a", "text": "One.\\n"}\n{"id": 2, "text": "Two.\\n"}\n', encoding="utf-8")
-    result = run_cli(str(source), "-o", str(tmp_path / "out"))
-    assert result.exit_code == 1
-    assert "error: Ray could not read the JSONL input; Arrow needs a field to keep one type" in result.output
+    source.write_bytes(b"\n".join(HOSTILE_LINES) + b"\n\n")
+    outputs, rejects = {}, {}
+    for engine in ("local", "ray"):
+        out, listed = tmp_path / engine, tmp_path / f"{engine}-rejects.jsonl"
+        result = CliRunner().invoke(main, ["clean", "--engine", engine, str(source), "-o", str(out) + "/",
+                                           "--rejects", str(listed), "--max-document-size", "8KB"])
+        assert result.exit_code == 1, result.output
+        outputs[engine] = [line for path in sorted(out.iterdir()) for line in path.read_text().splitlines()]
+        rejects[engine] = [(r["line"], r["reason"]) for r in map(json.loads, listed.read_text().splitlines())]
+        assert f"in.jsonl:4: nested more than 500 arrays and objects deep" in result.output
+    assert outputs["ray"] == outputs["local"]
+    assert [json.loads(line)["id"] for line in outputs["ray"]] == ["a", 2, "dup2", "bom", "crlf", "nul", "last"]
+    assert rejects["ray"] == rejects["local"]
+    assert [line for line, _ in rejects["ray"]] == [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 18]

@@ -1,4 +1,4 @@
 """``python -m textclean`` is the ``textclean`` command."""
-from .cli import main
+from .cli import entry
 
-main()
+entry()

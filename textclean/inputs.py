@@ -7,6 +7,7 @@ stopping the run; the caller decides whether a reject is fatal.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import fnmatch
 import gzip
 import io
@@ -14,7 +15,7 @@ import json
 import re
 import sys
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -23,6 +24,10 @@ DEFAULT_INCLUDE = ("*.txt", "*.text", "*.jsonl", "*.jsonl.gz", "*.jsonl.zst", "*
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".jsonl.zst", ".jsonl.zstd", ".ndjson.zst")
 ENCODING_POLICIES = ("strict", "replace", "skip")
 BINARY_SNIFF_BYTES = 8192
+#: The largest document read by default: a text file, a JSONL line or a Parquet text, in bytes. Cleaning one
+#: takes about 25 times its size in memory (benchmarks/bench_memory.py), so this bounds a run's memory.
+DEFAULT_MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+_DRAIN_BYTES = 1 << 20
 #: The encodings byte-order marks other than UTF-8's name (UTF-32's little-endian mark starts with UTF-16's).
 _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -80,6 +85,7 @@ class ReadOptions:
     exclude: Sequence[str] = ()
     input_format: str = "auto"  # auto | text | jsonl | parquet
     encoding_errors: str = "strict"  # strict | replace | skip, for bytes that are not UTF-8
+    max_document_bytes: int | None = DEFAULT_MAX_DOCUMENT_BYTES  # a larger document is a Reject; None: no ceiling
 
 
 def input_format(path: str, options: ReadOptions) -> str:
@@ -318,9 +324,14 @@ def _text_failure(data: bytes) -> str:
 
 
 def _read_text(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc | Reject]:
+    limit = options.max_document_bytes
     try:
-        with open_binary(source) if source != "-" else _stdin_copy() as stream:
-            data = stream.read()
+        with _open_source(source) as stream:
+            data = stream.read() if limit is None else stream.read(limit + 1)
+            if limit is not None and len(data) > limit:
+                size = len(data) + _drain(stream.read)
+                yield Reject(source, None, _too_large("a text file", size, limit))
+                return
     except _read_errors(source) as exc:
         raise _unreadable(source, exc) from None
     if b"\0" in data[:BINARY_SNIFF_BYTES] and not wide_encoding(data):
@@ -339,22 +350,62 @@ def _read_text(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc
     yield InputDoc(id=source, text=text, source=source, relpath=rel, decoded_as=encoding, size=len(data))
 
 
-def _stdin_copy() -> IO[bytes]:
-    return io.BytesIO(sys.stdin.buffer.read())
+def _open_source(source: str) -> contextlib.AbstractContextManager[IO[bytes]]:
+    """An input file as bytes (see :func:`open_binary`), or stdin for '-', read as it comes and left open."""
+    return contextlib.nullcontext(sys.stdin.buffer) if source == "-" else open_binary(source)
+
+
+def _drain(read: Callable[[int], bytes]) -> int:
+    """Read to the end of what ``read`` gives, a piece at a time; how many bytes there were."""
+    size = 0
+    while piece := read(_DRAIN_BYTES):
+        size += len(piece)
+    return size
+
+
+def _too_large(what: str, size: int, limit: int) -> str:
+    return (f"{what} of {size:,} bytes ({size / 2**20:.1f} MB), more than the {limit:,} bytes "
+            f"({limit / 2**20:.1f} MB) a document may hold (--max-document-size); skipped")
+
+
+def _bounded_lines(stream: IO[bytes], limit: int | None) -> Iterator[bytes | int]:
+    """The lines of ``stream``; in place of a line longer than ``limit`` bytes, its length, read in pieces."""
+    if limit is None:
+        yield from stream
+        return
+    while line := stream.readline(limit + 1):
+        if len(line) <= limit:
+            yield line
+            continue
+        size = len(line)
+        while not line.endswith(b"\n") and (line := stream.readline(_DRAIN_BYTES)):
+            size += len(line)
+        yield size
 
 
 def _read_jsonl(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc | Reject]:
     number = 0
     try:
-        with open_binary(source) if source != "-" else _stdin_copy() as lines:
-            for number, raw in enumerate(lines, start=1):
-                if raw.strip():
-                    yield _jsonl_document(raw, number, source, rel, options)
+        with _open_source(source) as stream:
+            for number, raw in jsonl_lines(stream, options.max_document_bytes):
+                yield jsonl_document(raw, number, source, rel, options)
     except _read_errors(source) as exc:
         raise _unreadable(source, exc, number) from None
 
 
-def _jsonl_document(raw: bytes, number: int, source: str, rel: str, options: ReadOptions) -> InputDoc | Reject:
+def jsonl_lines(stream: IO[bytes], limit: int | None) -> Iterator[tuple[int, bytes | int]]:
+    """(number, bytes) of each line of a JSONL stream that is not blank; a line longer than ``limit`` bytes
+    gives its length in place of its bytes (see :func:`jsonl_document`)."""
+    for number, raw in enumerate(_bounded_lines(stream, limit), start=1):
+        if isinstance(raw, int) or raw.strip():
+            yield number, raw
+
+
+def jsonl_document(raw: bytes | int, number: int, source: str, rel: str, options: ReadOptions) -> InputDoc | Reject:
+    """The document of JSONL line ``number`` (its bytes, or its length when it was too long to read), or why
+    it cannot be used."""
+    if isinstance(raw, int):
+        return Reject(source, number, _too_large("a line", raw, options.max_document_bytes))
     shown = raw[:200].decode("utf-8", errors="replace")
     try:
         decoded = decode(raw, options.encoding_errors)
@@ -369,6 +420,13 @@ def _jsonl_document(raw: bytes, number: int, source: str, rel: str, options: Rea
         return Reject(source, number, f"not valid JSON: {json_problem(exc)} (column {exc.colno})", shown)
     except _NumberError as exc:
         return Reject(source, number, str(exc), shown)
+    except RecursionError:
+        return Reject(source, number, _TOO_DEEP, shown)
+    except ValueError:  # the only other one json.loads raises: an integer longer than Python converts
+        return Reject(source, number, f"a number has more than {sys.get_int_max_str_digits()} digits, more than "
+                                      "Python reads as an integer", shown)
+    if raw.count(b"[") + raw.count(b"{") > MAX_NESTING and _nesting(record) > MAX_NESTING:
+        return Reject(source, number, _TOO_DEEP, shown)
     surrogate = _lone_surrogate(record) if _SURROGATE_ESCAPE.search(raw) else None
     if surrogate:
         return Reject(source, number, surrogate, shown)
@@ -376,6 +434,24 @@ def _jsonl_document(raw: bytes, number: int, source: str, rel: str, options: Rea
     if isinstance(doc, InputDoc):
         doc.size = len(raw)
     return doc
+
+
+#: How deeply a JSONL record may nest arrays and objects: well within what Python's JSON reader and writer
+#: and the checks on a record recurse through, so a record read is always a record that can be written.
+MAX_NESTING = 500
+_TOO_DEEP = f"nested more than {MAX_NESTING} arrays and objects deep"
+
+
+def _nesting(value: Any) -> int:
+    """How many arrays and objects deep a JSON value goes (without recursion)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            depth += 1
+            deepest = max(deepest, depth)
+            stack.extend((item, depth) for item in (value.values() if isinstance(value, dict) else value))
+    return deepest
 
 
 class _NumberError(ValueError):
@@ -511,12 +587,27 @@ def _read_parquet(source: str, rel: str, options: ReadOptions) -> Iterator[Input
                     yield Reject(source, number, f"a string is not valid UTF-8 (byte {row.object[row.start]:#04x} at "
                                                  f"offset {row.start})")
                     continue
-                if row.get(options.text_field) is None:
+                text = row.get(options.text_field)
+                if text is None:
                     yield Reject(source, number, f"row has no {options.text_field!r} value (null)")
+                    continue
+                size = _utf8_size_over(text, options.max_document_bytes)
+                if size:
+                    yield Reject(source, number, _too_large(f"a {options.text_field!r} value", size,
+                                                            options.max_document_bytes))
                     continue
                 yield _record_document(row, number, source, rel, options, None, parquet=True)
     except (OSError, pa.ArrowException) as exc:  # a page that cannot be read or decompressed
         raise _unreadable(source, exc, number, "row") from None
+
+
+def _utf8_size_over(text: str, limit: int | None) -> int | None:
+    """The size of ``text`` in UTF-8 when it is over ``limit`` bytes, else None (it is not encoded when its
+    length alone tells)."""
+    if limit is None or len(text) * 4 <= limit:
+        return None
+    size = len(text) if text.isascii() else len(text.encode("utf-8", errors="surrogatepass"))
+    return size if size > limit else None
 
 
 def _rows(batch: Any) -> list[dict[str, Any] | UnicodeDecodeError]:

@@ -10,6 +10,7 @@ import atexit
 import gzip
 import io
 import json
+import math
 import os
 import secrets
 import sys
@@ -209,6 +210,26 @@ def jsonl_record(doc: InputDoc, result: Result, text_field: str, id_field: str) 
     return record
 
 
+def json_text(value: Any) -> str:
+    """``value`` as JSON, always valid JSON: a NaN or infinite float (which Parquet holds and JSON has no
+    word for) becomes null. Other values JSON has no type for are written as strings."""
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(value), ensure_ascii=False, default=str, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float in it replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
 class ShardWriter(Protocol):
     def write(self, doc: InputDoc, result: Result) -> None: ...
     def commit(self) -> None: ...
@@ -230,7 +251,7 @@ class _TextShard:
     def write(self, doc: InputDoc, result: Result) -> None:
         if self.fmt == "jsonl":
             record = jsonl_record(doc, result, self.text_field, self.id_field)
-            line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
+            line = json_text(record) + "\n"
         else:
             line = ("\n" if self._line_open and result.text else "") + result.text
             if result.text:
@@ -279,7 +300,7 @@ class _ParquetShard:
         if isinstance(given, str) and result.metadata == doc.metadata:  # nothing added: the input's string
             row["metadata"] = given
         elif "metadata" not in row or row["metadata"] is not None:
-            row["metadata"] = json.dumps(result.metadata, ensure_ascii=False, default=str)
+            row["metadata"] = json_text(result.metadata)
         self.rows.append(row)
         self.origins.append(f"{doc.source}:{doc.line}" if doc.line else doc.source)
         if len(self.rows) >= self._ROWS_PER_GROUP:

@@ -13,10 +13,11 @@ files goes through :func:`clean_jsonl_with_ray`.
 """
 from __future__ import annotations
 
+import io
 import json
 import math
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,13 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("textclean.ray needs Ray Data: pip install 'textclean[ray]'") from exc
 
+from ray.data.block import BlockAccessor
+from ray.data.datasource import BlockBasedFileDatasink
+
 from .engine import Cleaner
-from .inputs import InputError, metadata_fields
+from .inputs import DEFAULT_MAX_DOCUMENT_BYTES, InputError, ReadOptions, Reject, jsonl_document, jsonl_lines, \
+    metadata_fields
+from .outputs import json_text, jsonl_record
 from .rulefile import RuleSet, load_rules
 
 #: The files clean_jsonl_with_ray reads, by how their names end (Ray infers the compression).
@@ -76,7 +82,7 @@ class TextCleanBatch:
             cleaned.append(result.text)
             metadata.append(result.metadata)
         if self.metadata_as == "json":
-            metadata = [json.dumps(value, ensure_ascii=False, default=str) for value in metadata]
+            metadata = [json_text(value) for value in metadata]
         return self._write(batch, cleaned, metadata)
 
     def _read(self, batch: Any) -> tuple[list[str | None], list[dict[str, Any]]]:
@@ -123,23 +129,27 @@ def _seed(value: Any, row: int, column: str) -> dict[str, Any]:
 def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Path, *,
                          rules: Iterable[str | Path] | RuleSet = (), disable: Iterable[str] = (),
                          only: Iterable[str] = (), shipped: bool = True, text_column: str = "text",
-                         address: str | None = None, concurrency: int | None = None, batch_size: int = 256) -> None:
-    """Clean JSONL files (``.jsonl``, ``.jsonl.gz``, or folders of them) on Ray, into JSONL files in ``output_dir``.
+                         max_document_bytes: int | None = DEFAULT_MAX_DOCUMENT_BYTES, address: str | None = None,
+                         concurrency: int | None = None, batch_size: int = 256) -> list[Reject]:
+    """Clean JSONL files (``.jsonl``, ``.jsonl.gz``, or folders of them) on Ray, into JSONL files in ``output_dir``;
+    return the rejected lines.
 
     Rules (paths, or a :class:`~textclean.RuleSet` already loaded) are loaded here, on the driver,
     so rule errors surface before any work starts and rule files need not exist on the cluster.
     When Ray is not running yet it is started with
     ``ray.init(address)`` (``None``: the cluster ``RAY_ADDRESS`` names, else one running on this
     machine, else a new local instance; ``"auto"``: an existing cluster or an error), and
-    textclean's code is shipped to the workers. Reading, cleaning and writing run as one task
-    per block, on every CPU of the cluster unless ``concurrency`` limits the number of tasks.
+    textclean's code is shipped to the workers. Each file is read by one task (whole, decompressed by
+    its suffix); its lines are parsed and cleaned by tasks of ``batch_size`` lines, on every CPU of the
+    cluster unless ``concurrency`` limits the number of tasks.
 
-    Guaranteed: every input record appears once in the output, with ``text_column`` cleaned and the
-    ``metadata`` object filled (fields a document lacks are null, as Arrow stores them), and the
-    other fields as ``ray.data.read_json`` read them. Order is preserved: reading the output files
-    in name order gives the records in input order. Output files are named by Ray, not after the
-    input files. A local path that is not such a file, nor a folder holding one, raises InputError
-    before Ray starts. Ray reads each file with Arrow, which needs a field to keep one type in every record.
+    Every line is read as the local engine reads it: a record comes out once, written as the local
+    engine writes it (the input's fields as they were, ``text_column`` cleaned, ``metadata`` as in the
+    CLI), and a line the local engine would reject (not JSON, nested too deeply, a line longer than
+    ``max_document_bytes``, ...) is returned as a :class:`~textclean.inputs.Reject` with the same line
+    and reason, while the rest is cleaned. Order is preserved: reading the output files in name order
+    gives the records in input order. Output files are named by Ray, not after the input files. A
+    local path that is not such a file, nor a folder holding one, raises InputError before Ray starts.
     """
     input_paths = [str(path) for path in input_paths]
     for path in input_paths:
@@ -149,14 +159,97 @@ def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Pa
         ray.init(address=address, runtime_env={"py_modules": [str(Path(__file__).resolve().parent)]})
     execution = ray.data.DataContext.get_current().execution_options
     preserve_order, execution.preserve_order = execution.preserve_order, True
+    read = ReadOptions(text_field=text_column, encoding_errors="skip", max_document_bytes=max_document_bytes)
     try:
-        options = {"rules": ruleset, "text_column": text_column, "metadata_as": "struct"}
-        dataset = ray.data.read_json(input_paths, file_extensions=list(JSONL_EXTENSIONS))
-        dataset = dataset.map_batches(_clean_batch, fn_kwargs={"run": uuid.uuid4().hex, "options": options},
+        dataset = ray.data.read_binary_files(input_paths, include_paths=True, file_extensions=list(JSONL_EXTENSIONS))
+        dataset = dataset.map_batches(_split_lines, fn_kwargs={"read": read}, batch_format="pyarrow", batch_size=1)
+        dataset = dataset.map_batches(_clean_lines, fn_kwargs={"run": uuid.uuid4().hex, "ruleset": ruleset,
+                                                               "read": read},
                                       batch_format="pyarrow", batch_size=batch_size, concurrency=concurrency)
-        dataset.write_json(str(output_dir), pandas_json_args_fn=_json_lines_as_written)
+        sink = _JsonlSink(str(output_dir))
+        dataset.write_datasink(sink)
     finally:
         execution.preserve_order = preserve_order
+    return sink.rejects
+
+
+#: Lines of one file put into one block by _split_lines.
+_LINES_PER_BLOCK = 1024
+_LINES_SCHEMA = pa.schema([("source", pa.string()), ("line", pa.int64()), ("raw", pa.large_binary()),
+                           ("size", pa.int64())])
+
+
+def _split_lines(batch: pa.Table, read: ReadOptions) -> Iterator[pa.Table]:
+    """The lines of each file (a row of ``read_binary_files``) that are not blank, with their numbers; a line
+    longer than the ceiling as its size alone."""
+    for source, data in zip(batch.column("path").to_pylist(), batch.column("bytes").to_pylist(), strict=True):
+        rows: list[tuple[int, bytes | int]] = []
+        for item in jsonl_lines(io.BytesIO(data), read.max_document_bytes):
+            rows.append(item)
+            if len(rows) == _LINES_PER_BLOCK:
+                yield _lines_table(source, rows)
+                rows = []
+        if rows:
+            yield _lines_table(source, rows)
+
+
+def _lines_table(source: str, rows: list[tuple[int, bytes | int]]) -> pa.Table:
+    return pa.table({"source": [source] * len(rows), "line": [number for number, _ in rows],
+                     "raw": [raw if isinstance(raw, bytes) else None for _, raw in rows],
+                     "size": [raw if isinstance(raw, int) else None for _, raw in rows]}, schema=_LINES_SCHEMA)
+
+
+_line_cleaners: dict[str, Cleaner] = {}
+
+
+def _clean_lines(batch: pa.Table, run: str, ruleset: RuleSet, read: ReadOptions) -> pa.Table:
+    """Each line read as the local engine reads it, and cleaned: its output line, or the reject (as JSON).
+    The cleaner is built once per run on each worker: unlike an actor, a task holds no CPU that reading and
+    writing need, and Ray fuses it with them."""
+    cleaner = _line_cleaners.get(run)
+    if cleaner is None:
+        _line_cleaners.clear()
+        cleaner = _line_cleaners[run] = Cleaner(ruleset)
+    lines, rejects = [], []
+    for source, number, raw, size in zip(*(batch.column(name).to_pylist() for name in _LINES_SCHEMA.names),
+                                         strict=True):
+        item = jsonl_document(raw if raw is not None else size, number, source, Path(source).name, read)
+        if isinstance(item, Reject):
+            lines.append(None)
+            rejects.append(json.dumps(item.to_dict(), ensure_ascii=False))
+            continue
+        result = cleaner.clean(item.text, item.metadata)
+        lines.append(json_text(jsonl_record(item, result, read.text_field, read.id_field)) + "\n")
+        rejects.append(None)
+    return pa.table({"line": pa.array(lines, pa.large_string()), "reject": pa.array(rejects, pa.string())})
+
+
+class _JsonlSink(BlockBasedFileDatasink):
+    """Writes the output lines of each write task to a file of its own; the rejects are returned to the driver
+    and gathered in :attr:`rejects`, by file and line."""
+
+    def __init__(self, path: str):
+        super().__init__(path, file_format="jsonl")
+        self.rejects: list[Reject] = []
+
+    def write(self, blocks: Iterable[Any], ctx: Any) -> list[dict[str, Any]]:
+        tables = [BlockAccessor.for_block(block).to_arrow() for block in blocks]
+        rejects = [json.loads(value) for table in tables for value in table.column("reject").to_pylist()
+                   if value is not None]
+        lines = [line for table in tables for line in table.column("line").to_pylist() if line is not None]
+        if lines:
+            self.write_block(BlockAccessor.for_block(pa.table({"line": pa.array(lines, pa.large_string())})), 0, ctx)
+        return rejects
+
+    def write_block_to_file(self, block: Any, file: Any) -> None:
+        for line in block.to_arrow().column("line").to_pylist():
+            file.write(line.encode("utf-8"))
+
+    def on_write_complete(self, write_result: Any) -> None:
+        super().on_write_complete(write_result)
+        found = [record for returned in write_result.write_returns for record in returned or ()]
+        self.rejects = [Reject(record["source"], record["line"], record["reason"], record["raw"])
+                        for record in sorted(found, key=lambda record: (record["source"], record["line"]))]
 
 
 def _check_jsonl_input(path: str) -> None:
@@ -174,21 +267,3 @@ def _check_jsonl_input(path: str) -> None:
     else:
         problem = "a folder with no JSONL files in it" if local.is_dir() else "not a JSONL file"
     raise InputError(path, None, f"{problem}; the Ray engine reads {', '.join(suffixes)}", usage=True)
-
-
-def _json_lines_as_written() -> dict[str, Any]:
-    """Non-ASCII text as itself, as the CLI writes it, not as \\u escapes."""
-    return {"force_ascii": False}
-
-
-_batch_cleaners: dict[str, TextCleanBatch] = {}
-
-
-def _clean_batch(batch: pa.Table, run: str, options: dict[str, Any]) -> pa.Table:
-    """A task that builds its worker's cleaner once per run: unlike an actor, it holds no CPU that
-    reading and writing need, and Ray fuses it with them."""
-    cleaner = _batch_cleaners.get(run)
-    if cleaner is None:
-        _batch_cleaners.clear()
-        cleaner = _batch_cleaners[run] = TextCleanBatch(**options)
-    return cleaner(batch)

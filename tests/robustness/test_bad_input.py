@@ -39,6 +39,17 @@ def clean_with_rejects(tmp_path, source, *extra):
      r"field 'text' holds a lone surrogate (\udc80 at character 5), which UTF-8 cannot encode"),
     (rb'{"id": "\uD800", "text": "Body.\n"}', r"field 'id' holds a lone surrogate (\ud800 at character 0)"),
     (rb'{"id": "x", "text": "Body.\n", "tags": ["ok", "\udfff"]}', r"field 'tags' holds a lone surrogate"),
+    (b'{"id": "x", "text": "Body.", "n": ' + b"[" * 985 + b"]" * 985 + b"}",
+     "nested more than 500 arrays and objects deep"),
+    (b'{"id": "x", "text": "Body.", "n": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+     "nested more than 500 arrays and objects deep"),
+    (b'{"id": "x", "text": "Body.", "n": [' + b'{"a": ' * 501 + b"1" + b"}" * 501 + b"]}",
+     "nested more than 500 arrays and objects deep"),
+    (b'{"id": "x", "text": "Body.", "n": ' + b"7" * 5000 + b"}",
+     "a number has more than 4300 digits"),
+    (b'{"id": "x", "text": "Body."} {"id": "y"}', "not valid JSON: something follows the record on the line"),
+    (b'[{"id": "x", "text": "Body."}]', "a record must be an object, not an array"),
+    (b'{"id": "x", "text": null}', "field 'text' is null, not a string"),
 ])
 def test_bad_jsonl_records(tmp_path, line, reason):
     source = tmp_path / "in.jsonl"

@@ -95,3 +95,24 @@ def test_two_inputs_with_one_relative_path_are_named_and_nothing_is_written(corp
     assert ("textclean: error: dup/x.txt: refusing to overwrite the output of d1/x.txt with the output of d2/x.txt"
             in result.stderr)
     assert not (corpus / "dup").exists()
+
+
+def strict_json(line):
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+    return json.loads(line, parse_constant=refuse)
+
+
+def test_parquet_nan_and_infinity_reach_jsonl_as_null(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+    nan, inf = float("nan"), float("inf")
+    pq.write_table(pa.table({"id": ["a", "b", "c"], "text": ["Muhammad arrived.\n"] * 3, "score": [nan, inf, 0.5],
+                             "scores": [[1.0, -inf], [nan], []],
+                             "metadata": ['{"weight": NaN}', None, '{"weight": 2.5}']}), tmp_path / "in.parquet")
+    out = tmp_path / "out.jsonl"
+    result = run("clean", str(tmp_path / "in.parquet"), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    written = [strict_json(line) for line in out.read_text().splitlines()]
+    assert [(r["score"], r["scores"], r["metadata"]) for r in written] == [
+        (None, [1.0, None], {"weight": None}), (None, [None], None), (0.5, [], {"weight": 2.5})]

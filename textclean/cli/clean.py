@@ -2,15 +2,35 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+from pathlib import Path
 
 import click
 from click.core import ParameterSource
 
-from ..inputs import DEFAULT_INCLUDE, ENCODING_POLICIES, ReadOptions
+from ..inputs import DEFAULT_INCLUDE, DEFAULT_MAX_DOCUMENT_BYTES, ENCODING_POLICIES, ReadOptions
+from ..outputs import AtomicWriter
 from ..parallel import CleanerSpec
 from ..run import Interrupted, RunOptions, run
-from .common import EXIT_FINDINGS, fail, handles_errors, input_options, load_selected_rules, main, rule_options
+from .common import EXIT_FINDINGS, handles_errors, input_options, load_selected_rules, main, rule_options
+
+
+class ByteSize(click.ParamType):
+    """A size in bytes, or in KB, MB or GB (powers of 1024): 64MB, 0.5GB, 1000000."""
+
+    name = "size"
+    _FORM = re.compile(r"\s*(\d+(?:\.\d*)?)\s*([KMG]?)B?\s*", re.IGNORECASE)
+    _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        form = self._FORM.fullmatch(value)
+        size = int(float(form[1]) * self._UNITS[form[2].upper()]) if form else 0
+        if size < 1:
+            self.fail(f"{value!r} is not a size of at least one byte, such as 64MB, 512KB or 1000000", param, ctx)
+        return size
 
 
 @main.command()
@@ -34,11 +54,14 @@ from .common import EXIT_FINDINGS, fail, handles_errors, input_options, load_sel
 @click.option("--encoding-errors", type=click.Choice(ENCODING_POLICIES), default="skip", show_default=True,
               help="Bytes that are neither UTF-8 nor an encoding that can be told: reject the document, naming "
               "the line and byte (strict), decode with U+FFFD (replace) or reject the document (skip).")
+@click.option("--max-document-size", "max_document_bytes", type=ByteSize(), default=DEFAULT_MAX_DOCUMENT_BYTES,
+              show_default="64MB", help="The largest document: a text file, JSONL line or Parquet text. A larger "
+              "one is rejected with its size, and the run goes on; memory grows with this (about 25 times it).")
 @click.option("--resume", is_flag=True, help="Skip input shards whose output already exists in the -o folder.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="local: this machine's cores. ray: a Ray cluster (JSONL in, a folder of JSONL out, where "
-              "each field keeps one type in every record; needs textclean[ray]).")
+              help="local: this machine's cores. ray: a Ray cluster (JSONL in, a folder of JSONL out, the same "
+              "lines rejected; needs textclean[ray]).")
 @click.option("--address", metavar="ADDR", help="With --engine ray: the cluster to join (default: RAY_ADDRESS, "
               "else a local Ray instance).")
 @click.option("--no-unicode", is_flag=True, help="Skip the unicode repair stage (ftfy).")
@@ -48,8 +71,8 @@ from .common import EXIT_FINDINGS, fail, handles_errors, input_options, load_sel
 @rule_options
 @handles_errors
 def clean(paths, output, fmt, input_format, text_field, id_field, include, exclude, jobs, explain, edits_path,
-          stats_path, rejects_path, fail_fast, encoding_errors, resume, progress, engine, address, no_unicode,
-          no_tidy, quiet, **rule_args) -> None:
+          stats_path, rejects_path, fail_fast, encoding_errors, max_document_bytes, resume, progress, engine, address,
+          no_unicode, no_tidy, quiet, **rule_args) -> None:
     """Clean files, folders, JSONL, Parquet or stdin ('-').
 
     \b
@@ -63,10 +86,11 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     """
     ruleset = load_selected_rules(**rule_args)
     if engine == "ray":
-        _clean_on_ray(paths, output, ruleset, text_field, address, quiet)
+        _clean_on_ray(paths, output, ruleset, text_field, max_document_bytes, rejects_path, address, quiet)
         return
     spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy)))
-    read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors)
+    read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors,
+                       max_document_bytes)
     options = RunOptions(output, fmt, explain, edits_path, rejects_path, stats_path, fail_fast, resume,
                          jobs, progress)
     try:
@@ -84,10 +108,10 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
 
 #: Options the Ray engine has no use for: given with --engine ray, they are refused rather than ignored.
 NOT_ON_RAY = ("fmt", "input_format", "id_field", "include", "exclude", "jobs", "explain", "edits_path", "stats_path",
-              "rejects_path", "fail_fast", "encoding_errors", "resume", "progress", "no_unicode", "no_tidy")
+              "fail_fast", "encoding_errors", "resume", "progress", "no_unicode", "no_tidy")
 
 
-def _clean_on_ray(paths, output, ruleset, text_field, address, quiet) -> None:
+def _clean_on_ray(paths, output, ruleset, text_field, max_document_bytes, rejects_path, address, quiet) -> None:
     context = click.get_current_context()
     given = [max(param.opts, key=len) for param in context.command.params if param.name in NOT_ON_RAY
              and context.get_parameter_source(param.name) is not ParameterSource.DEFAULT]
@@ -95,18 +119,19 @@ def _clean_on_ray(paths, output, ruleset, text_field, address, quiet) -> None:
         raise click.UsageError(f"--engine ray needs -o FOLDER and does not take {', '.join(given)}"
                                if given else "--engine ray needs -o FOLDER")
     try:
-        from ray.exceptions import RayTaskError
-
         from ..ray import clean_jsonl_with_ray
     except ImportError as exc:
         raise click.UsageError(str(exc)) from None
-    try:
-        clean_jsonl_with_ray(paths, output, rules=ruleset, text_column=text_field, address=address)
-    except RayTaskError as exc:
-        if not isinstance(exc.cause, json.JSONDecodeError):
-            raise
-        # Ray's reader falls back to json.load when Arrow's fails, and reports only the fallback's error
-        fail("Ray could not read the JSONL input; Arrow needs a field to keep one type in every record "
-             "(an id that is a string on one line and a number on the next is a common cause)", EXIT_FINDINGS)
+    rejects = clean_jsonl_with_ray(paths, output, rules=ruleset, text_column=text_field,
+                                   max_document_bytes=max_document_bytes, address=address)
+    if rejects_path:
+        log = AtomicWriter(Path(rejects_path))
+        log.write("".join(json.dumps(reject.to_dict(), ensure_ascii=False) + "\n" for reject in rejects))
+        log.commit()
+    for reject in rejects:
+        click.echo(f"  rejected: {reject}", err=True)
     if not quiet:
-        click.echo(f"textclean: cleaned on Ray into {output}", err=True)
+        click.echo(f"textclean: cleaned on Ray into {output}" + (f", {len(rejects):,} rejected" if rejects else ""),
+                   err=True)
+    if rejects:
+        sys.exit(EXIT_FINDINGS)

@@ -38,7 +38,7 @@ def undo(paths, edits_path, output, text_field, id_field) -> None:
     nothing is written (exit 1). A path that does not exist, or an output that
     would overwrite an input or the log, is a usage error (exit 2).
     """
-    read = ReadOptions(text_field, id_field, DEFAULT_INCLUDE)
+    read = ReadOptions(text_field, id_field, DEFAULT_INCLUDE, max_document_bytes=None)  # what clean wrote, whole
     folder = is_folder_output(output, paths)
     files = expand(paths, read, Path(output) if folder else None)
     if not files:
