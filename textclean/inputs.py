@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from .extras import needs_extra
+
 DEFAULT_INCLUDE = ("*.txt", "*.text", "*.jsonl", "*.jsonl.gz", "*.jsonl.zst", "*.ndjson", "*.parquet")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".jsonl.zst", ".jsonl.zstd", ".ndjson.zst")
 ENCODING_POLICIES = ("strict", "replace", "skip")
@@ -178,7 +180,7 @@ class _ZstdFile(io.RawIOBase):
         try:
             import zstandard
         except ImportError:
-            raise InputError(source, None, "reading .zst needs the zstd extra: pip install 'textclean[zstd]'") from None
+            raise InputError(source, None, needs_extra("reading .zst", "zstd")) from None
         self._new_frame = zstandard.ZstdDecompressor().decompressobj
         self._file = open(source, "rb")
         self._frame: Any = None
@@ -485,8 +487,7 @@ def _read_parquet(source: str, rel: str, options: ReadOptions) -> Iterator[Input
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise InputError(source, None, "reading Parquet needs the parquet extra: pip install 'textclean[parquet]'") \
-            from None
+        raise InputError(source, None, needs_extra("reading Parquet", "parquet")) from None
     try:
         parquet = pq.ParquetFile(source)
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet

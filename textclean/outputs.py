@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from .document import Result
+from .extras import has_extra, needs_extra
 from .inputs import InputDoc, InputError, ReadOptions, input_format, json_problem, open_binary
 
 TMP_PREFIX = ".textclean-"
@@ -453,9 +454,18 @@ class Output:
         self._key: str | None = None
         self._written: set[str] = set()  # the shards committed, by relative path ('' for one file)
         if self.target and not folder:
-            self._claims.claim(self.target, "the output")
+            self._claim(self.target, "the output", fmt)
         for what, path in (side_files or {}).items():
-            self._claims.claim(path, what)
+            self._claim(path, what, "jsonl")
+
+    def _claim(self, path: Path, what: str, fmt: str) -> None:
+        """Claim ``path`` for ``what``; an OutputError (usage) when writing it as ``fmt`` needs an extra
+        that is not installed."""
+        self._claims.claim(path, what)
+        if fmt == "parquet" and not has_extra("parquet"):
+            raise OutputError(f"{path}: {needs_extra('writing Parquet', 'parquet')}", usage=True)
+        if path.name.endswith((".zst", ".zstd")) and not has_extra("zstd"):
+            raise OutputError(f"{path}: {needs_extra('writing .zst', 'zstd')}", usage=True)
 
     def claim_shards(self, files: Iterable[tuple[str, str, str]]) -> None:
         """Reserve the output file of every (source, relative path, input format) shard before any is written."""
@@ -466,7 +476,7 @@ class Output:
             path = self.target / relpath
             if input_fmt == "text" and fmt != "text":
                 path = path.with_name(path.stem + FORMAT_SUFFIXES[fmt])
-            self._claims.claim(path, f"the output of {source}")
+            self._claim(path, f"the output of {source}", fmt)
             self._shards[relpath] = (path, fmt)
 
     def path_for(self, relpath: str) -> Path | None:

@@ -20,12 +20,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .extras import needs_extra
+
 try:
     import pyarrow as pa
     import ray
     import ray.data
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError("textclean.ray needs Ray Data: pip install 'textclean[ray]'") from exc
+    raise ImportError(needs_extra("textclean.ray", "ray")) from exc
 
 from .engine import Cleaner
 from .inputs import InputError, metadata_fields

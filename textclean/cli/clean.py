@@ -7,10 +7,20 @@ import sys
 import click
 from click.core import ParameterSource
 
+from ..extras import has_extra, install_hint, needs_extra
 from ..inputs import DEFAULT_INCLUDE, ENCODING_POLICIES, ReadOptions
 from ..parallel import CleanerSpec
 from ..run import Interrupted, RunOptions, run
-from .common import EXIT_FINDINGS, fail, handles_errors, input_options, load_selected_rules, main, rule_options
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    fail,
+    handles_errors,
+    input_options,
+    load_selected_rules,
+    main,
+    rule_options,
+)
 
 
 @main.command()
@@ -38,7 +48,7 @@ from .common import EXIT_FINDINGS, fail, handles_errors, input_options, load_sel
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="local: this machine's cores. ray: a Ray cluster (JSONL in, a folder of JSONL out, where "
-              "each field keeps one type in every record; needs textclean[ray]).")
+              f"each field keeps one type in every record; needs the ray extra: {install_hint('ray')}).")
 @click.option("--address", metavar="ADDR", help="With --engine ray: the cluster to join (default: RAY_ADDRESS, "
               "else a local Ray instance).")
 @click.option("--no-unicode", is_flag=True, help="Skip the unicode repair stage (ftfy).")
@@ -94,12 +104,11 @@ def _clean_on_ray(paths, output, ruleset, text_field, address, quiet) -> None:
     if given or not output:
         raise click.UsageError(f"--engine ray needs -o FOLDER and does not take {', '.join(given)}"
                                if given else "--engine ray needs -o FOLDER")
-    try:
-        from ray.exceptions import RayTaskError
+    if not has_extra("ray"):
+        fail(needs_extra("--engine ray", "ray"), EXIT_USAGE)
+    from ray.exceptions import RayTaskError
 
-        from ..ray import clean_jsonl_with_ray
-    except ImportError as exc:
-        raise click.UsageError(str(exc)) from None
+    from ..ray import clean_jsonl_with_ray
     try:
         clean_jsonl_with_ray(paths, output, rules=ruleset, text_column=text_field, address=address)
     except RayTaskError as exc:
