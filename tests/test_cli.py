@@ -226,6 +226,26 @@ def test_rules_lint_warns_of_a_rule_without_both_kinds_of_example(tmp_path):
     assert "no example with a keep text" not in linted
 
 
+def test_rules_lint_reports_every_error_then_exits_2(tmp_path):
+    def rule(rule_id, extra):
+        return f"  - id: {rule_id}\n    kind: boilerplate\n    description: d\n{extra}    examples: [{{keep: x}}]\n"
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text("rules:\n" + rule("a.open", "    pattern: '('\n")
+                     + rule("a.zone", "    pattern: ok\n    zone: middle\n"), encoding="utf-8")
+    second.write_text("rules:\n" + rule("b.set", "    pattern: '[z'\n") + rule("a.open", "    pattern: fine\n")
+                      + rule("b.fine", "    pattern: fine\n"), encoding="utf-8")
+    result = run("rules", "lint", "--no-shipped", str(first), str(second))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"textclean: error: {first}:11: rule 'a.zone': rules/1/zone: 'middle' is not one of ['any', 'head', 'tail']",
+        f"textclean: error: {second}:7: rule 'a.open': duplicate id, first defined at {first}:2",
+        f"textclean: error: {first}:5: rule 'a.open': pattern does not compile: missing ) at position 1",
+        f"textclean: error: {second}:5: rule 'b.set': pattern does not compile: unterminated character set at "
+        "position 2",
+        "textclean: error: 4 errors in the rule files",
+    ]
+
+
 def test_rules_test_reports_a_failing_example_as_a_diff(tmp_path):
     rules = tmp_path / "mine.yaml"
     rules.write_text("rules:\n  - id: mine.x\n    kind: boilerplate\n    description: d\n    pattern: 'Subscribe'\n"

@@ -22,8 +22,9 @@ from time import perf_counter
 from typing import Any
 
 from .document import Edit, Finding, Result, input_offset
-from .kind import Change, RuleTimeout, Stage
+from .kind import Change, Rule, RuleError, RuleKind, RuleTimeout, Stage
 from .kinds import registry
+from .patterns import compile_all
 from .rulefile import RuleSet, load_rules
 from .tidy import WhitespaceTidy
 from .unicode_repair import UnicodeRepair
@@ -96,6 +97,28 @@ class Cleaner:
             if len(settled) == len(self.stages):
                 break
         return Result(text, current, metadata, edits, list(findings.values()))
+
+
+def compile_errors(ruleset: RuleSet) -> list[RuleError]:
+    """Every error compiling ``ruleset`` raises, instead of the first: each rule is compiled alone, then the rules
+    of each kind that compile alone together (which finds what two rules cannot do side by side)."""
+    errors: list[RuleError] = []
+
+    def compiled(kind: RuleKind, rules: list[Rule]) -> bool:
+        try:
+            stage = kind.compile(rules, ruleset.settings.get(kind.name, {}))
+            compile_all()  # what a run compiles when first needed, while the stage holds it
+            del stage
+            return True
+        except RuleError as exc:
+            errors.append(exc)
+            return False
+
+    for name, kind in registry().items():
+        alone = [rule for rule in ruleset.rules if rule.kind == name and compiled(kind, [rule])]
+        if len(alone) > 1:
+            compiled(kind, alone)
+    return errors
 
 
 _span = itemgetter(0, 1)  # a Change's start and end

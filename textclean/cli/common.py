@@ -62,13 +62,15 @@ def input_options(command: Callable) -> Callable:
     return command
 
 
-def load_selected_rules(rule_paths, disable, only, no_shipped, no_config, settings) -> RuleSet:
-    """Rules from the project configuration plus the command line; exits 2 on any rule error."""
+def load_selected_rules(rule_paths, disable, only, no_shipped, no_config, settings,
+                        errors: list[RuleError] | None = None) -> RuleSet:
+    """Rules from the project configuration plus the command line; exits 2 on any rule error (``errors``:
+    the errors of rule files are added to them, and the rules they concern left out)."""
     try:
         config = find_config(Path.cwd()) if not no_config else None
         paths = [*(config.rules if config else []), *rule_paths]
         shipped = (config.shipped if config else True) and not no_shipped
-        ruleset = load_rules(paths, shipped=shipped)
+        ruleset = load_rules(paths, shipped=shipped, errors=errors)
         if config:
             try:  # its own entries first, so that an error names the configuration file
                 ruleset.select(config.disable, config.only)
