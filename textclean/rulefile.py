@@ -201,10 +201,17 @@ def load_rules(paths: Iterable[str | Path] = (), shipped: bool = True,
                errors: list[RuleError] | None = None) -> RuleSet:
     """Load the shipped packs (unless ``shipped`` is false) and the given files or folders.
 
+    Without the shipped packs, the shipped packs that hold no rule, only word lists (the month names
+    ``{date}`` knows), are still loaded: they are vocabulary, not rules.
     The first error raises RuleError; with ``errors``, every error is added to them instead, and what it
     concerns (a file, a rule with a duplicate id) is left out.
     """
     ruleset = RuleSet()
+    if not shipped:
+        for file in rule_files(shipped_packs_dir()):
+            pack = load_rule_file(file)
+            if not pack.rules:
+                ruleset.add(pack)
     roots = ([shipped_packs_dir()] if shipped else []) + [Path(p) for p in paths]
     for root in roots:
         try:
