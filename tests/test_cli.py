@@ -281,3 +281,29 @@ def test_text_output_starts_every_document_on_a_line_of_its_own(tmp_path):
     result = run("clean", "-q", str(tmp_path / "t1.txt"), str(tmp_path / "t2.txt"), str(tmp_path / "r.jsonl"),
                  "--format", "text")
     assert result.exit_code == 0 and result.stdout == "one\ntwo\nthree\nfour\nfive"
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_drop_empty_leaves_emptied_documents_out_and_counts_them(tmp_path, suffix):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(record) + "\n" for record in [
+        {"id": "menu", "text": "Share\nFacebook\nEmail\n"}, {"id": "kept", "text": "The bridge reopened.\n"},
+        {"id": "blank", "text": "  \n"}]), encoding="utf-8")
+    out, stats = tmp_path / f"out{suffix}", tmp_path / "stats.json"
+    result = run("clean", str(feed), "-o", str(out), "--drop-empty", "--stats", str(stats))
+    assert result.exit_code == 0 and "3 documents read, 2 changed" in result.stderr
+    assert "2 dropped (empty)" in result.stderr and json.loads(stats.read_text())["dropped"] == 2
+    if suffix == ".jsonl":
+        records = [json.loads(line) for line in out.read_text().splitlines()]
+    else:
+        records = pytest.importorskip("pyarrow.parquet").read_table(out).to_pylist()
+    assert [(record["id"], record["text"]) for record in records] == [("kept", "The bridge reopened.\n")]
+    kept = run("clean", str(feed), "-o", str(tmp_path / f"all{suffix}"))
+    assert kept.exit_code == 0 and "dropped" not in kept.stderr
+
+
+def test_drop_empty_is_refused_where_it_could_not_work(tmp_path, page):
+    refused = run("clean", str(page), "--drop-empty")
+    assert refused.exit_code == 2 and "--drop-empty leaves documents out of JSONL or Parquet output" in refused.stderr
+    refused = run("clean", str(page), "--drop-empty", "--format", "jsonl", "--edits", str(tmp_path / "e.jsonl"))
+    assert refused.exit_code == 2 and "--drop-empty and --edits do not go together" in refused.stderr

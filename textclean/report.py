@@ -162,6 +162,7 @@ class RunSummary:
     documents: int = 0
     changed: int = 0
     emptied: int = 0
+    dropped: int = 0  # documents left out of the output because they are empty (--drop-empty)
     bytes_in: int = 0
     bytes_removed: int = 0
     by_rule: EditCounts = field(default_factory=EditCounts)
@@ -193,6 +194,7 @@ class RunSummary:
         lines = [
             f"textclean: {counted(self.documents, 'document')} read, {self.changed:,} changed, "
             f"{counted(sum(self.by_rule.edits.values()), 'edit')}, {counted(self.bytes_removed, 'byte')} removed"
+            + (f", {self.dropped:,} dropped (empty)" if self.dropped else "")
             + (f", {len(self.rejects):,} rejected" if self.rejects else "")
             + (f" in {self.seconds:.1f}s" if self.seconds >= 1 else "")
         ]
@@ -215,6 +217,7 @@ class RunSummary:
             "documents": self.documents,
             "changed": self.changed,
             "emptied": self.emptied,
+            "dropped": self.dropped,
             "rejected": len(self.rejects),
             "rule_errors": len(self.errors),
             "bytes_in": self.bytes_in,

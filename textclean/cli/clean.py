@@ -40,6 +40,9 @@ from .common import (
               help="Write a JSON run summary: documents, edits and bytes per rule, fields, seconds per stage.")
 @click.option("--rejects", "rejects_path", type=click.Path(),
               help="Write input that could not be used (file, line, reason) as JSONL.")
+@click.option("--drop-empty", is_flag=True,
+              help="Leave out of JSONL and Parquet output the documents whose cleaned text is empty or white "
+              "space, counted as dropped in the summary. Not with --edits: undo could not bring them back.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first input that cannot be used.")
 @click.option("--encoding-errors", type=click.Choice(ENCODING_POLICIES), default="skip", show_default=True,
               help="Bytes that are neither UTF-8 nor an encoding that can be told: reject the document, naming "
@@ -58,8 +61,8 @@ from .common import (
 @rule_options
 @handles_errors
 def clean(paths, output, fmt, input_format, text_field, id_field, include, exclude, jobs, explain, edits_path,
-          stats_path, rejects_path, fail_fast, encoding_errors, resume, progress, engine, address, no_unicode,
-          no_tidy, quiet, **rule_args) -> None:
+          stats_path, rejects_path, drop_empty, fail_fast, encoding_errors, resume, progress, engine, address,
+          no_unicode, no_tidy, quiet, **rule_args) -> None:
     """Clean files, folders, JSONL, Parquet or stdin ('-').
 
     \b
@@ -78,7 +81,7 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy)))
     read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors)
     options = RunOptions(output, fmt, explain, edits_path, rejects_path, stats_path, fail_fast, resume,
-                         jobs, progress)
+                         jobs, progress, drop_empty)
     try:
         summary = run(paths, read, spec, options)
     except (KeyboardInterrupt, Interrupted):
@@ -94,7 +97,8 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
 
 #: Options the Ray engine has no use for: given with --engine ray, they are refused rather than ignored.
 NOT_ON_RAY = ("fmt", "input_format", "id_field", "include", "exclude", "jobs", "explain", "edits_path", "stats_path",
-              "rejects_path", "fail_fast", "encoding_errors", "resume", "progress", "no_unicode", "no_tidy")
+              "rejects_path", "drop_empty", "fail_fast", "encoding_errors", "resume", "progress", "no_unicode",
+              "no_tidy")
 
 
 def _clean_on_ray(paths, output, ruleset, text_field, address, quiet) -> None:
