@@ -264,9 +264,10 @@ class _ParquetShard:
 
     _ROWS_PER_GROUP = 2048
 
-    def __init__(self, path: Path, text_field: str, id_field: str):
+    def __init__(self, path: Path, text_field: str, id_field: str, metadata_column: bool = True):
         import pyarrow.parquet  # noqa: F401  (fail early when the extra is missing)
         self.path, self.text_field, self.id_field = path, text_field, id_field
+        self.metadata_column = metadata_column  # False: a row without metadata gets none (undo gives rows back)
         with _naming(path):
             fd, self.tmp = _temp_beside(path)
         os.close(fd)
@@ -279,7 +280,7 @@ class _ParquetShard:
         given = doc.record.get("metadata") if doc.record is not None else None
         if isinstance(given, str) and result.metadata == doc.metadata:  # nothing added: the input's string
             row["metadata"] = given
-        elif "metadata" not in row or row["metadata"] is not None:
+        elif row.get("metadata") is not None or ("metadata" not in row and self.metadata_column):
             row["metadata"] = json.dumps(result.metadata, ensure_ascii=False, default=str)
         self.rows.append(row)
         self.origins.append(f"{doc.source}:{doc.line}" if doc.line else doc.source)
@@ -344,7 +345,7 @@ class _ParquetShard:
                 if self.writer is None:
                     import pyarrow as pa
                     import pyarrow.parquet as pq
-                    columns = (self.id_field, self.text_field, "metadata")
+                    columns = (self.id_field, self.text_field, *(("metadata",) if self.metadata_column else ()))
                     pq.write_table(pa.table({name: pa.array([], pa.string()) for name in columns}), self.tmp)
                 else:
                     self.writer.close()
@@ -444,8 +445,9 @@ class Output:
 
     def __init__(self, target: str | None, fmt: str, text_field: str = "text", id_field: str = "id",
                  folder: bool = False, inputs: frozenset[Path] | set[Path] = frozenset(),
-                 side_files: Mapping[str, Path] | None = None):
+                 side_files: Mapping[str, Path] | None = None, metadata_column: bool = True):
         self.fmt, self.text_field, self.id_field = fmt, text_field, id_field
+        self.metadata_column = metadata_column
         self.target = Path(target) if target else None
         self.folder = folder
         self._claims = PathClaims(inputs)
@@ -506,7 +508,7 @@ class Output:
         else:
             path, fmt = self.target, self.fmt
         if fmt == "parquet":  # never to stdout: output_format refuses it
-            return _ParquetShard(path, self.text_field, self.id_field)
+            return _ParquetShard(path, self.text_field, self.id_field, self.metadata_column)
         return _TextShard(path, fmt, self.text_field, self.id_field)
 
     def finish_shard(self, relpath: str) -> None:
