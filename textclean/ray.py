@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import pickle
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,11 +27,14 @@ try:
     import pyarrow as pa
     import ray
     import ray.data
+    from ray.data.block import BlockAccessor
+    from ray.data.datasource import BlockBasedFileDatasink
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(needs_extra("textclean.ray", "ray")) from exc
 
 from .engine import Cleaner
 from .inputs import InputError, metadata_fields
+from .report import RunSummary
 from .rulefile import RuleSet, load_rules
 
 #: The files clean_jsonl_with_ray reads, by how their names end (Ray infers the compression).
@@ -65,16 +69,19 @@ class TextCleanBatch:
         ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules, shipped=shipped)
         self.cleaner = Cleaner(ruleset.select(disable, only), unicode=unicode, tidy=tidy)
         self.text_column, self.metadata_column, self.metadata_as = text_column, metadata_column, metadata_as
+        #: The counts of the batches cleaned so far, as the CLI's run summary shows them.
+        self.summary = RunSummary()
 
     def __call__(self, batch: Any) -> Any:
         texts, seeds = self._read(batch)
         cleaned, metadata = [], []
-        for text, seed in zip(texts, seeds, strict=True):
+        for row, (text, seed) in enumerate(zip(texts, seeds, strict=True)):
             if text is None:
                 cleaned.append(None)
                 metadata.append(seed)
                 continue
             result = self.cleaner.clean(text, seed)
+            self.summary.add(f"row {row}", result, seed)
             cleaned.append(result.text)
             metadata.append(result.metadata)
         if self.metadata_as == "json":
@@ -125,7 +132,8 @@ def _seed(value: Any, row: int, column: str) -> dict[str, Any]:
 def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Path, *,
                          rules: Iterable[str | Path] | RuleSet = (), disable: Iterable[str] = (),
                          only: Iterable[str] = (), shipped: bool = True, text_column: str = "text",
-                         address: str | None = None, concurrency: int | None = None, batch_size: int = 256) -> None:
+                         address: str | None = None, concurrency: int | None = None,
+                         batch_size: int = 256) -> RunSummary:
     """Clean JSONL files (``.jsonl``, ``.jsonl.gz``, or folders of them) on Ray, into JSONL files in ``output_dir``.
 
     Rules (paths, or a :class:`~textclean.RuleSet` already loaded) are loaded here, on the driver,
@@ -137,11 +145,12 @@ def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Pa
     per block, on every CPU of the cluster unless ``concurrency`` limits the number of tasks.
 
     Guaranteed: every input record appears once in the output, with ``text_column`` cleaned and the
-    ``metadata`` object filled (fields a document lacks are null, as Arrow stores them), and the
-    other fields as ``ray.data.read_json`` read them. Order is preserved: reading the output files
-    in name order gives the records in input order. Output files are named by Ray, not after the
-    input files. A local path that is not such a file, nor a folder holding one, raises InputError
-    before Ray starts. Ray reads each file with Arrow, which needs a field to keep one type in every record.
+    ``metadata`` object holding the fields of the document (as the local engine writes it: left out when
+    it has none), and the other fields as ``ray.data.read_json`` read them. Order is preserved: reading
+    the output files in name order gives the records in input order. Output files are ``.jsonl`` files
+    named by Ray, not after the input files. A local path that is not such a file, nor a folder holding
+    one, raises InputError before Ray starts. Ray reads each file with Arrow, which needs a field to keep
+    one type in every record. Returns the run's summary (documents, edits and bytes removed per rule).
     """
     input_paths = [str(path) for path in input_paths]
     for path in input_paths:
@@ -152,11 +161,13 @@ def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Pa
     execution = ray.data.DataContext.get_current().execution_options
     preserve_order, execution.preserve_order = execution.preserve_order, True
     try:
-        options = {"rules": ruleset, "text_column": text_column, "metadata_as": "struct"}
+        options = {"rules": ruleset, "text_column": text_column, "metadata_as": "json"}
         dataset = ray.data.read_json(input_paths, file_extensions=list(JSONL_EXTENSIONS))
         dataset = dataset.map_batches(_clean_batch, fn_kwargs={"run": uuid.uuid4().hex, "options": options},
                                       batch_format="pyarrow", batch_size=batch_size, concurrency=concurrency)
-        dataset.write_json(str(output_dir), pandas_json_args_fn=_json_lines_as_written)
+        sink = _JsonlDatasink(str(output_dir))
+        dataset.write_datasink(sink)
+        return sink.summary
     finally:
         execution.preserve_order = preserve_order
 
@@ -178,19 +189,54 @@ def _check_jsonl_input(path: str) -> None:
     raise InputError(path, None, f"{problem}; the Ray engine reads {', '.join(suffixes)}", usage=True)
 
 
-def _json_lines_as_written() -> dict[str, Any]:
-    """Non-ASCII text as itself, as the CLI writes it, not as \\u escapes."""
-    return {"force_ascii": False}
-
-
 _batch_cleaners: dict[str, TextCleanBatch] = {}
+
+#: The column that carries a batch's summary (on its first row) from cleaning to writing.
+_SUMMARY_COLUMN = "_textclean_summary"
 
 
 def _clean_batch(batch: pa.Table, run: str, options: dict[str, Any]) -> pa.Table:
     """A task that builds its worker's cleaner once per run: unlike an actor, it holds no CPU that
-    reading and writing need, and Ray fuses it with them."""
+    reading and writing need, and Ray fuses it with them. The batch's summary rides on its first row."""
     cleaner = _batch_cleaners.get(run)
     if cleaner is None:
         _batch_cleaners.clear()
         cleaner = _batch_cleaners[run] = TextCleanBatch(**options)
-    return cleaner(batch)
+    cleaner.summary = RunSummary()
+    cleaned = cleaner(batch)
+    summary = [pickle.dumps(cleaner.summary)] + [None] * (cleaned.num_rows - 1)
+    return cleaned.append_column(_SUMMARY_COLUMN, pa.array(summary[:cleaned.num_rows], pa.binary()))
+
+
+class _JsonlDatasink(BlockBasedFileDatasink):
+    """``.jsonl`` files of the cleaned records, written as the local engine writes them (non-ASCII as itself,
+    ``metadata`` an object, left out when it is empty); ``summary`` adds up the summaries of the batches."""
+
+    def __init__(self, path: str):
+        super().__init__(path, file_format="jsonl")
+        self.summary = RunSummary()
+
+    def write_block_to_file(self, block: Any, file: Any) -> None:
+        lines = []
+        for row in block.to_arrow().drop_columns([_SUMMARY_COLUMN]).to_pylist():
+            metadata = json.loads(row.pop("metadata"))
+            if metadata:
+                row["metadata"] = metadata
+            lines.append(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        file.write("".join(lines).encode("utf-8"))
+
+    def write(self, blocks: Iterable[Any], ctx: Any) -> RunSummary:
+        blocks = list(blocks)
+        super().write(blocks, ctx)
+        summary = RunSummary()
+        for block in blocks:
+            for value in BlockAccessor.for_block(block).to_arrow().column(_SUMMARY_COLUMN).to_pylist():
+                if value is not None:
+                    summary.update(pickle.loads(value))
+        return summary
+
+    def on_write_complete(self, write_result: Any) -> None:
+        super().on_write_complete(write_result)
+        for summary in write_result.write_returns:
+            if summary is not None:
+                self.summary.update(summary)

@@ -189,6 +189,18 @@ class RunSummary:
             self.decoded_docs.append(f"{doc_id} ({decoded_as})")
         self.errors.extend(f"{doc_id}: {f.message}" for f in result.findings if f.level == "error")
 
+    def update(self, other: RunSummary) -> None:
+        """Add the counts of ``other`` (a part of the same run, cleaned elsewhere) to these."""
+        for name in ("documents", "changed", "emptied", "dropped", "bytes_in", "bytes_removed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.by_rule.update(other.by_rule)
+        self.metadata_fields.update(other.metadata_fields)
+        self.decoded.update(other.decoded)
+        for name in ("decoded_docs", "rejects", "errors", "skipped_shards"):
+            getattr(self, name).extend(getattr(other, name))
+        for stage, seconds in other.stage_seconds.items():
+            self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + seconds
+
     def render(self, limit: int = 20) -> str:
         """The summary: counts, edits by rule, encodings, skipped shards, then :meth:`problems`."""
         lines = [

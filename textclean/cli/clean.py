@@ -10,6 +10,7 @@ from click.core import ParameterSource
 from ..extras import has_extra, install_hint, needs_extra
 from ..inputs import DEFAULT_INCLUDE, ENCODING_POLICIES, ReadOptions
 from ..parallel import CleanerSpec
+from ..report import RunSummary
 from ..run import Interrupted, RunOptions, run
 from .common import (
     EXIT_FINDINGS,
@@ -87,6 +88,11 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     except (KeyboardInterrupt, Interrupted):
         click.echo("textclean: interrupted; no partial output was kept", err=True)
         sys.exit(130)
+    _report(summary, quiet)
+
+
+def _report(summary: RunSummary, quiet: bool) -> None:
+    """The summary on stderr (with -q only the rejects and rule errors); exit 1 when there are any."""
     if not quiet:
         click.echo(summary.render(), err=True)
     elif summary.problems():
@@ -114,12 +120,11 @@ def _clean_on_ray(paths, output, ruleset, text_field, address, quiet) -> None:
 
     from ..ray import clean_jsonl_with_ray
     try:
-        clean_jsonl_with_ray(paths, output, rules=ruleset, text_column=text_field, address=address)
+        summary = clean_jsonl_with_ray(paths, output, rules=ruleset, text_column=text_field, address=address)
     except RayTaskError as exc:
         if not isinstance(exc.cause, json.JSONDecodeError):
             raise
         # Ray's reader falls back to json.load when Arrow's fails, and reports only the fallback's error
         fail("Ray could not read the JSONL input; Arrow needs a field to keep one type in every record "
              "(an id that is a string on one line and a number on the next is a common cause)", EXIT_FINDINGS)
-    if not quiet:
-        click.echo(f"textclean: cleaned on Ray into {output}", err=True)
+    _report(summary, quiet)
