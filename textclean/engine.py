@@ -21,6 +21,7 @@ from operator import itemgetter
 from time import perf_counter
 from typing import Any
 
+from . import inline
 from .document import Edit, Finding, Result, input_offset
 from .kind import Change, Rule, RuleError, RuleKind, RuleTimeout, Stage
 from .kinds import registry
@@ -69,12 +70,16 @@ class Cleaner:
         # The stages that have run on the text as it is now. The whitespace stage's changes leave itself and
         # the rule kinds settled.
         settled: set[int] = set()
+        kept = inline.regions(current)  # the lines inline markers keep from the rules
         for _ in range(self.max_passes):
             for index, stage in enumerate(self.stages):
                 if index in settled:
                     continue
                 started = perf_counter()
-                output = stage.apply(current)
+                output = stage.apply(inline.hidden(current, kept))
+                if kept:
+                    output = replace(output, changes=inline.allowed_changes(output.changes, kept),
+                                     findings=inline.allowed_findings(output.findings, kept))
                 self.stage_seconds[stage.kind] += perf_counter() - started
                 for key, value in output.metadata.items():
                     metadata.setdefault(key, value)
@@ -90,6 +95,7 @@ class Cleaner:
                     settled.add(index)
                 else:
                     edits.extend(applied)
+                    kept = inline.regions(current)
                     if stage.kind == WhitespaceTidy.kind:  # what it changes, only ftfy may see anew
                         settled = {i for i in settled if self.stages[i].kind != UnicodeRepair.kind} | {index}
                     else:

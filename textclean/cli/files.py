@@ -17,6 +17,7 @@ import click
 
 from ..config import ProjectConfig, find_config
 from ..files import BACKUP_SUFFIX, BinaryFileError, FileCleaner, FilePlan
+from ..inline import names
 from ..inputs import InputError
 from ..outputs import OutputError
 from ..report import render_marked
@@ -129,11 +130,14 @@ def _fix(files: _Files, backup: bool, show_diff: bool) -> None:
 @_paths_argument
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: 'path:line:col: rule-id: message' lines. json: a list of objects, for editors and CI.")
+@click.option("--select", "selected", multiple=True, metavar="RULE",
+              help="Report only the rules named (repeatable): an id, or a prefix of ids up to a dot ('share' names "
+              "share.buttons).")
 @_normalize_option
 @_only_included_option
 @rule_options
 @handles_errors
-def check(paths, fmt, normalize_line_endings, only_included, **rule_args) -> None:
+def check(paths, fmt, selected, normalize_line_endings, only_included, **rule_args) -> None:
     """Report each edit 'textclean fix' would make, and what rules noticed; change nothing.
 
     Exit status: 1 when anything is reported, 0 otherwise; 2 a usage error.
@@ -141,9 +145,11 @@ def check(paths, fmt, normalize_line_endings, only_included, **rule_args) -> Non
     \b
     textclean check notes/*.txt
     textclean check --format json drafts/ > findings.json
+    textclean check --select name --select place notes/   # only rules name.* and place.*
     """
     files = _Files(paths, rule_args, normalize_line_endings, only_included)
-    problems = [problem for plan in files for problem in plan.problems()]
+    problems = [problem for plan in files for problem in plan.problems()
+                if not selected or any(names(selector, problem.rule) for selector in selected)]
     if fmt == "json":
         click.echo(json.dumps([problem.to_dict() for problem in problems], indent=2, ensure_ascii=False))
     else:
