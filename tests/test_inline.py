@@ -1,6 +1,7 @@
 """Inline control comments: lines a text keeps from textclean's rules, in the engine and in fix/check."""
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -101,3 +102,12 @@ def test_check_select_names_a_rule_by_id_or_prefix(tmp_path, monkeypatch, select
     (tmp_path / "page.txt").write_text(f"{PARAGRAPH} Muhammad spoke in Qalat-i-Naw.  \n", encoding="utf-8")
     lines = run("check", "--select", selector, "page.txt").stdout.splitlines()
     assert [problem.split(": ")[1] for problem in lines] == ["name.mohammad"]
+
+
+def test_the_readme_example_does_what_the_readme_says():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```markdown\n", 1)[1].split("```", 1)[0]
+    cleaned = CLEANER.clean(example).text
+    assert cleaned.startswith("Mohammad Karim spoke in Qala-e-Naw on Monday.\n")
+    kept = example[example.index("<!-- textclean: off"):example.index("<!-- textclean: on -->")]
+    assert kept in cleaned and "Muhammad Ali's fight in Qala-e-Naw" in cleaned
