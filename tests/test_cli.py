@@ -35,6 +35,26 @@ def test_stdin_to_stdout():
     assert result.exit_code == 0 and result.stdout == CLEAN
 
 
+@pytest.mark.parametrize("pad", [0, 70_000])  # a first chunk of stdin that ends inside a record
+def test_jsonl_on_stdin_is_read_as_jsonl(pad):
+    records = [{"id": "a", "text": PAGE, "pad": "x" * pad}, {"id": "b", "text": "Muhammad came.\n"}]
+    result = run("clean", "-q", "-", input="".join(json.dumps(r) + "\n" for r in records))
+    assert result.exit_code == 0
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == [CLEAN, "Mohammad came.\n"]
+
+
+@pytest.mark.parametrize("text", ['{"id": "a", "text": "Muhammad"}\nMuhammad wrote this line.\n',
+                                  '{"id": "a", "body": "Muhammad"}\n', "[1, 2]\n", '{"text": "Muhammad"'])
+def test_stdin_that_is_not_all_records_is_one_text(text):
+    result = run("clean", "-q", "--no-tidy", "-", input=text)
+    assert result.exit_code == 0 and result.stdout == text.replace("Muhammad", "Mohammad")
+
+
+def test_input_format_text_reads_jsonl_on_stdin_as_text():
+    text = '{"id": "a", "text": "Muhammad"}\n'
+    assert run("clean", "-q", "--input-format", "text", "-", input=text).stdout == text.replace("Muhammad", "Mohammad")
+
+
 def test_summary_on_stderr(page):
     result = run("clean", str(page))
     assert "1 document read, 1 changed" in result.stderr

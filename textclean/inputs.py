@@ -87,6 +87,8 @@ class ReadOptions:
 def input_format(path: str, options: ReadOptions) -> str:
     if options.input_format != "auto":
         return options.input_format
+    if path == "-":
+        return _stdin_format(options.text_field)
     if path.endswith(JSONL_SUFFIXES):
         return "jsonl"
     if path.endswith(".parquet"):
@@ -321,7 +323,7 @@ def _text_failure(data: bytes) -> str:
 
 def _read_text(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc | Reject]:
     try:
-        with open_binary(source) if source != "-" else _stdin_copy() as stream:
+        with open_binary(source) if source != "-" else _stdin_stream() as stream:
             data = stream.read()
     except _read_errors(source) as exc:
         raise _unreadable(source, exc) from None
@@ -341,14 +343,66 @@ def _read_text(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc
     yield InputDoc(id=source, text=text, source=source, relpath=rel, decoded_as=encoding, size=len(data))
 
 
-def _stdin_copy() -> IO[bytes]:
-    return io.BytesIO(sys.stdin.buffer.read())
+#: How much of stdin is read to tell JSONL from text (more when its first line is longer).
+STDIN_SNIFF_BYTES = 1 << 16
+
+# The stdin whose first bytes have been read, those bytes, and the format they tell.
+_stdin_head: tuple[Any, bytes, str] | None = None
+
+
+def _stdin_format(text_field: str) -> str:
+    """``jsonl`` when every non-blank line of the start of stdin (at least one whole line) is a JSON object
+    with ``text_field``, else ``text``. The bytes read are given back by :func:`_stdin_stream`."""
+    global _stdin_head
+    stream = sys.stdin.buffer
+    if _stdin_head is None or _stdin_head[0] is not stream:
+        head, ended = b"", False
+        while not ended and (len(head) < STDIN_SNIFF_BYTES or b"\n" not in head):
+            chunk = stream.read1(STDIN_SNIFF_BYTES) if hasattr(stream, "read1") else stream.read(STDIN_SNIFF_BYTES)
+            head, ended = head + chunk, not chunk
+        whole = head if ended else head[:head.rfind(b"\n") + 1]  # the lines read to their end
+        _stdin_head = (stream, head, "jsonl" if _all_records(whole, text_field) else "text")
+    return _stdin_head[2]
+
+
+def _all_records(data: bytes, text_field: str) -> bool:
+    lines = [line for line in data.splitlines() if line.strip()]
+    try:
+        return bool(lines) and all(isinstance(record := json.loads(line), dict) and text_field in record
+                                   for line in lines)
+    except ValueError:  # not JSON, or not UTF-8
+        return False
+
+
+def _stdin_stream() -> IO[bytes]:
+    """stdin as bytes, read as it comes, with the first bytes that told its format put back in front."""
+    head = _stdin_head[1] if _stdin_head is not None and _stdin_head[0] is sys.stdin.buffer else b""
+    return io.BufferedReader(_Prefixed(head, sys.stdin.buffer))
+
+
+class _Prefixed(io.RawIOBase):
+    """``head``, then what ``rest`` gives; closing it leaves ``rest`` open."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]):
+        self._head, self._rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            size = min(len(buffer), len(self._head))
+            buffer[:size], self._head = self._head[:size], self._head[size:]
+            return size
+        data = self._rest.read1(len(buffer)) if hasattr(self._rest, "read1") else self._rest.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
 
 
 def _read_jsonl(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc | Reject]:
     number = 0
     try:
-        with open_binary(source) if source != "-" else _stdin_copy() as lines:
+        with open_binary(source) if source != "-" else _stdin_stream() as lines:
             for number, raw in enumerate(lines, start=1):
                 if raw.strip():
                     yield _jsonl_document(raw, number, source, rel, options)

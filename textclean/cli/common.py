@@ -50,7 +50,8 @@ def input_options(command: Callable) -> Callable:
     options = [
         click.option("--input-format", type=click.Choice(["auto", "text", "jsonl", "parquet"]), default="auto",
                      show_default=True, help="How to read inputs. auto: by suffix (.jsonl .ndjson, also .gz/.zst; "
-                     ".parquet), text otherwise."),
+                     ".parquet), text otherwise; stdin ('-') is JSONL when every line of its start is a JSON "
+                     "object with the text field."),
         click.option("--text-field", default="text", show_default=True,
                      help="JSONL field or Parquet column holding the text."),
         click.option("--include", multiple=True, metavar="GLOB",
