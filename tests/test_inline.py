@@ -38,6 +38,8 @@ def test_regions_of_each_directive():
         Region(starts["f\n"], len(text), ("name",)),
     ]
     assert regions("No marker: textclean is a tool.\n# a comment\n") == []
+    assert regions("# textclean: disable\na\n# textclean: enable\nb\n") == [Region(0, 21), Region(23, 43),
+                                                                                Region(0, 43)]
 
 
 def test_an_off_region_is_left_alone_and_the_rest_is_cleaned():

@@ -6,7 +6,8 @@ A marker is a comment, inside ``<!-- ... -->`` or after ``#``, that reads ``text
   (to the end of the text when no ``on`` follows).
 - ``textclean: disable-next-line``: no rule touches the next line. ``textclean: disable-line``: nor this one.
 - ``textclean: disable RULE ...`` ... ``textclean: enable [RULE ...]``: the rules named make no edit and report
-  nothing in between; ``disable-next-line RULE ...`` for one line. A rule is named by its id or by a
+  nothing in between; ``disable-next-line RULE ...`` for one line. ``disable`` alone is ``off``, and
+  ``enable`` alone ends what every ``disable`` began. A rule is named by its id or by a
   prefix of it up to a dot (``share`` names ``share.buttons``), as ``check --select`` names them.
 
 The marker lines themselves are kept: no rule touches them. The lines no rule may touch are hidden from every
@@ -69,7 +70,7 @@ def regions(text: str) -> list[Region]:
             directive, rules = marker["directive"], tuple(re.findall(r"[a-z0-9][a-z0-9._-]*", marker["rules"]))
             if directive == "off" or (directive == "disable" and not rules):
                 off = start if off is None else off
-            elif directive == "on" and off is not None:
+            elif directive in ("on", "enable") and not rules and off is not None:
                 found.append(Region(off, end))
                 off = None
             elif directive == "disable-next-line":
