@@ -110,7 +110,7 @@ def test_edit_log_replays_and_undoes(tmp_path, page):
     run("clean", "-q", str(page), "--edits", str(edits), "-o", str(tmp_path / "out.txt"))
     header, record, shard = [json.loads(line) for line in edits.read_text().splitlines()]
     assert header["type"] == "header" and shard == {"type": "shard", "output": "out.txt", "documents": 1,
-                                                    "sha256": shard["sha256"]}
+                                                    "sha256": shard["sha256"], "metadata_created": True}
     assert record["type"] == "document" and (record["output"], record["position"]) == ("out.txt", 1)
     log = [Edit.from_dict(e) for e in record["edits"]]
     assert set(record["edits"][0]) == {"rule", "kind", "start", "end", "before", "after"}

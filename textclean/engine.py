@@ -11,7 +11,9 @@ remove lines or move spellings to a fixed point, so this ends; ``max_passes``
 is a safety bound. Changes by the whitespace stage need no second pass of the
 rule kinds: it finishes in one go, and only touches blank lines and line ends,
 which no rule kind looks at; ftfy does (a trailing space can hide mojibake), so
-the unicode stage runs again.
+the unicode stage runs again. Lines that inline control comments keep from the
+rules (:mod:`textclean.inline`) are hidden from each stage, and no change may
+touch them.
 """
 from __future__ import annotations
 
