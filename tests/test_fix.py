@@ -332,11 +332,29 @@ def test_config_includes_excludes_and_kinds_per_file_type():
     write("page.txt", PAGE)
     write("drafts/wip.txt", PAGE)
     write("script.py", PAGE)
-    result = run("fix", "notes.md", "page.txt", "drafts/wip.txt", "script.py")
+    result = run("fix", "--only-included", "notes.md", "page.txt", "drafts/wip.txt", "script.py")
     assert result.stdout == "Fixing notes.md\nFixing page.txt\n"
     assert read("notes.md") == PAGE.replace("Muhammad", "Mohammad").replace("Qalat-i-Naw", "Qala-e-Naw")
     assert read("page.txt") == CLEAN
     assert untouched("drafts/wip.txt") and untouched("script.py")
+
+
+@pytest.mark.parametrize("command", ["fix", "check"])
+def test_a_file_named_is_taken_whatever_its_name_and_globs_filter_folders(command):
+    os.makedirs("notes")
+    write(".textclean.yaml", "exclude: ['drafts/*']\n")
+    write("note.md", PAGE)
+    os.makedirs("drafts")
+    write("drafts/wip.txt", PAGE)
+    write("notes/other.md", PAGE)  # found in a folder: the include globs (*.txt *.text) leave it out
+    result = run(command, "note.md", "drafts/wip.txt", "notes")
+    assert result.exit_code == 1
+    if command == "fix":
+        assert result.stdout == "Fixing note.md\nFixing drafts/wip.txt\n"
+        assert read("note.md") == CLEAN and read("drafts/wip.txt") == CLEAN
+    else:
+        assert {line.split(":")[0] for line in result.stdout.splitlines()} == {"note.md", "drafts/wip.txt"}
+    assert untouched("notes/other.md")
 
 
 def test_a_config_that_is_not_yaml_is_named_with_its_line():
@@ -349,7 +367,7 @@ def test_a_config_that_is_not_yaml_is_named_with_its_line():
 
 def test_nothing_selected_says_so():
     write("script.py", PAGE)
-    result = run("fix", "script.py")
+    result = run("fix", "--only-included", "script.py")
     assert result.exit_code == 0 and "no file to clean" in result.stderr and untouched("script.py")
 
 

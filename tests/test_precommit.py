@@ -32,6 +32,18 @@ def test_readme_snippet_names_the_shipped_hooks():
         assert hook["types"] == ["text"] and hook["stages"] == ["pre-commit", "pre-push", "manual"]
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_readme_rev_is_a_branch_or_tag_of_this_repository():
+    rev = readme_hook_config()["repos"][0]["rev"]
+    if _head() is None:
+        pytest.skip(f"{ROOT} is not a git checkout")
+    refs = [f"refs/heads/{rev}", f"refs/tags/{rev}", f"refs/remotes/origin/{rev}"]
+    found = [ref for ref in refs
+             if subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", "--quiet", ref],
+                               capture_output=True).returncode == 0]
+    assert found, f"the README's pre-commit rev {rev!r} is no branch or tag of this repository"
+
+
 def _head() -> str | None:
     done = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
     return done.stdout.strip() if done.returncode == 0 else None

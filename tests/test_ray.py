@@ -113,8 +113,16 @@ def test_the_cli_runs_a_corpus_on_ray(local_ray, tmp_path):
     runner = CliRunner()
     result = runner.invoke(main, ["clean", "--engine", "ray", str(source), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    written = [json.loads(line) for path in sorted((tmp_path / "out").iterdir()) for line in path.open()]
-    assert [r["text"] for r in written] == [expected(r)[0] for r in records(12)]
+    local = runner.invoke(main, ["clean", str(source), "-o", str(tmp_path / "local.jsonl")])
+    assert result.stderr.splitlines()[-1] == local.stderr.splitlines()[-1]  # the same summary, to the last rule
+    assert result.stderr.splitlines()[0].startswith("textclean: 12 documents read, ")
+    shards = sorted((tmp_path / "out").iterdir())
+    assert shards and all(path.name.endswith(".jsonl") for path in shards)
+    written = [json.loads(line) for path in shards for line in path.open()]
+    by_local = [json.loads(line) for line in (tmp_path / "local.jsonl").open()]
+    assert [(r["text"], r.get("metadata")) for r in written] == [(r["text"], r.get("metadata")) for r in by_local]
+    again = runner.invoke(main, ["clean", "-q", str(tmp_path / "out"), "-o", str(tmp_path / "again.jsonl")])
+    assert again.exit_code == 0 and len((tmp_path / "again.jsonl").read_text().splitlines()) == 12
     refused = runner.invoke(main, ["clean", "--engine", "ray", "--explain", str(source), "-o", str(tmp_path / "o")])
     assert refused.exit_code == 2 and "does not take --explain" in refused.output
 
@@ -192,7 +200,7 @@ def test_the_ray_engine_rejects_the_lines_the_local_engine_rejects_and_cleans_th
         assert result.exit_code == 1, result.output
         outputs[engine] = [line for path in sorted(out.iterdir()) for line in path.read_text().splitlines()]
         rejects[engine] = [(r["line"], r["reason"]) for r in map(json.loads, listed.read_text().splitlines())]
-        assert f"in.jsonl:4: nested more than 500 arrays and objects deep" in result.output
+        assert "in.jsonl:4: nested more than 500 arrays and objects deep" in result.output
     assert outputs["ray"] == outputs["local"]
     assert [json.loads(line)["id"] for line in outputs["ray"]] == ["a", 2, "dup2", "bom", "crlf", "nul", "last"]
     assert rejects["ray"] == rejects["local"]

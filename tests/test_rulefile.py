@@ -4,7 +4,7 @@ import json
 import pytest
 from conftest import ROOT
 
-from textclean import RuleError, load_rules, parse_rule_file
+from textclean import Cleaner, RuleError, load_rules, parse_rule_file
 from textclean.rulefile import rulefile_schema
 
 GOOD_RULE = """
@@ -138,3 +138,14 @@ def compile_error_of(rule_lines):
 ])
 def test_a_pattern_error_names_the_key_its_line_and_the_place_as_written(rule_lines, error):
     assert compile_error_of(rule_lines) == error
+
+
+def test_without_the_shipped_packs_date_still_knows_month_names(tmp_path):
+    (tmp_path / "mine.yaml").write_text(
+        "rules:\n  - id: my.published\n    kind: date_header\n    description: d\n"
+        "    pattern: 'Published:\\s*{date}'\n    field: date\n"
+        "    examples: [{input: \"Published: 7 July 2021\\nText.\\n\", output: \"Text.\\n\"}]\n", encoding="utf-8")
+    rules = load_rules([tmp_path], shipped=False)
+    assert [rule.id for rule in rules.rules] == ["my.published"]  # the shipped rules stay out
+    result = Cleaner(rules).clean("Published: 07 July 2021\nThe talks began.\n")
+    assert result.text == "The talks began.\n" and result.metadata == {"date": "2021-07-07"}

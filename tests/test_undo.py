@@ -98,6 +98,21 @@ def test_text_cleaned_to_jsonl_is_undone_without_a_metadata_field_it_never_had(t
     assert not any("metadata" in record for record in records)
 
 
+@pytest.mark.parametrize("metadata", [None, ["{}", None, '{"lang": "en"}']])
+def test_parquet_is_undone_to_exactly_its_columns(tmp_path, metadata):
+    pa, pq = pytest.importorskip("pyarrow"), pytest.importorskip("pyarrow.parquet")
+    columns = {"id": ["a", "b", "c"], "text": [PAGE, "Plain.\n", "Spaces  \n"], "n": [1, 2, 3]}
+    if metadata is not None:
+        columns["metadata"] = metadata
+    original = pa.table(columns)
+    pq.write_table(original, tmp_path / "in.parquet")
+    clean(tmp_path / "in.parquet", "-o", tmp_path / "clean.parquet", "--edits", tmp_path / "e.jsonl")
+    result = run("undo", tmp_path / "clean.parquet", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "back.parquet")
+    assert result.exit_code == 0, result.stderr
+    restored = pq.read_table(tmp_path / "back.parquet")
+    assert restored.schema == original.schema and restored.to_pylist() == original.to_pylist()
+
+
 def test_only_one_file_changed_leaves_the_other_alone(tmp_path):
     source = write(tmp_path / "t", {"a.txt": "A  \n", "b.txt": "B\n"})
     clean(source, "-o", tmp_path / "tout", "--edits", tmp_path / "e.jsonl")

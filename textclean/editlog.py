@@ -10,7 +10,9 @@ the order the run wrote its output:
   added (``metadata_created``: the input had no ``metadata``, being text or a record without it;
   ``metadata_null``: it was null; logs written before ``metadata_null`` lack it), and its edits;
 - ``{"type": "shard", ...}`` after the last document of each output file: how many documents it
-  holds and a SHA-256 over all their texts, unchanged ones included.
+  holds and a SHA-256 over all their texts, unchanged ones included, and ``metadata_created``: no
+  input document of it had a ``metadata`` field (or column), so undo gives back none (logs written
+  before it lack it).
 
 A run with ``--resume`` first copies the records of the shards it skips from the log at the same
 path. A folder run that fails or is interrupted keeps the records of the shards it completed.
@@ -87,6 +89,7 @@ class EditLogWriter:
         self._output_name = output_name
         self._output: str | None = None
         self._digest = ShardDigest()
+        self._metadata_given = False  # a document of the shard being written had a metadata field or column
         self._write({"type": "header", "format": FORMAT})
 
     def _write(self, record: dict[str, Any]) -> None:
@@ -98,6 +101,7 @@ class EditLogWriter:
             self._end_shard()
             self._output = output
         self._digest.add(result.text)
+        self._metadata_given |= doc.record is not None and "metadata" in doc.record
         if result.edits or result.metadata.keys() - doc.metadata.keys():
             self._write(edit_record(doc, result, output, self._digest.documents))
 
@@ -123,8 +127,9 @@ class EditLogWriter:
     def _end_shard(self) -> None:
         if self._output is not None:
             self._write({"type": "shard", "output": self._output, "documents": self._digest.documents,
-                         "sha256": self._digest.hexdigest()})
+                         "sha256": self._digest.hexdigest(), "metadata_created": not self._metadata_given})
         self._digest = ShardDigest()
+        self._metadata_given = False
 
     def commit(self, to_checkpoint: bool = False) -> None:
         if not to_checkpoint:

@@ -11,7 +11,9 @@ remove lines or move spellings to a fixed point, so this ends; ``max_passes``
 is a safety bound. Changes by the whitespace stage need no second pass of the
 rule kinds: it finishes in one go, and only touches blank lines and line ends,
 which no rule kind looks at; ftfy does (a trailing space can hide mojibake), so
-the unicode stage runs again.
+the unicode stage runs again. Lines that inline control comments keep from the
+rules (:mod:`textclean.inline`) are hidden from each stage, and no change may
+touch them.
 """
 from __future__ import annotations
 
@@ -21,9 +23,11 @@ from operator import itemgetter
 from time import perf_counter
 from typing import Any
 
+from . import inline
 from .document import Edit, Finding, Result, input_offset
-from .kind import Change, RuleTimeout, Stage
+from .kind import Change, Rule, RuleError, RuleKind, RuleTimeout, Stage
 from .kinds import registry
+from .patterns import compile_all
 from .rulefile import RuleSet, load_rules
 from .tidy import WhitespaceTidy
 from .unicode_repair import UnicodeRepair
@@ -68,12 +72,16 @@ class Cleaner:
         # The stages that have run on the text as it is now. The whitespace stage's changes leave itself and
         # the rule kinds settled.
         settled: set[int] = set()
+        kept = inline.regions(current)  # the lines inline markers keep from the rules
         for _ in range(self.max_passes):
             for index, stage in enumerate(self.stages):
                 if index in settled:
                     continue
                 started = perf_counter()
-                output = stage.apply(current)
+                output = stage.apply(inline.hidden(current, kept))
+                if kept:
+                    output = replace(output, changes=inline.allowed_changes(output.changes, kept),
+                                     findings=inline.allowed_findings(output.findings, kept))
                 self.stage_seconds[stage.kind] += perf_counter() - started
                 for key, value in output.metadata.items():
                     metadata.setdefault(key, value)
@@ -89,6 +97,7 @@ class Cleaner:
                     settled.add(index)
                 else:
                     edits.extend(applied)
+                    kept = inline.regions(current)
                     if stage.kind == WhitespaceTidy.kind:  # what it changes, only ftfy may see anew
                         settled = {i for i in settled if self.stages[i].kind != UnicodeRepair.kind} | {index}
                     else:
@@ -96,6 +105,28 @@ class Cleaner:
             if len(settled) == len(self.stages):
                 break
         return Result(text, current, metadata, edits, list(findings.values()))
+
+
+def compile_errors(ruleset: RuleSet) -> list[RuleError]:
+    """Every error compiling ``ruleset`` raises, instead of the first: each rule is compiled alone, then the rules
+    of each kind that compile alone together (which finds what two rules cannot do side by side)."""
+    errors: list[RuleError] = []
+
+    def compiled(kind: RuleKind, rules: list[Rule]) -> bool:
+        try:
+            stage = kind.compile(rules, ruleset.settings.get(kind.name, {}))
+            compile_all()  # what a run compiles when first needed, while the stage holds it
+            del stage
+            return True
+        except RuleError as exc:
+            errors.append(exc)
+            return False
+
+    for name, kind in registry().items():
+        alone = [rule for rule in ruleset.rules if rule.kind == name and compiled(kind, [rule])]
+        if len(alone) > 1:
+            compiled(kind, alone)
+    return errors
 
 
 _span = itemgetter(0, 1)  # a Change's start and end

@@ -181,13 +181,16 @@ class FileCleaner:
         self.normalize_line_endings = normalize_line_endings
         self._cleaners: dict[frozenset[str] | None, Cleaner] = {}
 
-    def select(self, paths: Iterable[str]) -> list[Path]:
-        """The files among ``paths`` (folders are searched) that the configuration's globs take."""
+    def select(self, paths: Iterable[str], only_included: bool = False) -> list[Path]:
+        """The files among ``paths``: each file named, whatever its name, and the files in the folders named that
+        the configuration's globs take (``only_included``: the files named too must be taken by the globs)."""
         paths = list(paths)
         if "-" in paths:
             raise InputError("-", None, "files are cleaned in place; for stdin use 'textclean clean -'", usage=True)
-        files = [Path(file) for file, _ in expand(paths, ReadOptions(include=("*",)))]
-        return [file for file in files if self.config.selects(file)]
+        named = {path for path in paths if not Path(path).is_dir()}
+        found = expand(paths, ReadOptions(include=("*",)))
+        return [Path(file) for file, _ in found
+                if (file in named and not only_included) or self.config.selects(Path(file))]
 
     def cleaner_for(self, path: Path) -> Cleaner:
         """The cleaner for ``path``: every loaded rule, or only the kinds ``per_file_kinds`` names for it."""

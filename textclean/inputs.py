@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from .extras import needs_extra
+
 DEFAULT_INCLUDE = ("*.txt", "*.text", "*.jsonl", "*.jsonl.gz", "*.jsonl.zst", "*.ndjson", "*.parquet")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".jsonl.zst", ".jsonl.zstd", ".ndjson.zst")
 ENCODING_POLICIES = ("strict", "replace", "skip")
@@ -91,6 +93,8 @@ class ReadOptions:
 def input_format(path: str, options: ReadOptions) -> str:
     if options.input_format != "auto":
         return options.input_format
+    if path == "-":
+        return _stdin_format(options.text_field)
     if path.endswith(JSONL_SUFFIXES):
         return "jsonl"
     if path.endswith(".parquet"):
@@ -184,7 +188,7 @@ class _ZstdFile(io.RawIOBase):
         try:
             import zstandard
         except ImportError:
-            raise InputError(source, None, "reading .zst needs the zstd extra: pip install 'textclean[zstd]'") from None
+            raise InputError(source, None, needs_extra("reading .zst", "zstd")) from None
         self._new_frame = zstandard.ZstdDecompressor().decompressobj
         self._file = open(source, "rb")
         self._frame: Any = None
@@ -352,7 +356,7 @@ def _read_text(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc
 
 def _open_source(source: str) -> contextlib.AbstractContextManager[IO[bytes]]:
     """An input file as bytes (see :func:`open_binary`), or stdin for '-', read as it comes and left open."""
-    return contextlib.nullcontext(sys.stdin.buffer) if source == "-" else open_binary(source)
+    return _stdin_stream() if source == "-" else open_binary(source)
 
 
 def _drain(read: Callable[[int], bytes]) -> int:
@@ -381,6 +385,62 @@ def _bounded_lines(stream: IO[bytes], limit: int | None) -> Iterator[bytes | int
         while not line.endswith(b"\n") and (line := stream.readline(_DRAIN_BYTES)):
             size += len(line)
         yield size
+
+
+#: How much of stdin is read to tell JSONL from text (more when its first line is longer).
+STDIN_SNIFF_BYTES = 1 << 16
+
+# The stdin whose first bytes have been read, those bytes, and the format they tell.
+_stdin_head: tuple[Any, bytes, str] | None = None
+
+
+def _stdin_format(text_field: str) -> str:
+    """``jsonl`` when every non-blank line of the start of stdin (at least one whole line) is a JSON object
+    with ``text_field``, else ``text``. The bytes read are given back by :func:`_stdin_stream`."""
+    global _stdin_head
+    stream = sys.stdin.buffer
+    if _stdin_head is None or _stdin_head[0] is not stream:
+        head, ended = b"", False
+        while not ended and (len(head) < STDIN_SNIFF_BYTES or b"\n" not in head):
+            chunk = stream.read1(STDIN_SNIFF_BYTES) if hasattr(stream, "read1") else stream.read(STDIN_SNIFF_BYTES)
+            head, ended = head + chunk, not chunk
+        whole = head if ended else head[:head.rfind(b"\n") + 1]  # the lines read to their end
+        _stdin_head = (stream, head, "jsonl" if _all_records(whole, text_field) else "text")
+    return _stdin_head[2]
+
+
+def _all_records(data: bytes, text_field: str) -> bool:
+    lines = [line for line in data.splitlines() if line.strip()]
+    try:
+        return bool(lines) and all(isinstance(record := json.loads(line), dict) and text_field in record
+                                   for line in lines)
+    except ValueError:  # not JSON, or not UTF-8
+        return False
+
+
+def _stdin_stream() -> IO[bytes]:
+    """stdin as bytes, read as it comes, with the first bytes that told its format put back in front."""
+    head = _stdin_head[1] if _stdin_head is not None and _stdin_head[0] is sys.stdin.buffer else b""
+    return io.BufferedReader(_Prefixed(head, sys.stdin.buffer))
+
+
+class _Prefixed(io.RawIOBase):
+    """``head``, then what ``rest`` gives; closing it leaves ``rest`` open."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]):
+        self._head, self._rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            size = min(len(buffer), len(self._head))
+            buffer[:size], self._head = self._head[:size], self._head[size:]
+            return size
+        data = self._rest.read1(len(buffer)) if hasattr(self._rest, "read1") else self._rest.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
 
 
 def _read_jsonl(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc | Reject]:
@@ -561,8 +621,7 @@ def _read_parquet(source: str, rel: str, options: ReadOptions) -> Iterator[Input
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise InputError(source, None, "reading Parquet needs the parquet extra: pip install 'textclean[parquet]'") \
-            from None
+        raise InputError(source, None, needs_extra("reading Parquet", "parquet")) from None
     try:
         parquet = pq.ParquetFile(source)
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from .document import Result
+from .extras import has_extra, needs_extra
 from .inputs import InputDoc, InputError, ReadOptions, input_format, json_problem, open_binary
 
 TMP_PREFIX = ".textclean-"
@@ -284,9 +285,10 @@ class _ParquetShard:
 
     _ROWS_PER_GROUP = 2048
 
-    def __init__(self, path: Path, text_field: str, id_field: str):
+    def __init__(self, path: Path, text_field: str, id_field: str, metadata_column: bool = True):
         import pyarrow.parquet  # noqa: F401  (fail early when the extra is missing)
         self.path, self.text_field, self.id_field = path, text_field, id_field
+        self.metadata_column = metadata_column  # False: a row without metadata gets none (undo gives rows back)
         with _naming(path):
             fd, self.tmp = _temp_beside(path)
         os.close(fd)
@@ -299,7 +301,7 @@ class _ParquetShard:
         given = doc.record.get("metadata") if doc.record is not None else None
         if isinstance(given, str) and result.metadata == doc.metadata:  # nothing added: the input's string
             row["metadata"] = given
-        elif "metadata" not in row or row["metadata"] is not None:
+        elif row.get("metadata") is not None or ("metadata" not in row and self.metadata_column):
             row["metadata"] = json_text(result.metadata)
         self.rows.append(row)
         self.origins.append(f"{doc.source}:{doc.line}" if doc.line else doc.source)
@@ -364,7 +366,7 @@ class _ParquetShard:
                 if self.writer is None:
                     import pyarrow as pa
                     import pyarrow.parquet as pq
-                    columns = (self.id_field, self.text_field, "metadata")
+                    columns = (self.id_field, self.text_field, *(("metadata",) if self.metadata_column else ()))
                     pq.write_table(pa.table({name: pa.array([], pa.string()) for name in columns}), self.tmp)
                 else:
                     self.writer.close()
@@ -464,8 +466,9 @@ class Output:
 
     def __init__(self, target: str | None, fmt: str, text_field: str = "text", id_field: str = "id",
                  folder: bool = False, inputs: frozenset[Path] | set[Path] = frozenset(),
-                 side_files: Mapping[str, Path] | None = None):
+                 side_files: Mapping[str, Path] | None = None, metadata_column: bool = True):
         self.fmt, self.text_field, self.id_field = fmt, text_field, id_field
+        self.metadata_column = metadata_column
         self.target = Path(target) if target else None
         self.folder = folder
         self._claims = PathClaims(inputs)
@@ -474,9 +477,18 @@ class Output:
         self._key: str | None = None
         self._written: set[str] = set()  # the shards committed, by relative path ('' for one file)
         if self.target and not folder:
-            self._claims.claim(self.target, "the output")
+            self._claim(self.target, "the output", fmt)
         for what, path in (side_files or {}).items():
-            self._claims.claim(path, what)
+            self._claim(path, what, "jsonl")
+
+    def _claim(self, path: Path, what: str, fmt: str) -> None:
+        """Claim ``path`` for ``what``; an OutputError (usage) when writing it as ``fmt`` needs an extra
+        that is not installed."""
+        self._claims.claim(path, what)
+        if fmt == "parquet" and not has_extra("parquet"):
+            raise OutputError(f"{path}: {needs_extra('writing Parquet', 'parquet')}", usage=True)
+        if path.name.endswith((".zst", ".zstd")) and not has_extra("zstd"):
+            raise OutputError(f"{path}: {needs_extra('writing .zst', 'zstd')}", usage=True)
 
     def claim_shards(self, files: Iterable[tuple[str, str, str]]) -> None:
         """Reserve the output file of every (source, relative path, input format) shard before any is written."""
@@ -487,7 +499,7 @@ class Output:
             path = self.target / relpath
             if input_fmt == "text" and fmt != "text":
                 path = path.with_name(path.stem + FORMAT_SUFFIXES[fmt])
-            self._claims.claim(path, f"the output of {source}")
+            self._claim(path, f"the output of {source}", fmt)
             self._shards[relpath] = (path, fmt)
 
     def path_for(self, relpath: str) -> Path | None:
@@ -517,7 +529,7 @@ class Output:
         else:
             path, fmt = self.target, self.fmt
         if fmt == "parquet":  # never to stdout: output_format refuses it
-            return _ParquetShard(path, self.text_field, self.id_field)
+            return _ParquetShard(path, self.text_field, self.id_field, self.metadata_column)
         return _TextShard(path, fmt, self.text_field, self.id_field)
 
     def finish_shard(self, relpath: str) -> None:

@@ -16,25 +16,35 @@ from __future__ import annotations
 import io
 import json
 import math
+import pickle
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .extras import needs_extra
+
 try:
     import pyarrow as pa
     import ray
     import ray.data
+    from ray.data.block import BlockAccessor
+    from ray.data.datasource import BlockBasedFileDatasink
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError("textclean.ray needs Ray Data: pip install 'textclean[ray]'") from exc
-
-from ray.data.block import BlockAccessor
-from ray.data.datasource import BlockBasedFileDatasink
+    raise ImportError(needs_extra("textclean.ray", "ray")) from exc
 
 from .engine import Cleaner
-from .inputs import DEFAULT_MAX_DOCUMENT_BYTES, InputError, ReadOptions, Reject, jsonl_document, jsonl_lines, \
-    metadata_fields
+from .inputs import (
+    DEFAULT_MAX_DOCUMENT_BYTES,
+    InputError,
+    ReadOptions,
+    Reject,
+    jsonl_document,
+    jsonl_lines,
+    metadata_fields,
+)
 from .outputs import json_text, jsonl_record
+from .report import RunSummary
 from .rulefile import RuleSet, load_rules
 
 #: The files clean_jsonl_with_ray reads, by how their names end (Ray infers the compression).
@@ -69,16 +79,19 @@ class TextCleanBatch:
         ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules, shipped=shipped)
         self.cleaner = Cleaner(ruleset.select(disable, only), unicode=unicode, tidy=tidy)
         self.text_column, self.metadata_column, self.metadata_as = text_column, metadata_column, metadata_as
+        #: The counts of the batches cleaned so far, as the CLI's run summary shows them.
+        self.summary = RunSummary()
 
     def __call__(self, batch: Any) -> Any:
         texts, seeds = self._read(batch)
         cleaned, metadata = [], []
-        for text, seed in zip(texts, seeds, strict=True):
+        for row, (text, seed) in enumerate(zip(texts, seeds, strict=True)):
             if text is None:
                 cleaned.append(None)
                 metadata.append(seed)
                 continue
             result = self.cleaner.clean(text, seed)
+            self.summary.add(f"row {row}", result, seed)
             cleaned.append(result.text)
             metadata.append(result.metadata)
         if self.metadata_as == "json":
@@ -130,9 +143,9 @@ def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Pa
                          rules: Iterable[str | Path] | RuleSet = (), disable: Iterable[str] = (),
                          only: Iterable[str] = (), shipped: bool = True, text_column: str = "text",
                          max_document_bytes: int | None = DEFAULT_MAX_DOCUMENT_BYTES, address: str | None = None,
-                         concurrency: int | None = None, batch_size: int = 256) -> list[Reject]:
-    """Clean JSONL files (``.jsonl``, ``.jsonl.gz``, or folders of them) on Ray, into JSONL files in ``output_dir``;
-    return the rejected lines.
+                         concurrency: int | None = None, batch_size: int = 256) -> tuple[RunSummary, list[Reject]]:
+    """Clean JSONL files (``.jsonl``, ``.jsonl.gz``, or folders of them) on Ray, into ``.jsonl`` files in
+    ``output_dir``; return the run's summary (documents, edits and bytes removed per rule) and the rejected lines.
 
     Rules (paths, or a :class:`~textclean.RuleSet` already loaded) are loaded here, on the driver,
     so rule errors surface before any work starts and rule files need not exist on the cluster.
@@ -170,7 +183,7 @@ def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Pa
         dataset.write_datasink(sink)
     finally:
         execution.preserve_order = preserve_order
-    return sink.rejects
+    return sink.summary, sink.rejects
 
 
 #: Lines of one file put into one block by _split_lines.
@@ -210,7 +223,7 @@ def _clean_lines(batch: pa.Table, run: str, ruleset: RuleSet, read: ReadOptions)
     if cleaner is None:
         _line_cleaners.clear()
         cleaner = _line_cleaners[run] = Cleaner(ruleset)
-    lines, rejects = [], []
+    lines, rejects, summary = [], [], RunSummary()
     for source, number, raw, size in zip(*(batch.column(name).to_pylist() for name in _LINES_SCHEMA.names),
                                          strict=True):
         item = jsonl_document(raw if raw is not None else size, number, source, Path(source).name, read)
@@ -219,27 +232,35 @@ def _clean_lines(batch: pa.Table, run: str, ruleset: RuleSet, read: ReadOptions)
             rejects.append(json.dumps(item.to_dict(), ensure_ascii=False))
             continue
         result = cleaner.clean(item.text, item.metadata)
+        summary.add(f"{source}:{number}", result, item.metadata)
         lines.append(json_text(jsonl_record(item, result, read.text_field, read.id_field)) + "\n")
         rejects.append(None)
-    return pa.table({"line": pa.array(lines, pa.large_string()), "reject": pa.array(rejects, pa.string())})
+    summaries = [pickle.dumps(summary)] + [None] * (len(lines) - 1)  # the batch's summary rides on its first row
+    return pa.table({"line": pa.array(lines, pa.large_string()), "reject": pa.array(rejects, pa.string()),
+                     "summary": pa.array(summaries[:len(lines)], pa.binary())})
 
 
 class _JsonlSink(BlockBasedFileDatasink):
-    """Writes the output lines of each write task to a file of its own; the rejects are returned to the driver
-    and gathered in :attr:`rejects`, by file and line."""
+    """Writes the output lines of each write task to a ``.jsonl`` file of its own; the rejects and the batches'
+    summaries are returned to the driver and gathered in :attr:`rejects` (by file and line) and :attr:`summary`."""
 
     def __init__(self, path: str):
         super().__init__(path, file_format="jsonl")
         self.rejects: list[Reject] = []
+        self.summary = RunSummary()
 
-    def write(self, blocks: Iterable[Any], ctx: Any) -> list[dict[str, Any]]:
+    def write(self, blocks: Iterable[Any], ctx: Any) -> tuple[list[dict[str, Any]], RunSummary]:
         tables = [BlockAccessor.for_block(block).to_arrow() for block in blocks]
         rejects = [json.loads(value) for table in tables for value in table.column("reject").to_pylist()
                    if value is not None]
+        summary = RunSummary()
+        for value in (value for table in tables for value in table.column("summary").to_pylist()):
+            if value is not None:
+                summary.update(pickle.loads(value))
         lines = [line for table in tables for line in table.column("line").to_pylist() if line is not None]
         if lines:
             self.write_block(BlockAccessor.for_block(pa.table({"line": pa.array(lines, pa.large_string())})), 0, ctx)
-        return rejects
+        return rejects, summary
 
     def write_block_to_file(self, block: Any, file: Any) -> None:
         for line in block.to_arrow().column("line").to_pylist():
@@ -247,7 +268,10 @@ class _JsonlSink(BlockBasedFileDatasink):
 
     def on_write_complete(self, write_result: Any) -> None:
         super().on_write_complete(write_result)
-        found = [record for returned in write_result.write_returns for record in returned or ()]
+        found = []
+        for rejects, summary in filter(None, write_result.write_returns):
+            found += rejects
+            self.summary.update(summary)
         self.rejects = [Reject(record["source"], record["line"], record["reason"], record["raw"])
                         for record in sorted(found, key=lambda record: (record["source"], record["line"]))]
 

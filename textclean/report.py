@@ -162,6 +162,7 @@ class RunSummary:
     documents: int = 0
     changed: int = 0
     emptied: int = 0
+    dropped: int = 0  # documents left out of the output because they are empty (--drop-empty)
     bytes_in: int = 0
     bytes_removed: int = 0
     by_rule: EditCounts = field(default_factory=EditCounts)
@@ -188,11 +189,24 @@ class RunSummary:
             self.decoded_docs.append(f"{doc_id} ({decoded_as})")
         self.errors.extend(f"{doc_id}: {f.message}" for f in result.findings if f.level == "error")
 
+    def update(self, other: RunSummary) -> None:
+        """Add the counts of ``other`` (a part of the same run, cleaned elsewhere) to these."""
+        for name in ("documents", "changed", "emptied", "dropped", "bytes_in", "bytes_removed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.by_rule.update(other.by_rule)
+        self.metadata_fields.update(other.metadata_fields)
+        self.decoded.update(other.decoded)
+        for name in ("decoded_docs", "rejects", "errors", "skipped_shards"):
+            getattr(self, name).extend(getattr(other, name))
+        for stage, seconds in other.stage_seconds.items():
+            self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + seconds
+
     def render(self, limit: int = 20) -> str:
         """The summary: counts, edits by rule, encodings, skipped shards, then :meth:`problems`."""
         lines = [
             f"textclean: {counted(self.documents, 'document')} read, {self.changed:,} changed, "
             f"{counted(sum(self.by_rule.edits.values()), 'edit')}, {counted(self.bytes_removed, 'byte')} removed"
+            + (f", {self.dropped:,} dropped (empty)" if self.dropped else "")
             + (f", {len(self.rejects):,} rejected" if self.rejects else "")
             + (f" in {self.seconds:.1f}s" if self.seconds >= 1 else "")
         ]
@@ -215,6 +229,7 @@ class RunSummary:
             "documents": self.documents,
             "changed": self.changed,
             "emptied": self.emptied,
+            "dropped": self.dropped,
             "rejected": len(self.rejects),
             "rule_errors": len(self.errors),
             "bytes_in": self.bytes_in,

@@ -42,15 +42,15 @@ def _restore_file(source: str, rel: str, read: ReadOptions, log: EditLog, shard:
         digest.add(item.text)
         record = log.documents.get((shard["output"], digest.documents))
         if record is None:
-            yield item, Result(item.text, item.text, item.metadata)
-            continue
-        try:
-            restored = _restore_document(item, record, log.path)
-        except ReplayError as exc:
-            refused = True
-            yield Reject(item.source, item.line, str(exc)), None
-            continue
-        yield restored
+            restored = item, Result(item.text, item.text, item.metadata)
+        else:
+            try:
+                restored = _restore_document(item, record, log.path)
+            except ReplayError as exc:
+                refused = True
+                yield Reject(item.source, item.line, str(exc)), None
+                continue
+        yield _without_created_metadata(*restored) if shard.get("metadata_created") else restored
     if refused:
         return
     where = f"{shard['output']!r} ({log.path}:{shard['log_line']})"
@@ -60,6 +60,13 @@ def _restore_file(source: str, rel: str, read: ReadOptions, log: EditLog, shard:
     elif digest.hexdigest() != shard["sha256"]:
         yield Reject(source, None, f"does not match the edit log: its documents differ from those the run "
                                    f"wrote to {where}"), None
+
+
+def _without_created_metadata(item: InputDoc, result: Result) -> tuple[InputDoc, Result]:
+    """A record of a shard whose input had no metadata field or column, without the one the run gave it."""
+    if item.record is None or "metadata" not in item.record or result.metadata:
+        return item, result
+    return replace(item, record={k: v for k, v in item.record.items() if k != "metadata"}), result
 
 
 def _restore_document(item: InputDoc, record: dict[str, Any], log_path: str) -> tuple[InputDoc, Result]:

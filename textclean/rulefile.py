@@ -119,11 +119,17 @@ class RuleSet:
                 return rule
         raise KeyError(rule_id)
 
-    def add(self, other: RuleSet) -> None:
+    def add(self, other: RuleSet, errors: list[RuleError] | None = None) -> None:
+        """Add the rules and settings of ``other``; a duplicate id raises RuleError, or with ``errors``
+        is added to them and the later rule left out."""
         seen = {rule.id: rule for rule in self.rules}
         for rule in other.rules:
             if rule.id in seen:
-                raise RuleError(rule.where(), rule.id, f"duplicate id, first defined at {seen[rule.id].where()}")
+                error = RuleError(rule.where(), rule.id, f"duplicate id, first defined at {seen[rule.id].where()}")
+                if errors is None:
+                    raise error
+                errors.append(error)
+                continue
             seen[rule.id] = rule
             self.rules.append(rule)
         for kind, values in other.settings.items():
@@ -191,23 +197,40 @@ def rule_files(path: Path) -> list[Path]:
     return [path]
 
 
-def load_rules(paths: Iterable[str | Path] = (), shipped: bool = True) -> RuleSet:
-    """Load the shipped packs (unless ``shipped`` is false) and the given files or folders."""
+def load_rules(paths: Iterable[str | Path] = (), shipped: bool = True,
+               errors: list[RuleError] | None = None) -> RuleSet:
+    """Load the shipped packs (unless ``shipped`` is false) and the given files or folders.
+
+    Without the shipped packs, the shipped packs that hold no rule, only word lists (the month names
+    ``{date}`` knows), are still loaded: they are vocabulary, not rules.
+    The first error raises RuleError; with ``errors``, every error is added to them instead, and what it
+    concerns (a file, a rule with a duplicate id) is left out.
+    """
     ruleset = RuleSet()
+    if not shipped:
+        for file in rule_files(shipped_packs_dir()):
+            pack = load_rule_file(file)
+            if not pack.rules:
+                ruleset.add(pack)
     roots = ([shipped_packs_dir()] if shipped else []) + [Path(p) for p in paths]
     for root in roots:
-        for file in rule_files(root):
-            ruleset.add(load_rule_file(file))
+        try:
+            for file in rule_files(root):
+                ruleset.add(load_rule_file(file, errors), errors)
+        except RuleError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
     return ruleset
 
 
-def load_rule_file(path: str | Path) -> RuleSet:
+def load_rule_file(path: str | Path, errors: list[RuleError] | None = None) -> RuleSet:
     path = Path(path)
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(str(path), None, f"cannot read: {exc}") from None
-    return parse_rule_file(text, str(path))
+    return parse_rule_file(text, str(path), errors)
 
 
 @cache
@@ -215,21 +238,27 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(rulefile_schema())
 
 
-def parse_rule_file(text: str, source: str = "<string>") -> RuleSet:
-    """Parse and validate one rule file's text; every error names file, line and rule."""
+def parse_rule_file(text: str, source: str = "<string>", errors: list[RuleError] | None = None) -> RuleSet:
+    """Parse and validate one rule file's text; every error names file, line and rule.
+
+    The first error raises RuleError; with ``errors``, every schema error of the file is added to them, and
+    the file gives no rules.
+    """
     data, lines = _load_yaml_with_lines(text, source)
-    errors = sorted(_validator().iter_errors(data), key=lambda e: (_line_for(lines, e.absolute_path), len(e.path)))
-    if errors:
-        error = _most_specific(errors[0])
-        path = tuple(error.absolute_path)
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            extra = sorted(k for k in error.instance if k not in error.schema.get("properties", {}))
-            path += tuple(extra[:1])
-        rule_id = _rule_id_at(data, path)
-        location = "/".join(str(p) for p in path) or "the file"
-        raise RuleError(f"{source}:{_line_for(lines, path)}", rule_id, f"{location}: {error.message}")
+    found = _schema_errors(data, lines, source)
+    if found:
+        if errors is None:
+            raise found[0][1]
+        errors.extend(error for _, error in found)
+        broken = {path[1] if path[:1] == ("rules",) and len(path) > 1 else None for path, _ in found}
+        if None in broken:
+            return RuleSet(sources=[source])
+    else:
+        broken = set()
     rules = []
     for index, spec in enumerate(data["rules"]):
+        if index in broken:
+            continue
         prefix = ("rules", index)
         key_lines = {key: lines[prefix + (key,)] for key in spec if prefix + (key,) in lines}
         rules.append(Rule(
@@ -245,6 +274,22 @@ def parse_rule_file(text: str, source: str = "<string>") -> RuleSet:
     ruleset = RuleSet(settings=data.get("settings", {}), sources=[source])
     ruleset.add(RuleSet(rules))
     return ruleset
+
+
+def _schema_errors(data: Any, lines: dict[tuple, int], source: str) -> list[tuple[tuple, RuleError]]:
+    """Every place where ``data`` breaks the rule-file schema, and its path, in the order of the file's lines."""
+    found = []
+    for error in sorted(_validator().iter_errors(data),
+                        key=lambda e: (_line_for(lines, e.absolute_path), len(e.path))):
+        error = _most_specific(error)
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            extra = sorted(k for k in error.instance if k not in error.schema.get("properties", {}))
+            path += tuple(extra[:1])
+        location = "/".join(str(p) for p in path) or "the file"
+        found.append((path, RuleError(f"{source}:{_line_for(lines, path)}", _rule_id_at(data, path),
+                                      f"{location}: {error.message}")))
+    return found
 
 
 def _most_specific(error: jsonschema.ValidationError) -> jsonschema.ValidationError:

@@ -47,6 +47,7 @@ class RunOptions:
     resume: bool = False
     jobs: int = 1  # 0: all cores, or one for input smaller than SMALL_RUN_BYTES
     progress: bool | None = None  # None: on a terminal
+    drop_empty: bool = False  # leave out the documents whose cleaned text is empty or white space
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,8 @@ def _plan(paths: Sequence[str], read: ReadOptions, options: RunOptions) -> _Plan
     fmt = output_format(options.fmt, options.output, paths, files, folder, read)
     if options.edits_path and fmt == "text" and not folder:
         _refuse_edit_log_of_documents_run_together(files, read, options.output)
+    if options.drop_empty:
+        _refuse_drop_empty_where_it_cannot_work(fmt, folder, options)
     side_files = {option: Path(path) for option, path in (
         ("--edits", options.edits_path), ("--rejects", options.rejects_path), ("--stats", options.stats_path)) if path}
     output = Output(None if options.explain and not options.output else options.output, fmt, read.text_field,
@@ -165,6 +168,16 @@ def _refuse_edit_log_of_documents_run_together(files: list[tuple[str, str]], rea
         raise InputError(output or "-", None, "--edits: one text output has no document boundaries, so undo "
                          "could not tell apart the documents of several inputs, or of a JSONL or Parquet input; "
                          "write JSONL (--format jsonl, -o FILE.jsonl) or to a folder (-o FOLDER/)", usage=True)
+
+
+def _refuse_drop_empty_where_it_cannot_work(fmt: str, folder: bool, options: RunOptions) -> None:
+    """--drop-empty leaves documents out of JSONL and Parquet output, which an edit log could not restore."""
+    if fmt == "text" and not folder:
+        raise InputError(options.output or "-", None, "--drop-empty leaves documents out of JSONL or Parquet "
+                         "output; in one text output an empty document is nothing already", usage=True)
+    if options.edits_path:
+        raise InputError(options.edits_path, None, "--drop-empty and --edits do not go together: undo could not "
+                         "bring back the documents left out", usage=True)
 
 
 def _jobs(plan: _Plan, read: ReadOptions, options: RunOptions) -> int:
@@ -232,7 +245,9 @@ class _Recorder:
             shown = render_edits(item.id, result, sys.stdout.isatty())
             if shown:
                 click.echo(shown)
-        if not options.explain or options.output:
+        if options.drop_empty and not result.text.strip():
+            self.summary.dropped += 1
+        elif not options.explain or options.output:
             self.plan.output.write(item, result)
         if "--edits" in self.logs:
             self.logs["--edits"].add(item, result)

@@ -2,11 +2,13 @@
 the exit code is 1, no input is overwritten and nothing partial is left under a final name."""
 import json
 import os
+import sys
 
 import pytest
 from click.testing import CliRunner
 
 from textclean.cli import main
+from textclean.extras import DISTRIBUTION, install_hint
 from textclean.outputs import AtomicWriter, OutputError
 
 CORPUS = "".join(json.dumps({"id": n, "text": f"News ID: {n}\nMuhammad arrived.\n"}) + "\n" for n in range(3))
@@ -116,3 +118,28 @@ def test_parquet_nan_and_infinity_reach_jsonl_as_null(tmp_path):
     written = [strict_json(line) for line in out.read_text().splitlines()]
     assert [(r["score"], r["scores"], r["metadata"]) for r in written] == [
         (None, [1.0, None], {"weight": None}), (None, [None], None), (0.5, [], {"weight": 2.5})]
+
+
+@pytest.mark.parametrize(("args", "module", "message"), [
+    (["-o", "out.jsonl.zst"], "zstandard", "out.jsonl.zst: writing .zst needs the zstd extra: pip install"),
+    (["-o", "out.jsonl", "--edits", "edits.jsonl.zst"], "zstandard",
+     "edits.jsonl.zst: writing .zst needs the zstd extra: pip install"),
+    (["-o", "out.parquet"], "pyarrow", "out.parquet: writing Parquet needs the parquet extra: pip install"),
+    (["--format", "parquet", "-o", "folder/"], "pyarrow",
+     "folder/corpus.parquet: writing Parquet needs the parquet extra: pip install"),
+])
+def test_output_that_needs_a_missing_extra_names_it_before_anything_is_written(corpus, monkeypatch, args, module,
+                                                                                 message):
+    (corpus / "corpus.jsonl").rename(corpus / "corpus.txt")
+    monkeypatch.setitem(sys.modules, module, None)  # as if it were not installed
+    result = CliRunner().invoke(main, ["clean", "-q", "corpus.txt", *args])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert result.stderr == f"textclean: error: {message} '{DISTRIBUTION}[{message.split()[-4]}]'\n"
+    assert sorted(p.name for p in corpus.iterdir()) == ["corpus.txt"]
+
+
+def test_the_ray_engine_without_ray_names_the_extra(corpus, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)
+    result = CliRunner().invoke(main, ["clean", "--engine", "ray", "corpus.jsonl", "-o", "out/"])
+    assert result.exit_code == 2
+    assert result.stderr == f"textclean: error: --engine ray needs the ray extra: {install_hint('ray')}\n"

@@ -9,11 +9,22 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from ..extras import has_extra, install_hint, needs_extra
 from ..inputs import DEFAULT_INCLUDE, DEFAULT_MAX_DOCUMENT_BYTES, ENCODING_POLICIES, ReadOptions
 from ..outputs import AtomicWriter
 from ..parallel import CleanerSpec
+from ..report import RunSummary
 from ..run import Interrupted, RunOptions, run
-from .common import EXIT_FINDINGS, handles_errors, input_options, load_selected_rules, main, rule_options
+from .common import (
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    fail,
+    handles_errors,
+    input_options,
+    load_selected_rules,
+    main,
+    rule_options,
+)
 
 
 class ByteSize(click.ParamType):
@@ -50,6 +61,9 @@ class ByteSize(click.ParamType):
               help="Write a JSON run summary: documents, edits and bytes per rule, fields, seconds per stage.")
 @click.option("--rejects", "rejects_path", type=click.Path(),
               help="Write input that could not be used (file, line, reason) as JSONL.")
+@click.option("--drop-empty", is_flag=True,
+              help="Leave out of JSONL and Parquet output the documents whose cleaned text is empty or white "
+              "space, counted as dropped in the summary. Not with --edits: undo could not bring them back.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first input that cannot be used.")
 @click.option("--encoding-errors", type=click.Choice(ENCODING_POLICIES), default="skip", show_default=True,
               help="Bytes that are neither UTF-8 nor an encoding that can be told: reject the document, naming "
@@ -61,7 +75,7 @@ class ByteSize(click.ParamType):
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="local: this machine's cores. ray: a Ray cluster (JSONL in, a folder of JSONL out, the same "
-              "lines rejected; needs textclean[ray]).")
+              f"lines rejected; needs the ray extra: {install_hint('ray')}).")
 @click.option("--address", metavar="ADDR", help="With --engine ray: the cluster to join (default: RAY_ADDRESS, "
               "else a local Ray instance).")
 @click.option("--no-unicode", is_flag=True, help="Skip the unicode repair stage (ftfy).")
@@ -71,7 +85,8 @@ class ByteSize(click.ParamType):
 @rule_options
 @handles_errors
 def clean(paths, output, fmt, input_format, text_field, id_field, include, exclude, jobs, explain, edits_path,
-          stats_path, rejects_path, fail_fast, encoding_errors, max_document_bytes, resume, progress, engine, address,
+          stats_path, rejects_path, drop_empty, fail_fast, encoding_errors, max_document_bytes, resume, progress,
+          engine, address,
           no_unicode, no_tidy, quiet, **rule_args) -> None:
     """Clean files, folders, JSONL, Parquet or stdin ('-').
 
@@ -92,12 +107,17 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors,
                        max_document_bytes)
     options = RunOptions(output, fmt, explain, edits_path, rejects_path, stats_path, fail_fast, resume,
-                         jobs, progress)
+                         jobs, progress, drop_empty)
     try:
         summary = run(paths, read, spec, options)
     except (KeyboardInterrupt, Interrupted):
         click.echo("textclean: interrupted; no partial output was kept", err=True)
         sys.exit(130)
+    _report(summary, quiet)
+
+
+def _report(summary: RunSummary, quiet: bool) -> None:
+    """The summary on stderr (with -q only the rejects and rule errors); exit 1 when there are any."""
     if not quiet:
         click.echo(summary.render(), err=True)
     elif summary.problems():
@@ -108,7 +128,7 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
 
 #: Options the Ray engine has no use for: given with --engine ray, they are refused rather than ignored.
 NOT_ON_RAY = ("fmt", "input_format", "id_field", "include", "exclude", "jobs", "explain", "edits_path", "stats_path",
-              "fail_fast", "encoding_errors", "resume", "progress", "no_unicode", "no_tidy")
+              "drop_empty", "fail_fast", "encoding_errors", "resume", "progress", "no_unicode", "no_tidy")
 
 
 def _clean_on_ray(paths, output, ruleset, text_field, max_document_bytes, rejects_path, address, quiet) -> None:
@@ -118,20 +138,17 @@ def _clean_on_ray(paths, output, ruleset, text_field, max_document_bytes, reject
     if given or not output:
         raise click.UsageError(f"--engine ray needs -o FOLDER and does not take {', '.join(given)}"
                                if given else "--engine ray needs -o FOLDER")
-    try:
-        from ..ray import clean_jsonl_with_ray
-    except ImportError as exc:
-        raise click.UsageError(str(exc)) from None
-    rejects = clean_jsonl_with_ray(paths, output, rules=ruleset, text_column=text_field,
-                                   max_document_bytes=max_document_bytes, address=address)
+    if not has_extra("ray"):
+        fail(needs_extra("--engine ray", "ray"), EXIT_USAGE)
+    from ..ray import clean_jsonl_with_ray
+    summary, rejects = clean_jsonl_with_ray(paths, output, rules=ruleset, text_column=text_field,
+                                            max_document_bytes=max_document_bytes, address=address)
     if rejects_path:
         log = AtomicWriter(Path(rejects_path))
         log.write("".join(json.dumps(reject.to_dict(), ensure_ascii=False) + "\n" for reject in rejects))
         log.commit()
     for reject in rejects:
         click.echo(f"  rejected: {reject}", err=True)
-    if not quiet:
-        click.echo(f"textclean: cleaned on Ray into {output}" + (f", {len(rejects):,} rejected" if rejects else ""),
-                   err=True)
+    _report(summary, quiet)
     if rejects:
         sys.exit(EXIT_FINDINGS)

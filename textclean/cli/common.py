@@ -50,7 +50,8 @@ def input_options(command: Callable) -> Callable:
     options = [
         click.option("--input-format", type=click.Choice(["auto", "text", "jsonl", "parquet"]), default="auto",
                      show_default=True, help="How to read inputs. auto: by suffix (.jsonl .ndjson, also .gz/.zst; "
-                     ".parquet), text otherwise."),
+                     ".parquet), text otherwise; stdin ('-') is JSONL when every line of its start is a JSON "
+                     "object with the text field."),
         click.option("--text-field", default="text", show_default=True,
                      help="JSONL field or Parquet column holding the text."),
         click.option("--include", multiple=True, metavar="GLOB",
@@ -62,13 +63,15 @@ def input_options(command: Callable) -> Callable:
     return command
 
 
-def load_selected_rules(rule_paths, disable, only, no_shipped, no_config, settings) -> RuleSet:
-    """Rules from the project configuration plus the command line; exits 2 on any rule error."""
+def load_selected_rules(rule_paths, disable, only, no_shipped, no_config, settings,
+                        errors: list[RuleError] | None = None) -> RuleSet:
+    """Rules from the project configuration plus the command line; exits 2 on any rule error (``errors``:
+    the errors of rule files are added to them, and the rules they concern left out)."""
     try:
         config = find_config(Path.cwd()) if not no_config else None
         paths = [*(config.rules if config else []), *rule_paths]
         shipped = (config.shipped if config else True) and not no_shipped
-        ruleset = load_rules(paths, shipped=shipped)
+        ruleset = load_rules(paths, shipped=shipped, errors=errors)
         if config:
             try:  # its own entries first, so that an error names the configuration file
                 ruleset.select(config.disable, config.only)

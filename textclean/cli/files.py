@@ -17,12 +17,18 @@ import click
 
 from ..config import ProjectConfig, find_config
 from ..files import BACKUP_SUFFIX, BinaryFileError, FileCleaner, FilePlan
+from ..inline import names
 from ..inputs import InputError
 from ..outputs import OutputError
 from ..report import render_marked
 from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, rule_options
 
 _paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path())
+_only_included_option = click.option(
+    "--only-included", is_flag=True,
+    help="Take a file named on the command line only when the include and exclude globs of the configuration "
+    "take it, as files found in folders are (the pre-commit hooks pass this). By default a file named is taken "
+    "whatever its name.")
 _normalize_option = click.option(
     "--normalize-line-endings", is_flag=True,
     help="Write LF line endings. By default each file keeps its own (CRLF stays CRLF).")
@@ -31,11 +37,12 @@ _normalize_option = click.option(
 class _Files:
     """The files one command works on, planned one at a time; says which it skips or cannot read."""
 
-    def __init__(self, paths: tuple[str, ...], rule_args: dict[str, Any], normalize_line_endings: bool = False):
+    def __init__(self, paths: tuple[str, ...], rule_args: dict[str, Any], normalize_line_endings: bool = False,
+                 only_included: bool = False):
         ruleset = load_selected_rules(**rule_args)
         config = ProjectConfig() if rule_args["no_config"] else find_config(Path.cwd())
         self.cleaner = FileCleaner(ruleset, config, normalize_line_endings)
-        self.paths = self.cleaner.select(paths)
+        self.paths = self.cleaner.select(paths, only_included)
         self.failed = False
         if not self.paths:
             where = config.source or "no configuration file"
@@ -61,9 +68,10 @@ class _Files:
 @click.option("--backup", is_flag=True, help=f"Keep each original beside it as <file>{BACKUP_SUFFIX}.")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff instead of writing.")
 @_normalize_option
+@_only_included_option
 @rule_options
 @handles_errors
-def fix(paths, backup, show_diff, normalize_line_endings, **rule_args) -> None:
+def fix(paths, backup, show_diff, normalize_line_endings, only_included, **rule_args) -> None:
     """Clean files in place; print 'Fixing <file>' for each one changed.
 
     Exit status: 1 when a file changed (or could not be read), 0 when none needed to;
@@ -78,25 +86,24 @@ def fix(paths, backup, show_diff, normalize_line_endings, **rule_args) -> None:
     """
     if backup and show_diff:
         raise click.UsageError("--diff writes nothing, so there is nothing to back up; use one of them")
-    _fix(paths, backup, show_diff, normalize_line_endings, rule_args)
+    _fix(_Files(paths, rule_args, normalize_line_endings, only_included), backup, show_diff)
 
 
 @main.command("diff")
 @_paths_argument
 @_normalize_option
+@_only_included_option
 @rule_options
 @handles_errors
-def diff_command(paths, normalize_line_endings, **rule_args) -> None:
+def diff_command(paths, normalize_line_endings, only_included, **rule_args) -> None:
     """Print the unified diff 'textclean fix' would apply; change nothing.
 
     Exit status: 1 when there is a difference, 0 when there is none; 2 a usage error.
     """
-    _fix(paths, False, True, normalize_line_endings, rule_args)
+    _fix(_Files(paths, rule_args, normalize_line_endings, only_included), False, True)
 
 
-def _fix(paths: tuple[str, ...], backup: bool, show_diff: bool, normalize_line_endings: bool,
-         rule_args: dict[str, Any]) -> None:
-    files = _Files(paths, rule_args, normalize_line_endings)
+def _fix(files: _Files, backup: bool, show_diff: bool) -> None:
     changed = False
     for plan in files:
         for finding in plan.result.findings:
@@ -123,10 +130,14 @@ def _fix(paths: tuple[str, ...], backup: bool, show_diff: bool, normalize_line_e
 @_paths_argument
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: 'path:line:col: rule-id: message' lines. json: a list of objects, for editors and CI.")
+@click.option("--select", "selected", multiple=True, metavar="RULE",
+              help="Report only the rules named (repeatable): an id, or a prefix of ids up to a dot ('share' names "
+              "share.buttons).")
 @_normalize_option
+@_only_included_option
 @rule_options
 @handles_errors
-def check(paths, fmt, normalize_line_endings, **rule_args) -> None:
+def check(paths, fmt, selected, normalize_line_endings, only_included, **rule_args) -> None:
     """Report each edit 'textclean fix' would make, and what rules noticed; change nothing.
 
     Exit status: 1 when anything is reported, 0 otherwise; 2 a usage error.
@@ -134,9 +145,11 @@ def check(paths, fmt, normalize_line_endings, **rule_args) -> None:
     \b
     textclean check notes/*.txt
     textclean check --format json drafts/ > findings.json
+    textclean check --select name --select place notes/   # only rules name.* and place.*
     """
-    files = _Files(paths, rule_args, normalize_line_endings)
-    problems = [problem for plan in files for problem in plan.problems()]
+    files = _Files(paths, rule_args, normalize_line_endings, only_included)
+    problems = [problem for plan in files for problem in plan.problems()
+                if not selected or any(names(selector, problem.rule) for selector in selected)]
     if fmt == "json":
         click.echo(json.dumps([problem.to_dict() for problem in problems], indent=2, ensure_ascii=False))
     else:
@@ -148,16 +161,17 @@ def check(paths, fmt, normalize_line_endings, **rule_args) -> None:
 
 @main.command()
 @_paths_argument
+@_only_included_option
 @rule_options
 @handles_errors
-def explain(paths, **rule_args) -> None:
+def explain(paths, only_included, **rule_args) -> None:
     """Show each file with every edit marked in place and labelled with its rule id.
 
     On a terminal removed text is red and struck through and added text green;
     otherwise removed text reads [-like this-] and added text {+like this+}. Each
     change is followed by ⟨rule-id⟩; findings and metadata follow the text.
     """
-    files = _Files(paths, rule_args)
+    files = _Files(paths, rule_args, only_included=only_included)
     color = sys.stdout.isatty()
     for plan in files:
         if len(files.paths) > 1:

@@ -10,10 +10,9 @@ import click
 import yaml
 
 from ..backtracking import bound, nested_quantifiers
-from ..engine import Cleaner
+from ..engine import compile_errors
 from ..kind import Rule, RuleError
 from ..kinds import registry
-from ..patterns import compile_all
 from ..report import counted
 from ..rule_examples import run_examples
 from ..rulefile import RuleSet, pattern_keys, rule_files, rulefile_schema
@@ -69,24 +68,28 @@ def _written_lines(rule: Rule) -> str | None:
     return "".join(lines[first:end])
 
 
-def _rules_from_files(files: tuple[str, ...], rule_args: dict[str, Any]) -> tuple[RuleSet, set[str]]:
+def _rules_from_files(files: tuple[str, ...], rule_args: dict[str, Any],
+                      errors: list[RuleError] | None = None) -> tuple[RuleSet, set[str]]:
     """All loaded rules, and the sources to report on: the given files, or everything."""
-    ruleset = load_selected_rules(rule_paths=(*rule_args.pop("rule_paths"), *files), **rule_args)
-    return ruleset, {str(p) for f in files for p in rule_files(Path(f))}
+    ruleset = load_selected_rules(rule_paths=(*rule_args.pop("rule_paths"), *files), **rule_args, errors=errors)
+    try:
+        return ruleset, {str(p) for f in files for p in rule_files(Path(f))}
+    except RuleError:  # a file that does not exist, which ``errors`` holds
+        return ruleset, set()
 
 
 @rules.command("lint")
 @click.argument("files", nargs=-1, type=click.Path())
 @rule_options
 def rules_lint(files, **rule_args) -> None:
-    """Validate rule files against the schema and compile every pattern."""
-    ruleset, sources = _rules_from_files(files, rule_args)
-    try:
-        cleaner = Cleaner(ruleset)
-        compile_all()  # what a run compiles when first needed, while the cleaner holds it
-        del cleaner
-    except RuleError as exc:
-        fail(str(exc), EXIT_USAGE)
+    """Validate rule files against the schema and compile every pattern; report every error, then exit 2."""
+    errors: list[RuleError] = []
+    ruleset, sources = _rules_from_files(files, rule_args, errors)
+    errors += compile_errors(ruleset)
+    if errors:
+        for error in errors:
+            click.echo(f"textclean: error: {error}", err=True)
+        fail(f"{counted(len(errors), 'error')} in the rule files", EXIT_USAGE)
     warnings = 0
     for rule in ruleset.rules:
         if sources and rule.source not in sources:

@@ -47,7 +47,7 @@ def undo(paths, edits_path, output, text_field, id_field) -> None:
         raise click.UsageError("undo reads its input twice, to check it all before writing: give files, not '-'")
     log = EditLog(edits_path)
     sink = Output(output, auto_format(output, paths, files, folder, read), text_field, id_field, folder,
-                  {Path(f) for f, _ in files} | {Path(edits_path)})
+                  {Path(f) for f, _ in files} | {Path(edits_path)}, metadata_column=False)
     sink.claim_shards((source, rel, input_format(source, read)) for source, rel in files)
     problems = [str(item) for item, result in restore(files, read, log) if result is None]
     if problems:
