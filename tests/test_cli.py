@@ -89,8 +89,9 @@ def test_edit_log_replays_and_undoes(tmp_path, page):
     edits = tmp_path / "edits.jsonl"
     run("clean", "-q", str(page), "--edits", str(edits), "-o", str(tmp_path / "out.txt"))
     header, record, shard = [json.loads(line) for line in edits.read_text().splitlines()]
-    assert header["type"] == "header" and shard == {"type": "shard", "output": "out.txt", "documents": 1,
-                                                    "sha256": shard["sha256"]}
+    assert header == {"type": "header", "format": 3}
+    assert {k: shard[k] for k in ("type", "output", "documents", "document_lines")} == {
+        "type": "shard", "output": "out.txt", "documents": 1, "document_lines": 1}
     assert record["type"] == "document" and (record["output"], record["position"]) == ("out.txt", 1)
     log = [Edit.from_dict(e) for e in record["edits"]]
     assert set(record["edits"][0]) == {"rule", "kind", "start", "end", "before", "after"}
