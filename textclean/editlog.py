@@ -183,6 +183,10 @@ class EditLogWriter:
         self._end()
         self._parts.merge(outputs)
 
+    def discard(self) -> None:
+        """The run does not start: remove the parts it wrote."""
+        self._parts.discard()
+
     def close_failed(self, outputs: Collection[str]) -> None:
         """The run stopped: keep the records of the output files it completed (and of those it kept)."""
         self._parts.close_failed(outputs)
