@@ -53,7 +53,8 @@ def text_sha256(text: str) -> str:
 def record_sha256(record: dict[str, Any] | str) -> str:
     """The SHA-256 of a document as an output holds it: the canonical JSON of its record (keys sorted, values
     JSON cannot hold as text, as Parquet dates are), or of its text in a text file."""
-    return text_sha256(json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str))
+    canonical = json.dumps(record, sort_keys=True, separators=(",", ":"), default=str)  # ASCII: the faster encoder
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
 def document_form(doc: InputDoc, result: Result, text_field: str, id_field: str, as_record: bool

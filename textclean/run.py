@@ -27,10 +27,10 @@ from .outputs import (
     output_format,
     remove_stale_temporaries,
 )
-from .shardlog import ShardLog
 from .parallel import CleanerSpec, ParallelCleaner, available_cores
 from .progress import Progress
 from .report import RunSummary, counted, render_edits
+from .shardlog import ShardLog
 
 #: Input smaller than this is cleaned in one process: starting workers would take longer than the cleaning.
 SMALL_RUN_BYTES = 2_000_000
@@ -205,6 +205,16 @@ class _Recorder:
             self.stats = AtomicWriter(side["--stats"])
 
     def _keep_earlier_records(self) -> None:
+        try:
+            self._keep_or_refuse()
+        except InputError:  # the run does not start: it leaves the logs and the parts it found as they were
+            for log in (self.edits, self.rejects):
+                if log is not None:
+                    log.discard()
+            self.edits = self.rejects = None
+            raise
+
+    def _keep_or_refuse(self) -> None:
         skipped = {self.plan.output.log_name(rel): source for source, rel in self.plan.skipped}
         lost = {}
         if self.edits is not None:
@@ -213,10 +223,6 @@ class _Recorder:
             lost["--rejects"] = _keep_earlier_rejects(self.rejects, skipped)
         lost = {option: outputs for option, outputs in lost.items() if outputs}
         if lost:
-            for log in (self.edits, self.rejects):
-                if log is not None:
-                    log.discard()
-            self.edits = self.rejects = None
             option, outputs = next(iter(lost.items()))
             shown = ", ".join(outputs[:3]) + (f" and {len(outputs) - 3} more" if len(outputs) > 3 else "")
             raise InputError(str(self.plan.side_files[option]), None, f"--resume cannot keep the {option} records "

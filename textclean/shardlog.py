@@ -57,17 +57,18 @@ class ShardLog:
 
     def write(self, key: str, text: str) -> None:
         """Add ``text`` (whole lines) to the part of shard ``key``."""
-        if key != self._key:
-            self._commit_part()
-            self._key, self._part = key, AtomicWriter(self._part_path(key))
-        self._part.write(text)
+        self._open(key).write(text)
 
     def end_shard(self, key: str) -> None:
         """Shard ``key`` is complete: commit its part (an empty one when it has no lines)."""
-        if key != self._key:
+        self._open(key)
+        self._commit_part()
+
+    def _open(self, key: str) -> AtomicWriter:
+        if key != self._key or self._part is None:
             self._commit_part()
             self._key, self._part = key, AtomicWriter(self._part_path(key))
-        self._commit_part()
+        return self._part
 
     def _commit_part(self) -> None:
         if self._part is not None:
