@@ -163,6 +163,8 @@ class EditLogWriter:
         of the log an earlier run wrote at this path. Return the outputs found in neither."""
         self._parts.keep_only(outputs)
         wanted = {output for output in outputs if not self._parts.has(output)}
+        if not wanted:
+            return []
         found: dict[str, list[str]] = {}
         for number, record, line in earlier_records(self.path):
             kind = record.get("type") if isinstance(record, dict) else None
