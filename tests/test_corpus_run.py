@@ -186,6 +186,23 @@ def test_resume_keeps_the_edit_and_rejects_records_of_the_shards_it_skips(tmp_pa
         assert read_jsonl(tmp_path / "back" / f"s{n}.jsonl") == records(2)
 
 
+@pytest.mark.parametrize("option", ["--edits", "--rejects"])
+def test_resume_refuses_up_front_to_log_a_folder_whose_finished_shards_were_never_logged(tmp_path, option):
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    for n in range(3):
+        write_jsonl(shards / f"s{n}.jsonl", records(2))
+    out = tmp_path / "out"
+    assert run("clean", "-q", str(shards), "-o", str(out)).exit_code == 0
+    (out / "s1.jsonl").unlink()
+    result = run("clean", "-q", str(shards), "-o", str(out), "--resume", option, str(tmp_path / "log.jsonl"))
+    assert result.exit_code == 2, result.stderr
+    assert f"--resume cannot keep the {option} records of 2 shards" in result.stderr
+    assert "clean again without --resume" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "shards"]
+    assert sorted(p.name for p in out.iterdir()) == ["s0.jsonl", "s2.jsonl"]
+
+
 def test_a_run_stopped_by_a_bad_shard_keeps_the_logs_of_the_shards_it_completed(tmp_path):
     shards = tmp_path / "shards"
     shards.mkdir()

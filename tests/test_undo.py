@@ -229,7 +229,7 @@ def test_a_folder_output_that_would_overwrite_an_input_writes_nothing(tmp_path):
 
 
 def test_stdin_is_refused(tmp_path):
-    (tmp_path / "e.jsonl").write_text(json.dumps({"type": "header", "format": 2}) + "\n")
+    (tmp_path / "e.jsonl").write_text(json.dumps({"type": "header", "format": 3}) + "\n")
     result = CliRunner().invoke(main, ["undo", "-", "--edits", str(tmp_path / "e.jsonl")], input="A\n")
     assert result.exit_code == 2 and "not '-'" in result.stderr
 
@@ -237,9 +237,22 @@ def test_stdin_is_refused(tmp_path):
 @pytest.mark.parametrize("breakage, line, message", [
     (lambda lines: lines[:2] + lines[1:], 3, "a second document record for document 1 of 'clean.txt'"),
     (lambda lines: lines[:2], 2, "document 1 of 'clean.txt' is not in any shard record"),
-    (lambda lines: [lines[0], lines[1].replace('"cleaned_sha256"', '"x"'), lines[2]], 2, "without cleaned_sha256"),
+    (lambda lines: [lines[0], lines[1].replace('"cleaned_sha256"', '"x"'), lines[2]], 2, "cleaned_sha256 is missing"),
     (lambda lines: [lines[0], lines[1], lines[2].replace('"shard"', '"part"')], 3, "type 'part'"),
-    (lambda lines: [lines[0].replace('"format": 2', '"format": 3'), *lines[1:]], 1, "format 3"),
+    (lambda lines: [lines[0].replace('"format": 3', '"format": 4'), *lines[1:]], 1, "format 4"),
+    (lambda lines: [lines[0].replace('"format": 3', '"format": 2'), *lines[1:]], 1, "format 2, from an older"),
+    (lambda lines: [lines[0], lines[2]], 2, "holds 0 document line(s) of 'clean.txt', and the run wrote 1"),
+    (lambda lines: [lines[0], lines[1].replace('"after": ""', '"after": 5'), lines[2]], 2, "has after 5, not a string"),
+    (lambda lines: [lines[0], lines[1].replace('"position": 1', '"position": ' + "9" * 5000), lines[2]], 2,
+     "not a record textclean wrote"),
+    (lambda lines: [lines[0], lines[1].replace('"relpath": ', '"relpath": ' + "[" * 100000 + "]" * 100000 + ', "x": '),
+                    lines[2]], 2, "nested too deeply"),
+    (lambda lines: [lines[0], lines[1].replace('"position": 1', '"position": 1e3'), lines[2]], 2,
+     "position is 1000.0, not a whole number"),
+    (lambda lines: [lines[0], lines[1].replace('"metadata_added": [', '"metadata_added": [1, '), lines[2]], 2,
+     "not a list of field names"),
+    (lambda lines: [lines[0], lines[1].replace('"rule": "', '"rule": "x'), lines[2]], 3,
+     "the document lines of 'clean.txt' are not those the run wrote"),
 ])
 def test_a_broken_log_is_named_with_its_line(tmp_path, breakage, line, message):
     write(tmp_path, {"page.txt": PAGE})
@@ -247,7 +260,8 @@ def test_a_broken_log_is_named_with_its_line(tmp_path, breakage, line, message):
     log = tmp_path / "e.jsonl"
     log.write_text("".join(breakage(log.read_text().splitlines(keepends=True))))
     result = run("undo", tmp_path / "clean.txt", "--edits", log)
-    assert result.exit_code == 1 and f"{log}:{line}: " in result.stderr and message in result.stderr
+    assert result.exit_code == 1 and f"{log}:{line}: " in result.stderr and message in result.stderr, result.stderr
+    assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
 
 
 @pytest.mark.parametrize(("inputs", "output"), [
@@ -277,3 +291,67 @@ def test_a_file_missing_documents_is_refused_with_the_count(tmp_path):
     result = run("undo", out, "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "back.jsonl")
     assert result.exit_code == 1 and "holds 1 document; the run wrote 2 " in result.stderr
     assert "nothing restored: 1 problem above" in result.stderr
+
+
+def _tamper_record(index, change):
+    def tamper(lines):
+        record = json.loads(lines[index])
+        change(record)
+        return [*lines[:index], json.dumps(record, ensure_ascii=False) + "\n", *lines[index + 1:]]
+    return tamper
+
+
+# docs.jsonl of MIXED, cleaned: record 0 (url u1) and 2 and 3 changed, record 1 unchanged
+@pytest.mark.parametrize("tamper, cause", [
+    (_tamper_record(0, lambda r: r.update(url="u2")), "a field other than the text differs"),
+    (_tamper_record(3, lambda r: r.update(id="kk")), "a field other than the text differs"),
+    (_tamper_record(1, lambda r: r.update(url="u2")), "its records differ from those the run wrote"),
+    (_tamper_record(1, lambda r: r.update(metadata={"date": "2020-03-03"})), "its records differ"),
+    (_tamper_record(1, lambda r: r.update(metadata={})), "its records differ"),
+    (_tamper_record(0, lambda r: r.pop("url")), "a field other than the text differs"),
+    (_tamper_record(2, lambda r: r.update(lang="en")), "a field other than the text differs"),
+    (_tamper_record(3, lambda r: r["metadata"].update(lang="fr")), "a field other than the text differs"),
+    (lambda lines: [lines[1], lines[0], *lines[2:]], "does not match the edit log"),
+])
+def test_an_output_record_changed_anywhere_is_refused_and_nothing_is_written(tmp_path, tamper, cause):
+    source = write(tmp_path / "in", {"docs.jsonl": MIXED["docs.jsonl"]})
+    clean(source, "-o", tmp_path / "out", "--edits", tmp_path / "e.jsonl")
+    out = tmp_path / "out" / "docs.jsonl"
+    out.write_text("".join(tamper(out.read_text(encoding="utf-8").splitlines(keepends=True))), encoding="utf-8")
+    result = run("undo", tmp_path / "out", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "back")
+    assert result.exit_code == 1 and cause in result.stderr, result.stderr
+    assert not (tmp_path / "back").exists()
+
+
+@pytest.mark.parametrize("name", ["a.txt", "docs.jsonl"])
+def test_a_document_line_taken_out_of_the_log_is_found_before_anything_is_written(tmp_path, name):
+    source = write(tmp_path / "in", MIXED)
+    log = tmp_path / "e.jsonl"
+    clean(source, "-o", tmp_path / "out", "--edits", log)
+    lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    [line] = [n for n, line in enumerate(lines) if json.loads(line).get("output") == name][:1]
+    log.write_text("".join(lines[:line] + lines[line + 1:]), encoding="utf-8")
+    result = run("undo", tmp_path / "out", "--edits", log, "-o", tmp_path / "back")
+    assert result.exit_code == 1 and f"of {name!r}, and the run wrote" in result.stderr, result.stderr
+    assert not (tmp_path / "back").exists()
+
+
+def test_a_parquet_row_changed_beside_its_text_is_refused(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+    source = tmp_path / "in"
+    source.mkdir()
+    pq.write_table(pa.table({"id": ["a", "b"], "text": [PAGE, "Plain.\n"], "url": ["u1", "u2"]}), source / "p.parquet")
+    clean(source, "-o", tmp_path / "out", "--edits", tmp_path / "e.jsonl")
+    result = run("undo", tmp_path / "out", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "back")
+    assert result.exit_code == 0, result.stderr
+    assert pq.read_table(tmp_path / "back" / "p.parquet").to_pylist()[1] == {"id": "b", "text": "Plain.\n",
+                                                                              "url": "u2", "metadata": "{}"}
+    for row, field in ((0, "url"), (1, "url"), (1, "id")):
+        rows = pq.read_table(tmp_path / "out" / "p.parquet").to_pylist()
+        rows[row][field] += "x"
+        pq.write_table(pa.Table.from_pylist(rows), tmp_path / "changed.parquet")
+        (tmp_path / "changed.parquet").replace(tmp_path / "out2.parquet")
+        result = run("undo", tmp_path / "out2.parquet", "--edits", tmp_path / "e.jsonl", "-o", tmp_path / "b.parquet")
+        assert result.exit_code == 1 and "does not match the edit log" in result.stderr, (row, field, result.stderr)
+        assert not (tmp_path / "b.parquet").exists()

@@ -1,64 +1,86 @@
 """The edit log of a run (``clean --edits``): written as the run goes, read back by ``undo``.
 
-One JSON object a line. The first is the header, ``{"type": "header", "format": 2}``; then, in
-the order the run wrote its output:
+One JSON object a line. The first is the header, ``{"type": "header", "format": 3}``; then, by output file:
 
 - ``{"type": "document", ...}`` for every document the run changed: where it came from
   (``source``, ``relpath``, ``line``, ``id``), where it went (``output``: the output file's path
   under the output folder, or its name, ``-`` for stdout; ``position``: its place in that file,
-  from 1), the SHA-256 of its cleaned and of its original text, the metadata fields the run
-  added (``metadata_created``: the input had no ``metadata``, being text or a record without it;
-  ``metadata_null``: it was null; logs written before ``metadata_null`` lack it), and its edits;
+  from 1), the SHA-256 of its cleaned and of its original text (``cleaned_sha256``,
+  ``original_sha256``) and of its whole record as written and as read (``record_sha256``,
+  ``original_record_sha256``: see :func:`record_sha256`), the metadata fields the run added
+  (``metadata_created``: the input had no ``metadata``, being text or a record without it;
+  ``metadata_null``: it was null), and its edits;
 - ``{"type": "shard", ...}`` after the last document of each output file: how many documents it
-  holds and a SHA-256 over all their texts, unchanged ones included, and ``metadata_created``: no
-  input document of it had a ``metadata`` field (or column), so undo gives back none (logs written
-  before it lack it).
+  holds and a SHA-256 over all their records in order, unchanged ones included (``documents``,
+  ``records_sha256``), and how many document lines the log holds for it and a SHA-256 over them
+  (``document_lines``, ``lines_sha256``), so that a line taken out of the log is found.
 
-A run with ``--resume`` first copies the records of the shards it skips from the log at the same
-path. A folder run that fails or is interrupted keeps the records of the shards it completed.
+The lines of each output file are kept in a part of their own until the run ends (:mod:`textclean.shardlog`),
+so a run with ``--resume`` takes the records of the shards it skips from the parts a killed run left, or else
+from the log at the same path.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Collection
+import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from .document import Edit, Result
 from .inputs import InputDoc, InputError
-from .outputs import AtomicWriter, earlier_records, log_records
+from .outputs import Output, earlier_records, jsonl_record, log_records
+from .shardlog import ShardLog
 
-FORMAT = 2
+FORMAT = 3
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_HASHES = {"document": ("cleaned_sha256", "original_sha256", "record_sha256", "original_record_sha256"),
+           "shard": ("records_sha256", "lines_sha256")}
+_COUNTS = {"document": ("position",), "shard": ("documents", "document_lines")}
 _FIELDS = {
-    "document": ("output", "position", "cleaned_sha256", "original_sha256", "metadata_added", "metadata_created",
-                 "edits"),
-    "shard": ("output", "documents", "sha256"),
+    "document": ("output", *_COUNTS["document"], *_HASHES["document"], "metadata_added", "metadata_created",
+                 "metadata_null", "edits"),
+    "shard": ("output", *_COUNTS["shard"], *_HASHES["shard"], "metadata_created"),
 }
+_EDIT_FIELDS = {"rule": str, "kind": str, "start": int, "end": int, "before": str, "after": str}
 
 
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-class ShardDigest:
-    """The count of a file's documents and a SHA-256 over their texts, in order, each after its length."""
+def record_sha256(record: dict[str, Any] | str) -> str:
+    """The SHA-256 of a document as an output holds it: the canonical JSON of its record (keys sorted, values
+    JSON cannot hold as text, as Parquet dates are), or of its text in a text file."""
+    canonical = json.dumps(record, sort_keys=True, separators=(",", ":"), default=str)  # ASCII: the faster encoder
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def document_form(doc: InputDoc, result: Result, text_field: str, id_field: str, as_record: bool
+                  ) -> dict[str, Any] | str:
+    """A document as a record (``as_record``: it goes to JSONL or Parquet), or as its text: what undo compares
+    the document it restores with."""
+    return jsonl_record(doc, result, text_field, id_field) if as_record else result.text
+
+
+class RecordsDigest:
+    """The count of a file's documents and a SHA-256 over their record digests, in order."""
 
     def __init__(self) -> None:
         self._hash = hashlib.sha256()
         self.documents = 0
 
-    def add(self, text: str) -> None:
-        data = text.encode("utf-8", "surrogatepass")
-        self._hash.update(b"%d:" % len(data))
-        self._hash.update(data)
+    def add(self, digest: str) -> None:
+        self._hash.update(bytes.fromhex(digest))
         self.documents += 1
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
 
 
-def edit_record(doc: InputDoc, result: Result, output: str, position: int) -> dict[str, Any]:
+def edit_record(doc: InputDoc, result: Result, output: str, position: int, record: str, original_record: str
+                ) -> dict[str, Any]:
     """The log line of one changed document: where it came from and went, its hashes and its edits."""
     return {
         "type": "document",
@@ -70,6 +92,8 @@ def edit_record(doc: InputDoc, result: Result, output: str, position: int) -> di
         "position": position,
         "cleaned_sha256": text_sha256(result.text),
         "original_sha256": text_sha256(doc.text),
+        "record_sha256": record,
+        "original_record_sha256": original_record,
         "metadata_added": sorted(k for k in result.metadata if k not in doc.metadata),
         "metadata_created": doc.record is None or "metadata" not in doc.record,
         "metadata_null": doc.record is not None and "metadata" in doc.record and doc.record["metadata"] is None,
@@ -77,84 +101,121 @@ def edit_record(doc: InputDoc, result: Result, output: str, position: int) -> di
     }
 
 
-class EditLogWriter:
-    """The log of a run: ``add`` every document written, in output order; ``commit`` at the end.
+def _line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False) + "\n"
 
-    ``output_name`` gives, for a document's input path, the name of the output file it went to
-    (:meth:`textclean.outputs.Output.log_name`).
+
+class EditLogWriter:
+    """The log of a run: ``add`` every document written, in output order, ``end_shard`` as each output file is
+    complete; ``commit`` at the end, or ``close_failed``.
+
+    ``output`` names each document's output file (:meth:`textclean.outputs.Output.log_name`) and gives the record
+    written for it (:meth:`~textclean.outputs.Output.record_for`). ``fresh``: not a --resume.
     """
 
-    def __init__(self, path: Path, output_name: Callable[[str], str]):
-        self._file = AtomicWriter(path)
-        self._output_name = output_name
+    def __init__(self, path: Path, output: Output, fresh: bool):
+        self._parts = ShardLog(path, fresh, _line({"type": "header", "format": FORMAT}))
+        self.path = path
+        self._out = output
         self._output: str | None = None
-        self._digest = ShardDigest()
+        self._records = RecordsDigest()
+        self._lines = hashlib.sha256()
+        self._line_count = 0
         self._metadata_given = False  # a document of the shard being written had a metadata field or column
-        self._write({"type": "header", "format": FORMAT})
-
-    def _write(self, record: dict[str, Any]) -> None:
-        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def add(self, doc: InputDoc, result: Result) -> None:
-        output = self._output_name(doc.relpath)
+        output = self._out.log_name(doc.relpath)
         if output != self._output:
-            self._end_shard()
+            self._end()
             self._output = output
-        self._digest.add(result.text)
+        written = self._out.record_for(doc, result)
+        digest = record_sha256(written)
+        self._records.add(digest)
         self._metadata_given |= doc.record is not None and "metadata" in doc.record
         if result.edits or result.metadata.keys() - doc.metadata.keys():
-            self._write(edit_record(doc, result, output, self._digest.documents))
+            as_record = not isinstance(written, str)
+            original = document_form(doc, Result(doc.text, doc.text, doc.metadata), self._out.text_field,
+                                     self._out.id_field, as_record)
+            line = _line(edit_record(doc, result, output, self._records.documents, digest, record_sha256(original)))
+            self._lines.update(line.encode("utf-8", "surrogatepass"))
+            self._line_count += 1
+            self._parts.write(output, line)
 
-    def keep_earlier(self, path: Path, outputs: Collection[str]) -> None:
-        """Copy the records of ``outputs`` from the log an earlier run wrote at ``path`` (--resume)."""
-        for number, record, line in earlier_records(path):
-            kind = record.get("type") if isinstance(record, dict) else None
-            if kind == "header" and record.get("format") != FORMAT:
-                raise InputError(str(path), number, f"edit-log format {record.get('format')!r}, so --resume "
-                                 f"cannot add to it (this textclean writes format {FORMAT}); give --edits a new file")
-            if kind in _FIELDS and record.get("output") in outputs:
-                self._file.write(line)
-
-    def checkpoint(self, output: str | None = None) -> None:
-        """The output file ``output`` is complete (empty, if no document went to it): its records are kept
-        even if the run fails later."""
+    def end_shard(self, output: str) -> None:
+        """The output file ``output`` is complete (empty, if no document went to it): its records are kept,
+        whatever happens to the run later."""
         if self._output is None:
             self._output = output
-        self._end_shard()
-        self._output = None
-        self._file.checkpoint()
+        self._end()
 
-    def _end_shard(self) -> None:
+    def _end(self) -> None:
         if self._output is not None:
-            self._write({"type": "shard", "output": self._output, "documents": self._digest.documents,
-                         "sha256": self._digest.hexdigest(), "metadata_created": not self._metadata_given})
-        self._digest = ShardDigest()
+            self._parts.write(self._output, _line({
+                "type": "shard", "output": self._output, "documents": self._records.documents,
+                "records_sha256": self._records.hexdigest(), "document_lines": self._line_count,
+                "lines_sha256": self._lines.hexdigest(), "metadata_created": not self._metadata_given}))
+            self._parts.end_shard(self._output)
+        self._output = None
+        self._records = RecordsDigest()
+        self._lines = hashlib.sha256()
+        self._line_count = 0
         self._metadata_given = False
 
-    def commit(self, to_checkpoint: bool = False) -> None:
-        if not to_checkpoint:
-            self._end_shard()
-        self._file.commit(to_checkpoint)
+    def keep_earlier(self, outputs: Collection[str]) -> list[str]:
+        """Keep the records of ``outputs`` (the shards --resume skips): the parts a killed run left, else those
+        of the log an earlier run wrote at this path. Return the outputs found in neither."""
+        self._parts.keep_only(outputs)
+        wanted = {output for output in outputs if not self._parts.has(output)}
+        if not wanted:
+            return []
+        found: dict[str, list[str]] = {}
+        for number, record, line in earlier_records(self.path):
+            kind = record.get("type") if isinstance(record, dict) else None
+            if kind == "header" and record.get("format") != FORMAT:
+                raise InputError(str(self.path), number, f"edit-log format {record.get('format')!r}, so --resume "
+                                 f"cannot add to it (this textclean writes format {FORMAT}); clean again without "
+                                 "--resume, or into a new folder with --edits a new file")
+            if kind in _FIELDS and record.get("output") in wanted:
+                found.setdefault(record["output"], []).append(line)
+                if kind == "shard":
+                    for kept in found.pop(record["output"]):
+                        self._parts.write(record["output"], kept)
+                    self._parts.end_shard(record["output"])
+                    wanted.discard(record["output"])
+        return sorted(wanted)
 
-    def abort(self) -> None:
-        self._file.abort()
+    def commit(self, outputs: Collection[str]) -> None:
+        """The run is complete: write the log, its output files in the order of ``outputs``."""
+        self._end()
+        self._parts.merge(outputs)
+
+    def discard(self) -> None:
+        """The run does not start: remove the parts it wrote."""
+        self._parts.discard()
+
+    def close_failed(self, outputs: Collection[str]) -> None:
+        """The run stopped: keep the records of the output files it completed (and of those it kept)."""
+        self._parts.close_failed(outputs)
 
 
 class EditLog:
-    """An edit log read back: document records by (output, position), shard records by output.
+    """An edit log read back and checked whole: document records by (output, position), shard records by output.
 
-    Each record keeps the number of its line in the log as ``log_line``.
+    Each record keeps the number of its line in the log as ``log_line``. A record with a field missing or of
+    the wrong type, or a shard whose document lines are not those the run wrote (one taken out, added or
+    changed), is an InputError naming the line.
     """
 
     def __init__(self, path: str | Path):
         self.path = str(path)
         self.documents: dict[tuple[str, int], dict[str, Any]] = {}
         self.shards: dict[str, dict[str, Any]] = {}
+        self._lines: dict[str, tuple[int, Any]] = {}  # output -> document lines and a SHA-256 over them
         header = False
         try:
-            for number, record, _ in log_records(path):
+            for number, record, line in log_records(path):
                 if header:
-                    self._add(record, number)
+                    self._add(record, number, line)
                 else:
                     self._check_header(record, number)
                     header = True
@@ -163,36 +224,37 @@ class EditLog:
         if not header:
             raise InputError(self.path, None, "empty: not an edit log written by 'textclean clean --edits'")
         self._check_documents_lie_in_shards()
+        self._check_shards_have_their_lines()
 
     def _check_header(self, record: Any, number: int) -> None:
         if not isinstance(record, dict) or record.get("type") != "header":
             raise InputError(self.path, number, "no header line: an edit log from an older textclean, which has "
                              "no hashes for undo to check its records against; clean again with --edits")
+        if record.get("format") in (1, 2):
+            raise InputError(self.path, number, f"edit-log format {record['format']}, from an older textclean: it "
+                             "has no hashes of whole records and no count of its own lines, so undo cannot check "
+                             "what it would restore; clean the originals again with --edits")
         if record.get("format") != FORMAT:
             raise InputError(self.path, number, f"edit-log format {record.get('format')!r}; "
                              f"this textclean reads format {FORMAT}")
 
-    def _add(self, record: Any, number: int) -> None:
+    def _add(self, record: Any, number: int, line: str) -> None:
         kind = record.get("type") if isinstance(record, dict) else None
         if kind not in _FIELDS:
-            raise InputError(self.path, number, f"not an edit-log record (type {kind!r})")
-        missing = [name for name in _FIELDS[kind] if name not in record]
-        if missing:
-            raise InputError(self.path, number, f"{kind} record without {', '.join(missing)}")
-        output, count = record["output"], record["position" if kind == "document" else "documents"]
-        least = 1 if kind == "document" else 0
-        if not isinstance(output, str) or not isinstance(count, int) or isinstance(count, bool) or count < least:
-            raise InputError(self.path, number, f"{kind} record whose output is not a path or whose count is not "
-                             f"a whole number from {least}")
+            raise InputError(self.path, number, f"not an edit-log record (type {_shown(kind)})")
+        problem = _field_problem(record, kind)
+        if problem:
+            raise InputError(self.path, number, f"{kind} record whose {problem}")
+        output = record["output"]
         if kind == "document":
-            try:
-                record["edits"] = [Edit.from_dict(e) for e in record["edits"]]
-            except (KeyError, TypeError, ValueError) as exc:
-                raise InputError(self.path, number, f"not an edit: {type(exc).__name__}: {exc}") from None
+            record["edits"] = [Edit.from_dict(e) for e in record["edits"]]
+            count, digest = self._lines.get(output, (0, hashlib.sha256()))
+            digest.update(line.encode("utf-8", "surrogatepass"))
+            self._lines[output] = (count + 1, digest)
         table: dict = self.documents if kind == "document" else self.shards
-        key = (output, count) if kind == "document" else output
+        key = (output, record["position"]) if kind == "document" else output
         if key in table:
-            what = f"document {count} of {output!r}" if kind == "document" else repr(output)
+            what = f"document {record['position']} of {output!r}" if kind == "document" else repr(output)
             raise InputError(self.path, number, f"a second {kind} record for {what} "
                              f"(the first is on line {table[key]['log_line']})")
         record["log_line"] = number
@@ -204,6 +266,17 @@ class EditLog:
             if shard is None or position > shard["documents"]:
                 raise InputError(self.path, record["log_line"], f"document {position} of {output!r} is not in "
                                  "any shard record: the log is incomplete")
+
+    def _check_shards_have_their_lines(self) -> None:
+        for output, shard in self.shards.items():
+            count, digest = self._lines.get(output, (0, hashlib.sha256()))
+            if count != shard["document_lines"]:
+                raise InputError(self.path, shard["log_line"], f"the log holds {count} document line(s) of "
+                                 f"{output!r}, and the run wrote {shard['document_lines']}: lines were taken out of "
+                                 "the log or added to it")
+            if digest.hexdigest() != shard["lines_sha256"]:
+                raise InputError(self.path, shard["log_line"], f"the document lines of {output!r} are not those the "
+                                 "run wrote: a line of the log was changed")
 
     def shard_for(self, relpath: str, only_file: bool) -> dict[str, Any] | None:
         """The shard record of the output file read as ``relpath``: the one logged under that path,
@@ -217,3 +290,60 @@ class EditLog:
         if only_file and len(self.shards) == 1:
             return next(iter(self.shards.values()))
         return None
+
+
+def _shown(value: Any) -> str:
+    """A value of a log field in a message, cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_count(value: Any, least: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
+
+def _field_problem(record: dict[str, Any], kind: str) -> str | None:
+    """What is wrong with the fields of a document or shard record (its end of a sentence), or None."""
+    missing = [name for name in _FIELDS[kind] if name not in record]
+    if missing:
+        return f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing"
+    if not isinstance(record["output"], str):
+        return f"output is {_shown(record['output'])}, not a path"
+    for name in _COUNTS[kind]:
+        least = 1 if name == "position" else 0
+        if not _is_count(record[name], least):
+            return f"{name} is {_shown(record[name])}, not a whole number from {least}"
+    for name in _HASHES[kind]:
+        if not (isinstance(record[name], str) and _SHA256.fullmatch(record[name])):
+            return f"{name} is {_shown(record[name])}, not a SHA-256 in hex"
+    if kind == "shard":
+        created = record["metadata_created"]
+        return None if isinstance(created, bool) else f"metadata_created is {_shown(created)}, not true or false"
+    added = record["metadata_added"]
+    if not (isinstance(added, list) and all(isinstance(name, str) for name in added)):
+        return f"metadata_added is {_shown(added)}, not a list of field names"
+    for name in ("metadata_created", "metadata_null"):
+        if not isinstance(record[name], bool):
+            return f"{name} is {_shown(record[name])}, not true or false"
+    if not isinstance(record["edits"], list):
+        return f"edits is {_shown(record['edits'])}, not a list"
+    for index, edit in enumerate(record["edits"]):
+        problem = _edit_problem(edit)
+        if problem:
+            return f"edit {index} {problem}"
+    return None
+
+
+def _edit_problem(edit: Any) -> str | None:
+    if not isinstance(edit, dict):
+        return f"is {_shown(edit)}, not an object"
+    for name, kind in _EDIT_FIELDS.items():
+        if name not in edit:
+            return f"has no {name}"
+        value = edit[name]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            return f"has {name} {_shown(value)}, not {'a string' if kind is str else 'a whole number'}"
+    if not 0 <= edit["start"] <= edit["end"] or edit["end"] - edit["start"] != len(edit["before"]):
+        return (f"spans {_shown(edit['start'])} to {_shown(edit['end'])}, which does not fit its before text of "
+                f"{len(edit['before'])} characters")
+    return None

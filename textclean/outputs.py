@@ -102,8 +102,6 @@ class AtomicWriter:
     ``.gz`` and ``.zst`` names are compressed. ``mode`` sets the permission bits;
     by default a new file gets the ones the umask allows, like any file a program creates.
     An OSError becomes an OutputError naming ``path``; a failed commit leaves no temporary.
-    ``checkpoint`` marks what is written so far as complete; ``commit(to_checkpoint=True)``
-    then keeps only that (a compressed file ends a gzip member or zstd frame there).
     """
 
     def __init__(self, path: Path, mode: int | None = None):
@@ -111,45 +109,25 @@ class AtomicWriter:
         with _naming(path):
             fd, self.tmp = _temp_beside(path)
         self._raw = os.fdopen(fd, "wb")
-        self._compressor: Any = None
         self.stream = self._text_stream()
-        self._checkpoint = 0
 
     def _text_stream(self) -> IO[str]:
         if self.path.name.endswith(".gz"):
             return gzip.open(self._raw, "wt", encoding="utf-8", newline="")
         if self.path.name.endswith((".zst", ".zstd")):
             import zstandard
-            self._compressor = zstandard.ZstdCompressor().stream_writer(self._raw, closefd=False)
-            return io.TextIOWrapper(self._compressor, encoding="utf-8", newline="")
+            compressor = zstandard.ZstdCompressor().stream_writer(self._raw, closefd=False)
+            return io.TextIOWrapper(compressor, encoding="utf-8", newline="")
         return open(self._raw.fileno(), "w", encoding="utf-8", newline="", closefd=False)
 
     def write(self, text: str) -> None:
         with _naming(self.path):
             self.stream.write(text)
 
-    def checkpoint(self) -> None:
-        """What is written so far is complete: a failed run may commit it (and nothing after it)."""
-        with _naming(self.path):
-            gz = self.path.name.endswith(".gz")
-            if gz:  # a file of several gzip members reads as one
-                self.stream.close()
-            else:
-                self.stream.flush()
-                if self._compressor is not None:
-                    import zstandard
-                    self._compressor.flush(zstandard.FLUSH_FRAME)
-            self._raw.flush()
-            self._checkpoint = self._raw.tell()
-            if gz:
-                self.stream = self._text_stream()
-
-    def commit(self, to_checkpoint: bool = False) -> None:
+    def commit(self) -> None:
         try:
             with _naming(self.path):
                 self.stream.close()
-                if to_checkpoint:
-                    self._raw.truncate(self._checkpoint)
                 self._raw.flush()
                 os.fsync(self._raw.fileno())
                 self._raw.close()
@@ -184,6 +162,10 @@ def log_records(path: Path | str) -> Iterator[tuple[int, Any, str]]:
                 except json.JSONDecodeError as exc:
                     raise InputError(str(path), number, f"not JSON: {json_problem(exc)} (column {exc.colno})") \
                         from None
+                except RecursionError:
+                    raise InputError(str(path), number, "nested too deeply to be a record textclean wrote") from None
+                except ValueError as exc:  # an integer of more digits than Python converts
+                    raise InputError(str(path), number, f"not a record textclean wrote: {exc}") from None
                 yield number, record, line if line.endswith("\n") else line + "\n"
     except FileNotFoundError:
         raise
@@ -229,6 +211,20 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_finite(item) for item in value]
     return value
+
+
+def parquet_row(doc: InputDoc, result: Result, text_field: str, id_field: str, metadata_column: bool = True
+                ) -> dict[str, Any]:
+    """The row of a document in a Parquet output: its JSONL record, with metadata as a JSON string (the input's
+    own string, as it was, when the run added no field to it). ``metadata_column`` False: a row whose document
+    has no metadata gets none (undo gives back the columns the input had)."""
+    row = jsonl_record(doc, result, text_field, id_field)
+    given = doc.record.get("metadata") if doc.record is not None else None
+    if isinstance(given, str) and result.metadata == doc.metadata:
+        row["metadata"] = given
+    elif row.get("metadata") is not None or ("metadata" not in row and metadata_column):
+        row["metadata"] = json_text(result.metadata)
+    return row
 
 
 class ShardWriter(Protocol):
@@ -297,13 +293,7 @@ class _ParquetShard:
         self.writer = None
 
     def write(self, doc: InputDoc, result: Result) -> None:
-        row = jsonl_record(doc, result, self.text_field, self.id_field)
-        given = doc.record.get("metadata") if doc.record is not None else None
-        if isinstance(given, str) and result.metadata == doc.metadata:  # nothing added: the input's string
-            row["metadata"] = given
-        elif row.get("metadata") is not None or ("metadata" not in row and self.metadata_column):
-            row["metadata"] = json_text(result.metadata)
-        self.rows.append(row)
+        self.rows.append(parquet_row(doc, result, self.text_field, self.id_field, self.metadata_column))
         self.origins.append(f"{doc.source}:{doc.line}" if doc.line else doc.source)
         if len(self.rows) >= self._ROWS_PER_GROUP:
             with _naming(self.path):
@@ -513,6 +503,17 @@ class Output:
         if path is not None:
             return path.relative_to(self.target).as_posix()
         return self.target.name if self.target else "-"
+
+    def format_of(self, relpath: str) -> str:
+        """The format ('text', 'jsonl' or 'parquet') of the output an input shard's documents go to."""
+        return self._shards[relpath][1] if self.folder else self.fmt
+
+    def record_for(self, doc: InputDoc, result: Result) -> dict[str, Any] | str:
+        """What ``write`` writes for a document: its record (JSONL) or row (Parquet), or its text."""
+        fmt = self.format_of(doc.relpath)
+        if fmt == "parquet":
+            return parquet_row(doc, result, self.text_field, self.id_field, self.metadata_column)
+        return jsonl_record(doc, result, self.text_field, self.id_field) if fmt == "jsonl" else result.text
 
     def write(self, doc: InputDoc, result: Result) -> None:
         self._start(doc.relpath if self.folder else "")

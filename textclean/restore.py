@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from .document import ReplayError, Result, undo
-from .editlog import EditLog, ShardDigest, text_sha256
+from .editlog import EditLog, RecordsDigest, document_form, record_sha256, text_sha256
 from .inputs import InputDoc, ReadOptions, Reject, read_shard
 from .report import counted
 
@@ -17,10 +17,10 @@ def restore(files: list[tuple[str, str]], read: ReadOptions, log: EditLog
     or a Reject (and None) saying why it cannot be restored.
 
     A file is matched to the output file the log recorded (see ``EditLog.shard_for``) and a
-    document to its position in it. A changed document's text must have the SHA-256 the log
-    recorded for its cleaned text before its edits are undone, and the restored text that of its
-    original. A file must hold the documents the run wrote to it, unchanged ones included: as many,
-    with the same SHA-256 over all their texts.
+    document to its position in it. A file must hold the records the run wrote to it, whole and in
+    order, unchanged ones included: as many, with the same SHA-256 over all of them. A changed
+    document's record must be the one the run wrote (its text and every other field, by SHA-256)
+    before its edits are undone, and the restored record the one the run read.
     """
     for source, rel in files:
         shard = log.shard_for(rel, len(files) == 1)
@@ -32,34 +32,35 @@ def restore(files: list[tuple[str, str]], read: ReadOptions, log: EditLog
 
 def _restore_file(source: str, rel: str, read: ReadOptions, log: EditLog, shard: dict[str, Any]
                   ) -> Iterator[tuple[InputDoc | Reject, Result | None]]:
-    digest = ShardDigest()
+    digest = RecordsDigest()
     refused = False
     for item in read_shard(source, rel, read):
         if isinstance(item, Reject):
             refused = True
             yield item, None
             continue
-        digest.add(item.text)
+        written = record_sha256(item.record if item.record is not None else item.text)
+        digest.add(written)
         record = log.documents.get((shard["output"], digest.documents))
         if record is None:
             restored = item, Result(item.text, item.text, item.metadata)
         else:
             try:
-                restored = _restore_document(item, record, log.path)
+                restored = _restore_document(item, written, record, read, log.path)
             except ReplayError as exc:
                 refused = True
                 yield Reject(item.source, item.line, str(exc)), None
                 continue
-        yield _without_created_metadata(*restored) if shard.get("metadata_created") else restored
+        yield _without_created_metadata(*restored) if shard["metadata_created"] else restored
     if refused:
         return
     where = f"{shard['output']!r} ({log.path}:{shard['log_line']})"
     if digest.documents != shard["documents"]:
         yield Reject(source, None, f"holds {counted(digest.documents, 'document')}; the run wrote {shard['documents']} "
                                    f"to {where}"), None
-    elif digest.hexdigest() != shard["sha256"]:
-        yield Reject(source, None, f"does not match the edit log: its documents differ from those the run "
-                                   f"wrote to {where}"), None
+    elif digest.hexdigest() != shard["records_sha256"]:
+        yield Reject(source, None, f"does not match the edit log: its records differ from those the run wrote to "
+                                   f"{where} (a field changed, added or taken out, or records in another order)"), None
 
 
 def _without_created_metadata(item: InputDoc, result: Result) -> tuple[InputDoc, Result]:
@@ -69,10 +70,14 @@ def _without_created_metadata(item: InputDoc, result: Result) -> tuple[InputDoc,
     return replace(item, record={k: v for k, v in item.record.items() if k != "metadata"}), result
 
 
-def _restore_document(item: InputDoc, record: dict[str, Any], log_path: str) -> tuple[InputDoc, Result]:
+def _restore_document(item: InputDoc, written: str, record: dict[str, Any], read: ReadOptions, log_path: str
+                      ) -> tuple[InputDoc, Result]:
     where = f"document {record['position']} of {record['output']!r} ({log_path}:{record['log_line']})"
     if text_sha256(item.text) != record["cleaned_sha256"]:
         raise ReplayError(f"does not match the edit log: the text is not the cleaned text of {where}")
+    if written != record["record_sha256"]:
+        raise ReplayError(f"does not match the edit log: a field other than the text differs from the record the "
+                          f"run wrote as {where} (changed, added or taken out)")
     try:
         text = undo(item.text, record["edits"])
     except ReplayError as exc:
@@ -83,6 +88,11 @@ def _restore_document(item: InputDoc, record: dict[str, Any], log_path: str) -> 
     if not metadata and item.record is not None:
         if record["metadata_created"]:
             item = replace(item, record={k: v for k, v in item.record.items() if k != "metadata"})
-        elif record.get("metadata_null"):
+        elif record["metadata_null"]:
             item = replace(item, record={**item.record, "metadata": None})
-    return item, Result(item.text, text, metadata)
+    result = Result(item.text, text, metadata)
+    original = document_form(item, result, read.text_field, read.id_field, item.record is not None)
+    if record_sha256(original) != record["original_record_sha256"]:
+        raise ReplayError(f"undoing {where} does not give back the record the run read (its metadata or another "
+                          "field differs)")
+    return item, result

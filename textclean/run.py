@@ -29,7 +29,8 @@ from .outputs import (
 )
 from .parallel import CleanerSpec, ParallelCleaner, available_cores
 from .progress import Progress
-from .report import RunSummary, render_edits
+from .report import RunSummary, counted, render_edits
+from .shardlog import ShardLog
 
 #: Input smaller than this is cleaned in one process: starting workers would take longer than the cleaning.
 SMALL_RUN_BYTES = 2_000_000
@@ -124,6 +125,7 @@ class _Plan:
 
     files: list[tuple[str, str]]  # (source, relative path) of the shards to clean
     skipped: list[tuple[str, str]]  # the shards --resume skips: their output exists
+    outputs: list[str]  # the log name of the output of every shard, skipped ones too, in input order
     folder: bool
     output: Output
     side_files: dict[str, Path]  # option (--edits, --rejects, --stats) -> its file
@@ -147,6 +149,7 @@ def _plan(paths: Sequence[str], read: ReadOptions, options: RunOptions) -> _Plan
                     read.id_field, folder, {Path(f) for f, _ in files if f != "-"},
                     {f"the {option} file": path for option, path in side_files.items()})
     output.claim_shards((source, rel, input_format(source, read)) for source, rel in files)
+    every_file = files
     skipped: list[tuple[str, str]] = []
     if options.resume:
         if not folder:
@@ -154,10 +157,11 @@ def _plan(paths: Sequence[str], read: ReadOptions, options: RunOptions) -> _Plan
         remove_stale_temporaries(Path(options.output))
         skipped = [(f, rel) for f, rel in files if output.path_for(rel).exists()]
         files = [pair for pair in files if pair not in skipped]
+    outputs = list(dict.fromkeys(output.log_name(rel) for _, rel in every_file))
     sized = all(f != "-" and input_format(f, read) != "parquet" and not f.endswith((".gz", ".zst", ".zstd"))
                 for f, _ in files)
     size = sum(Path(f).stat().st_size for f, _ in files) if sized else None
-    return _Plan(files, skipped, folder, output, side_files, size)
+    return _Plan(files, skipped, outputs, folder, output, side_files, size)
 
 
 def _refuse_edit_log_of_documents_run_together(files: list[tuple[str, str]], read: ReadOptions,
@@ -195,16 +199,51 @@ class _Recorder:
     def __init__(self, plan: _Plan, options: RunOptions, progress: Progress):
         self.plan, self.options, self.progress = plan, options, progress
         self.summary = RunSummary(skipped_shards=[rel for _, rel in plan.skipped])
-        self.logs: dict[str, AtomicWriter | EditLogWriter] = {}
-        self._shards_done = 0
+        self.edits: EditLogWriter | None = None
+        self.rejects: ShardLog | None = None
+        self.stats: AtomicWriter | None = None
+        self._log_name = {source: plan.output.log_name(rel) for source, rel in plan.files}
         self._file_rejected = False  # the shard being read was rejected whole (binary, no text column)
 
     def open_logs(self) -> None:
-        output = self.plan.output
-        self.logs.update((option, EditLogWriter(path, output.log_name) if option == "--edits" else AtomicWriter(path))
-                         for option, path in self.plan.side_files.items())
+        """Open the logs; with --resume, keep the records of the shards it skips, or refuse when some are lost."""
+        side, fresh = self.plan.side_files, not self.options.resume
+        if "--edits" in side:
+            self.edits = EditLogWriter(side["--edits"], self.plan.output, fresh)
+        if "--rejects" in side:
+            self.rejects = ShardLog(side["--rejects"], fresh)
         if self.options.resume:
-            _keep_earlier_records(self.plan.side_files, self.logs, self.plan.skipped, output)
+            self._keep_earlier_records()
+        if "--stats" in side:
+            self.stats = AtomicWriter(side["--stats"])
+
+    def _keep_earlier_records(self) -> None:
+        try:
+            self._keep_or_refuse()
+        except InputError:  # the run does not start: it leaves the logs and the parts it found as they were
+            for log in (self.edits, self.rejects):
+                if log is not None:
+                    log.discard()
+            self.edits = self.rejects = None
+            raise
+
+    def _keep_or_refuse(self) -> None:
+        skipped = {self.plan.output.log_name(rel): source for source, rel in self.plan.skipped}
+        lost = {}
+        if self.edits is not None:
+            lost["--edits"] = self.edits.keep_earlier(skipped)
+        if self.rejects is not None:
+            lost["--rejects"] = _keep_earlier_rejects(self.rejects, skipped)
+        lost = {option: outputs for option, outputs in lost.items() if outputs}
+        if lost:
+            option, outputs = next(iter(lost.items()))
+            shown = ", ".join(outputs[:3]) + (f" and {len(outputs) - 3} more" if len(outputs) > 3 else "")
+            raise InputError(str(self.plan.side_files[option]), None, f"--resume cannot keep the {option} records "
+                             f"of {counted(len(outputs), 'shard')} already in {self.options.output} ({shown}): "
+                             "they are "
+                             f"neither in this file nor in parts a killed run left (the run that wrote them had no "
+                             f"{option}, or wrote it elsewhere); give {option} the file that run wrote, or clean "
+                             "again without --resume (into an empty folder) to have every shard logged", usage=True)
 
     def take(self, item: InputDoc | Reject | _ShardEnd | _ShardFailure, result: Result | None) -> None:
         if isinstance(item, _ShardFailure):
@@ -217,14 +256,14 @@ class _Recorder:
             self._document(item, result)
 
     def _shard_end(self, relpath: str) -> None:
-        # The logs are kept up to a shard before its output is: stopped in between, --resume does
+        # The logs of a shard are complete before its output is: stopped in between, --resume does
         # the shard again, and keeps only the records of shards whose output exists.
         if self.plan.folder:
-            self._shards_done += 1
-            if "--edits" in self.logs:
-                self.logs["--edits"].checkpoint(None if self._file_rejected else self.plan.output.log_name(relpath))
-            if "--rejects" in self.logs:
-                self.logs["--rejects"].checkpoint()
+            name = self.plan.output.log_name(relpath)
+            if self.edits is not None and not self._file_rejected:
+                self.edits.end_shard(name)
+            if self.rejects is not None:
+                self.rejects.end_shard(name)
         if not self._file_rejected:  # a file rejected whole gets no output
             self.plan.output.finish_shard(relpath)
         self._file_rejected = False
@@ -232,8 +271,8 @@ class _Recorder:
     def _reject(self, item: Reject) -> None:
         self._file_rejected = item.line is None
         self.summary.rejects.append(str(item))
-        if "--rejects" in self.logs:
-            self.logs["--rejects"].write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+        if self.rejects is not None:
+            self.rejects.write(self._log_name[item.source], json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
         if self.options.fail_fast:
             raise InputError(item.source, item.line, item.reason + " (--fail-fast)")
 
@@ -249,53 +288,54 @@ class _Recorder:
             self.summary.dropped += 1
         elif not options.explain or options.output:
             self.plan.output.write(item, result)
-        if "--edits" in self.logs:
-            self.logs["--edits"].add(item, result)
+        if self.edits is not None:
+            self.edits.add(item, result)
 
     def commit(self) -> None:
         """Commit the output, then the statistics and logs."""
         self.plan.output.close()
-        if "--stats" in self.logs:
-            self.logs["--stats"].write(json.dumps(self.summary.to_json(), indent=2) + "\n")
-        for log in self.logs.values():
-            log.commit()
+        if self.stats is not None:
+            self.stats.write(json.dumps(self.summary.to_json(), indent=2) + "\n")
+            self.stats.commit()
+        if self.edits is not None:
+            self.edits.commit(self.plan.outputs)
+        if self.rejects is not None:
+            self.rejects.merge(self.plan.outputs)
 
     def abort(self) -> None:
-        """Drop what is partial: the open shard, and the logs beyond the shards the run completed."""
+        """Drop what is partial: the open shard, the statistics, and the logs beyond the shards complete."""
         self.plan.output.close(ok=False)
-        _close_logs_of_failed_run(self.logs, self._shards_done)
+        if self.stats is not None:
+            self.stats.abort()
+        for log in (self.edits, self.rejects):
+            if log is not None:
+                try:
+                    log.close_failed(self.plan.outputs)
+                except OutputError:
+                    pass  # the error that stopped the run is the one to report; the parts stay for --resume
 
 
-#: The logs that hold records of each shard, kept for the shards a failed folder run completed.
-_SHARD_LOGS = ("--edits", "--rejects")
-
-
-def _keep_earlier_records(side_files: dict[str, Path], logs: dict[str, AtomicWriter | EditLogWriter],
-                          skipped: list[tuple[str, str]], output: Output) -> None:
-    """Copy the earlier run's records of the shards --resume skips into the new edit and rejects logs."""
-    if "--edits" in logs:
-        logs["--edits"].keep_earlier(side_files["--edits"], {output.log_name(rel) for _, rel in skipped})
-    if "--rejects" in logs:
-        sources = {Path(source).resolve() for source, _ in skipped}  # however the paths are written
-        for _, record, line in earlier_records(side_files["--rejects"]):
-            if isinstance(record, dict) and isinstance(record.get("source"), str) \
-                    and Path(record["source"]).resolve() in sources:
-                logs["--rejects"].write(line)
-    for log in logs.values():
-        log.checkpoint()
-
-
-def _close_logs_of_failed_run(logs: dict[str, AtomicWriter | EditLogWriter], shards_done: int) -> None:
-    """Keep the edit and rejects records of the shards the run completed, as their output is kept;
-    when it completed none, leave the logs of an earlier run as they are."""
-    for option, log in logs.items():
-        if option not in _SHARD_LOGS or not shards_done:
-            log.abort()
-            continue
-        try:
-            log.commit(to_checkpoint=True)
-        except OutputError:
-            pass  # the error that stopped the run is the one to report; the commit left no temporary
+def _keep_earlier_rejects(rejects: ShardLog, skipped: dict[str, str]) -> list[str]:
+    """Keep the rejects of the shards --resume skips (output name -> input file): the parts a killed run left,
+    else the records of the rejects file an earlier run wrote. Return the shards found in neither."""
+    rejects.keep_only(skipped)
+    wanted = {name: source for name, source in skipped.items() if not rejects.has(name)}
+    if not wanted:
+        return []
+    if not rejects.path.is_file():
+        return sorted(wanted)
+    by_source = {Path(source).resolve(): name for name, source in wanted.items()}  # however the paths are written
+    found: dict[str, list[str]] = {name: [] for name in wanted}
+    for _, record, line in earlier_records(rejects.path):
+        if isinstance(record, dict) and isinstance(record.get("source"), str):
+            name = by_source.get(Path(record["source"]).resolve())
+            if name is not None:
+                found[name].append(line)
+    for name, lines in found.items():
+        for line in lines:
+            rejects.write(name, line)
+        rejects.end_shard(name)
+    return []
 
 
 def _items(files: list[tuple[str, str]], read: ReadOptions

@@ -113,6 +113,33 @@ def test_undo_after_an_interrupted_and_resumed_run_restores_every_shard(corpus, 
         assert (tmp_path / "back" / path.name).read_bytes() == path.read_bytes(), path.name
 
 
+@pytest.mark.parametrize("shards_done", [1, 4, 9])
+def test_undo_after_sigkill_and_resume_restores_the_corpus_byte_for_byte(corpus, tmp_path, shards_done):
+    shards, _ = corpus
+    out, edits, rejects = tmp_path / "out", tmp_path / "edits.jsonl", tmp_path / "rejects.jsonl"
+    logs = ("-j", "2", "--edits", str(edits), "--rejects", str(rejects))
+    process = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "clean", "-q", str(shards), "-o", str(out),
+                                *logs], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(finals(out) if out.is_dir() else []) < shards_done and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)  # the run and its workers, at once
+    process.wait(timeout=60)
+    assert shards_done <= len(finals(out)) < 24, "the run should have been killed midway"
+    assert not edits.exists()
+    resumed = start(shards, out, "--resume", *logs)
+    resumed.wait(timeout=300)
+    assert resumed.returncode == 0, resumed.stderr.read()
+    assert rejects.read_text() == "" and not list(tmp_path.glob(".textclean-*"))
+    undone = subprocess.run([sys.executable, str(ROOT / "cli.py"), "undo", str(out), "--edits", str(edits), "-o",
+                             str(tmp_path / "back")], cwd=ROOT, capture_output=True, text=True)
+    assert undone.returncode == 0, undone.stderr
+    assert sorted(p.name for p in (tmp_path / "back").iterdir()) == sorted(p.name for p in shards.iterdir())
+    for path in sorted(shards.iterdir()):
+        assert (tmp_path / "back" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
 def test_a_stop_signal_swallowed_where_it_was_raised_still_stops_the_run():
     """Python ignores an exception raised in a ``__del__``: the signal is remembered, and the next document stops."""
     from textclean.run import Interrupted, _StopSignals

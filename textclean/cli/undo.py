@@ -31,12 +31,14 @@ def undo(paths, edits_path, output, text_field, id_field) -> None:
     textclean clean shards/ -o cleaned/ --edits edits.jsonl
     textclean undo cleaned/ --edits edits.jsonl -o restored/
 
-    Every document is checked against the log before anything is written: its
-    file and place must be those the run wrote it to, its text the one the run
-    wrote (by SHA-256), and the text restored the original. A document that
-    fails, or a file the log does not cover, is named with its line, and then
-    nothing is written (exit 1). A path that does not exist, or an output that
-    would overwrite an input or the log, is a usage error (exit 2).
+    Everything is checked against the log before anything is written: the log
+    must hold every line the run wrote to it; each file as many records as the
+    run wrote to it, each one whole (every field, by SHA-256) and in its place;
+    and each restored record must be the one the run read. A document that
+    fails, a file the log does not cover, or a log line that is missing,
+    changed or malformed is named with its line, and then nothing is written
+    (exit 1). A path that does not exist, or an output that would overwrite an
+    input or the log, is a usage error (exit 2).
     """
     read = ReadOptions(text_field, id_field, DEFAULT_INCLUDE, max_document_bytes=None)  # what clean wrote, whole
     folder = is_folder_output(output, paths)
