@@ -400,3 +400,24 @@ def test_the_choice_is_stable_when_the_page_is_cleaned_again():
     page = "Thursday, 9 November 2023\n" + MENU + "The dam gave way\n" + STORY
     once = CLEANER.clean(page)
     assert CLEANER.clean(once.text).text == once.text and "date" not in CLEANER.clean(once.text).metadata
+
+
+def test_a_zone_given_by_region_takes_the_offset_of_the_date_and_refuses_a_change_of_clocks():
+    grammar = DateGrammar({**RULES.settings["date_header"]})
+    assert grammar.parse("9:49 PM ET, July 7, 2021").endswith("-04:00")
+    assert grammar.parse("9:49 PM ET, January 7, 2021").endswith("-05:00")
+    with pytest.raises(DateRefused, match="change of clocks"):
+        grammar.parse("1:30 AM ET, November 7, 2021")  # twice that night: EDT, then EST
+    with pytest.raises(DateRefused, match="change of clocks"):
+        grammar.parse("2:30 AM ET, March 14, 2021")  # never that night
+
+
+def test_a_region_the_system_does_not_know_is_a_settings_error():
+    with pytest.raises(ValueError, match="'Mars/Olympus' is no time zone"):
+        DateGrammar({"time_zones": {"OT": "Mars/Olympus"}})
+
+
+def test_days_written_as_ordinal_words():
+    grammar = DateGrammar({**RULES.settings["date_header"]})
+    assert grammar.parse("سوم شهریور ۱۳۹۴") == "2015-08-25"
+    assert grammar.parse("بیست و یکم شهریور ۱۳۹۴") == "2015-09-12"

@@ -446,9 +446,16 @@ KIND = RuleKind(
                    ("time_marks", "Marks after a time: Uhr."),
                    ("am_marks", "Words for before noon."),
                    ("pm_marks", "Words for after noon."))},
-            "time_zones": {"type": "object", "description": "Time-zone name -> UTC offset '+HH:MM', or null where "
-                           "the name stands for more than one offset (such dates are refused).",
-                           "additionalProperties": {"type": ["string", "null"], "pattern": r"^[+-]\d{2}:\d{2}$"}},
+            "time_zones": {"type": "object", "description": "Time-zone name -> UTC offset '+HH:MM', a region "
+                           "('America/New_York': the offset it has on the date, EDT in summer and EST in winter), "
+                           "or null where the name stands for more than one offset (such dates are refused).",
+                           "additionalProperties": {"type": ["string", "null"],
+                                                    "pattern": r"^(?:[+-]\d{2}:\d{2}|[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+)$"}},
+            "day_words": {"type": "object", "description": "Days of the month written as words, by language: "
+                          "lists of spellings, the first day first (Persian ordinals: یکم, دوم, سوم).",
+                          "additionalProperties": {"type": "array", "minItems": 1, "maxItems": 31,
+                                                   "items": {"type": "array", "minItems": 1,
+                                                             "items": {"type": "string", "minLength": 1}}}},
             "article": {"type": "object", "additionalProperties": False,
                         "description": "What says a bare date (a rule with labelled: false) is the article's: "
                         "a paragraph within body_within non-blank lines after it, a paragraph being a line of "
