@@ -186,7 +186,7 @@ def test_a_bare_date_is_not_joined_to_the_next_line():
 
 
 def test_footer_zone_published_and_updated_at_the_end():
-    body = "".join(f"Paragraph {n} of the story about the bridge.\n" for n in range(12))
+    body = "".join(f"Paragraph {n} of the story about the bridge that reopened on Friday.\n" for n in range(12))
     result = CLEANER.clean(body + "\nPublished: 3 March 2020\nLast updated: 5 March 2020, 10:02 GMT\n")
     assert result.text == body
     assert result.metadata == {"date": "2020-03-03", "updated": "2020-03-05T10:02Z"}
@@ -357,3 +357,67 @@ rules:
     examples: [{{input: "x", output: ""}}, {{keep: "y"}}]
 """).rules[0]], RULES.settings["date_header"]).rules
     assert compiled.keywords == (None if keywords is None else frozenset(keywords))
+
+
+# Which date is the article's: a page prints dates that are not its own.
+STORY = ("Floodwater broke through the earthen dam above the town late on Saturday, officials said.\n"
+         "Hundreds of families moved to higher ground before the water reached the market on Sunday.\n")
+MENU = "Home\nNews\nPolitics\nSport\nContact us\n"
+
+
+def test_a_masthead_date_above_the_menu_is_not_the_articles():
+    result = CLEANER.clean("Thursday, 9 November 2023\n" + MENU + "The dam gave way\n" + STORY)
+    assert "date" not in result.metadata
+    assert any("no article text beside it" in finding.message for finding in result.findings)
+
+
+def test_a_bare_date_right_above_the_body_is_the_articles():
+    result = CLEANER.clean("Home\nNews\nThe dam gave way\n7 July 2021\n" + STORY)
+    assert result.metadata["date"] == "2021-07-07"
+    assert "7 July 2021" not in result.text
+
+
+def test_a_labelled_date_wins_over_a_masthead_date_and_keeps_its_value():
+    result = CLEANER.clean("Thursday, 9 November 2023\nThe dam gave way\nPublished: 7 July 2021\n" + STORY)
+    assert result.metadata["date"] == "2021-07-07"
+    assert any("'2023-11-09' not taken" in finding.message for finding in result.findings)
+
+
+def test_two_bare_dates_that_disagree_give_no_date():
+    page = ("The dam gave way\n7 July 2021\nA second story about the river\n8 July 2021\n" + STORY)
+    result = CLEANER.clean(page)
+    assert "date" not in result.metadata
+    assert any("disagree" in finding.message for finding in result.findings)
+
+
+def test_dates_of_listed_items_in_the_footer_give_no_date():
+    teasers = "".join(f"Another story number {n}\nPosted {n} November 2006 by Ann Reyes\n" for n in range(10, 16))
+    result = CLEANER.clean(STORY * 4 + "Related\n" + teasers)
+    assert "date" not in result.metadata
+
+
+def test_the_choice_is_stable_when_the_page_is_cleaned_again():
+    page = "Thursday, 9 November 2023\n" + MENU + "The dam gave way\n" + STORY
+    once = CLEANER.clean(page)
+    assert CLEANER.clean(once.text).text == once.text and "date" not in CLEANER.clean(once.text).metadata
+
+
+def test_a_zone_given_by_region_takes_the_offset_of_the_date_and_refuses_a_change_of_clocks():
+    grammar = DateGrammar({**RULES.settings["date_header"]})
+    assert grammar.parse("9:49 PM ET, July 7, 2021").endswith("-04:00")
+    assert grammar.parse("9:49 PM ET, January 7, 2021").endswith("-05:00")
+    with pytest.raises(DateRefused, match="change of clocks"):
+        grammar.parse("1:30 AM ET, November 7, 2021")  # twice that night: EDT, then EST
+    with pytest.raises(DateRefused, match="change of clocks"):
+        grammar.parse("2:30 AM ET, March 14, 2021")  # never that night
+
+
+def test_a_region_the_system_does_not_know_is_a_settings_error():
+    with pytest.raises(ValueError, match="'Mars/Olympus' is no time zone"):
+        DateGrammar({"time_zones": {"OT": "Mars/Olympus"}})
+
+
+def test_days_written_as_ordinal_words():
+    grammar = DateGrammar({**RULES.settings["date_header"]})
+    assert grammar.parse("سوم شهریور ۱۳۹۴") == "2015-08-25"
+    assert grammar.parse("بیست و یکم شهریور ۱۳۹۴") == "2015-09-12"

@@ -20,7 +20,7 @@ from textclean.outputs import OutputError
 from textclean.report import marked_pieces, render_marked
 
 PAGE = "News ID: 501\nMuhammad Karim spoke in Qalat-i-Naw.  \n\nLeave a Reply\n"
-CLEAN = "Mohammad Karim spoke in Qala-e-Naw.\n"
+CLEAN = "News ID: 501\nMohammad Karim spoke in Qala-e-Naw.\n"  # header lines stay: a file cannot keep metadata
 
 
 def run(*args, **kwargs):
@@ -223,7 +223,7 @@ def test_check_prints_path_line_col_rule_message_and_changes_nothing():
     result = run("check", "page.txt")
     assert result.exit_code == 1 and untouched("page.txt")
     lines = result.stdout.splitlines()
-    assert "page.txt:1:1: date.news-id: removes 'News ID: 501\\n'" in lines
+    assert not any("date." in line for line in lines)
     assert "page.txt:2:1: name.mohammad: 'Muhammad' -> 'Mohammad'" in lines
     assert "page.txt:2:25: place.qala-e-naw: 'Qalat-i-Naw' -> 'Qala-e-Naw'" in lines
     assert "page.txt:4:1: comments.wordpress-form: removes 'Leave a Reply\\n'" in lines
@@ -232,6 +232,7 @@ def test_check_prints_path_line_col_rule_message_and_changes_nothing():
 
 
 def test_check_reports_findings_the_engine_cannot_fix():
+    write(".textclean.yaml", "header_lines: remove\n")
     write("page.txt", "Publish Date : 31 February 2021\nThe text.\n")
     result = run("check", "page.txt")
     assert result.exit_code == 1
@@ -257,8 +258,8 @@ def test_check_json_is_machine_readable():
     result = run("check", "--format", "json", "page.txt")
     problems = json.loads(result.stdout)
     assert result.exit_code == 1
-    assert problems[0] == {"path": "page.txt", "line": 1, "column": 1, "rule": "date.news-id",
-                           "message": "removes 'News ID: 501\\n'", "level": "warning", "fixable": True}
+    assert problems[0] == {"path": "page.txt", "line": 2, "column": 1, "rule": "name.mohammad",
+                           "message": "'Muhammad' -> 'Mohammad'", "level": "warning", "fixable": True}
     write("clean.txt", CLEAN)
     assert json.loads(run("check", "--format", "json", "clean.txt").stdout) == []
 
@@ -279,11 +280,34 @@ def test_explain_marks_each_edit_with_its_rule():
     result = run("explain", "page.txt")
     assert result.exit_code == 0 and untouched("page.txt")
     assert result.stdout.splitlines()[:2] == [
-        "[-News ID: 501⏎-]⟨date.news-id⟩",
+        "News ID: 501",
         "[-Muhammad-]{+Mohammad+}⟨name.mohammad⟩ Karim spoke in [-Qalat-i-Naw-]{+Qala-e-Naw+}⟨place.qala-e-naw⟩."
         "[-  -]⟨whitespace.trailing-space⟩",
     ]
-    assert "page.txt: metadata news_id = '501'" in result.stdout
+    assert "metadata" not in result.stdout
+
+
+HEADERS = "News ID: 92199\nPublish Date : 07 July 2021 - 21:49\n\nThe talks in the capital began on Wednesday.\n"
+
+
+def test_fix_keeps_header_lines_whose_values_a_file_cannot_store():
+    write("page.txt", HEADERS)
+    assert run("fix", "page.txt").exit_code == 0 and untouched("page.txt")
+    assert run("check", "page.txt").stdout == ""
+
+
+def test_header_lines_remove_lets_a_project_drop_them():
+    write(".textclean.yaml", "header_lines: remove\n")
+    write("page.txt", HEADERS)
+    assert run("fix", "page.txt").exit_code == 1
+    assert read("page.txt") == "The talks in the capital began on Wednesday.\n"
+
+
+def test_header_lines_takes_keep_or_remove_only():
+    write(".textclean.yaml", "header_lines: drop\n")
+    write("page.txt", HEADERS)
+    result = CliRunner().invoke(main, ["fix", "page.txt"])
+    assert result.exit_code == 2 and "'header_lines' must be one of keep, remove, not 'drop'" in result.output
 
 
 def test_explain_in_colour_on_a_terminal():

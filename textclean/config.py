@@ -3,8 +3,11 @@
 Keys: ``rules`` (rule files or folders, relative to the config file), ``disable``
 (rule ids), ``only`` (kinds), ``shipped`` (load the shipped packs, default true),
 and for the commands that clean files in place (``fix``, ``check``, ``diff``,
-``explain``): ``include`` and ``exclude`` (globs), and ``per_file_kinds`` (glob ->
-the kinds and stages that run on matching files).
+``explain``): ``include`` and ``exclude`` (globs), ``per_file_kinds`` (glob ->
+the kinds and stages that run on matching files), and ``header_lines``: ``keep``
+(the default: a file has nowhere to keep the metadata that header lines would
+become, so the kinds that move lines into metadata do not run on it) or
+``remove`` (they run, and their values are not kept anywhere).
 """
 from __future__ import annotations
 
@@ -28,7 +31,8 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
-_KEYS = {"rules", "disable", "only", "shipped", "include", "exclude", "per_file_kinds"}
+_KEYS = {"rules", "disable", "only", "shipped", "include", "exclude", "per_file_kinds", "header_lines"}
+HEADER_LINES = ("keep", "remove")
 
 #: Files the in-place commands take when the configuration names none.
 DEFAULT_FILES = ("*.txt", "*.text")
@@ -50,6 +54,7 @@ class ProjectConfig:
     include: list[str] = field(default_factory=lambda: list(DEFAULT_FILES))
     exclude: list[str] = field(default_factory=list)
     per_file_kinds: dict[str, list[str]] = field(default_factory=dict)
+    header_lines: str = "keep"
     source: str | None = None
 
     @property
@@ -128,10 +133,13 @@ def _parse(data: Any, path: Path) -> ProjectConfig:
     shipped = data.get("shipped", True)
     if not isinstance(shipped, bool):
         raise ConfigError(f"{path}: 'shipped' must be true or false")
+    header_lines = data.get("header_lines", "keep")
+    if header_lines not in HEADER_LINES:
+        raise ConfigError(f"{path}: 'header_lines' must be one of {', '.join(HEADER_LINES)}, not {header_lines!r}")
     rules = [str(path.parent / rule) for rule in lists["rules"]]
     return ProjectConfig(rules, lists["disable"], lists["only"], shipped,
                          lists["include"] or list(DEFAULT_FILES), lists["exclude"],
-                         _per_file_kinds(data.get("per_file_kinds", {}), path), str(path))
+                         _per_file_kinds(data.get("per_file_kinds", {}), path), header_lines, str(path))
 
 
 def _per_file_kinds(value: Any, path: Path) -> dict[str, list[str]]:

@@ -35,6 +35,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import ahocorasick_rs
 import regex
@@ -116,8 +117,16 @@ class DateGrammar:
             _number_words(self.months, settings.get(key, {}), lambda n, c=calendar: (c, n + 1), key)
         self.weekdays: dict[str, int] = {}  # folded name -> Monday 0 ... Sunday 6
         _number_words(self.weekdays, settings.get("weekdays", {}), lambda n: n, "weekdays")
+        self.days: dict[str, int] = {}  # folded day word (Persian ordinals: سوم) -> day of the month
+        _number_words(self.days, settings.get("day_words", {}), lambda n: n + 1, "day_words")
         self.zones: dict[str, str | None] = {fold(name): offset for name, offset in
                                              settings.get("time_zones", {}).items()}
+        for name, zone in settings.get("time_zones", {}).items():
+            if zone and "/" in zone:
+                try:
+                    ZoneInfo(zone)
+                except (ZoneInfoNotFoundError, ValueError):
+                    raise ValueError(f"time_zones.{name}: {zone!r} is no time zone this system knows") from None
         self.years = tuple(settings.get("year_range", _DEFAULT_YEARS))
         words = {
             "months": [name for key in _MONTH_KEYS for names in settings.get(key, {}).values()
@@ -125,6 +134,8 @@ class DateGrammar:
             "weekdays": [name for names in settings.get("weekdays", {}).values() for spellings in names
                          for name in spellings],
             "zones": list(settings.get("time_zones", {})),
+            "day_words": [name for names in settings.get("day_words", {}).values() for spellings in names
+                          for name in spellings],
             **{key: settings.get(key, []) for key in ("ordinal_suffixes", "date_joiners", "time_joiners",
                                                       "year_marks", "time_marks", "am_marks", "pm_marks")},
         }
@@ -191,7 +202,7 @@ class DateGrammar:
         mon = rf"(?P<mon>{one_of('months')})\.?"
         wd = rf"(?P<wd>{one_of('weekdays')})\.?"
         ordinal = rf"(?:{one_of('ordinal_suffixes')})?"
-        day = rf"(?P<d>\d{{1,2}})(?!\d){ordinal}"
+        day = rf"(?:(?P<d>\d{{1,2}})(?!\d){ordinal}|(?P<dw>{one_of('day_words')}))"
         year = rf"(?P<y>\d{{4}}|'?\d{{2}})(?![\d:])(?:{_H}*{one_of('year_marks')})?"
         gap = rf"(?:{_H}*[,،./-]{_H}*|{_H}+)"
         part = rf"{gap}(?:{one_of('date_joiners')}{gap})?"
@@ -206,7 +217,8 @@ class DateGrammar:
         pm = rf"(?P<pm>{one_of('pm_marks')})\.?"
         ampm = rf"(?:{_H}*(?:{am}|{pm}))"
         clock = (rf"(?P<H>\d{{1,2}})(?:[:：](?P<M>\d{{2}})(?:[:：](?P<S>\d{{2}})(?:[.,](?P<f>\d{{1,9}}))?)?"
-                 rf"|{_H}?[hH]{_H}?(?P<M>\d{{2}}))(?!\d){ampm}?|(?P<H>\d{{1,2}}){ampm}")
+                 rf"|{_H}?[hH]{_H}?(?P<M>\d{{2}}))(?!\d){ampm}?|(?P<H>\d{{1,2}}){ampm}"
+                 rf"|(?P<H>\d{{1,2}}){_H}*[時时点點](?:{_H}*(?P<M>\d{{1,2}}){_H}*分)?")
         zone_names = rf"(?P<zone>{one_of('zones')})"
         offset = r"[+\-−]\d{1,2}(?::?\d{2})?"
         zone = (rf"(?:(?P<utc>Z)(?!\w)|{_H}*\(?(?:{zone_names}(?:{_H}*(?P<tz>{offset}))?"
@@ -231,7 +243,7 @@ class DateGrammar:
             calendar, month = _named(self.months, group("mon"), "month")
             if calendar == "hijri" and reading.calendar != "hijri":
                 raise DateRefused(f"{group('mon')!r} is a Hijri month and the rule does not read Hijri dates")
-            day = int(group("d"))
+            day = int(group("d")) if group("d") else _named(self.days, group("dw"), "day")
         elif group("a"):
             day, month = _day_month(group("a"), group("b"), group("sep"), reading)
         else:
@@ -247,7 +259,7 @@ class DateGrammar:
             raise DateRefused(f"{group('wd')!r} is not the weekday of {date.isoformat()}")
         if group("H") is None:
             return date.isoformat()
-        return f"{date.isoformat()}T{self._time(group)}"
+        return f"{date.isoformat()}T{self._time(group, date)}"
 
     def _year(self, text: str, reading: Reading, calendar: str) -> int:
         digits = text.lstrip("'")
@@ -258,7 +270,7 @@ class DateGrammar:
         short = int(digits)
         return short + (1900 if short >= 69 else 2000)  # the POSIX %y pivot
 
-    def _time(self, group: Callable[[str], str | None]) -> str:
+    def _time(self, group: Callable[[str], str | None], date: dt.date) -> str:
         hour, minute = int(group("H")), int(group("M") or 0)
         if group("am") or group("pm"):
             if hour > 12 or (hour == 0 and group("pm")):
@@ -269,15 +281,18 @@ class DateGrammar:
         text = f"{hour:02d}:{minute:02d}"
         if group("S"):
             text += f":{int(group('S')):02d}" + (f".{group('f')}" if group("f") else "")
-        return text + self._offset(group)
+        return text + self._offset(group, dt.datetime.combine(date, dt.time(hour, minute)))
 
-    def _offset(self, group: Callable[[str], str | None]) -> str:
-        """``Z`` for UTC, ``+HH:MM`` for another offset, nothing when the text gives none."""
+    def _offset(self, group: Callable[[str], str | None], when: dt.datetime) -> str:
+        """``Z`` for UTC, ``+HH:MM`` for another offset, nothing when the text gives none.
+
+        A zone named by region (``ET``: ``America/New_York``) has the offset it had at ``when``: EDT in
+        summer, EST in winter; a time the change of clocks makes ambiguous or skips is refused."""
         if group("zone"):
             base = _named(self.zones, group("zone"), "time zone")
             if base is None:
                 raise DateRefused(f"the time zone {group('zone')!r} names more than one offset")
-            minutes = _offset_minutes(base)
+            minutes = _offset_minutes(base) if "/" not in base else _region_minutes(base, when, group("zone"))
             if group("tz"):
                 if minutes:
                     raise DateRefused(f"an offset after {group('zone')!r}, which is not UTC")
@@ -315,6 +330,16 @@ def _named(table: dict[str, Any], name: str, what: str) -> Any:
         return table[fold(name)]
     except KeyError:
         raise DateRefused(f"{name!r} is no {what} name this grammar knows") from None
+
+
+def _region_minutes(zone: str, when: dt.datetime, name: str) -> int:
+    """The UTC offset in minutes of region ``zone`` at local time ``when``."""
+    region = ZoneInfo(zone)
+    earlier, later = (when.replace(tzinfo=region, fold=fold).utcoffset() for fold in (0, 1))
+    round_trip = when.replace(tzinfo=region).astimezone(dt.timezone.utc).astimezone(region).replace(tzinfo=None)
+    if earlier != later or round_trip != when:
+        raise DateRefused(f"{when:%Y-%m-%d %H:%M} {name} falls in a change of clocks")
+    return int(earlier.total_seconds() // 60)
 
 
 def _offset_minutes(text: str) -> int:

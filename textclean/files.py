@@ -23,6 +23,7 @@ from .config import ProjectConfig
 from .document import Result, input_offset, line_col
 from .engine import Cleaner
 from .inputs import BINARY_SNIFF_BYTES, InputError, ReadOptions, decode_utf8, expand, wide_encoding
+from .kinds import registry
 from .outputs import AtomicWriter, OutputError
 from .report import edit_message
 from .rulefile import RuleSet
@@ -193,12 +194,16 @@ class FileCleaner:
                 if (file in named and not only_included) or self.config.selects(Path(file))]
 
     def cleaner_for(self, path: Path) -> Cleaner:
-        """The cleaner for ``path``: every loaded rule, or only the kinds ``per_file_kinds`` names for it."""
+        """The cleaner for ``path``: every loaded rule, or only the kinds ``per_file_kinds`` names for it; with
+        ``header_lines: keep``, none of the kinds that move lines into metadata, which a file cannot keep."""
         stages = self.config.stages_for(path)
         if stages not in self._cleaners:
-            ruleset = self.ruleset
-            if stages is not None:
-                ruleset = RuleSet([r for r in ruleset.rules if r.kind in stages], ruleset.settings, ruleset.sources)
+            kinds = registry()
+            keep_headers = self.config.header_lines == "keep"
+            ruleset = RuleSet([rule for rule in self.ruleset.rules
+                               if (stages is None or rule.kind in stages)
+                               and not (keep_headers and kinds[rule.kind].moves_to_metadata)],
+                              self.ruleset.settings, self.ruleset.sources)
             self._cleaners[stages] = Cleaner(ruleset, unicode=stages is None or UnicodeRepair.kind in stages,
                                              tidy=stages is None or WhitespaceTidy.kind in stages)
         return self._cleaners[stages]

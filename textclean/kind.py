@@ -109,6 +109,9 @@ class RuleKind:
     compile: Callable[[list[Rule], dict[str, Any]], Stage]  # usually the stage class itself
     rule_schema: dict[str, Any]
     settings_schema: dict[str, Any] = field(default_factory=dict)
+    #: Its edits move text into metadata (header lines): where metadata cannot be kept, as in files cleaned
+    #: in place, the kind does not run unless the project says so.
+    moves_to_metadata: bool = False
 
 
 def schema_beside(module_file: str) -> dict[str, Any]:

@@ -16,6 +16,19 @@ in the pattern between label and date may be that line break.
 ``where: glued`` matches at the start of the first line and removes only what
 matched, for datelines glued to the first sentence. A date that is ambiguous
 or cannot exist leaves the line in place and is reported as a finding.
+
+Which matched lines are the article's header is decided for the page as a whole
+(:func:`_choose`), because a page also prints dates that are not its own: the
+day's date in a masthead, the dates of listed items, a magazine's issue date in
+the footer. A rule with ``labelled: false`` (a bare date) counts only where the
+article's body follows it within ``settings.date_header.article.body_within``
+lines, and a line in the footer zone only where the body ends right above it. A
+head line beats a footer line and a labelled line beats a bare one; where the best
+candidates for a field disagree, the field is left empty, their lines stay and a
+finding says why. A finding names each value not taken. Lines that lost go with
+the winner, and a bare date with no text after it (a masthead) goes, so that a
+later pass cannot take them; a footer line without the text above it stays, so
+that the footer zone does not move up to the next line of a list.
 """
 from __future__ import annotations
 
@@ -23,6 +36,7 @@ import functools
 import itertools
 import unicodedata
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
 import regex
@@ -36,6 +50,8 @@ from ..memo import remember
 from ..patterns import PatternSet, refuse_numbered_references
 
 _DEFAULT_LINES = 5
+_DEFAULT_ARTICLE = {"body_within": 3, "paragraph_words": 10, "paragraph_chars": 60,
+                    "sentence_ends": ".!?…。！？؟۔\"”»"}  # as in rules/dates.yaml, for a pack without the shipped one
 _DEFAULT_MAX_LENGTH = 200
 _PLACEHOLDER = regex.compile(r"\{date(?::(?P<field>[a-z][a-z0-9_]*))?\}")
 _UNESCAPED = r"(?<!\\)((?:\\\\)*)"  # not after a backslash that escapes what follows
@@ -91,6 +107,7 @@ class _CompiledRule:
         self.zones = [where] if isinstance(where, str) else where
         self.lines = rule.spec.get("lines", _DEFAULT_LINES)
         self.max_length = rule.spec.get("max_length", _DEFAULT_MAX_LENGTH)
+        self.bare = 0 if rule.spec.get("labelled", True) else 1
         order = rule.spec.get("order", {})
         self.reading = Reading(
             order={sep: order for sep in "./-"} if isinstance(order, str) else order,
@@ -176,6 +193,56 @@ def ascii_digits(text: str) -> str:
     return "".join(str(unicodedata.digit(char)) for char in text) if text.isdecimal() else text
 
 
+@dataclass
+class _Candidate:
+    """A header line (or pair of lines, or a glued dateline) a rule matched, before the page decides on it."""
+
+    rule: str
+    positions: tuple[int, ...]  # among the non-blank lines
+    values: dict[str, str]
+    rank: tuple[int, int]  # (head 0 / footer 1, labelled 0 / bare 1): lower wins
+    start: int  # offset of the match in the stage's input
+    change: Change | None = None  # a glued dateline: the part of the first line it takes
+
+
+def _same(first: str, second: str) -> bool:
+    """Whether two values say the same: equal, or dates of one day where one is less precise."""
+    if first == second:
+        return True
+    short, long = sorted((first, second), key=len)
+    return len(short) == 10 and short[4:5] == "-" and long.startswith(short + "T")
+
+
+def _choose(candidates: list[_Candidate], output: StageOutput) -> set[int]:
+    """Fill ``output.metadata`` from the candidates, with a finding for each value not taken; the indexes of
+    the candidates whose lines stay: those that disagree where nothing decides between them.
+
+    For each field the best-ranked candidates decide; when they disagree the field stays empty.
+    """
+    staying = set()
+    for field_name in dict.fromkeys(name for candidate in candidates for name in candidate.values):
+        having = [index for index, candidate in enumerate(candidates) if field_name in candidate.values]
+        best = min(candidates[index].rank for index in having)
+        top = [index for index in having if candidates[index].rank == best]
+        first = candidates[top[0]]
+        other = next((candidates[index] for index in top[1:]
+                      if not _same(first.values[field_name], candidates[index].values[field_name])), None)
+        if other is not None:
+            staying.update(top)
+            output.findings.append(Finding(first.rule, f"{field_name} left empty: {first.values[field_name]!r} "
+                                           f"({first.rule}) and {other.values[field_name]!r} ({other.rule}) "
+                                           "disagree, and nothing on the page says which is the article's",
+                                           first.start))
+            continue
+        value = output.metadata[field_name] = max((candidates[index].values[field_name] for index in top), key=len)
+        for index in having:
+            candidate = candidates[index]
+            if not _same(value, candidate.values[field_name]):
+                output.findings.append(Finding(candidate.rule, f"{field_name} {candidate.values[field_name]!r} "
+                                               f"not taken: {value!r} has better evidence", candidate.start))
+    return staying
+
+
 def _names(count: int) -> dict[str, Any]:
     return {"type": "array", "minItems": count, "maxItems": count,
             "items": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}}
@@ -190,6 +257,7 @@ class DateHeaderStage:
         except ValueError as exc:
             raise RuleError("settings.date_header", None, str(exc)) from None
         self.grammar = grammar
+        self.article = {**_DEFAULT_ARTICLE, **settings.get("article", {})}
         self.rules = [_CompiledRule(rule, grammar) for rule in rules]
         line_rules = [compiled for compiled in self.rules if compiled.zones != ["glued"]]
         self.regions = frozenset(compiled.region for compiled in line_rules)
@@ -208,11 +276,12 @@ class DateHeaderStage:
         regions, near = _zones(self.regions, count)
         lines = {pos: page.stripped[page.nonblank[pos]] for pos in near}  # by position among the non-blank lines
         holds = self._holds(lines)
-        removed: dict[int, str] = {}  # position -> rule id
+        claimed: dict[int, str] = {}  # position -> rule id of the candidate that matched it
         cut: set[int] = set()  # positions of lines a glued rule took a date from: no other rule may take them
+        candidates: list[_Candidate] = []
         for compiled in self.rules:
             if compiled.zones == ["glued"]:
-                self._glued(compiled, page, output, removed, cut)
+                self._glued(compiled, page, output, claimed, cut, candidates)
                 continue
             gates = [holds.get(key) for key in compiled.gates]  # positions of lines that hold what it needs
             if None in gates:
@@ -221,10 +290,48 @@ class DateHeaderStage:
             reach = set.intersection(*(held | {pos - 1 for pos in held} for held in gates)) if gates else None
             for pos in regions[compiled.region]:
                 if reach is None or pos in reach:
-                    self._line(compiled, page, lines, pos, output, removed, cut, gates)
-        output.changes.extend(numbered_line_removals(
-            text, page.raw, {page.nonblank[pos]: rule for pos, rule in removed.items()}))
+                    self._line(compiled, page, lines, pos, output, claimed, cut, gates, candidates)
+        supported = []
+        gone: list[_Candidate] = []
+        for candidate in candidates:
+            if self._supported(candidate, page):
+                supported.append(candidate)
+                continue
+            output.findings.append(Finding(candidate.rule, f"{', '.join(candidate.values.values())} not taken: "
+                                           "no article text beside it", candidate.start))
+            if candidate.rank[0] == 0:  # a masthead goes; a footer line stays, so the zone does not move up
+                gone.append(candidate)
+        staying = _choose(supported, output)
+        gone += [candidate for index, candidate in enumerate(supported) if index not in staying]
+        removed: dict[int, str] = {}
+        for candidate in gone:
+            if candidate.change is not None:
+                output.changes.append(candidate.change)
+            for pos in candidate.positions:
+                removed[page.nonblank[pos]] = candidate.rule
+        output.changes.extend(numbered_line_removals(text, page.raw, removed))
         return output
+
+    def _supported(self, candidate: _Candidate, page: TextLines) -> bool:
+        """Whether the article's text is beside the candidate: a paragraph among the ``body_within`` lines
+        after a bare date or before a footer line, or fewer lines than that there at all (a page that is its
+        header and a short text). A labelled head line and a glued dateline need nothing more."""
+        if candidate.change is not None or candidate.rank == (0, 0):
+            return True
+        within = self.article["body_within"]
+        if candidate.rank[0] == 0:
+            near = page.nonblank[candidate.positions[-1] + 1:][:within]
+        else:
+            near = page.nonblank[:candidate.positions[0]][-within:]
+        return len(near) < within or any(self._paragraph(page.stripped[number]) for number in near)
+
+    def _paragraph(self, line: str) -> bool:
+        """A line that reads as running text: a sentence's end, and enough words or, in a script without
+        spaces, enough characters (a list of headlines has the words but not the full stops)."""
+        if not line.endswith(tuple(self.article["sentence_ends"])):
+            return False
+        words = len(line.split())
+        return words >= self.article["paragraph_words"] or (words < 3 and len(line) >= self.article["paragraph_chars"])
 
     def _holds(self, lines: dict[int, str]) -> dict[Hashable, set[int]]:
         """Rule -> the positions of the lines that hold its keywords; _DATED -> those that may hold a date.
@@ -257,61 +364,59 @@ class DateHeaderStage:
         return holds
 
     def _line(self, compiled: _CompiledRule, page: TextLines, lines: dict[int, str], pos: int, output: StageOutput,
-              removed: dict[int, str], cut: set[int], gates: list[set[int]]) -> None:
+              claimed: dict[int, str], cut: set[int], gates: list[set[int]], candidates: list[_Candidate]) -> None:
         """Try the line at ``pos`` alone, then joined to the next non-blank line (a label above its date).
 
         Lines are tried only where each of ``gates`` holds one of them (a date never runs across lines).
         """
-        if pos in removed or pos in cut or len(lines[pos]) > compiled.max_length:
+        if pos in claimed or pos in cut or len(lines[pos]) > compiled.max_length:
             return
         span: tuple[int, ...] = (pos,)
-        hit, start = None, None
+        hit, start = None, page.start(page.nonblank[pos])
         if all(pos in held for held in gates):
-            start = page.start(page.nonblank[pos])
             reported = len(output.findings)
             hit = self._try(compiled, "fullmatch", lines[pos], start, output)
             if len(output.findings) > reported:
                 return
-        if hit is None and pos + 1 in lines and pos + 1 not in removed and pos + 1 not in cut:
+        if hit is None and pos + 1 in lines and pos + 1 not in claimed and pos + 1 not in cut:
             span = (pos, pos + 1)
             joined = f"{lines[pos]}\n{lines[pos + 1]}"
             if len(joined) <= compiled.max_length and all(not held.isdisjoint(span) for held in gates):
-                hit = self._try(compiled, "fullmatch", joined,
-                                page.start(page.nonblank[pos]) if start is None else start, output)
+                hit = self._try(compiled, "fullmatch", joined, start, output)
         if hit is not None:
             for covered in span:
-                removed[covered] = compiled.rule.id
+                claimed[covered] = compiled.rule.id
+            head = "head" in compiled.zones and pos < compiled.lines
+            candidates.append(_Candidate(compiled.rule.id, span, hit[1], (0 if head else 1, compiled.bare), start))
 
-    def _glued(self, compiled: _CompiledRule, page: TextLines, output: StageOutput, removed: dict[int, str],
-               cut: set[int]) -> None:
+    def _glued(self, compiled: _CompiledRule, page: TextLines, output: StageOutput, claimed: dict[int, str],
+               cut: set[int], candidates: list[_Candidate]) -> None:
         number = page.nonblank[0]
         start = page.start(number)
-        if 0 in removed or 0 in cut:
+        if 0 in claimed or 0 in cut:
             return
         raw = page.raw[number]
         hit = self._try(compiled, "match", raw[:compiled.max_length], start, output)
         if hit is None:
             return
-        if hit.end() == len(raw):
-            removed[0] = compiled.rule.id
+        match, values = hit
+        if match.end() == len(raw):
+            claimed[0] = compiled.rule.id
+            candidates.append(_Candidate(compiled.rule.id, (0,), values, (0, compiled.bare), start))
         else:
-            output.changes.append(Change(start, start + hit.end(), "", compiled.rule.id))
             cut.add(0)
+            candidates.append(_Candidate(compiled.rule.id, (), values, (0, compiled.bare), start,
+                                         Change(start, start + match.end(), "", compiled.rule.id)))
 
     @staticmethod
-    def _try(compiled: _CompiledRule, method: str, text: str, offset: int, output: StageOutput) -> regex.Match | None:
-        """The rule's match, its values put into the metadata; None (and a finding) when a date cannot be trusted."""
+    def _try(compiled: _CompiledRule, method: str, text: str, offset: int,
+             output: StageOutput) -> tuple[regex.Match, dict[str, str]] | None:
+        """The rule's match and the values it gives; None (and a finding) when a date cannot be trusted."""
         try:
-            found = compiled.match(method, text)
+            return compiled.match(method, text)
         except DateRefused as exc:
             output.findings.append(Finding(compiled.rule.id, f"{text.strip()!r} left in place: {exc}", offset))
             return None
-        if found is None:
-            return None
-        match, values = found
-        for field, value in values.items():
-            output.metadata.setdefault(field, value)
-        return match
 
 
 KIND = RuleKind(
@@ -320,6 +425,7 @@ KIND = RuleKind(
     summary="Parses header lines (publish dates, news ids, datelines) into metadata and removes them.",
     compile=DateHeaderStage,
     rule_schema=schema_beside(__file__),
+    moves_to_metadata=True,
     settings_schema={
         "type": "object",
         "additionalProperties": False,
@@ -340,9 +446,24 @@ KIND = RuleKind(
                    ("time_marks", "Marks after a time: Uhr."),
                    ("am_marks", "Words for before noon."),
                    ("pm_marks", "Words for after noon."))},
-            "time_zones": {"type": "object", "description": "Time-zone name -> UTC offset '+HH:MM', or null where "
-                           "the name stands for more than one offset (such dates are refused).",
-                           "additionalProperties": {"type": ["string", "null"], "pattern": r"^[+-]\d{2}:\d{2}$"}},
+            "time_zones": {"type": "object", "description": "Time-zone name -> UTC offset '+HH:MM', a region "
+                           "('America/New_York': the offset it has on the date, EDT in summer and EST in winter), "
+                           "or null where the name stands for more than one offset (such dates are refused).",
+                           "additionalProperties": {"type": ["string", "null"],
+                                                    "pattern": r"^(?:[+-]\d{2}:\d{2}|[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+)$"}},
+            "day_words": {"type": "object", "description": "Days of the month written as words, by language: "
+                          "lists of spellings, the first day first (Persian ordinals: یکم, دوم, سوم).",
+                          "additionalProperties": {"type": "array", "minItems": 1, "maxItems": 31,
+                                                   "items": {"type": "array", "minItems": 1,
+                                                             "items": {"type": "string", "minLength": 1}}}},
+            "article": {"type": "object", "additionalProperties": False,
+                        "description": "What says a bare date (a rule with labelled: false) is the article's: "
+                        "a paragraph within body_within non-blank lines after it, a paragraph being a line of "
+                        "paragraph_words words or more, or of paragraph_chars characters in a script without "
+                        "spaces, that ends with one of sentence_ends.",
+                        "properties": {**{key: {"type": "integer", "minimum": 1}
+                                          for key in ("body_within", "paragraph_words", "paragraph_chars")},
+                                       "sentence_ends": {"type": "string", "minLength": 1}}},
             "year_range": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2,
                            "description": "The first and last Gregorian year a date may have."},
         },
