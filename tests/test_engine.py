@@ -65,6 +65,41 @@ def test_a_cell_separator_that_times_out_is_named(monkeypatch):
     assert result.findings[0].rule == "slow" and "timed out" in result.findings[0].message
 
 
+CYCLE_PACK = """
+rules:
+  - id: my.qala-e-naw
+    kind: variants
+    description: The canonical spelling has an e.
+    canonical: Qala-e-Naw
+    variants: [Qala-i-Naw]
+    examples: [{keep: x}]
+  - id: my.e-to-i
+    kind: characters
+    description: Makes every Latin e an i, which turns the canonical spelling back into the variant.
+    script: Latin
+    map: {e: i}
+    examples: [{keep: x}]
+"""
+
+
+def test_rules_that_cycle_leave_the_document_unchanged_and_say_so():
+    cleaner = Cleaner(parse_rule_file(CYCLE_PACK), unicode=False, tidy=False)
+    text = "They reached Qala-i-Naw.\n"
+    result = cleaner.clean(text)
+    assert result.text == text and result.edits == []
+    (finding,) = result.findings
+    assert finding.level == "error" and "my.qala-e-naw" in finding.rule and "my.e-to-i" in finding.rule
+    assert "no fixed point" in finding.message and "cycle" in finding.message
+    assert cleaner.clean(result.text).text == result.text
+
+
+def test_a_long_chain_of_header_lines_settles_without_a_pass_bound(cleaner):
+    # Each pass removes the five header lines in the head zone, which brings the next five into it.
+    text = "".join(f"News ID: {n}\n" for n in range(400)) + "The talks began.\n"
+    result = cleaner.clean(text)
+    assert result.text == "The talks began.\n" and not result.findings
+
+
 def test_metadata_from_input_is_kept_and_extended(cleaner):
     result = cleaner.clean("News ID: 12\nBody text here.\n", {"lang": "en"})
     assert result.metadata == {"lang": "en", "news_id": "12"}

@@ -284,18 +284,25 @@ class DateHeaderStage:
 
     def _glued(self, compiled: _CompiledRule, page: TextLines, output: StageOutput, removed: dict[int, str],
                cut: set[int]) -> None:
+        """Datelines at the start of the first line, one after another while the rule matches what is left (as
+        many passes would find them): a whole line that matches goes with its newline, else what matched."""
         number = page.nonblank[0]
         start = page.start(number)
         if 0 in removed or 0 in cut:
             return
         raw = page.raw[number]
-        hit = self._try(compiled, "match", raw[:compiled.max_length], start, output)
-        if hit is None:
-            return
-        if hit.end() == len(raw):
-            removed[0] = compiled.rule.id
-        else:
-            output.changes.append(Change(start, start + hit.end(), "", compiled.rule.id))
+        taken = 0  # characters of the line the datelines found so far cover
+        while taken < len(raw):
+            rest = raw[taken:]
+            hit = self._try(compiled, "match", rest[:compiled.max_length], start + taken, output)
+            if hit is None or not hit.end():
+                break
+            if hit.end() == len(rest):
+                removed[0] = compiled.rule.id
+                return
+            taken += hit.end()
+        if taken:
+            output.changes.append(Change(start, start + taken, "", compiled.rule.id))
             cut.add(0)
 
     @staticmethod
