@@ -35,6 +35,7 @@ class _Literals(NamedTuple):
 
 
 _UNKNOWN = _Literals(None, None, None, None)
+_NEWLINE = ord("\n")
 
 
 def _exact(strings: Iterable[str]) -> _Literals:
@@ -97,7 +98,8 @@ def _repeat(low: int, high: int, body: _Literals) -> _Literals:
 
 
 def _charset_chars(items: list) -> set[str] | None:
-    """The characters a character set is made of, when it lists them (ranges up to [0-9]); else None."""
+    """The characters a character set is made of, when it lists them (ranges up to [0-9]) and no newline; else
+    None."""
     chars: set[str] = set()
     for op, value in items:
         if op == _sre.LITERAL:
@@ -106,7 +108,7 @@ def _charset_chars(items: list) -> set[str] | None:
             chars.update(chr(c) for c in range(value[0], value[1] + 1))
         else:
             return None
-    return chars
+    return None if "\n" in chars else chars
 
 
 def _charset(items: list) -> _Literals:
@@ -117,7 +119,9 @@ def _charset(items: list) -> _Literals:
 def _literals(nodes) -> _Literals:
     result = _exact({""})
     for op, value in nodes:
-        if op == _sre.LITERAL:
+        if op == _sre.LITERAL and value == _NEWLINE:  # keywords lie within a line, where "\n" marks its edges
+            node = _UNKNOWN
+        elif op == _sre.LITERAL:
             node = _exact({fold_case(chr(value))})
         elif op == _sre.IN:
             node = _charset(value)

@@ -12,7 +12,7 @@ from .backtracking import free_length
 from .keywords import fold_case, line_keywords, match_lengths
 from .kind import MATCH_SECONDS_PER_MB, MATCH_TIMEOUT, Rule, RuleError, RuleTimeout, compile_pattern
 from .memo import remember
-from .re_tree import balanced, numbered_reference, readable
+from .re_tree import balanced, left_recursive, numbered_reference, readable
 
 _UNCOMPILED: WeakSet[PatternSet] = WeakSet()
 
@@ -28,8 +28,13 @@ def timeout(text: str, free: int) -> float | None:
     return None if len(text) <= free else budget(text)
 
 
-def refuse_numbered_references(rule: Rule, pattern: str, key: str = "pattern") -> None:
-    """Raise RuleError for a group referred to by its number: patterns are combined, which numbers groups anew."""
+def refuse_unusable_groups(rule: Rule, pattern: str, key: str = "pattern") -> None:
+    """Raise RuleError for a group referred to by its number (patterns are combined, which numbers groups anew),
+    and for a group that calls itself before it matches a character (``regex`` would run out of memory)."""
+    looping = left_recursive(pattern)
+    if looping:
+        raise RuleError.of(rule, f"{key} calls the group {looping!r} from inside itself before it matches a "
+                           "character (left recursion), which never ends: match a character before the call", key)
     reference = numbered_reference(pattern)
     if reference in ("(?R)", "(?0)"):
         raise RuleError.of(rule, f"{key} calls the whole pattern ({reference}), but patterns are combined, which makes "
@@ -65,7 +70,7 @@ class PatternSet:
         self._patterns = [pattern for _, pattern in entries]
         self._flags, self._named_lists, self._key = flags, named_lists, key
         for rule, pattern in entries if not checked else ():  # ``checked``: the caller has made sure they compile
-            refuse_numbered_references(rule, pattern, key)
+            refuse_unusable_groups(rule, pattern, key)
             if not self._sure_to_compile(pattern):
                 compile_pattern(rule, pattern, key, flags, named_lists)
         self._answers: dict[str, bool] = {}  # text -> fullmatches(text)

@@ -33,7 +33,7 @@ from ..keywords import LineIndex, line_keywords
 from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, compile_pattern, schema_beside
 from ..lines import TextLines, lines_of, numbered_line_removals, zone_positions
 from ..memo import remember
-from ..patterns import PatternSet, refuse_numbered_references
+from ..patterns import PatternSet, refuse_unusable_groups
 
 _DEFAULT_LINES = 5
 _DEFAULT_MAX_LENGTH = 200
@@ -57,10 +57,7 @@ def _keywords(pattern: str) -> frozenset[str] | None:
     count = itertools.count()
     pattern = _PROPERTY.sub(r"\1\\w", _PLACEHOLDER.sub("(?:.+)", pattern))
     pattern = _NAMED_GROUP.sub(lambda match: f"{match[1]}(?P<{match[2]}_{next(count)}>", pattern)
-    keywords = line_keywords(pattern)
-    if keywords is None or any("\n" in keyword.strip("\n") for keyword in keywords):  # one line's keywords only
-        return None
-    return keywords
+    return line_keywords(pattern)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -110,7 +107,7 @@ class _CompiledRule:
         # With the grammar in it, a rule takes long to compile, so it waits for its first use; what the rule
         # adds to the grammar is checked now, with an empty group for each date (an error is placed in the
         # pattern as written, each date a group of its length).
-        refuse_numbered_references(rule, rule.spec["pattern"])
+        refuse_unusable_groups(rule, rule.spec["pattern"])
         as_written = _PLACEHOLDER.sub(lambda found: f"(?:{'.' * (len(found[0]) - 4)})", rule.spec["pattern"])
         compile_pattern(rule, self._pattern(lambda prefix: ""), named_lists=grammar.named_lists, written=as_written)
         #: The rule with the grammar's fast :meth:`~DateGrammar.span` for each date; and with the full grammar.
