@@ -22,6 +22,8 @@ from .re_tree import sre as _sre
 _MOST_PRODUCT = 256  # the most strings a concatenation of two literal sets may spell out
 _MOST_STRINGS = 4096  # a literal set larger than this is given up as no information
 _LONGEST = 24  # characters of a keyword worth searching for
+_MOST_NODES = 300  # nodes of a sequence read for its literals, past the longest string spelled out
+_LONGEST_SPELLED = 256  # the longest string spelled out; past it, building each longer one would cost time squared
 _SELECTIVE = 4  # keywords that start a line and are longer than this are preferred to longer ones inside it
 
 
@@ -47,7 +49,8 @@ def _exact(strings: Iterable[str]) -> _Literals:
 
 
 def _product(left: frozenset[str] | None, right: frozenset[str] | None) -> frozenset[str] | None:
-    if left is None or right is None or len(left) * len(right) > _MOST_PRODUCT:
+    if left is None or right is None or len(left) * len(right) > _MOST_PRODUCT \
+            or max(map(len, left), default=0) + max(map(len, right), default=0) > _LONGEST_SPELLED:
         return None
     return frozenset(a + b for a in left for b in right)
 
@@ -118,6 +121,8 @@ def _charset(items: list) -> _Literals:
 
 def _literals(nodes) -> _Literals:
     result = _exact({""})
+    if len(nodes) > _MOST_NODES:  # what the first nodes demand, every match demands; the rest is not read
+        return _concat(_literals(nodes[:_MOST_NODES]), _UNKNOWN)
     for op, value in nodes:
         if op == _sre.LITERAL and value == _NEWLINE:  # keywords lie within a line, where "\n" marks its edges
             node = _UNKNOWN

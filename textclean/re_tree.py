@@ -82,6 +82,39 @@ def pieces(pattern: str) -> Iterator[tuple[str, bool]]:
         at = end
 
 
+REPEAT_COUNT = re.compile(r"\{(\d*)(?:,(\d*))?\}")
+
+
+def expanded_size(pattern: str) -> int:
+    """About how many characters ``pattern`` holds with each repeat count written out, which is what compiling it
+    costs ``regex``: ``a{1000}`` is 1000, ``(?:ab{3}){10}`` about 60. An open repeat counts once.
+
+    >>> expanded_size("a{1000}"), expanded_size("(?:ab{3}){10}") > 40, expanded_size(r"\\{9}")
+    (1000, True, 4)
+    """
+    sizes = [0]  # the size so far of each group that is open, the whole pattern first
+    last = 0  # the size of the last atom, which a repeat count multiplies
+    at = skip_to = 0
+    for piece, syntax in pieces(pattern):
+        if at < skip_to:
+            pass
+        elif syntax and piece == "(":
+            sizes.append(0)
+        elif syntax and piece == ")" and len(sizes) > 1:
+            last = sizes.pop() + 1
+            sizes[-1] += last
+        elif syntax and piece == "{" and (count := REPEAT_COUNT.match(pattern, at)):
+            times = max(int(number) for number in count.groups("0") if number)
+            sizes[-1] += last * (times - 1)
+            last *= times
+            skip_to = count.end()
+        else:
+            last = len(piece)
+            sizes[-1] += last
+        at += len(piece)
+    return sum(sizes)
+
+
 def balanced(pattern: str) -> bool:
     """Whether every group of ``pattern`` closes, and closes inside it: ``a)|(b`` would break out of a
     group it is put in."""

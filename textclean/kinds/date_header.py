@@ -36,6 +36,8 @@ from ..memo import remember
 from ..patterns import PatternSet, refuse_unusable_groups
 
 _DEFAULT_LINES = 5
+#: ``{date}`` placeholders the patterns of one rule file may hold.
+MOST_DATES_PER_FILE = 32
 _DEFAULT_MAX_LENGTH = 200
 _PLACEHOLDER = regex.compile(r"\{date(?::(?P<field>[a-z][a-z0-9_]*))?\}")
 _UNESCAPED = r"(?<!\\)((?:\\\\)*)"  # not after a backslash that escapes what follows
@@ -173,6 +175,19 @@ def ascii_digits(text: str) -> str:
     return "".join(str(unicodedata.digit(char)) for char in text) if text.isdecimal() else text
 
 
+def _refuse_too_many_dates(rules: list[_CompiledRule]) -> None:
+    """Raise RuleError for the rule that brings the ``{date}`` placeholders of its file past MOST_DATES_PER_FILE:
+    each compiles the date grammar anew, which takes a good part of a second."""
+    counts: dict[str, int] = {}
+    for compiled in rules:
+        source = compiled.rule.source
+        counts[source] = counts.get(source, 0) + len(compiled.dates)
+        if counts[source] > MOST_DATES_PER_FILE:
+            raise RuleError.of(compiled.rule, f"pattern brings the {{date}} placeholders of this file to "
+                               f"{counts[source]}, more than the {MOST_DATES_PER_FILE} a rule file may hold "
+                               "(each compiles the date grammar); split the file", "pattern")
+
+
 def _names(count: int) -> dict[str, Any]:
     return {"type": "array", "minItems": count, "maxItems": count,
             "items": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}}
@@ -188,6 +203,7 @@ class DateHeaderStage:
             raise RuleError("settings.date_header", None, str(exc)) from None
         self.grammar = grammar
         self.rules = [_CompiledRule(rule, grammar) for rule in rules]
+        _refuse_too_many_dates(self.rules)
         line_rules = [compiled for compiled in self.rules if compiled.zones != ["glued"]]
         self.regions = frozenset(compiled.region for compiled in line_rules)
         self.longest = max((compiled.max_length for compiled in line_rules), default=0)
