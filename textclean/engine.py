@@ -30,6 +30,7 @@ from typing import Any
 from .document import Edit, Finding, Result, input_offset
 from .kind import Change, RuleTimeout, Stage
 from .kinds import registry
+from .patterns import document_budget
 from .rulefile import RuleSet, load_rules
 from .tidy import WhitespaceTidy
 from .unicode_repair import UnicodeRepair
@@ -58,14 +59,15 @@ class Cleaner:
         self.stage_seconds: dict[str, float] = {stage.kind: 0.0 for stage in stages}
 
     def clean(self, text: str, metadata: dict[str, Any] | None = None) -> Result:
-        """Clean one document. A rule that times out, or rules without a fixed point on it (:class:`Unsettled`),
-        leave the document unchanged.
+        """Clean one document. A rule that times out (its matches share one budget, :func:`document_budget`),
+        or rules without a fixed point on it (:class:`Unsettled`), leave the document unchanged.
 
         A field already in ``metadata`` keeps its value; where a stage extracts another value for it,
         a warning finding says so.
         """
         try:
-            return self._clean(text, dict(metadata or {}))
+            with document_budget(text):
+                return self._clean(text, dict(metadata or {}))
         except (RuleTimeout, Unsettled) as exc:
             return Result(text, text, dict(metadata or {}), [], [Finding(exc.rule_id, str(exc), level="error")])
 
