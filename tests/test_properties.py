@@ -1,12 +1,16 @@
 """The engine's promises, checked on generated text."""
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from textclean import Cleaner, load_rules, replay, undo
+from textclean.document import edit_input_starts, input_offset, input_offsets, line_col, line_cols
 from textclean.engine import apply_changes
+from textclean.files import TextFile
 
 RULES = load_rules()
 CLEANER = Cleaner(RULES)
@@ -127,3 +131,41 @@ def every_stage_every_pass(cleaner: Cleaner, text: str) -> tuple[str, list, dict
 def test_stages_not_run_again_on_text_they_saw_would_change_nothing(text, cleaner):
     result = cleaner.clean(text)
     assert (result.text, result.edits, result.metadata) == every_stage_every_pass(cleaner, text)
+
+
+@given(anything)
+@example("a  b \n\n\n\nc\r\nQalat-i-Naw  \n")
+def test_positions_of_many_offsets_at_once_equal_those_of_each_alone(text):
+    result = CLEANER.clean(text)
+    ends = [at for at, char in enumerate(result.text) if char == "\n"]
+    assert input_offsets(result.edits, ends) == [input_offset(result.edits, end) for end in ends]
+    assert edit_input_starts(result.edits) == [input_offset(result.edits[:n], edit.start)
+                                               for n, edit in enumerate(result.edits)]
+    offsets = sorted({0, len(text), *(edit.start for edit in result.edits if edit.start <= len(text))})
+    assert line_cols(text, offsets) == [line_col(text, offset) for offset in offsets]
+
+
+def contents_line_by_line(file, result):
+    """TextFile.contents as it was first written, each line's ending looked up through every edit."""
+    text, pieces, start = result.text, [], 0
+    while (end := text.find("\n", start)) >= 0:
+        source = input_offset(result.edits, end)
+        kept = file.text.startswith("\n", source)
+        pieces.append(text[start:end] + ("\r\n" if source in file.crlf else "\n" if kept else file.newline))
+        start = end + 1
+    return "".join(pieces) + text[start:]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["The river rose.", "Qalat-i-Naw  ", "", "  ", "Share", "Facebook",
+                                           "x\u00c3\u00a9 ", "News ID: 7"]),
+                          st.sampled_from(["\n", "\r\n"])), max_size=30), st.booleans())
+def test_a_file_of_mixed_line_endings_keeps_each_line_s_own_ending(lines, final_newline):
+    original = "".join(line + ending for line, ending in lines)
+    original = original if final_newline else original.rstrip("\r\n")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mixed.txt"
+        path.write_bytes(original.encode("utf-8"))
+        file = TextFile.read(path)
+    result = CLEANER.clean(file.text)
+    if result.text and file.text.endswith("\n") == result.text.endswith("\n") and "\r\n" in original:
+        assert file.contents(result, normalise=False) == contents_line_by_line(file, result)
