@@ -54,7 +54,7 @@ def test_cleaning_twice_equals_cleaning_once(text, cleaner):
 
 # Datelines glued one after another, with ragged space between, before a sentence or alone on the first line.
 glued_datelines = st.builds(
-    lambda dates, gaps, tail: "".join(f"{gap}date {date}" for date, gap in zip(dates, gaps)) + tail,
+    lambda dates, gaps, tail: "".join(f"{gap}date {date}" for date, gap in zip(dates, gaps, strict=False)) + tail,
     st.lists(st.dates(date(1990, 1, 1), date(2030, 12, 31)).map(str), min_size=1, max_size=120),
     st.lists(st.sampled_from([" ", "  ", "   ", "\t", ""]), min_size=120, max_size=120),
     st.sampled_from(["", " ", "   Iran is here.\n", " The talks began.\nA second line.\n", "\n\nBody.\n"]))

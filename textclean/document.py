@@ -182,7 +182,7 @@ def edit_input_starts(edits: list[Edit]) -> list[int]:
             own.append((edits[n].start - grown, n))
             grown += len(edits[n].after) - len(edits[n].before)
         moved = _before_run([edits[n] for n in run], [pos for pos, _ in pending])
-        pending = sorted([*zip(moved, (n for _, n in pending)), *own])
+        pending = sorted([*zip(moved, (n for _, n in pending), strict=True), *own])
     for pos, n in pending:
         starts[n] = pos
     return starts
