@@ -84,3 +84,26 @@ GREEK_AND_CYRILLIC = [chr(c) for c in range(0x370, 0x530) if regex.match(r"\p{L}
 def test_text_without_latin_letters_is_never_folded_by_the_lookalike_map(text):
     result = CHARACTERS.clean(text)
     assert not any(edit.rule == "chars.latin-lookalikes" for edit in result.edits)
+
+
+def _map_pack(*maps):
+    return "rules:\n" + "".join(
+        f"  - id: my.map-{n}\n    kind: characters\n    description: A map.\n    script: Latin\n"
+        f"    map: {written}\n    examples: [{{keep: x}}]\n" for n, written in enumerate(maps))
+
+
+@pytest.mark.parametrize(("maps", "message"), [
+    (["{a: aa}"], r"mine.yaml:6: rule 'my.map-0': map: 'a' becomes 'aa', which holds 'a', a character its own map"),
+    (["{a: b, b: a}"], r"mine.yaml:6: rule 'my.map-0': map: 'a' becomes 'b'.* grow without end or go round in a cycle"),
+    (["{x: y}", "{y: x}"], r"mine.yaml:6: rule 'my.map-0': map: 'x' becomes 'y'.* the map of rule 'my.map-1' "
+                           r"\(mine.yaml:12\)"),
+    (["{ab: b}"], r"'ab' becomes 'b', which holds 'b'"),
+])
+def test_a_map_that_could_grow_or_cycle_is_refused_at_load(maps, message):
+    with pytest.raises(RuleError, match=message):
+        Cleaner(parse_rule_file(_map_pack(*maps), "mine.yaml"))
+
+
+def test_a_map_whose_replacements_no_map_changes_loads():
+    cleaner = Cleaner(parse_rule_file(_map_pack("{a: xy, b: ''}", "{c: z}"), "mine.yaml"), unicode=False)
+    assert cleaner.clean("abc cab\n").text == "xyz zxy\n"

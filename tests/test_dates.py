@@ -344,7 +344,7 @@ def test_keywords_are_folded_as_regex_ignores_case():
      {"\nposted", "\ndate:"}),
     (r"{date}\s+\(?P<value>", {"p<value>"}),  # an escaped parenthesis opens no group
     (r"[-|\s]*{date}", None),
-    (r"Published\nDate:\s*{date}", None),  # a keyword across the line break
+    (r"Published\nDate:\s*{date}", {"\npublished"}),  # no keyword across the line break
 ])
 def test_a_rule_pattern_names_the_keywords_every_line_it_matches_holds(pattern, keywords):
     [compiled] = DateHeaderStage([parse_rule_file(f"""

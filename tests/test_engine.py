@@ -1,3 +1,6 @@
+import threading
+import time
+
 import pytest
 
 from textclean import Cleaner, Edit, RuleSet, parse_rule_file, replay, undo
@@ -53,6 +56,49 @@ def test_a_rule_that_times_out_leaves_the_document_unchanged(monkeypatch):
     assert "timed out" in result.findings[0].message
 
 
+SLOW_PACK = BAD_REGEX_PACK.replace("id: slow", "id: slow-per-line").replace("(a|a)+b", "(a|aa)+c")
+
+
+def slow_lines(count):
+    """Lines on each of which ``(a|aa)+c`` backtracks for a while before it fails, each a new text to match."""
+    return "".join(f"{'a' * 22}c{n}\n" for n in range(count))
+
+
+def test_the_matches_of_one_document_share_one_budget(monkeypatch):
+    import textclean.patterns
+    monkeypatch.setattr(textclean.patterns, "MATCH_TIMEOUT", 0.5)
+    monkeypatch.setattr(textclean.patterns, "MATCH_SECONDS_PER_MB", 0.0)
+    cleaner = Cleaner(parse_rule_file(SLOW_PACK), unicode=False, tidy=False)
+    single = timed_seconds(cleaner.clean, slow_lines(1))
+    assert single < 0.5  # each line alone ends well within the budget ...
+    text = slow_lines(int(3 / max(single, 0.001)) + 1)
+    started = time.perf_counter()
+    result = cleaner.clean(text)
+    elapsed = time.perf_counter() - started
+    assert result.text == text and result.edits == []  # ... but all of them together do not
+    assert [(f.rule, f.level) for f in result.findings] == [("slow-per-line", "error")]
+    assert "budget of 0.5s" in result.findings[0].message
+    assert elapsed < 0.5 * 6 + 1  # the budget holds for wall time, not a budget per line: a small factor at most
+
+
+def timed_seconds(function, *args):
+    started = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - started
+
+
+def test_a_budget_runs_out_in_a_thread_too(monkeypatch):
+    import textclean.patterns
+    monkeypatch.setattr(textclean.patterns, "MATCH_TIMEOUT", 0.05)
+    monkeypatch.setattr(textclean.patterns, "MATCH_SECONDS_PER_MB", 0.0)
+    cleaner = Cleaner(parse_rule_file(BAD_REGEX_PACK))
+    results = []
+    worker = threading.Thread(target=lambda: results.append(cleaner.clean("a" * 40 + "!\n")))
+    worker.start()
+    worker.join(60)
+    assert results and results[0].findings[0].rule == "slow" and "timed out" in results[0].findings[0].message
+
+
 def test_a_cell_separator_that_times_out_is_named(monkeypatch):
     import textclean.patterns
     monkeypatch.setattr(textclean.patterns, "MATCH_TIMEOUT", 0.05)
@@ -63,6 +109,41 @@ def test_a_cell_separator_that_times_out_is_named(monkeypatch):
     result = Cleaner(parse_rule_file(pack)).clean(text)
     assert result.text == text and result.edits == []
     assert result.findings[0].rule == "slow" and "timed out" in result.findings[0].message
+
+
+CYCLE_PACK = """
+rules:
+  - id: my.qala-e-naw
+    kind: variants
+    description: The canonical spelling has an e.
+    canonical: Qala-e-Naw
+    variants: [Qala-i-Naw]
+    examples: [{keep: x}]
+  - id: my.e-to-i
+    kind: characters
+    description: Makes every Latin e an i, which turns the canonical spelling back into the variant.
+    script: Latin
+    map: {e: i}
+    examples: [{keep: x}]
+"""
+
+
+def test_rules_that_cycle_leave_the_document_unchanged_and_say_so():
+    cleaner = Cleaner(parse_rule_file(CYCLE_PACK), unicode=False, tidy=False)
+    text = "They reached Qala-i-Naw.\n"
+    result = cleaner.clean(text)
+    assert result.text == text and result.edits == []
+    (finding,) = result.findings
+    assert finding.level == "error" and "my.qala-e-naw" in finding.rule and "my.e-to-i" in finding.rule
+    assert "no fixed point" in finding.message and "cycle" in finding.message
+    assert cleaner.clean(result.text).text == result.text
+
+
+def test_a_long_chain_of_header_lines_settles_without_a_pass_bound(cleaner):
+    # Each pass removes the five header lines in the head zone, which brings the next five into it.
+    text = "".join(f"News ID: {n}\n" for n in range(400)) + "The talks began.\n"
+    result = cleaner.clean(text)
+    assert result.text == "The talks began.\n" and not result.findings
 
 
 def test_metadata_from_input_is_kept_and_extended(cleaner):

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from textclean.backtracking import FREE_STEPS, _alternatives_kept, bound, free_length
 from textclean.kind import Rule
-from textclean.patterns import PatternSet, budget, timeout
+from textclean.patterns import Budget, PatternSet, budget, document_budget, timed
 from textclean.re_tree import balanced
 from textclean.re_tree import sre as _sre
 from textclean.re_tree import sre_parse as _sre_parse
@@ -97,20 +97,31 @@ def test_a_free_length_is_a_real_bound_on_the_time_taken():
     assert FREE_STEPS >= 1000
 
 
-def test_timeout_is_none_only_within_the_free_length():
-    assert timeout("x" * 20, 20) is None
-    assert timeout("x" * 21, 20) == budget("x" * 21)
-    assert timeout("", -1) == budget("")
+def test_timed_passes_no_timeout_within_the_free_length_and_the_budget_left_beyond():
+    def match(text, *args, **kwargs):
+        return kwargs
+
+    assert timed(match, "x" * 20, free=20) == {}
+    assert timed(match, "x" * 21, free=20) == {"timeout": budget("x" * 21)}
+    assert timed(match, "") == {"timeout": budget("")}
+    with document_budget(seconds=5.0) as spending:
+        spending.spent = 4.0
+        assert timed(match, "x" * 100)["timeout"] == pytest.approx(1.0)
+        spending.spent = 5.0
+        with pytest.raises(TimeoutError):
+            timed(match, "x" * 100)
 
 
-def test_a_pattern_set_passes_no_timeout_within_its_free_length_and_one_beyond(monkeypatch):
+def test_a_pattern_set_reads_no_clock_within_its_free_length_and_spends_the_budget_beyond(monkeypatch):
     patterns = PatternSet([(Rule("r", "boilerplate", "d", {}), "a*a*a*b")])
     longest = free_length(("a*a*a*b",))
-    given = []
-    monkeypatch.setattr("textclean.patterns.timeout", lambda text, free: given.append(timeout(text, free)) or given[-1])
+    entered = []
+    enter = Budget.__enter__
+    monkeypatch.setattr(Budget, "__enter__", lambda spending: entered.append(spending.seconds) or enter(spending))
     assert patterns.fullmatches("a" * (longest - 1) + "b") is True
+    assert entered == []
     assert patterns.fullmatches("a" * longest + "b") is True
-    assert given == [None, budget("a" * longest + "b")]
+    assert entered == [budget("a" * longest + "b")]
 
 
 # --- the bound against a backtracking matcher that counts its steps -------------------------------------------

@@ -1,10 +1,16 @@
 """The engine's promises, checked on generated text."""
+import tempfile
+from datetime import date
+from pathlib import Path
+
 import regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from textclean import Cleaner, load_rules, replay, undo
+from textclean.document import edit_input_starts, input_offset, input_offsets, line_col, line_cols
 from textclean.engine import apply_changes
+from textclean.files import TextFile
 
 RULES = load_rules()
 CLEANER = Cleaner(RULES)
@@ -44,6 +50,23 @@ anything = st.one_of(documents, st.text(), st.text(alphabet=st.characters(codec=
 def test_cleaning_twice_equals_cleaning_once(text, cleaner):
     once = cleaner.clean(text).text
     assert cleaner.clean(once).text == once
+
+
+# Datelines glued one after another, with ragged space between, before a sentence or alone on the first line.
+glued_datelines = st.builds(
+    lambda dates, gaps, tail: "".join(f"{gap}date {date}" for date, gap in zip(dates, gaps, strict=False)) + tail,
+    st.lists(st.dates(date(1990, 1, 1), date(2030, 12, 31)).map(str), min_size=1, max_size=120),
+    st.lists(st.sampled_from([" ", "  ", "   ", "\t", ""]), min_size=120, max_size=120),
+    st.sampled_from(["", " ", "   Iran is here.\n", " The talks began.\nA second line.\n", "\n\nBody.\n"]))
+
+
+@given(glued_datelines)
+@example(" date 2021-07-07  " * 70 + "Iran is here.\n")  # lost one dateline per pass, and 64 passes ended first
+def test_any_number_of_glued_datelines_cleans_to_a_fixed_point(text):
+    once = CLEANER.clean(text)
+    assert not [f for f in once.findings if f.level == "error"]
+    assert CLEANER.clean(once.text).text == once.text
+    assert "date 2" not in once.text.split("\n", 1)[0]
 
 
 @given(anything)
@@ -88,7 +111,7 @@ def test_canonical_spellings_are_never_changed(names, words):
 def every_stage_every_pass(cleaner: Cleaner, text: str) -> tuple[str, list, dict]:
     """The pipeline without its shortcut: every stage in every pass, until a pass that changed nothing."""
     current, edits, metadata = text, [], {}
-    for _ in range(cleaner.max_passes):
+    while True:
         changed = False
         for stage in cleaner.stages:
             output = stage.apply(current)
@@ -108,3 +131,41 @@ def every_stage_every_pass(cleaner: Cleaner, text: str) -> tuple[str, list, dict
 def test_stages_not_run_again_on_text_they_saw_would_change_nothing(text, cleaner):
     result = cleaner.clean(text)
     assert (result.text, result.edits, result.metadata) == every_stage_every_pass(cleaner, text)
+
+
+@given(anything)
+@example("a  b \n\n\n\nc\r\nQalat-i-Naw  \n")
+def test_positions_of_many_offsets_at_once_equal_those_of_each_alone(text):
+    result = CLEANER.clean(text)
+    ends = [at for at, char in enumerate(result.text) if char == "\n"]
+    assert input_offsets(result.edits, ends) == [input_offset(result.edits, end) for end in ends]
+    assert edit_input_starts(result.edits) == [input_offset(result.edits[:n], edit.start)
+                                               for n, edit in enumerate(result.edits)]
+    offsets = sorted({0, len(text), *(edit.start for edit in result.edits if edit.start <= len(text))})
+    assert line_cols(text, offsets) == [line_col(text, offset) for offset in offsets]
+
+
+def contents_line_by_line(file, result):
+    """TextFile.contents as it was first written, each line's ending looked up through every edit."""
+    text, pieces, start = result.text, [], 0
+    while (end := text.find("\n", start)) >= 0:
+        source = input_offset(result.edits, end)
+        kept = file.text.startswith("\n", source)
+        pieces.append(text[start:end] + ("\r\n" if source in file.crlf else "\n" if kept else file.newline))
+        start = end + 1
+    return "".join(pieces) + text[start:]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["The river rose.", "Qalat-i-Naw  ", "", "  ", "Share", "Facebook",
+                                           "x\u00c3\u00a9 ", "News ID: 7"]),
+                          st.sampled_from(["\n", "\r\n"])), max_size=30), st.booleans())
+def test_a_file_of_mixed_line_endings_keeps_each_line_s_own_ending(lines, final_newline):
+    original = "".join(line + ending for line, ending in lines)
+    original = original if final_newline else original.rstrip("\r\n")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mixed.txt"
+        path.write_bytes(original.encode("utf-8"))
+        file = TextFile.read(path)
+    result = CLEANER.clean(file.text)
+    if result.text and file.text.endswith("\n") == result.text.endswith("\n") and "\r\n" in original:
+        assert file.contents(result, normalise=False) == contents_line_by_line(file, result)

@@ -16,10 +16,9 @@ many members counts as more than one step.
 """
 from __future__ import annotations
 
-import re
 from functools import cache
 
-from .re_tree import ATOMIC_GROUP, POSSESSIVE_REPEAT, REPEATS, parse, pieces, sre
+from .re_tree import ATOMIC_GROUP, POSSESSIVE_REPEAT, REPEAT_COUNT, REPEATS, parse, pieces, sre
 
 #: Steps a pattern may provably take on a text and still run without a timeout. Even at 0.2 µs a step,
 #: that is a tenth of the shortest time budget (MATCH_TIMEOUT).
@@ -28,7 +27,6 @@ _LONGEST_FREE = 1 << 20
 _FEW = 256  # a repeat of at most this many times counts as that many; a longer one, as the text's length
 _ONE_STEP = {sre.LITERAL, sre.NOT_LITERAL, sre.IN, sre.ANY, sre.AT}
 _SET_MEMBERS_PER_STEP = 32
-_COUNT = re.compile(r"\{\d*(?:,\d*)?\}")
 
 Polynomial = tuple[float, ...]  # coefficients, lowest power first, of a bound in x = the text's length + 1
 _ONE: Polynomial = (1.0,)
@@ -80,7 +78,7 @@ def _braces_alike(pattern: str) -> bool:
     exponential time."""
     at = 0
     for piece, syntax in pieces(pattern):
-        if syntax and piece == "{" and not _COUNT.match(pattern, at):
+        if syntax and piece == "{" and not REPEAT_COUNT.match(pattern, at):
             return False
         at += len(piece)
     return True

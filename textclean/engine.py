@@ -6,19 +6,25 @@ changed the text, the pipeline is repeated on its own output until it is
 stable, so cleaning is idempotent even when one removal brings another rule
 into reach (a header zone that now reaches one line further), or when ftfy
 finds more to fix in what it fixed; a stage that already ran on the text as it
-now is is not run again, since it would answer the same. Rule kinds only
-remove lines or move spellings to a fixed point, so this ends; ``max_passes``
-is a safety bound. Changes by the whitespace stage need no second pass of the
-rule kinds: it finishes in one go, and only touches blank lines and line ends,
-which no rule kind looks at; ftfy does (a trailing space can hide mojibake), so
-the unicode stage runs again. Lines that inline control comments keep from the
-rules (:mod:`textclean.inline`) are hidden from each stage, and no change may
-touch them.
+now is is not run again, since it would answer the same. Changes by the
+whitespace stage need no second pass of the rule kinds: it finishes in one go,
+and only touches blank lines and line ends, which no rule kind looks at; ftfy
+does (a trailing space can hide mojibake), so the unicode stage runs again.
+
+There is no bound on the passes that shorten the text: they end by themselves.
+Rules that bring the text back to what an earlier pass left (a cycle, as when a
+characters rule undoes what a variants rule wrote), or more than
+``max_idle_passes`` passes that do not shorten it, mean the rules have no fixed
+point on this text: the document is then left unchanged, with an error finding
+naming the rules, so that cleaning is idempotent and never cut short silently. Lines
+that inline control comments keep from the rules (:mod:`textclean.inline`) are
+hidden from each stage, and no change may touch them.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from hashlib import blake2b
 from operator import itemgetter
 from time import perf_counter
 from typing import Any
@@ -27,7 +33,7 @@ from . import inline
 from .document import Edit, Finding, Result, input_offset
 from .kind import Change, Rule, RuleError, RuleKind, RuleTimeout, Stage
 from .kinds import registry
-from .patterns import compile_all
+from .patterns import compile_all, document_budget
 from .rulefile import RuleSet, load_rules
 from .tidy import WhitespaceTidy
 from .unicode_repair import UnicodeRepair
@@ -41,9 +47,9 @@ class Cleaner:
     """
 
     def __init__(self, ruleset: RuleSet | None = None, *, unicode: bool = True, tidy: bool = True,
-                 max_passes: int = 64):
+                 max_idle_passes: int = 64):
         self.ruleset = load_rules() if ruleset is None else ruleset
-        self.max_passes = max_passes
+        self.max_idle_passes = max_idle_passes
         stages: list[Stage] = [UnicodeRepair()] if unicode else []
         for name, kind in registry().items():
             rules = [rule for rule in self.ruleset.rules if rule.kind == name]
@@ -56,14 +62,16 @@ class Cleaner:
         self.stage_seconds: dict[str, float] = {stage.kind: 0.0 for stage in stages}
 
     def clean(self, text: str, metadata: dict[str, Any] | None = None) -> Result:
-        """Clean one document. A rule that times out leaves the document unchanged.
+        """Clean one document. A rule that times out (its matches share one budget, :func:`document_budget`),
+        or rules without a fixed point on it (:class:`Unsettled`), leave the document unchanged.
 
         A field already in ``metadata`` keeps its value; where a stage extracts another value for it,
         a warning finding says so.
         """
         try:
-            return self._clean(text, dict(metadata or {}))
-        except RuleTimeout as exc:
+            with document_budget(text):
+                return self._clean(text, dict(metadata or {}))
+        except (RuleTimeout, Unsettled) as exc:
             return Result(text, text, dict(metadata or {}), [], [Finding(exc.rule_id, str(exc), level="error")])
 
     def _clean(self, text: str, metadata: dict[str, Any]) -> Result:
@@ -73,7 +81,10 @@ class Cleaner:
         # the rule kinds settled.
         settled: set[int] = set()
         kept = inline.regions(current)  # the lines inline markers keep from the rules
-        for _ in range(self.max_passes):
+        seen = {_digest(current): 0}  # the text as each pass left it -> the number of edits made by then
+        idle = 0  # passes that did not shorten the text
+        while len(settled) < len(self.stages):
+            passed_from, first_edit = current, len(edits)
             for index, stage in enumerate(self.stages):
                 if index in settled:
                     continue
@@ -104,6 +115,11 @@ class Cleaner:
                         settled.clear()
             if len(settled) == len(self.stages):
                 break
+            idle = idle + 1 if len(current) >= len(passed_from) else 0
+            digest = _digest(current)
+            if digest in seen or idle > self.max_idle_passes:
+                raise Unsettled(edits[seen.get(digest, first_edit):], cycle=digest in seen, passes=idle)
+            seen[digest] = len(edits)
         return Result(text, current, metadata, edits, list(findings.values()))
 
 
@@ -127,6 +143,22 @@ def compile_errors(ruleset: RuleSet) -> list[RuleError]:
         if len(alone) > 1:
             compiled(kind, alone)
     return errors
+
+
+class Unsettled(RuntimeError):
+    """Rules that have no fixed point on a document: a pass brought back a text an earlier pass left, or too many
+    passes in a row did not shorten it."""
+
+    def __init__(self, edits: list[Edit], cycle: bool, passes: int):
+        self.rule_id = ", ".join(dict.fromkeys(edit.rule for edit in edits))
+        why = ("their edits bring back a text an earlier pass left (a cycle)" if cycle
+               else f"{passes} passes in a row did not shorten the text")
+        super().__init__(f"rules {self.rule_id} reach no fixed point on this document: {why}; document left "
+                         "unchanged")
+
+
+def _digest(text: str) -> bytes:
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 _span = itemgetter(0, 1)  # a Change's start and end

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import itertools
+import re
 import shutil
 import stat
 from collections.abc import Iterable
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import ProjectConfig
-from .document import Result, input_offset, line_col
+from .document import Result, input_offsets, line_cols
 from .engine import Cleaner
 from .inputs import BINARY_SNIFF_BYTES, InputError, ReadOptions, decode_utf8, expand, wide_encoding
 from .kinds import registry
@@ -29,6 +30,8 @@ from .report import edit_message
 from .rulefile import RuleSet
 from .tidy import WhitespaceTidy
 from .unicode_repair import UnicodeRepair
+
+_NEWLINE = re.compile("\n")
 
 #: ``--backup`` keeps the original of ``page.txt`` as ``page.txt.orig``.
 BACKUP_SUFFIX = ".orig"
@@ -79,9 +82,9 @@ class TextFile:
             return prefix + text
         if len(self.crlf) == self.text.count("\n"):
             return prefix + text.replace("\n", "\r\n")
+        ends = [found.start() for found in _NEWLINE.finditer(text)]
         pieces, start = [prefix], 0
-        while (end := text.find("\n", start)) >= 0:
-            source = input_offset(result.edits, end)
+        for end, source in zip(ends, input_offsets(result.edits, ends), strict=True):
             kept = self.text.startswith("\n", source)
             pieces.append(text[start:end] + ("\r\n" if source in self.crlf else "\n" if kept else self.newline))
             start = end + 1
@@ -125,13 +128,13 @@ class FilePlan:
         path = str(self.file.path)
         found = []
         if self.changed:
-            for index, edit in enumerate(self.result.edits):
-                line, column = self.result.edit_position(index)
+            for edit, (line, column) in zip(self.result.edits, self.result.edit_positions(), strict=True):
                 found.append(Problem(path, line, column, edit.rule, edit_message(edit)))
             if self.normalises_line_endings:
                 found.append(Problem(path, 1, 1, "file.line-endings", "CRLF line endings become LF"))
-        for finding in self.result.findings:
-            line, column = line_col(self.result.original, finding.start)
+        findings = self.result.findings
+        for finding, (line, column) in zip(findings, line_cols(self.result.original, [f.start for f in findings]),
+                                           strict=True):
             found.append(Problem(path, line, column, finding.rule, finding.message, finding.level, fixable=False))
         return sorted(found, key=lambda problem: (problem.line, problem.column))
 

@@ -22,6 +22,8 @@ from .re_tree import sre as _sre
 _MOST_PRODUCT = 256  # the most strings a concatenation of two literal sets may spell out
 _MOST_STRINGS = 4096  # a literal set larger than this is given up as no information
 _LONGEST = 24  # characters of a keyword worth searching for
+_MOST_NODES = 300  # nodes of a sequence read for its literals, past the longest string spelled out
+_LONGEST_SPELLED = 256  # the longest string spelled out; past it, building each longer one would cost time squared
 _SELECTIVE = 4  # keywords that start a line and are longer than this are preferred to longer ones inside it
 
 
@@ -35,6 +37,7 @@ class _Literals(NamedTuple):
 
 
 _UNKNOWN = _Literals(None, None, None, None)
+_NEWLINE = ord("\n")
 
 
 def _exact(strings: Iterable[str]) -> _Literals:
@@ -46,7 +49,8 @@ def _exact(strings: Iterable[str]) -> _Literals:
 
 
 def _product(left: frozenset[str] | None, right: frozenset[str] | None) -> frozenset[str] | None:
-    if left is None or right is None or len(left) * len(right) > _MOST_PRODUCT:
+    if left is None or right is None or len(left) * len(right) > _MOST_PRODUCT \
+            or max(map(len, left), default=0) + max(map(len, right), default=0) > _LONGEST_SPELLED:
         return None
     return frozenset(a + b for a in left for b in right)
 
@@ -97,7 +101,8 @@ def _repeat(low: int, high: int, body: _Literals) -> _Literals:
 
 
 def _charset_chars(items: list) -> set[str] | None:
-    """The characters a character set is made of, when it lists them (ranges up to [0-9]); else None."""
+    """The characters a character set is made of, when it lists them (ranges up to [0-9]) and no newline; else
+    None."""
     chars: set[str] = set()
     for op, value in items:
         if op == _sre.LITERAL:
@@ -106,7 +111,7 @@ def _charset_chars(items: list) -> set[str] | None:
             chars.update(chr(c) for c in range(value[0], value[1] + 1))
         else:
             return None
-    return chars
+    return None if "\n" in chars else chars
 
 
 def _charset(items: list) -> _Literals:
@@ -116,8 +121,12 @@ def _charset(items: list) -> _Literals:
 
 def _literals(nodes) -> _Literals:
     result = _exact({""})
+    if len(nodes) > _MOST_NODES:  # what the first nodes demand, every match demands; the rest is not read
+        return _concat(_literals(nodes[:_MOST_NODES]), _UNKNOWN)
     for op, value in nodes:
-        if op == _sre.LITERAL:
+        if op == _sre.LITERAL and value == _NEWLINE:  # keywords lie within a line, where "\n" marks its edges
+            node = _UNKNOWN
+        elif op == _sre.LITERAL:
             node = _exact({fold_case(chr(value))})
         elif op == _sre.IN:
             node = _charset(value)

@@ -17,8 +17,8 @@ import regex
 
 from .document import Finding
 
-#: Seconds a rule's pattern may take on one document, plus MATCH_SECONDS_PER_MB for each
-#: megabyte of text, before the rule is reported and the document left unchanged.
+#: Seconds the matches on one document may take together, plus MATCH_SECONDS_PER_MB for each
+#: megabyte of text, before the rule running then is reported and the document left unchanged.
 MATCH_TIMEOUT = 2.0
 MATCH_SECONDS_PER_MB = 1.0
 
@@ -67,11 +67,12 @@ class RuleError(ValueError):
 
 
 class RuleTimeout(RuntimeError):
-    """A rule's pattern ran past its time budget on one document."""
+    """A rule's pattern ran past the time budget of one document's matches."""
 
     def __init__(self, rule_id: str, seconds: float):
         self.rule_id = rule_id
-        super().__init__(f"rule '{rule_id}': pattern timed out after {seconds:.1f}s; document left unchanged")
+        super().__init__(f"rule '{rule_id}': pattern timed out: the matches on this document ran past their "
+                         f"budget of {seconds:.1f}s; document left unchanged")
 
 
 class Change(NamedTuple):

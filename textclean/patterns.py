@@ -1,8 +1,20 @@
-"""Many rules' patterns as one combined regex, each match under a time budget, reporting which rule matched."""
+"""Many rules' patterns as one combined regex, each match under a time budget, reporting which rule matched.
+
+The budget is per document (:func:`document_budget`): all the matches of one document
+that are not proven to end in time (:func:`textclean.backtracking.free_length`) share
+:func:`budget` seconds of wall time. Each such match is given what is left as its
+``timeout``, which ``regex`` counts in processor time; in the main thread a timer
+(SIGALRM, armed once per document) also stops a match when the wall time is spent,
+so a busy machine does not stretch the budget. Matches proven to end in time read no
+clock at all.
+"""
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Sequence
 from functools import cached_property
+from time import perf_counter
 from typing import Any
 from weakref import WeakSet
 
@@ -12,24 +24,124 @@ from .backtracking import free_length
 from .keywords import fold_case, line_keywords, match_lengths
 from .kind import MATCH_SECONDS_PER_MB, MATCH_TIMEOUT, Rule, RuleError, RuleTimeout, compile_pattern
 from .memo import remember
-from .re_tree import balanced, numbered_reference, readable
+from .re_tree import balanced, left_recursive, numbered_reference, readable
 
 _UNCOMPILED: WeakSet[PatternSet] = WeakSet()
 
 
 def budget(text: str) -> float:
-    """Seconds a pattern may take on ``text``: enough for any linear scan, not for runaway backtracking."""
+    """Seconds the matches on ``text`` may take: enough for any linear scan, not for runaway backtracking."""
     return MATCH_TIMEOUT + MATCH_SECONDS_PER_MB * len(text) / 1e6
 
 
-def timeout(text: str, free: int) -> float | None:
-    """The timeout for a pattern on ``text``: none where the pattern provably ends in time, the text being no
-    longer than ``free`` (:func:`free_length`); else :func:`budget`."""
-    return None if len(text) <= free else budget(text)
+class _Late(TimeoutError):
+    """Raised by the timer's signal handler inside a match that ran past its document's budget."""
 
 
-def refuse_numbered_references(rule: Rule, pattern: str, key: str = "pattern") -> None:
-    """Raise RuleError for a group referred to by its number: patterns are combined, which numbers groups anew."""
+class Budget:
+    """Seconds of wall time left to the matches of one document, and the match running now, if any.
+
+    Use it as a context manager around one match: entering gives the seconds left (raising
+    TimeoutError when none are), leaving counts the time the match took.
+    """
+
+    __slots__ = ("seconds", "spent", "started", "timer")
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.spent = 0.0
+        self.started: float | None = None  # when the running match began
+        self.timer = False  # whether this budget armed the SIGALRM timer
+
+    def __enter__(self) -> float:
+        left = self.seconds - self.spent
+        if left <= 0:
+            raise TimeoutError
+        if not self.timer and _timer_usable():
+            signal.setitimer(signal.ITIMER_REAL, left)
+            self.timer = True
+        self.started = perf_counter()
+        return left
+
+    def __exit__(self, *exc: object) -> None:
+        started, self.started = self.started, None
+        self.spent += perf_counter() - started
+
+    def stop_timer(self) -> None:
+        if self.timer:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            self.timer = False
+
+
+_current = threading.local()  # .budget: the Budget of the document being cleaned in this thread
+_MAIN = threading.main_thread().ident
+
+
+def current_budget(text: str) -> Budget:
+    """The budget of the document being cleaned in this thread, or one for ``text`` alone outside a document."""
+    return getattr(_current, "budget", None) or Budget(budget(text))
+
+
+class document_budget:  # noqa: N801 - used as a function: ``with document_budget(text):``
+    """The matches inside the ``with`` block share :func:`budget` of ``text`` (or ``seconds``)."""
+
+    def __init__(self, text: str = "", seconds: float | None = None):
+        self.budget = Budget(budget(text) if seconds is None else seconds)
+
+    def __enter__(self) -> Budget:
+        self.outer = getattr(_current, "budget", None)
+        _current.budget = self.budget
+        return self.budget
+
+    def __exit__(self, *exc: object) -> None:
+        self.budget.stop_timer()
+        _current.budget = self.outer
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    """The timer went off: stop the running match if the document's matches have spent their budget; else (the
+    time went to other work) set the timer again for what is left."""
+    spending = getattr(_current, "budget", None)
+    if spending is None or not spending.timer:
+        return
+    running = spending.started
+    spent = spending.spent + (perf_counter() - running if running is not None else 0.0)
+    if spent < spending.seconds:
+        signal.setitimer(signal.ITIMER_REAL, spending.seconds - spent)
+    elif running is not None:
+        raise _Late
+
+
+def _timer_usable() -> bool:
+    """Whether the SIGALRM timer may be used: in the main thread, with no other handler and no timer of its own."""
+    if threading.get_ident() != _MAIN:
+        return False
+    handler = signal.getsignal(signal.SIGALRM)
+    if handler is _on_alarm:
+        return True
+    if handler != signal.SIG_DFL or signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0):
+        return False
+    signal.signal(signal.SIGALRM, _on_alarm)
+    return True
+
+
+def timed(match: Any, text: str, *args: Any, free: int = -1) -> Any:
+    """``match(text, *args, timeout=...)`` under the document's budget; with no timeout at all where ``text`` is no
+    longer than ``free`` (:func:`free_length`). Raises TimeoutError when the budget is spent."""
+    if len(text) <= free:
+        return match(text, *args)
+    spending = current_budget(text)
+    with spending as left:
+        return match(text, *args, timeout=left)
+
+
+def refuse_unusable_groups(rule: Rule, pattern: str, key: str = "pattern") -> None:
+    """Raise RuleError for a group referred to by its number (patterns are combined, which numbers groups anew),
+    and for a group that calls itself before it matches a character (``regex`` would run out of memory)."""
+    looping = left_recursive(pattern)
+    if looping:
+        raise RuleError.of(rule, f"{key} calls the group {looping!r} from inside itself before it matches a "
+                           "character (left recursion), which never ends: match a character before the call", key)
     reference = numbered_reference(pattern)
     if reference in ("(?R)", "(?0)"):
         raise RuleError.of(rule, f"{key} calls the whole pattern ({reference}), but patterns are combined, which makes "
@@ -65,7 +177,7 @@ class PatternSet:
         self._patterns = [pattern for _, pattern in entries]
         self._flags, self._named_lists, self._key = flags, named_lists, key
         for rule, pattern in entries if not checked else ():  # ``checked``: the caller has made sure they compile
-            refuse_numbered_references(rule, pattern, key)
+            refuse_unusable_groups(rule, pattern, key)
             if not self._sure_to_compile(pattern):
                 compile_pattern(rule, pattern, key, flags, named_lists)
         self._answers: dict[str, bool] = {}  # text -> fullmatches(text)
@@ -110,7 +222,8 @@ class PatternSet:
         if self._combined is None or not shortest <= len(text) <= longest:  # a text no pattern can fit
             return False
         try:  # arguments by position: the keyword form costs a quarter more on every line tried
-            answer = self._combined.fullmatch(text, None, None, None, False, timeout(text, self._free)) is not None
+            answer = (self._combined.fullmatch(text) if len(text) <= self._free
+                      else timed(self._combined.fullmatch, text)) is not None
         except TimeoutError:
             raise self._culprit(text, "fullmatch") from None
         remember(self._answers, text, answer)
@@ -171,7 +284,7 @@ class PatternSet:
         if self._combined is None:
             return None
         try:
-            match = getattr(self._combined, method)(text, timeout=timeout(text, self._free))
+            match = timed(getattr(self._combined, method), text, free=self._free)
         except TimeoutError:
             raise self._culprit(text, method) from None
         return (self._rule_of(match), match) if match else None
@@ -183,11 +296,15 @@ class PatternSet:
         return self.rules[int(name[2:])]
 
     def _culprit(self, text: str, method: str) -> RuleTimeout:
-        seconds = budget(text)
-        for rule, pattern in zip(self.rules, self._patterns, strict=True):
-            single = regex.compile(pattern, self._flags, ignore_unused=True, **(self._named_lists or {}))
-            try:
-                getattr(single, method)(text, timeout=seconds)
-            except TimeoutError:
-                return RuleTimeout(rule.id, seconds)
+        """The timeout naming the rule whose pattern alone runs past half the document's budget (all the set's
+        rules when none does, or the search runs out of that half)."""
+        seconds = current_budget(text).seconds
+        if len(self.rules) > 1:
+            with document_budget(seconds=seconds / 2):
+                for rule, pattern in zip(self.rules, self._patterns, strict=True):
+                    single = regex.compile(pattern, self._flags, ignore_unused=True, **(self._named_lists or {}))
+                    try:
+                        timed(getattr(single, method), text)
+                    except TimeoutError:
+                        return RuleTimeout(rule.id, seconds)
         return RuleTimeout(", ".join(rule.id for rule in self.rules), seconds)

@@ -17,8 +17,7 @@ def _shown(text: str, limit: int = 160) -> str:
 def render_edits(doc_id: str, result: Result, color: bool) -> str:
     """Every edit as ``id:line: rule (kind)`` with the text before and after."""
     out = []
-    for index, edit in enumerate(result.edits):
-        line, _ = result.edit_position(index)
+    for edit, (line, _) in zip(result.edits, result.edit_positions(), strict=True):
         head = f"{doc_id}:{line}: {edit.rule} ({edit.kind})"
         out.append(click.style(head, bold=True) if color else head)
         before = f"  - {_shown(edit.before)}"

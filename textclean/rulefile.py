@@ -1,6 +1,7 @@
 """Reading rule files: safe YAML with line numbers, JSON Schema validation, rule sets."""
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -12,6 +13,7 @@ import yaml
 
 from .kind import Rule, RuleError
 from .kinds import registry
+from .rule_limits import MAX_ALIASES, MAX_FILE_BYTES, MAX_RULES, MAX_VALUES, refuse_oversized_patterns
 
 SCHEMA_ID = "https://textclean.dev/schema/rulefile.json"
 
@@ -225,12 +227,26 @@ def load_rules(paths: Iterable[str | Path] = (), shipped: bool = True,
 
 
 def load_rule_file(path: str | Path, errors: list[RuleError] | None = None) -> RuleSet:
+    """Read and parse one rule file: a regular file of at most MAX_FILE_BYTES (a FIFO would block the read)."""
     path = Path(path)
     try:
-        text = path.read_text("utf-8")
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise RuleError(f"{path}:1", None, f"not a regular file but {_file_type(mode)}; a rule file must be one")
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(str(path), None, f"cannot read: {exc}") from None
     return parse_rule_file(text, str(path), errors)
+
+
+def _file_type(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 @cache
@@ -244,6 +260,9 @@ def parse_rule_file(text: str, source: str = "<string>", errors: list[RuleError]
     The first error raises RuleError; with ``errors``, every schema error of the file is added to them, and
     the file gives no rules.
     """
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+        raise RuleError(f"{source}:1", None, f"the file holds more than {MAX_FILE_BYTES:,} bytes, the most a rule "
+                        "file may; split it")
     data, lines = _load_yaml_with_lines(text, source)
     found = _schema_errors(data, lines, source)
     if found:
@@ -271,6 +290,7 @@ def parse_rule_file(text: str, source: str = "<string>", errors: list[RuleError]
             key_lines=key_lines,
             example_lines=tuple(lines.get(prefix + ("examples", n), 0) for n in range(len(spec["examples"]))),
         ))
+    refuse_oversized_patterns(rules, {kind: pattern_keys(kind) for kind in registry()})
     ruleset = RuleSet(settings=data.get("settings", {}), sources=[source])
     ruleset.add(RuleSet(rules))
     return ruleset
@@ -319,6 +339,14 @@ _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser,
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
+def _refuse_too_many_rules(root: yaml.Node, source: str) -> None:
+    """Raise RuleError when the file's ``rules`` list holds more than MAX_RULES items, before they are read."""
+    for key, value in root.value if isinstance(root, yaml.MappingNode) else ():
+        if key.value == "rules" and isinstance(value, yaml.SequenceNode) and len(value.value) > MAX_RULES:
+            raise RuleError(f"{source}:{value.value[MAX_RULES].start_mark.line + 1}", None, f"the file holds "
+                            f"{len(value.value):,} rules, more than the {MAX_RULES:,} a rule file may; split it")
+
+
 def yaml_problem(error: yaml.YAMLError, text: str) -> tuple[int, str]:
     """The line of ``text`` a YAML error is on, and what is wrong, in one line."""
     if isinstance(error, yaml.reader.ReaderError):
@@ -333,17 +361,33 @@ def yaml_problem(error: yaml.YAMLError, text: str) -> tuple[int, str]:
 def _load_yaml_with_lines(text: str, source: str) -> tuple[Any, dict[tuple, int]]:
     """Safe-load YAML, recording the 1-based line of every key and list item by its path."""
     lines: dict[tuple, int] = {(): 1}
+    alias_uses = 0
     loader = None
     try:
         loader = _SafeLoader(text)
         root = loader.get_single_node()
         if root is None:
             raise RuleError(f"{source}:1", None, "the file is empty; a rule file needs a 'rules' list")
+        _refuse_too_many_rules(root, source)
 
-        def build(node: yaml.Node, path: tuple, parents: tuple = ()) -> Any:
+        built: set[int] = set()  # the nodes built so far: one built again is an alias's
+
+        def build(node: yaml.Node, path: tuple, parents: tuple = (), aliased: bool = False) -> Any:
+            """``aliased``: the node is inside one an alias stands for, which was built before."""
+            nonlocal alias_uses
             lines[path] = node.start_mark.line + 1
             if id(node) in parents or len(parents) > _MAX_DEPTH:
                 raise RuleError(f"{source}:{lines[path]}", None, "not valid YAML: recursive or too deeply nested")
+            if id(node) in built and not aliased:
+                aliased = True
+                alias_uses += 1
+                if alias_uses > MAX_ALIASES:
+                    raise RuleError(f"{source}:{lines[path]}", None, f"more than {MAX_ALIASES} uses of YAML aliases "
+                                    "(*name), the most a rule file may make")
+            built.add(id(node))
+            if len(lines) > MAX_VALUES:
+                raise RuleError(f"{source}:{lines[path]}", None, f"the file holds more than {MAX_VALUES:,} values "
+                                "with its YAML aliases (*name) expanded, the most a rule file may")
             parents += (id(node),)
             if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
                 raise RuleError(f"{source}:{lines[path]}", None, f"not valid YAML: tag {node.tag!r} is not allowed")
@@ -356,11 +400,11 @@ def _load_yaml_with_lines(text: str, source: str) -> tuple[Any, dict[tuple, int]
                     key = loader.construct_object(key_node, deep=True)
                     if key in result:
                         raise RuleError(f"{source}:{key_node.start_mark.line + 1}", None, f"duplicate key {key!r}")
-                    result[key] = build(value_node, path + (key,), parents)
+                    result[key] = build(value_node, path + (key,), parents, aliased)
                     lines[path + (key,)] = key_node.start_mark.line + 1
                 return result
             if isinstance(node, yaml.SequenceNode):
-                return [build(item, path + (i,), parents) for i, item in enumerate(node.value)]
+                return [build(item, path + (i,), parents, aliased) for i, item in enumerate(node.value)]
             return loader.construct_object(node, deep=True)
 
         return build(root, ()), lines

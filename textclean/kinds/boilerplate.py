@@ -40,7 +40,7 @@ import regex
 from ..keywords import LineIndex, exact_fold, line_keywords, literal_lines
 from ..kind import Rule, RuleError, RuleKind, RuleTimeout, StageOutput, compile_pattern, schema_beside
 from ..lines import lines_of, numbered_line_removals, zone_positions
-from ..patterns import PatternSet, budget
+from ..patterns import PatternSet, current_budget, timed
 
 _DEFAULT_ZONE_LINES = 10
 _DEFAULT_WITHIN = 15
@@ -240,9 +240,9 @@ class BoilerplateStage:
     def _all_cells_go(self, matcher: _Matcher, row: str) -> bool:
         """Whether the line rules remove every non-empty cell of ``row``, its cells taken as a page of lines."""
         try:
-            cells = _Page("\n".join(matcher.cells.split(row, timeout=budget(row))))
+            cells = _Page("\n".join(timed(matcher.cells.split, row)))
         except TimeoutError:
-            raise RuleTimeout(matcher.rule.id, budget(row)) from None
+            raise RuleTimeout(matcher.rule.id, current_budget(row).seconds) from None
         if not cells.count:
             return False
         gone: dict[int, str] = {}

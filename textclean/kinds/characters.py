@@ -9,6 +9,12 @@ map replaces. So a Latin word carrying a Cyrillic look-alike letter is folded,
 while a Cyrillic word is never touched. ``when_document_has`` and
 ``unless_document_has`` limit a rule to documents of one language (Persian letter
 forms, not Pashto's). Width and ligatures are ftfy's job, in the unicode stage.
+
+No replacement may hold a character of a map key, of its own rule or of another
+characters rule loaded with it: such maps could grow the text without end
+(``{a: aa}``) or turn it round in a cycle (``{a: b, b: a}``). Without them, every
+change leaves fewer characters a map can change, so the stage reaches its fixed
+point.
 """
 from __future__ import annotations
 
@@ -129,6 +135,7 @@ class CharactersStage:
 
     def __init__(self, rules: list[Rule], settings: dict[str, Any]):
         self.maps = [CharacterMap.compile(rule) for rule in rules]
+        _refuse_growth_and_cycles(self.maps)
         # One search for every rule's characters at once: most documents hold none and are done. A class of
         # literal characters cannot backtrack, and the standard ``re`` scans for one many times faster.
         triggers = dict.fromkeys("".join(character_map.changed for character_map in self.maps))
@@ -150,6 +157,26 @@ class CharactersStage:
                         taken.update(span)
                         output.changes.append(change)
         return output
+
+
+def _refuse_growth_and_cycles(maps: list[CharacterMap]) -> None:
+    """Raise RuleError for a replacement that holds a character of some map key (the first rule's key wins)."""
+    mapped: dict[str, CharacterMap] = {}  # a character of a key -> the first rule with such a key
+    for character_map in maps:
+        for key in character_map.mapping:
+            for char in key:
+                mapped.setdefault(char, character_map)
+    for character_map in maps:
+        for key, replacement in character_map.mapping.items():
+            char = next((char for char in replacement if char in mapped), None)
+            if char is None:
+                continue
+            owner = mapped[char]
+            where = "its own map" if owner is character_map else \
+                f"the map of rule '{owner.rule.id}' ({owner.rule.where('map')})"
+            raise RuleError.of(character_map.rule, f"map: {key!r} becomes {replacement!r}, which holds {char!r}, "
+                               f"a character {where} changes: the text could grow without end or go round in a "
+                               "cycle; a replacement may hold no character any map changes", "map")
 
 
 KIND = RuleKind(

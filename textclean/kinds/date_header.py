@@ -47,11 +47,13 @@ from ..keywords import LineIndex, line_keywords
 from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, compile_pattern, schema_beside
 from ..lines import TextLines, lines_of, numbered_line_removals, zone_positions
 from ..memo import remember
-from ..patterns import PatternSet, refuse_numbered_references
+from ..patterns import PatternSet, refuse_unusable_groups
 
 _DEFAULT_LINES = 5
 _DEFAULT_ARTICLE = {"body_within": 3, "paragraph_words": 10, "paragraph_chars": 60,
                     "sentence_ends": ".!?…。！？؟۔\"”»"}  # as in rules/dates.yaml, for a pack without the shipped one
+#: ``{date}`` placeholders the patterns of one rule file may hold.
+MOST_DATES_PER_FILE = 32
 _DEFAULT_MAX_LENGTH = 200
 _PLACEHOLDER = regex.compile(r"\{date(?::(?P<field>[a-z][a-z0-9_]*))?\}")
 _UNESCAPED = r"(?<!\\)((?:\\\\)*)"  # not after a backslash that escapes what follows
@@ -73,10 +75,7 @@ def _keywords(pattern: str) -> frozenset[str] | None:
     count = itertools.count()
     pattern = _PROPERTY.sub(r"\1\\w", _PLACEHOLDER.sub("(?:.+)", pattern))
     pattern = _NAMED_GROUP.sub(lambda match: f"{match[1]}(?P<{match[2]}_{next(count)}>", pattern)
-    keywords = line_keywords(pattern)
-    if keywords is None or any("\n" in keyword.strip("\n") for keyword in keywords):  # one line's keywords only
-        return None
-    return keywords
+    return line_keywords(pattern)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -127,7 +126,7 @@ class _CompiledRule:
         # With the grammar in it, a rule takes long to compile, so it waits for its first use; what the rule
         # adds to the grammar is checked now, with an empty group for each date (an error is placed in the
         # pattern as written, each date a group of its length).
-        refuse_numbered_references(rule, rule.spec["pattern"])
+        refuse_unusable_groups(rule, rule.spec["pattern"])
         as_written = _PLACEHOLDER.sub(lambda found: f"(?:{'.' * (len(found[0]) - 4)})", rule.spec["pattern"])
         compile_pattern(rule, self._pattern(lambda prefix: ""), named_lists=grammar.named_lists, written=as_written)
         #: The rule with the grammar's fast :meth:`~DateGrammar.span` for each date; and with the full grammar.
@@ -243,6 +242,19 @@ def _choose(candidates: list[_Candidate], output: StageOutput) -> set[int]:
     return staying
 
 
+def _refuse_too_many_dates(rules: list[_CompiledRule]) -> None:
+    """Raise RuleError for the rule that brings the ``{date}`` placeholders of its file past MOST_DATES_PER_FILE:
+    each compiles the date grammar anew, which takes a good part of a second."""
+    counts: dict[str, int] = {}
+    for compiled in rules:
+        source = compiled.rule.source
+        counts[source] = counts.get(source, 0) + len(compiled.dates)
+        if counts[source] > MOST_DATES_PER_FILE:
+            raise RuleError.of(compiled.rule, f"pattern brings the {{date}} placeholders of this file to "
+                               f"{counts[source]}, more than the {MOST_DATES_PER_FILE} a rule file may hold "
+                               "(each compiles the date grammar); split the file", "pattern")
+
+
 def _names(count: int) -> dict[str, Any]:
     return {"type": "array", "minItems": count, "maxItems": count,
             "items": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}}
@@ -259,6 +271,7 @@ class DateHeaderStage:
         self.grammar = grammar
         self.article = {**_DEFAULT_ARTICLE, **settings.get("article", {})}
         self.rules = [_CompiledRule(rule, grammar) for rule in rules]
+        _refuse_too_many_dates(self.rules)
         line_rules = [compiled for compiled in self.rules if compiled.zones != ["glued"]]
         self.regions = frozenset(compiled.region for compiled in line_rules)
         self.longest = max((compiled.max_length for compiled in line_rules), default=0)
@@ -391,22 +404,29 @@ class DateHeaderStage:
 
     def _glued(self, compiled: _CompiledRule, page: TextLines, output: StageOutput, claimed: dict[int, str],
                cut: set[int], candidates: list[_Candidate]) -> None:
+        """Datelines at the start of the first line, one after another while the rule matches what is left (as
+        many passes would find them): a whole line that matches is one candidate line, else what matched is."""
         number = page.nonblank[0]
         start = page.start(number)
         if 0 in claimed or 0 in cut:
             return
         raw = page.raw[number]
-        hit = self._try(compiled, "match", raw[:compiled.max_length], start, output)
-        if hit is None:
-            return
-        match, values = hit
-        if match.end() == len(raw):
-            claimed[0] = compiled.rule.id
-            candidates.append(_Candidate(compiled.rule.id, (0,), values, (0, compiled.bare), start))
-        else:
+        taken, values = 0, None  # characters of the line the datelines found so far cover; the first one's values
+        while taken < len(raw):
+            rest = raw[taken:]
+            hit = self._try(compiled, "match", rest[:compiled.max_length], start + taken, output)
+            if hit is None or not hit[0].end():
+                break
+            values = values or hit[1]
+            if hit[0].end() == len(rest):
+                claimed[0] = compiled.rule.id
+                candidates.append(_Candidate(compiled.rule.id, (0,), values, (0, compiled.bare), start))
+                return
+            taken += hit[0].end()
+        if taken:
             cut.add(0)
             candidates.append(_Candidate(compiled.rule.id, (), values, (0, compiled.bare), start,
-                                         Change(start, start + match.end(), "", compiled.rule.id)))
+                                         Change(start, start + taken, "", compiled.rule.id)))
 
     @staticmethod
     def _try(compiled: _CompiledRule, method: str, text: str, offset: int,
@@ -449,8 +469,9 @@ KIND = RuleKind(
             "time_zones": {"type": "object", "description": "Time-zone name -> UTC offset '+HH:MM', a region "
                            "('America/New_York': the offset it has on the date, EDT in summer and EST in winter), "
                            "or null where the name stands for more than one offset (such dates are refused).",
-                           "additionalProperties": {"type": ["string", "null"],
-                                                    "pattern": r"^(?:[+-]\d{2}:\d{2}|[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+)$"}},
+                           "additionalProperties": {
+                               "type": ["string", "null"],
+                               "pattern": r"^(?:[+-]\d{2}:\d{2}|[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+)$"}},
             "day_words": {"type": "object", "description": "Days of the month written as words, by language: "
                           "lists of spellings, the first day first (Persian ordinals: یکم, دوم, سوم).",
                           "additionalProperties": {"type": "array", "minItems": 1, "maxItems": 31,

@@ -38,7 +38,7 @@ from ..kind import (
     compile_pattern,
     schema_beside,
 )
-from ..patterns import budget
+from ..patterns import current_budget, timed
 
 MODES = ("rewrite", "annotate", "check")
 _SPLIT = regex.compile(r"[-\s'’]+")
@@ -264,11 +264,10 @@ class VariantsStage:
             end = start + len(spelling.text)
             at_word_end = end == len(text) or not _is_word_char(text[end])
             return end if at_word_end and text.startswith(spelling.text, start) else None
-        seconds = budget(text)
         try:
-            match = spelling.pattern.match(text, start, timeout=seconds)
+            match = timed(spelling.pattern.match, text, start)
         except TimeoutError:
-            raise RuleTimeout(spelling.rule.id, seconds) from None
+            raise RuleTimeout(spelling.rule.id, current_budget(text).seconds) from None
         return match.end() if match else None
 
     def apply(self, text: str) -> StageOutput:
