@@ -8,9 +8,9 @@ import click
 from click.core import ParameterSource
 
 from ..inputs import DEFAULT_INCLUDE, ENCODING_POLICIES, ReadOptions
-from ..parallel import CleanerSpec
+from ..parallel import CleanerSpec, WorkerDied
 from ..run import Interrupted, RunOptions, run
-from .common import EXIT_FINDINGS, fail, handles_errors, input_options, load_selected_rules, main, rule_options
+from .common import EXIT_FINDINGS, EXIT_INTERRUPTED, fail, handles_errors, input_options, load_selected_rules, main, rule_options
 
 
 @main.command()
@@ -61,19 +61,21 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     Exit status: 0 done; 1 input was rejected or a rule timed out (the rest is
     written); 2 usage or rule-file errors; 130 interrupted (nothing partial kept).
     """
-    ruleset = load_selected_rules(**rule_args)
-    if engine == "ray":
-        _clean_on_ray(paths, output, ruleset, text_field, address, quiet)
-        return
-    spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy)))
-    read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors)
-    options = RunOptions(output, fmt, explain, edits_path, rejects_path, stats_path, fail_fast, resume,
-                         jobs, progress)
-    try:
+    try:  # a stop while the rules load, too
+        ruleset = load_selected_rules(**rule_args)
+        if engine == "ray":
+            _clean_on_ray(paths, output, ruleset, text_field, address, quiet)
+            return
+        spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy)))
+        read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors)
+        options = RunOptions(output, fmt, explain, edits_path, rejects_path, stats_path, fail_fast, resume,
+                             jobs, progress)
         summary = run(paths, read, spec, options)
     except (KeyboardInterrupt, Interrupted):
         click.echo("textclean: interrupted; no partial output was kept", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
+    except WorkerDied as exc:
+        fail(f"{exc}; no partial output was kept", EXIT_FINDINGS)
     if not quiet:
         click.echo(summary.render(), err=True)
     elif summary.problems():
