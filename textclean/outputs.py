@@ -2,7 +2,11 @@
 
 Files are written under a temporary name beside their final one and renamed
 when complete, so an interrupted run leaves either the old file or the whole
-new one under the final name, never a partial one.
+new one under the final name, never a partial one. What is at a path is never
+destroyed (:func:`write_target`): a symbolic link is followed to the file it
+names, which is replaced, and a device, FIFO or other special file is written
+through. A temporary file carries the pid of the process writing it, which holds
+a lock on it while it lives, so ``--resume`` removes only those of runs that ended.
 """
 from __future__ import annotations
 
@@ -12,16 +16,26 @@ import io
 import json
 import math
 import os
+import re
 import secrets
+import shutil
+import stat
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from .document import Result
 from .extras import has_extra, needs_extra
 from .inputs import InputDoc, InputError, ReadOptions, input_format, json_problem, open_binary
+
+try:
+    import fcntl
+except ImportError:  # not on Windows, where a file open for writing cannot be removed anyway
+    fcntl = None  # type: ignore[assignment]
 
 TMP_PREFIX = ".textclean-"
 
@@ -45,21 +59,70 @@ def _naming(path: Path) -> Iterator[None]:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}{culprit}") from None
 
 
+@dataclass(frozen=True)
+class WriteTarget:
+    """Where writing a path goes: ``through`` a special file (a device, a FIFO, a socket, or a descriptor
+    such as /dev/stdout), which is opened and written, never renamed over; else the file itself, or the
+    one a symbolic link leads to, which a complete temporary file replaces."""
+
+    path: Path
+    through: bool
+
+
+_DESCRIPTOR = re.compile(r"/proc/(?:self|thread-self|\d+)(?:/task/\d+)?/fd/\d+|/dev/fd/\d+")
+
+
+def write_target(path: Path) -> WriteTarget:
+    """How to write ``path`` without destroying what is there (the one place that decides it)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return WriteTarget(Path(os.path.realpath(path)), False)
+    if not stat.S_ISREG(mode) or _names_descriptor(path):
+        return WriteTarget(path, True)
+    return WriteTarget(Path(os.path.realpath(path)), False)
+
+
+def _names_descriptor(path: Path) -> bool:
+    """Whether ``path`` is, or links to, an open descriptor (/dev/stdout, /dev/fd/N, /proc/self/fd/N):
+    replacing the file behind it would drop what the shell wrote there before (``>>``)."""
+    name = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own limit on links followed
+        if _DESCRIPTOR.fullmatch(name):
+            return True
+        if not os.path.islink(name):
+            return False
+        name = os.path.normpath(os.path.join(os.path.dirname(name), os.readlink(name)))
+    return False
+
+
+def _open_through(path: Path) -> int:
+    """A special file opened for writing (a FIFO waits for its reader), appending where that means anything."""
+    return os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_BINARY", 0))
+
+
 #: Temporary files this process has made and neither renamed nor removed. Those left at exit (made as a stop
 #: signal came, before their writer was known to anyone who could remove them) are removed then.
 _LIVE_TEMPORARIES: set[str] = set()
+#: ``.textclean-<final name>.<pid>-<random>.tmp``: the pid of the process that writes it.
+_TEMPORARY_PID = re.compile(r"\.(\d+)-[0-9a-f]+\.tmp$")
 
 
 def _temp_beside(path: Path) -> tuple[int, str]:
-    """A new temporary file beside ``path``: its descriptor and name, known in _LIVE_TEMPORARIES before it exists."""
+    """A new temporary file beside ``path``, locked by this process until its descriptor is closed: the
+    descriptor and the name, known in _LIVE_TEMPORARIES before the file exists."""
     path.parent.mkdir(parents=True, exist_ok=True)
     while True:
-        name = str(path.parent / f"{TMP_PREFIX}{path.name}.{secrets.token_hex(6)}.tmp")
+        name = str(path.parent / f"{TMP_PREFIX}{path.name}.{os.getpid()}-{secrets.token_hex(6)}.tmp")
         _LIVE_TEMPORARIES.add(name)
         try:
-            return os.open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600), name
+            fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         except FileExistsError:
             _LIVE_TEMPORARIES.discard(name)
+            continue
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd, name
 
 
 def _rename_temporary(name: str, path: Path) -> None:
@@ -71,6 +134,16 @@ def _remove_temporary(name: str) -> None:
     if os.path.exists(name):
         os.unlink(name)
     _LIVE_TEMPORARIES.discard(name)
+
+
+def _deliver(name: str, target: WriteTarget) -> None:
+    """Put the complete temporary file ``name`` at ``target``: renamed over its file, or copied through."""
+    if not target.through:
+        _rename_temporary(name, target.path)
+        return
+    with open(name, "rb") as source, os.fdopen(_open_through(target.path), "wb") as sink:
+        shutil.copyfileobj(source, sink)
+    _remove_temporary(name)
 
 
 @atexit.register
@@ -89,11 +162,43 @@ def _default_mode() -> int:
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
-    """Delete temporary files a killed run left under ``folder``; return them."""
-    stale = list(folder.rglob(f"{TMP_PREFIX}*.tmp")) if folder.is_dir() else []
-    for path in stale:
-        path.unlink()
+    """Delete the temporary files that runs which ended (killed) left under ``folder``; return them.
+    One whose writer still runs (its pid is alive, or it holds the file's lock) stays."""
+    stale = []
+    for path in folder.rglob(f"{TMP_PREFIX}*.tmp") if folder.is_dir() else ():
+        if _remove_if_stale(path):
+            stale.append(path)
     return stale
+
+
+def _remove_if_stale(path: Path) -> bool:
+    found = _TEMPORARY_PID.search(path.name)
+    if found and _process_alive(int(found.group(1))):
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False  # its run has just renamed or removed it
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False  # a live run (on this machine or another) writes it
+        path.unlink(missing_ok=True)
+        return True
+    finally:
+        os.close(fd)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid < 2 ** 31  # another user's process
+    return True
 
 
 class AtomicWriter:
@@ -107,7 +212,11 @@ class AtomicWriter:
     def __init__(self, path: Path, mode: int | None = None):
         self.path, self.mode = path, mode
         with _naming(path):
-            fd, self.tmp = _temp_beside(path)
+            self.target = write_target(path)
+            if self.target.through:
+                fd, self.tmp = _open_through(self.target.path), None
+            else:
+                fd, self.tmp = _temp_beside(self.target.path)
         self._raw = os.fdopen(fd, "wb")
         self.stream = self._text_stream()
 
@@ -129,21 +238,23 @@ class AtomicWriter:
             with _naming(self.path):
                 self.stream.close()
                 self._raw.flush()
-                os.fsync(self._raw.fileno())
+                if self.tmp is not None:  # renamed while its descriptor, and so its lock, is held
+                    os.fsync(self._raw.fileno())
+                    os.chmod(self._raw.fileno(), self.mode if self.mode is not None else _default_mode())
+                    _rename_temporary(self.tmp, self.target.path)
                 self._raw.close()
-                os.chmod(self.tmp, self.mode if self.mode is not None else _default_mode())
-                _rename_temporary(self.tmp, self.path)
         except BaseException:
             self.abort()
             raise
 
     def abort(self) -> None:
+        if self.tmp is not None:
+            _remove_temporary(self.tmp)
         for closeable in (self.stream, self._raw):
             try:
                 closeable.close()
             except (OSError, ValueError):
                 pass
-        _remove_temporary(self.tmp)
 
 
 def log_records(path: Path | str) -> Iterator[tuple[int, Any, str]]:
@@ -285,9 +396,11 @@ class _ParquetShard:
         import pyarrow.parquet  # noqa: F401  (fail early when the extra is missing)
         self.path, self.text_field, self.id_field = path, text_field, id_field
         self.metadata_column = metadata_column  # False: a row without metadata gets none (undo gives rows back)
+        # Parquet is written whole before it goes through a special file: it reads back what it wrote (_rewrite)
         with _naming(path):
-            fd, self.tmp = _temp_beside(path)
-        os.close(fd)
+            self.target = write_target(path)
+            self._fd, self.tmp = _temp_beside(self.target.path if not self.target.through
+                                              else Path(tempfile.gettempdir()) / path.name)
         self.rows: list[dict[str, Any]] = []
         self.origins: list[str] = []  # where each row was read, for errors
         self.writer = None
@@ -339,15 +452,15 @@ class _ParquetShard:
         import pyarrow.parquet as pq
         self.writer.close()
         self.writer = None
-        fd, written = _temp_beside(self.path)
-        os.close(fd)
-        os.replace(self.tmp, written)  # self.tmp is made again below, and stays known
+        written, written_fd = self.tmp, self._fd
+        self._fd, self.tmp = _temp_beside(Path(written).with_name(self.path.name))
         try:
             self.writer = pq.ParquetWriter(self.tmp, schema)
             for batch in pq.ParquetFile(written).iter_batches(batch_size=self._ROWS_PER_GROUP):
                 self.writer.write_table(pa.Table.from_pylist(batch.to_pylist(), schema=schema))
         finally:
             _remove_temporary(written)
+            os.close(written_fd)
 
     def commit(self) -> None:
         try:
@@ -361,7 +474,8 @@ class _ParquetShard:
                 else:
                     self.writer.close()
                 os.chmod(self.tmp, _default_mode())
-                _rename_temporary(self.tmp, self.path)
+                _deliver(self.tmp, self.target)
+                os.close(self._fd)
         except BaseException:
             self.abort()
             raise
@@ -371,6 +485,10 @@ class _ParquetShard:
             self.writer.close()
             self.writer = None
         _remove_temporary(self.tmp)
+        try:
+            os.close(self._fd)
+        except OSError:
+            pass
 
 
 def _unified(schema: Any, other: Any) -> Any:
@@ -410,6 +528,8 @@ def is_folder_output(output: str | None, inputs: Iterable[str]) -> bool:
         return False
     if Path(output).is_dir() or output.endswith(("/", os.sep)):
         return True
+    if os.path.lexists(output):  # a file, a device such as /dev/null, a FIFO, a link to one of them
+        return False
     return not Path(output).suffix and any(Path(p).is_dir() for p in inputs)
 
 

@@ -5,17 +5,30 @@ are in flight, so memory stays flat however long the input is. Where the
 platform can fork, workers start as copies of the parent and share its
 compiled :class:`~textclean.engine.Cleaner`; elsewhere each worker builds its
 own once from the same rules.
+
+The pool is this module's own, not ``concurrent.futures``: each worker has a pipe
+for its chunks and one for its answers, and holds one chunk at a time, so no
+thread of the parent ever waits on a pipe a dead worker left half written (a
+``ProcessPoolExecutor`` whose worker is killed while it sends a result waits
+for the rest of it for ever). Stopping kills the workers and returns at once;
+a worker that dies is an error, never a hang. Workers die with their parent.
 """
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
 import signal
+import sys
+import threading
+import time
+import traceback
 from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from .document import Result
@@ -68,7 +81,6 @@ def _build_worker_cleaner(spec: CleanerSpec) -> None:
 def _share_worker_cleaner(cleaner: Cleaner) -> None:
     global _worker_cleaner
     _worker_cleaner = cleaner
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent stops the workers
 
 
 def _clean_chunk(texts: list[tuple[str, dict[str, Any]]], keep_edits: bool) -> _ChunkResult:
@@ -105,6 +117,167 @@ def _chunks(items: Iterable[InputDoc | Reject]) -> Iterator[list[InputDoc | Reje
         yield chunk
 
 
+
+class WorkerDied(RuntimeError):
+    """A worker process ended while it had a chunk (killed, or out of memory): the run stops."""
+
+
+#: Linux's prctl option that has the kernel send a signal to a process when its parent ends.
+_PR_SET_PDEATHSIG = 1
+#: How often a worker without that option looks whether its parent is still there.
+_ORPHAN_CHECK_SECONDS = 0.5
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when ``parent`` ends: the kernel's parent-death signal on Linux, else a thread that looks."""
+    if not _set_parent_death_signal():
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent ended before the signal was asked for
+        os._exit(1)
+
+
+def _set_parent_death_signal() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_ORPHAN_CHECK_SECONDS)
+    os._exit(1)
+
+
+#: In a parent, the pipe ends it holds to the workers started so far, which a worker forked after them closes:
+#: a worker must see the end of its own pipe when the parent ends, not have it held open by a sibling.
+_parent_ends: list[Connection] = []
+
+
+def _work(tasks: Connection, answers: Connection, parent: int, setup: Callable[[Any], None], setup_arg: Any) -> None:
+    """A worker's life: take a chunk, clean it, send the answer; until the parent closes the pipe or ends."""
+    for end in _parent_ends:
+        end.close()
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent stops the workers
+    setup(setup_arg)
+    while True:
+        try:
+            task = tasks.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = (True, _clean_chunk(*task))
+        except Exception as exc:
+            answer = (False, (exc, traceback.format_exc()))
+        try:
+            answers.send(answer)
+        except OSError:  # the parent is gone
+            return
+        except Exception as exc:  # an exception that does not pickle
+            answers.send((False, (RuntimeError(f"{type(exc).__name__}: {exc}"), traceback.format_exc())))
+
+
+class _Worker:
+    """A worker process and the parent's ends of its two pipes."""
+
+    def __init__(self, context: Any, setup: Callable[[Any], None], setup_arg: Any):
+        take, self.tasks = context.Pipe(duplex=False)
+        self.answers, give = context.Pipe(duplex=False)
+        self.process = context.Process(target=_work, args=(take, give, os.getpid(), setup, setup_arg), daemon=True)
+        _parent_ends.extend((self.tasks, self.answers))
+        try:
+            self.process.start()
+        finally:
+            take.close()  # only the worker holds these ends: a worker that dies reads as the end of its answers
+            give.close()
+
+    def died(self) -> WorkerDied:
+        self.process.join(1)
+        code = self.process.exitcode
+        how = f"killed by {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit status {code}"
+        return WorkerDied(f"a worker process (pid {self.process.pid}) ended while cleaning ({how})")
+
+    def close(self, kill: bool) -> None:
+        if kill and self.process.is_alive():
+            self.process.kill()
+        for end in (self.tasks, self.answers):
+            if end in _parent_ends:
+                _parent_ends.remove(end)
+            end.close()  # a worker waiting for a chunk sees the end of its pipe, and exits
+        self.process.join(5)
+        if self.process.is_alive():  # a worker that stopped listening
+            self.process.kill()
+            self.process.join(5)
+
+
+class WorkerPool:
+    """Worker processes that each clean one chunk at a time; answers come back in the order chunks were given."""
+
+    def __init__(self, jobs: int, context: Any, setup: Callable[[Any], None], setup_arg: Any):
+        self._workers: list[_Worker] = []
+        try:
+            for _ in range(jobs):
+                self._workers.append(_Worker(context, setup, setup_arg))
+        except BaseException:
+            self.close(kill=True)
+            raise
+
+    def map(self, tasks: Iterable[tuple[Any, tuple]], limit: int) -> Iterator[tuple[Any, Any]]:
+        """``(key, answer)`` for each ``(key, args)`` of ``tasks``, in order; at most ``limit`` chunks between
+        being read from ``tasks`` and being yielded. A worker's exception is raised here, a dead worker
+        is WorkerDied."""
+        source = iter(tasks)
+        waiting: deque[tuple[Any, tuple]] = deque()  # read, not yet sent
+        busy: dict[Connection, tuple[_Worker, int]] = {}  # answers pipe -> worker, number of its chunk
+        idle = list(self._workers)
+        keys: dict[int, Any] = {}
+        done: dict[int, Any] = {}
+        sent = given = 0
+        exhausted = False
+        while True:
+            while not exhausted and len(keys) + len(waiting) < limit and len(waiting) < len(idle) + 1:
+                try:
+                    waiting.append(next(source))
+                except StopIteration:
+                    exhausted = True
+            while waiting and idle:
+                key, args = waiting.popleft()
+                worker = idle.pop()
+                try:
+                    worker.tasks.send(args)
+                except OSError:
+                    raise worker.died() from None
+                keys[sent] = key
+                busy[worker.answers] = (worker, sent)
+                sent += 1
+            if given in done:
+                yield keys.pop(given), done.pop(given)
+                given += 1
+                continue
+            if not busy:
+                return
+            for answers in wait(list(busy)):
+                worker, number = busy.pop(answers)
+                try:
+                    ok, answer = answers.recv()
+                except (EOFError, OSError):
+                    raise worker.died() from None
+                if not ok:
+                    exc, remote = answer
+                    raise exc from RuntimeError(f"in a worker process:\n{remote}")
+                done[number] = answer
+                idle.append(worker)
+
+    def close(self, kill: bool = False) -> None:
+        """End the workers: at once (``kill``), or when they have nothing left to do."""
+        workers, self._workers = self._workers, []
+        for worker in workers:
+            worker.close(kill)
+
+
 class ParallelCleaner:
     """Cleans ``(doc, result)`` pairs in input order; rejects pass through with a None result.
 
@@ -137,31 +310,22 @@ class ParallelCleaner:
             yield item, self._local.clean(item.text, item.metadata) if isinstance(item, InputDoc) else None
         self.stage_seconds = dict(self._local.stage_seconds)
 
-    def _start_pool(self) -> ProcessPoolExecutor:
+    def _start_pool(self) -> WorkerPool:
         if "fork" not in multiprocessing.get_all_start_methods():
-            return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_build_worker_cleaner, initargs=(self.spec,))
+            return WorkerPool(self.jobs, multiprocessing.get_context("spawn"), _build_worker_cleaner, self.spec)
         # Forked now, before a progress bar or any other thread of ours exists, sparing each worker a
         # rebuild of the rules that costs more than a small corpus takes to clean; every pattern is
         # compiled first, once, for all the workers.
         compile_all()
-        pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_share_worker_cleaner, initargs=(self._local,))
-        wait([pool.submit(int) for _ in range(self.jobs)])  # every worker starts now
-        return pool
+        return WorkerPool(self.jobs, multiprocessing.get_context("fork"), _share_worker_cleaner, self._local)
 
     def _run_pool(self, items):
-        pending: deque[tuple[list[InputDoc | Reject], Future]] = deque()
-        for chunk in _chunks(items):
-            docs = [(item.text, item.metadata) for item in chunk if isinstance(item, InputDoc)]
-            pending.append((chunk, self._pool.submit(_clean_chunk, docs, self.keep_edits)))
-            if len(pending) >= 2 * self.jobs:
-                yield from self._collect(*pending.popleft())
-        while pending:
-            yield from self._collect(*pending.popleft())
+        tasks = ((chunk, ([(item.text, item.metadata) for item in chunk if isinstance(item, InputDoc)],
+                          self.keep_edits)) for chunk in _chunks(items))
+        for chunk, answer in self._pool.map(tasks, 2 * self.jobs):
+            yield from self._collect(chunk, answer)
 
-    def _collect(self, chunk, future: Future):
-        answer: _ChunkResult = future.result()
+    def _collect(self, chunk, answer: _ChunkResult):
         for name, seconds in answer.stage_seconds.items():
             self.stage_seconds[name] = self.stage_seconds.get(name, 0.0) + seconds
         if answer.edit_counts is not None:
@@ -171,10 +335,8 @@ class ParallelCleaner:
             yield (item, replace(next(found), original=item.text)) if isinstance(item, InputDoc) else (item, None)
 
     def close(self, cancel: bool = False) -> None:
+        """End the workers; ``cancel`` kills them at once, chunks in flight and all."""
         gc.unfreeze()
         if self._pool is not None:
-            if cancel:  # stop the chunks in flight now, not when they are done (no public API before Python 3.14)
-                for process in list(self._pool._processes.values()):
-                    process.terminate()
-            self._pool.shutdown(cancel_futures=cancel)
+            self._pool.close(kill=cancel)
             self._pool = None

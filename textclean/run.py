@@ -27,7 +27,7 @@ from .outputs import (
     output_format,
     remove_stale_temporaries,
 )
-from .parallel import CleanerSpec, ParallelCleaner, available_cores
+from .parallel import CleanerSpec, ParallelCleaner, WorkerDied, available_cores
 from .progress import Progress
 from .report import RunSummary, counted, render_edits
 from .shardlog import ShardLog
@@ -89,15 +89,18 @@ class _StopSignals:
 
 
 def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: RunOptions) -> RunSummary:
-    """Clean every document under ``paths``; raise InputError on fatal input problems."""
+    """Clean every document under ``paths``; raise InputError on fatal input problems, WorkerDied when a
+    worker process ends mid-run, Interrupted on SIGTERM or Ctrl-C."""
     started = time.perf_counter()
-    plan = _plan(paths, read, options)
-    cleaner = ParallelCleaner(spec, _jobs(plan, read, options), keep_edits=options.explain or bool(options.edits_path))
-    progress = Progress(plan.size, options.progress)
-    recorder = _Recorder(plan, options, progress)
     stops = _StopSignals()
+    cleaner = recorder = progress = None
     ok = False
     try:
+        plan = _plan(paths, read, options)
+        cleaner = ParallelCleaner(spec, _jobs(plan, read, options),
+                                  keep_edits=options.explain or bool(options.edits_path))
+        progress = Progress(plan.size, options.progress)
+        recorder = _Recorder(plan, options, progress)
         recorder.open_logs()
         for item, result in cleaner.run(_items(plan.files, read)):
             stops.check()
@@ -110,12 +113,18 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
         stops.check()
         recorder.commit()
         ok = True
+    except WorkerDied:
+        stops.check()  # a signal to the whole process group ends the workers too: that is an interruption
+        raise
     finally:
         stops.restore()
-        progress.close()
         if not ok:
-            cleaner.close(cancel=True)
-            recorder.abort()
+            if cleaner is not None:
+                cleaner.close(cancel=True)
+            if recorder is not None:
+                recorder.abort()
+        if progress is not None:
+            progress.close()
     return recorder.summary
 
 

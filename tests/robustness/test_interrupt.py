@@ -165,3 +165,35 @@ def test_a_writer_a_stop_left_behind_leaves_no_temporary_at_exit(tmp_path, endin
             f"AtomicWriter(Path(sys.argv[1]) / 'out.jsonl').write('half'); {ending}")
     subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, capture_output=True)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("point", [0.0, 0.5, 1.5])
+def test_ctrl_c_at_any_point_of_a_parallel_run_stops_it_and_resume_then_undo_restore_every_input(corpus, tmp_path,
+                                                                                                  point):
+    shards, reference = corpus
+    out, edits = tmp_path / "out", tmp_path / "edits.jsonl"
+    process = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "clean", "-q", "-j", "2", str(shards), "-o",
+                                str(out), "--edits", str(edits)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    wait_for_first_shard(out, process)
+    time.sleep(point)
+    os.killpg(process.pid, signal.SIGINT)
+    stopped = time.monotonic()
+    process.wait(timeout=60)
+    assert time.monotonic() - stopped < 10, "Ctrl-C took more than 10 s to stop the run"
+    stderr = process.stderr.read().decode()
+    assert process.returncode in (0, 130) and "Traceback" not in stderr, stderr  # 0: it had just finished
+    assert not list(out.glob(".textclean-*.tmp"))
+    for path in finals(out):
+        assert path.read_bytes() == (reference / path.name).read_bytes(), path.name
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)
+    resumed = start(shards, out, "--resume", "--edits", str(edits))
+    resumed.wait(timeout=300)
+    assert resumed.returncode == 0, resumed.stderr.read()
+    undone = subprocess.run([sys.executable, str(ROOT / "cli.py"), "undo", str(out), "--edits", str(edits), "-o",
+                             str(tmp_path / "back")], cwd=ROOT, capture_output=True, text=True)
+    assert undone.returncode == 0, undone.stderr
+    for path in sorted(shards.iterdir()):
+        assert (tmp_path / "back" / path.name).read_bytes() == path.read_bytes(), path.name

@@ -12,11 +12,12 @@ from click.core import ParameterSource
 from ..extras import has_extra, install_hint, needs_extra
 from ..inputs import DEFAULT_INCLUDE, DEFAULT_MAX_DOCUMENT_BYTES, ENCODING_POLICIES, ReadOptions
 from ..outputs import AtomicWriter
-from ..parallel import CleanerSpec
+from ..parallel import CleanerSpec, WorkerDied
 from ..report import RunSummary
 from ..run import Interrupted, RunOptions, run
 from .common import (
     EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
     EXIT_USAGE,
     fail,
     handles_errors,
@@ -99,20 +100,22 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     Exit status: 0 done; 1 input was rejected or a rule timed out (the rest is
     written); 2 usage or rule-file errors; 130 interrupted (nothing partial kept).
     """
-    ruleset = load_selected_rules(**rule_args)
-    if engine == "ray":
-        _clean_on_ray(paths, output, ruleset, text_field, max_document_bytes, rejects_path, address, quiet)
-        return
-    spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy)))
-    read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors,
-                       max_document_bytes)
-    options = RunOptions(output, fmt, explain, edits_path, rejects_path, stats_path, fail_fast, resume,
-                         jobs, progress, drop_empty)
-    try:
+    try:  # a stop while the rules load, too
+        ruleset = load_selected_rules(**rule_args)
+        if engine == "ray":
+            _clean_on_ray(paths, output, ruleset, text_field, max_document_bytes, rejects_path, address, quiet)
+            return
+        spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy)))
+        read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors,
+                           max_document_bytes)
+        options = RunOptions(output, fmt, explain, edits_path, rejects_path, stats_path, fail_fast, resume,
+                             jobs, progress, drop_empty)
         summary = run(paths, read, spec, options)
     except (KeyboardInterrupt, Interrupted):
         click.echo("textclean: interrupted; no partial output was kept", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
+    except WorkerDied as exc:
+        fail(f"{exc}; no partial output was kept", EXIT_FINDINGS)
     _report(summary, quiet)
 
 

@@ -18,6 +18,7 @@ from ..rulefile import RuleSet, load_rules
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 def fail(message: str, code: int) -> None:
