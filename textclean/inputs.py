@@ -178,7 +178,7 @@ class _ZstdFile(io.RawIOBase):
         try:
             import zstandard
         except ImportError:
-            raise InputError(source, None, "reading .zst needs the zstd extra: pip install 'textclean[zstd]'") from None
+            raise InputError(source, None, "reading .zst needs the zstd extra: pip install 'scrapeclean[zstd]'") from None
         self._new_frame = zstandard.ZstdDecompressor().decompressobj
         self._file = open(source, "rb")
         self._frame: Any = None
@@ -485,7 +485,7 @@ def _read_parquet(source: str, rel: str, options: ReadOptions) -> Iterator[Input
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise InputError(source, None, "reading Parquet needs the parquet extra: pip install 'textclean[parquet]'") \
+        raise InputError(source, None, "reading Parquet needs the parquet extra: pip install 'scrapeclean[parquet]'") \
             from None
     try:
         parquet = pq.ParquetFile(source)

@@ -1,4 +1,4 @@
-"""Cleaning Ray Data datasets with textclean's rules (the optional extra ``textclean[ray]``).
+"""Cleaning Ray Data datasets with textclean's rules (the optional extra ``scrapeclean[ray]``).
 
     import ray
     from textclean.ray import TextCleanBatch
@@ -25,7 +25,7 @@ try:
     import ray
     import ray.data
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError("textclean.ray needs Ray Data: pip install 'textclean[ray]'") from exc
+    raise ImportError("textclean.ray needs Ray Data: pip install 'scrapeclean[ray]'") from exc
 
 from .engine import Cleaner
 from .inputs import InputError, metadata_fields

@@ -38,7 +38,7 @@ from .common import EXIT_FINDINGS, fail, handles_errors, input_options, load_sel
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="local: this machine's cores. ray: a Ray cluster (JSONL in, a folder of JSONL out, where "
-              "each field keeps one type in every record; needs textclean[ray]).")
+              "each field keeps one type in every record; needs scrapeclean[ray]).")
 @click.option("--address", metavar="ADDR", help="With --engine ray: the cluster to join (default: RAY_ADDRESS, "
               "else a local Ray instance).")
 @click.option("--no-unicode", is_flag=True, help="Skip the unicode repair stage (ftfy).")

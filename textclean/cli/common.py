@@ -95,7 +95,7 @@ def handles_errors(command: Callable) -> Callable:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="textclean")
+@click.version_option(package_name="scrapeclean")
 def main() -> None:
     """Clean scraped text with declarative rules: unicode repair, date headers,
     boilerplate and transliteration variants. Every edit is recorded."""
