@@ -1,6 +1,12 @@
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The rule cache of this session, not the user's (subprocesses inherit it).
+os.environ["TEXTCLEAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="textclean-test-cache-")
+os.environ.pop("TEXTCLEAN_NO_CACHE", None)
 
 from textclean import Cleaner, load_rules
 

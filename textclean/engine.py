@@ -15,6 +15,7 @@ the unicode stage runs again.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import replace
 from operator import itemgetter
@@ -22,8 +23,10 @@ from time import perf_counter
 from typing import Any
 
 from .document import Edit, Finding, Result, input_offset
-from .kind import Change, RuleTimeout, Stage
+from . import rulecache
+from .kind import Change, Rule, RuleTimeout, Stage
 from .kinds import registry
+from .patterns import compile_all
 from .rulefile import RuleSet, load_rules
 from .tidy import WhitespaceTidy
 from .unicode_repair import UnicodeRepair
@@ -41,10 +44,7 @@ class Cleaner:
         self.ruleset = load_rules() if ruleset is None else ruleset
         self.max_passes = max_passes
         stages: list[Stage] = [UnicodeRepair()] if unicode else []
-        for name, kind in registry().items():
-            rules = [rule for rule in self.ruleset.rules if rule.kind == name]
-            if rules:
-                stages.append(kind.compile(rules, self.ruleset.settings.get(name, {})))
+        stages += compile_kinds(self.ruleset)
         if tidy:
             stages.append(WhitespaceTidy())
         self.stages = stages
@@ -96,6 +96,29 @@ class Cleaner:
             if len(settled) == len(self.stages):
                 break
         return Result(text, current, metadata, edits, list(findings.values()))
+
+
+def compile_kinds(ruleset: RuleSet) -> list[Stage]:
+    """A stage for each rule kind that ``ruleset`` has rules of, in the kinds' order.
+
+    For rules loaded from files (``ruleset.origin``), the stages come from the cache when it holds them for
+    the same rules and settings (:mod:`textclean.rulecache`), and are stored there when it does not.
+    """
+    kinds = [(name, kind, [rule for rule in ruleset.rules if rule.kind == name]) for name, kind in registry().items()]
+    kinds = [(name, kind, rules) for name, kind, rules in kinds if rules]
+    if ruleset.origin is None:
+        return [kind.compile(rules, ruleset.settings.get(name, {})) for name, kind, rules in kinds]
+    name = rulecache.key("stages", ruleset.origin, json.dumps([rule.id for rule in ruleset.rules]),
+                         json.dumps(ruleset.settings, sort_keys=True, default=repr))
+    by_id = {rule.id: rule for rule in ruleset.rules}  # the rules are not stored again with the stages, but named
+    stages = rulecache.load(name, persistent_load=by_id.__getitem__)
+    if isinstance(stages, list) and [getattr(stage, "kind", None) for stage in stages] == [k for k, _, _ in kinds]:
+        return stages
+    stages = [kind.compile(rules, ruleset.settings.get(name, {})) for name, kind, rules in kinds]
+    compile_all()  # what a run would compile when first needed, cached compiled
+    rulecache.store(name, stages, persistent_id=lambda obj: obj.id if isinstance(obj, Rule) and by_id.get(obj.id) is obj
+                    else None)
+    return stages
 
 
 _span = itemgetter(0, 1)  # a Change's start and end

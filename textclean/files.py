@@ -195,7 +195,8 @@ class FileCleaner:
         if stages not in self._cleaners:
             ruleset = self.ruleset
             if stages is not None:
-                ruleset = RuleSet([r for r in ruleset.rules if r.kind in stages], ruleset.settings, ruleset.sources)
+                ruleset = RuleSet([r for r in ruleset.rules if r.kind in stages], ruleset.settings, ruleset.sources,
+                                  ruleset.origin)
             self._cleaners[stages] = Cleaner(ruleset, unicode=stages is None or UnicodeRepair.kind in stages,
                                              tidy=stages is None or WhitespaceTidy.kind in stages)
         return self._cleaners[stages]

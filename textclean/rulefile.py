@@ -5,13 +5,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
+from . import rulecache
 from .kind import Rule, RuleError
 from .kinds import registry
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_ID = "https://textclean.dev/schema/rulefile.json"
 
@@ -107,11 +110,17 @@ def pattern_keys(kind: str) -> list[str]:
 
 @dataclass
 class RuleSet:
-    """Rules from one or more packs, with the settings of each kind."""
+    """Rules from one or more packs, with the settings of each kind.
+
+    ``origin`` names the rule files the rules were loaded from (by :func:`load_rules`, the key of its cache
+    entry); a selection from them keeps it, adding other rules drops it. Compiled stages are cached only for
+    rules of a known origin.
+    """
 
     rules: list[Rule] = field(default_factory=list)
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    origin: str | None = field(default=None, compare=False)
 
     def by_id(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -129,6 +138,7 @@ class RuleSet:
         for kind, values in other.settings.items():
             self.settings[kind] = _deep_merge(self.settings.get(kind, {}), values)
         self.sources.extend(other.sources)
+        self.origin = None
 
     def with_setting(self, assignment: str) -> RuleSet:
         """A copy with one setting overridden for a run: ``KIND.KEY=VALUE``, the value read as YAML and
@@ -149,7 +159,7 @@ class RuleSet:
         if errors:
             raise RuleError("--set", None, f"{assignment!r}: {_most_specific(errors[0]).message}")
         settings = {**self.settings, kind: _deep_merge(self.settings.get(kind, {}), {key: value})}
-        return RuleSet(self.rules, settings, self.sources)
+        return RuleSet(self.rules, settings, self.sources, self.origin)
 
     def select(self, disable: Iterable[str] = (), only: Iterable[str] = ()) -> RuleSet:
         """A copy without the disabled rule ids, and only the given kinds if any are named."""
@@ -163,7 +173,7 @@ class RuleSet:
             kinds = ", ".join(registry())
             raise RuleError("--only", None, f"unknown kind {', '.join(unknown_kinds)}; kinds are {kinds}")
         rules = [r for r in self.rules if r.id not in disable and (not only or r.kind in only)]
-        return RuleSet(rules, self.settings, self.sources)
+        return RuleSet(rules, self.settings, self.sources, self.origin)
 
 
 def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -192,26 +202,48 @@ def rule_files(path: Path) -> list[Path]:
 
 
 def load_rules(paths: Iterable[str | Path] = (), shipped: bool = True) -> RuleSet:
-    """Load the shipped packs (unless ``shipped`` is false) and the given files or folders."""
-    ruleset = RuleSet()
+    """Load the shipped packs (unless ``shipped`` is false) and the given files or folders.
+
+    The rules of the same files, byte for byte, come from the cache (:mod:`textclean.rulecache`).
+    """
     roots = ([shipped_packs_dir()] if shipped else []) + [Path(p) for p in paths]
-    for root in roots:
-        for file in rule_files(root):
-            ruleset.add(load_rule_file(file))
+    files = [(file, _read(file)) for root in roots for file in rule_files(root)]
+    origin = rulecache.key("rules", *(part for file, data in files for part in (str(file), data)))
+    cached = rulecache.load(origin)
+    if isinstance(cached, RuleSet) and cached.origin == origin and all(isinstance(r, Rule) for r in cached.rules):
+        return cached
+    ruleset = RuleSet()
+    for file, data in files:
+        ruleset.add(parse_rule_file(_decoded(data, file), str(file)))
+    ruleset.origin = origin
+    rulecache.store(origin, ruleset)
     return ruleset
 
 
 def load_rule_file(path: str | Path) -> RuleSet:
     path = Path(path)
+    return parse_rule_file(_decoded(_read(path), path), str(path))
+
+
+def _read(path: Path) -> bytes:
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return path.read_bytes()
+    except OSError as exc:
         raise RuleError(str(path), None, f"cannot read: {exc}") from None
-    return parse_rule_file(text, str(path))
+
+
+def _decoded(data: bytes, path: Path) -> str:
+    """A rule file's text, its line ends read as ``open()`` reads them."""
+    try:
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
+        raise RuleError(str(path), None, f"cannot read: {exc}") from None
 
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # only where rules are validated: the cache spares most runs its import
+
     return jsonschema.Draft202012Validator(rulefile_schema())
 
 
