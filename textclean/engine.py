@@ -106,18 +106,22 @@ def compile_kinds(ruleset: RuleSet) -> list[Stage]:
     """
     kinds = [(name, kind, [rule for rule in ruleset.rules if rule.kind == name]) for name, kind in registry().items()]
     kinds = [(name, kind, rules) for name, kind, rules in kinds if rules]
-    if ruleset.origin is None:
+    if ruleset.origin is None or rulecache.folder() is None:
         return [kind.compile(rules, ruleset.settings.get(name, {})) for name, kind, rules in kinds]
-    name = rulecache.key("stages", ruleset.origin, json.dumps([rule.id for rule in ruleset.rules]),
-                         json.dumps(ruleset.settings, sort_keys=True, default=repr))
-    by_id = {rule.id: rule for rule in ruleset.rules}  # the rules are not stored again with the stages, but named
+    selected = [(rule.id, rule.source, rule.line) for rule in ruleset.rules]  # each a rule of the origin's files
+    name = rulecache.key("stages", ruleset.origin, json.dumps(selected),
+                         json.dumps(ruleset.settings, default=repr))  # in the order the files and --set gave
+    by_id = {rule.id: rule for rule in ruleset.rules}
+
+    def rule_id(item: Any) -> str | None:  # the rules are not stored again with the stages, but named
+        return item.id if isinstance(item, Rule) and by_id.get(item.id) is item else None
+
     stages = rulecache.load(name, persistent_load=by_id.__getitem__)
     if isinstance(stages, list) and [getattr(stage, "kind", None) for stage in stages] == [k for k, _, _ in kinds]:
         return stages
     stages = [kind.compile(rules, ruleset.settings.get(name, {})) for name, kind, rules in kinds]
-    compile_all()  # what a run would compile when first needed, cached compiled
-    rulecache.store(name, stages, persistent_id=lambda obj: obj.id if isinstance(obj, Rule) and by_id.get(obj.id) is obj
-                    else None)
+    compile_all()  # what a run would compile when first needed: cached compiled
+    rulecache.store(name, stages, persistent_id=rule_id)
     return stages
 
 

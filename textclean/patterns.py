@@ -47,8 +47,8 @@ def compile_all() -> None:
     """Compile every pattern that waits for its first use: before a process forks workers, which then
     share the compiled patterns instead of each compiling its own, and before compiled rules are cached."""
     for waiting in list(_UNCOMPILED):
-        waiting.compile()
         _UNCOMPILED.discard(waiting)
+        waiting.compile()
 
 
 def compile_later(waiting: Any) -> None:
@@ -73,10 +73,10 @@ class PatternSet:
     pattern ends in time (:func:`textclean.backtracking.free_length`), it runs
     without a timeout.
 
-    What the patterns are read for (their lengths, starts and backtracking bound) is found here, so that it
-    is cached with the compiled rules and ready before worker processes fork. The alternation is compiled
-    when first used or by :func:`compile_all`; pickled, it keeps its compiled code, which is made a pattern
-    again when first used (``regex`` does that without parsing the pattern anew).
+    The alternation, and what the patterns are read for (their lengths, starts and backtracking bound), are
+    made when first used, or all at once by :func:`compile_all`: before worker processes fork, and before
+    compiled rules are cached. Pickled, the set keeps them, the alternation as its compiled code, which is
+    made a pattern again when first used (``regex`` does that without parsing the pattern anew).
     """
 
     def __init__(self, entries: Sequence[tuple[Rule, str]], flags: int = 0,
@@ -88,13 +88,6 @@ class PatternSet:
             refuse_numbered_references(rule, pattern, key)
             if not self._sure_to_compile(pattern):
                 compile_pattern(rule, pattern, key, flags, named_lists)
-        #: Per pattern: the shortest and longest text it matches, and the starts such a text has (case-folded).
-        self._gates = [_gate(pattern) for pattern in self._patterns]
-        self._longest_start = max((len(start) for *_, starts in self._gates for start in starts or ()), default=0)
-        self._bounds = (min(gate[0] for gate in self._gates), max(gate[1] for gate in self._gates)) \
-            if self._gates else (0, 0)
-        #: The longest text a match or full match runs on without a timeout (:func:`free_length`).
-        self._free = free_length(tuple(self._patterns)) if flags == 0 else -1
         self._answers: dict[str, bool] = {}  # text -> fullmatches(text)
         self._code: bytes | None = None  # the alternation as pickled once compiled elsewhere (__getstate__)
         compile_later(self)
@@ -110,7 +103,8 @@ class PatternSet:
         compile_later(self)
 
     def compile(self) -> None:
-        self._combined  # noqa: B018 - compiled when read
+        """Make now what is otherwise made when first used."""
+        self._gates, self._longest_start, self._free, self._bounds, self._combined  # noqa: B018 - made when read
 
     def _sure_to_compile(self, pattern: str) -> bool:
         """Whether ``pattern`` compiles, alone and among the others, so that compiling it can wait for its
@@ -120,10 +114,11 @@ class PatternSet:
 
     @cached_property
     def _combined(self) -> regex.Pattern | None:
-        """The alternation, compiled when first used."""
+        """The alternation, compiled when first used (which ends the set's wait, even when it does not compile)."""
         _UNCOMPILED.discard(self)
         if self._code is not None:
-            return pickle.loads(self._code)
+            code, self._code = self._code, None
+            return pickle.loads(code)
         branches = "|".join(f"(?P<_r{index}>{pattern})" for index, pattern in enumerate(self._patterns))
         if not branches:
             return None
@@ -158,6 +153,26 @@ class PatternSet:
             raise self._culprit(text, "fullmatch") from None
         remember(self._answers, text, answer)
         return answer
+
+    @cached_property
+    def _gates(self) -> list[tuple[float, float, tuple[str, ...] | None]]:
+        """Per pattern: the shortest and longest text it matches, and the starts such a text has (case-folded)."""
+        return [_gate(pattern) for pattern in self._patterns]
+
+    @cached_property
+    def _longest_start(self) -> int:
+        return max((len(start) for *_, starts in self._gates for start in starts or ()), default=0)
+
+    @cached_property
+    def _free(self) -> int:
+        """The longest text a match or full match runs on without a timeout (:func:`free_length`)."""
+        return free_length(tuple(self._patterns)) if self._flags == 0 else -1
+
+    @cached_property
+    def _bounds(self) -> tuple[float, float]:
+        if not self._gates:
+            return 0, 0
+        return min(gate[0] for gate in self._gates), max(gate[1] for gate in self._gates)
 
     def may_fullmatch(self, text: str) -> bool:
         """A cheap first test: False when no pattern can match all of ``text`` (too short, too long, a wrong start).
