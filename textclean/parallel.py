@@ -9,14 +9,12 @@ own once from the same rules.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .document import Result
 from .engine import Cleaner
@@ -24,6 +22,9 @@ from .inputs import InputDoc, Reject
 from .patterns import compile_all
 from .report import EditCounts
 from .rulefile import RuleSet
+
+if TYPE_CHECKING:  # imported where a pool starts: a run in one process does without them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 CHUNK_DOCS = 64
 CHUNK_BYTES = 2 << 20
@@ -75,6 +76,8 @@ def _clean_chunk(texts: list[tuple[str, dict[str, Any]]], keep_edits: bool) -> _
     # On a new thread, whose Python frame stack starts empty. A worker forked deep in the parent's call
     # stack would run the rules right across a frame-stack chunk boundary, where CPython (3.11 and 3.12
     # at least) maps and unmaps 16 KiB on every call that crosses it (python/cpython#142183): half again the CPU time.
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(1) as thread:
         return thread.submit(_clean_chunk_here, texts, keep_edits).result()
 
@@ -138,6 +141,9 @@ class ParallelCleaner:
         self.stage_seconds = dict(self._local.stage_seconds)
 
     def _start_pool(self) -> ProcessPoolExecutor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, wait
+
         if "fork" not in multiprocessing.get_all_start_methods():
             return ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_build_worker_cleaner, initargs=(self.spec,))
