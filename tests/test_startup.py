@@ -254,8 +254,7 @@ def test_every_command_is_imported_with_its_module():
             __import__(f"textclean.cli.{module}")
     assert sorted(main.commands) == sorted(COMMAND_MODULES)
     for name, command in main.commands.items():
-        assert command.callback.__module__.rsplit(".", 1)[1] in COMMAND_MODULES[name] or \
-            command.callback.__wrapped__.__module__.rsplit(".", 1)[1] in COMMAND_MODULES[name], name
+        assert command.callback.__module__.rsplit(".", 1)[1] in COMMAND_MODULES[name], name
 
 
 def test_fix_imports_no_other_command():
