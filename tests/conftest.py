@@ -1,11 +1,14 @@
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
-# The rule cache of this session, not the user's (subprocesses inherit it).
+# The rule cache of this session, not the user's (subprocesses inherit it), removed at the end.
 os.environ["TEXTCLEAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="textclean-test-cache-")
+atexit.register(shutil.rmtree, os.environ["TEXTCLEAN_CACHE_DIR"], True)
 os.environ.pop("TEXTCLEAN_NO_CACHE", None)
 
 from textclean import Cleaner, load_rules
