@@ -1,8 +1,17 @@
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from textclean import Cleaner, load_rules
+# The rule cache of this session, not the user's (subprocesses inherit it), removed at the end.
+os.environ["TEXTCLEAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="textclean-test-cache-")
+atexit.register(shutil.rmtree, os.environ["TEXTCLEAN_CACHE_DIR"], True)
+os.environ.pop("TEXTCLEAN_NO_CACHE", None)
+
+from textclean import Cleaner, load_rules  # noqa: E402  (after the cache folder is set)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

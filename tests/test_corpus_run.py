@@ -32,9 +32,9 @@ def read_jsonl(path):
 
 @pytest.mark.parametrize("start", ["fork", "spawn"])
 def test_all_cores_give_the_single_core_result_in_input_order(tmp_path, monkeypatch, start):
-    import textclean.parallel
+    import multiprocessing
     if start == "spawn":  # as on platforms that cannot fork: each worker builds the rules itself
-        monkeypatch.setattr(textclean.parallel.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+        monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     source = tmp_path / "in.jsonl"
     write_jsonl(source, records(300))
     assert run("clean", "-q", "-j", "1", str(source), "-o", str(tmp_path / "one.jsonl")).exit_code == 0

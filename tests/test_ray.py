@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-pytest.importorskip("ray", reason="Ray is not installed: pip install 'textclean[ray]'")
-pytest.importorskip("ray.data", reason="Ray Data is not installed: pip install 'textclean[ray]'")
+pytest.importorskip("ray", reason="Ray is not installed: pip install 'scrapeclean[ray]'")
+pytest.importorskip("ray.data", reason="Ray Data is not installed: pip install 'scrapeclean[ray]'")
 
 import pyarrow as pa  # noqa: E402  (after the skip: pyarrow comes with Ray Data)
 import ray  # noqa: E402

@@ -26,11 +26,6 @@ from .rulefile import yaml_problem
 from .tidy import WhitespaceTidy
 from .unicode_repair import UnicodeRepair
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
-
 _KEYS = {"rules", "disable", "only", "shipped", "include", "exclude", "per_file_kinds", "header_lines"}
 HEADER_LINES = ("keep", "remove")
 
@@ -94,14 +89,25 @@ def find_config(start: Path) -> ProjectConfig:
             return _parse(_load_yaml(yaml_file), yaml_file)
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
-            try:
-                data = tomllib.loads(pyproject.read_text("utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise ConfigError(f"{pyproject}: not valid TOML: {exc}") from None
-            section = data.get("tool", {}).get("textclean")
+            section = _pyproject_section(pyproject)
             if section is not None:
                 return _parse(section, pyproject)
     return ProjectConfig()
+
+
+def _pyproject_section(pyproject: Path) -> Any:
+    """``[tool.textclean]`` of a pyproject.toml, or None; a file that never names textclean is not parsed."""
+    data = pyproject.read_bytes()
+    if b"textclean" not in data:
+        return None
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+    try:
+        return tomllib.loads(data.decode("utf-8")).get("tool", {}).get("textclean")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{pyproject}: not valid TOML: {exc}") from None
 
 
 def _load_yaml(path: Path) -> Any:

@@ -37,11 +37,11 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import ahocorasick_rs
 import regex
 
 from .calendars import hijri_to_gregorian, jalali_to_gregorian
-from .keywords import fold_case
+from .keywords import Automaton, fold_case
+from .patterns import compile_later
 
 _H = r"[^\S\n]"  # horizontal white space: a date never runs across lines
 _PUNCT = r"[,،.;|/·•∙@–—-]"  # between a date and its time
@@ -148,8 +148,11 @@ class DateGrammar:
                                                           for key in _LONG_LISTS))
         self._exact = self._build(called=frozenset(_LONG_LISTS))
         self._span = self._build(generic=frozenset(_LONG_LISTS))
-        self._month_names = ahocorasick_rs.AhoCorasick(sorted({fold_case(name) for name in lists["date_months"]}),
-                                                       matchkind=ahocorasick_rs.MatchKind.Standard)
+        self._month_names = Automaton(sorted({fold_case(name) for name in lists["date_months"]}))
+        compile_later(self)
+
+    def compile(self) -> None:
+        self._grammar  # noqa: B018 - compiled when read
 
     @cached_property
     def _grammar(self) -> regex.Pattern:

@@ -22,6 +22,7 @@ hidden from each stage, and no change may touch them.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import replace
 from hashlib import blake2b
@@ -29,7 +30,7 @@ from operator import itemgetter
 from time import perf_counter
 from typing import Any
 
-from . import inline
+from . import inline, rulecache
 from .document import Edit, Finding, Result, input_offset
 from .kind import Change, Rule, RuleError, RuleKind, RuleTimeout, Stage
 from .kinds import registry
@@ -51,10 +52,7 @@ class Cleaner:
         self.ruleset = load_rules() if ruleset is None else ruleset
         self.max_idle_passes = max_idle_passes
         stages: list[Stage] = [UnicodeRepair()] if unicode else []
-        for name, kind in registry().items():
-            rules = [rule for rule in self.ruleset.rules if rule.kind == name]
-            if rules:
-                stages.append(kind.compile(rules, self.ruleset.settings.get(name, {})))
+        stages += compile_kinds(self.ruleset)
         if tidy:
             stages.append(WhitespaceTidy())
         self.stages = stages
@@ -159,6 +157,33 @@ class Unsettled(RuntimeError):
 
 def _digest(text: str) -> bytes:
     return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def compile_kinds(ruleset: RuleSet) -> list[Stage]:
+    """A stage for each rule kind that ``ruleset`` has rules of, in the kinds' order.
+
+    For rules loaded from files (``ruleset.origin``), the stages come from the cache when it holds them for
+    the same rules and settings (:mod:`textclean.rulecache`), and are stored there when it does not.
+    """
+    kinds = [(name, kind, [rule for rule in ruleset.rules if rule.kind == name]) for name, kind in registry().items()]
+    kinds = [(name, kind, rules) for name, kind, rules in kinds if rules]
+    if ruleset.origin is None or rulecache.folder() is None:
+        return [kind.compile(rules, ruleset.settings.get(name, {})) for name, kind, rules in kinds]
+    selected = [(rule.id, rule.source, rule.line) for rule in ruleset.rules]  # each a rule of the origin's files
+    name = rulecache.key("stages", ruleset.origin, json.dumps(selected),
+                         json.dumps(ruleset.settings, default=repr))  # in the order the files and --set gave
+    by_id = {rule.id: rule for rule in ruleset.rules}
+
+    def rule_id(item: Any) -> str | None:  # the rules are not stored again with the stages, but named
+        return item.id if isinstance(item, Rule) and by_id.get(item.id) is item else None
+
+    stages = rulecache.load(name, persistent_load=by_id.__getitem__)
+    if isinstance(stages, list) and [getattr(stage, "kind", None) for stage in stages] == [k for k, _, _ in kinds]:
+        return stages
+    stages = [kind.compile(rules, ruleset.settings.get(name, {})) for name, kind, rules in kinds]
+    compile_all()  # what a run would compile when first needed: cached compiled
+    rulecache.store(name, stages, persistent_id=rule_id)
+    return stages
 
 
 _span = itemgetter(0, 1)  # a Change's start and end

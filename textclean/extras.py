@@ -7,14 +7,14 @@ from __future__ import annotations
 import importlib.util
 
 #: The name textclean is installed by (``pip install DISTRIBUTION``); the import package is ``textclean``.
-DISTRIBUTION = "textclean"
+DISTRIBUTION = "scrapeclean"
 
 #: The module each extra provides, by extra.
 EXTRA_MODULES = {"zstd": "zstandard", "parquet": "pyarrow", "ray": "ray"}
 
 
 def install_hint(extra: str) -> str:
-    """The command that installs ``extra``: ``pip install 'textclean[zstd]'``."""
+    """The command that installs ``extra``: ``pip install 'scrapeclean[zstd]'``."""
     return f"pip install '{DISTRIBUTION}[{extra}]'"
 
 

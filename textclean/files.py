@@ -206,7 +206,7 @@ class FileCleaner:
             ruleset = RuleSet([rule for rule in self.ruleset.rules
                                if (stages is None or rule.kind in stages)
                                and not (keep_headers and kinds[rule.kind].moves_to_metadata)],
-                              self.ruleset.settings, self.ruleset.sources)
+                              self.ruleset.settings, self.ruleset.sources, self.ruleset.origin)
             self._cleaners[stages] = Cleaner(ruleset, unicode=stages is None or UnicodeRepair.kind in stages,
                                              tidy=stages is None or WhitespaceTidy.kind in stages)
         return self._cleaners[stages]

@@ -27,6 +27,20 @@ _LONGEST_SPELLED = 256  # the longest string spelled out; past it, building each
 _SELECTIVE = 4  # keywords that start a line and are longer than this are preferred to longer ones inside it
 
 
+class Automaton:
+    """An Aho-Corasick automaton (standard matches) over ``words``; pickled as its words, and built again
+    when loaded (:mod:`textclean.rulecache`)."""
+
+    def __init__(self, words: list[str]):
+        self.words = words
+        #: ``(word index, start, end)`` of each word found, as ``ahocorasick_rs.AhoCorasick`` gives them.
+        self.find_matches_as_indexes = ahocorasick_rs.AhoCorasick(
+            words, matchkind=ahocorasick_rs.MatchKind.Standard).find_matches_as_indexes
+
+    def __reduce__(self):
+        return Automaton, (self.words,)
+
+
 class _Literals(NamedTuple):
     """What every match of a pattern node holds, folded by :func:`fold_case`; None where nothing is known."""
 
@@ -305,7 +319,7 @@ class LineIndex:
         self._cut = None if widest == float("inf") else max(reach, widest)
         # Per keyword: whether it starts a line (its match then begins at the newline before the line), its keys.
         self._keywords = [(keyword.startswith("\n"), tuple(keys)) for keyword, keys in owners.items()]
-        self._automaton = ahocorasick_rs.AhoCorasick(list(owners), matchkind=ahocorasick_rs.MatchKind.Standard)
+        self._automaton = Automaton(list(owners))
         self._known: dict[str, tuple[Hashable, ...]] = {}  # line -> the keys whose keywords it holds
 
     def lines(self, lines: list[str]) -> dict[Hashable, list[int]]:

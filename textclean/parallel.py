@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import multiprocessing
 import os
 import signal
 import sys
@@ -26,10 +25,8 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .document import Result
 from .engine import Cleaner
@@ -37,6 +34,9 @@ from .inputs import InputDoc, Reject
 from .patterns import compile_all
 from .report import EditCounts
 from .rulefile import RuleSet
+
+if TYPE_CHECKING:  # imported where a pool starts: a run in one process does without them
+    from multiprocessing.connection import Connection
 
 CHUNK_DOCS = 64
 CHUNK_BYTES = 2 << 20
@@ -87,6 +87,8 @@ def _clean_chunk(texts: list[tuple[str, dict[str, Any]]], keep_edits: bool) -> _
     # On a new thread, whose Python frame stack starts empty. A worker forked deep in the parent's call
     # stack would run the rules right across a frame-stack chunk boundary, where CPython (3.11 and 3.12
     # at least) maps and unmaps 16 KiB on every call that crosses it (python/cpython#142183): half again the CPU time.
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(1) as thread:
         return thread.submit(_clean_chunk_here, texts, keep_edits).result()
 
@@ -229,6 +231,8 @@ class WorkerPool:
         """``(key, answer)`` for each ``(key, args)`` of ``tasks``, in order; at most ``limit`` chunks between
         being read from ``tasks`` and being yielded. A worker's exception is raised here, a dead worker
         is WorkerDied."""
+        from multiprocessing.connection import wait
+
         source = iter(tasks)
         waiting: deque[tuple[Any, tuple]] = deque()  # read, not yet sent
         busy: dict[Connection, tuple[_Worker, int]] = {}  # answers pipe -> worker, number of its chunk
@@ -311,6 +315,8 @@ class ParallelCleaner:
         self.stage_seconds = dict(self._local.stage_seconds)
 
     def _start_pool(self) -> WorkerPool:
+        import multiprocessing
+
         if "fork" not in multiprocessing.get_all_start_methods():
             return WorkerPool(self.jobs, multiprocessing.get_context("spawn"), _build_worker_cleaner, self.spec)
         # Forked now, before a progress bar or any other thread of ours exists, sparing each worker a

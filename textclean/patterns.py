@@ -10,6 +10,7 @@ clock at all.
 """
 from __future__ import annotations
 
+import pickle
 import signal
 import threading
 from collections.abc import Sequence
@@ -26,7 +27,8 @@ from .kind import MATCH_SECONDS_PER_MB, MATCH_TIMEOUT, Rule, RuleError, RuleTime
 from .memo import remember
 from .re_tree import balanced, left_recursive, numbered_reference, readable
 
-_UNCOMPILED: WeakSet[PatternSet] = WeakSet()
+#: What waits for its first use to compile: objects with a ``compile()`` method (:func:`compile_later`).
+_UNCOMPILED: WeakSet[Any] = WeakSet()
 
 
 def budget(text: str) -> float:
@@ -154,10 +156,23 @@ def refuse_unusable_groups(rule: Rule, pattern: str, key: str = "pattern") -> No
 
 
 def compile_all() -> None:
-    """Compile every pattern set that waits for its first use: before a process forks workers, which then
-    share the compiled patterns instead of each compiling its own."""
-    for patterns in list(_UNCOMPILED):
-        patterns._combined  # noqa: B018 - compiled when read
+    """Compile every pattern that waits for its first use: before a process forks workers, which then
+    share the compiled patterns instead of each compiling its own, and before compiled rules are cached."""
+    for waiting in list(_UNCOMPILED):
+        _UNCOMPILED.discard(waiting)
+        waiting.compile()
+
+
+def compile_later(waiting: Any) -> None:
+    """Have :func:`compile_all` call ``waiting.compile()``, unless it is gone by then."""
+    _UNCOMPILED.add(waiting)
+
+
+def _gate(pattern: str) -> tuple[float, float, tuple[str, ...] | None]:
+    """The shortest and longest text ``pattern`` matches, and the starts such a text has (case-folded), if known."""
+    keywords = line_keywords(pattern)
+    anchored = keywords and all(keyword.startswith("\n") for keyword in keywords)
+    return (*match_lengths(pattern), tuple(fold_case(k.strip("\n")) for k in keywords) if anchored else None)
 
 
 class PatternSet:
@@ -169,6 +184,11 @@ class PatternSet:
     compile is reported against its rule, as its ``key``. Where a bound on backtracking proves a
     pattern ends in time (:func:`textclean.backtracking.free_length`), it runs
     without a timeout.
+
+    The alternation, and what the patterns are read for (their lengths, starts and backtracking bound), are
+    made when first used, or all at once by :func:`compile_all`: before worker processes fork, and before
+    compiled rules are cached. Pickled, the set keeps them, the alternation as its compiled code, which is
+    made a pattern again when first used (``regex`` does that without parsing the pattern anew).
     """
 
     def __init__(self, entries: Sequence[tuple[Rule, str]], flags: int = 0,
@@ -181,7 +201,22 @@ class PatternSet:
             if not self._sure_to_compile(pattern):
                 compile_pattern(rule, pattern, key, flags, named_lists)
         self._answers: dict[str, bool] = {}  # text -> fullmatches(text)
-        _UNCOMPILED.add(self)
+        self._code: bytes | None = None  # the alternation as pickled once compiled elsewhere (__getstate__)
+        compile_later(self)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__, _answers={})
+        if "_combined" in state:
+            state["_code"] = pickle.dumps(state.pop("_combined"), pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        compile_later(self)
+
+    def compile(self) -> None:
+        """Make now what is otherwise made when first used."""
+        self._gates, self._longest_start, self._free, self._bounds, self._combined  # noqa: B018 - made when read
 
     def _sure_to_compile(self, pattern: str) -> bool:
         """Whether ``pattern`` compiles, alone and among the others, so that compiling it can wait for its
@@ -191,8 +226,11 @@ class PatternSet:
 
     @cached_property
     def _combined(self) -> regex.Pattern | None:
-        """The alternation, compiled when first used."""
+        """The alternation, compiled when first used (which ends the set's wait, even when it does not compile)."""
         _UNCOMPILED.discard(self)
+        if self._code is not None:
+            code, self._code = self._code, None
+            return pickle.loads(code)
         branches = "|".join(f"(?P<_r{index}>{pattern})" for index, pattern in enumerate(self._patterns))
         if not branches:
             return None
@@ -229,6 +267,26 @@ class PatternSet:
         remember(self._answers, text, answer)
         return answer
 
+    @cached_property
+    def _gates(self) -> list[tuple[float, float, tuple[str, ...] | None]]:
+        """Per pattern: the shortest and longest text it matches, and the starts such a text has (case-folded)."""
+        return [_gate(pattern) for pattern in self._patterns]
+
+    @cached_property
+    def _longest_start(self) -> int:
+        return max((len(start) for *_, starts in self._gates for start in starts or ()), default=0)
+
+    @cached_property
+    def _free(self) -> int:
+        """The longest text a match or full match runs on without a timeout (:func:`free_length`)."""
+        return free_length(tuple(self._patterns)) if self._flags == 0 else -1
+
+    @cached_property
+    def _bounds(self) -> tuple[float, float]:
+        if not self._gates:
+            return 0, 0
+        return min(gate[0] for gate in self._gates), max(gate[1] for gate in self._gates)
+
     def may_fullmatch(self, text: str) -> bool:
         """A cheap first test: False when no pattern can match all of ``text`` (too short, too long, a wrong start).
 
@@ -249,32 +307,6 @@ class PatternSet:
                     return True
         remember(self._answers, text, False)
         return False
-
-    @cached_property
-    def _gates(self) -> list[tuple[float, float, tuple[str, ...] | None]]:
-        """Per pattern: the shortest and longest text it matches, and the starts such a text has (case-folded)."""
-        gates = []
-        for pattern in self._patterns:
-            keywords = line_keywords(pattern)
-            anchored = keywords and all(keyword.startswith("\n") for keyword in keywords)
-            gates.append((*match_lengths(pattern), tuple(fold_case(k.strip("\n")) for k in keywords) if anchored
-                          else None))
-        return gates
-
-    @cached_property
-    def _longest_start(self) -> int:
-        return max((len(start) for *_, starts in self._gates for start in starts or ()), default=0)
-
-    @cached_property
-    def _free(self) -> int:
-        """The longest text a match or full match runs on without a timeout (:func:`free_length`)."""
-        return free_length(tuple(self._patterns)) if self._flags == 0 else -1
-
-    @cached_property
-    def _bounds(self) -> tuple[float, float]:
-        if not self._gates:
-            return 0, 0
-        return min(gate[0] for gate in self._gates), max(gate[1] for gate in self._gates)
 
     def match(self, text: str) -> tuple[Rule, regex.Match] | None:
         """The first rule whose pattern matches at the start of ``text``."""

@@ -1,4 +1,4 @@
-"""Cleaning Ray Data datasets with textclean's rules (the optional extra ``textclean[ray]``).
+"""Cleaning Ray Data datasets with textclean's rules (the optional extra ``scrapeclean[ray]``).
 
     import ray
     from textclean.ray import TextCleanBatch

@@ -6,14 +6,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
+from . import rulecache
 from .kind import Rule, RuleError
 from .kinds import registry
 from .rule_limits import MAX_ALIASES, MAX_FILE_BYTES, MAX_RULES, MAX_VALUES, refuse_oversized_patterns
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_ID = "https://textclean.dev/schema/rulefile.json"
 
@@ -109,11 +112,17 @@ def pattern_keys(kind: str) -> list[str]:
 
 @dataclass
 class RuleSet:
-    """Rules from one or more packs, with the settings of each kind."""
+    """Rules from one or more packs, with the settings of each kind.
+
+    ``origin`` names the rule files the rules were loaded from (by :func:`load_rules`, the key of its cache
+    entry); a selection from them keeps it, adding other rules drops it. Compiled stages are cached only for
+    rules of a known origin.
+    """
 
     rules: list[Rule] = field(default_factory=list)
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    origin: str | None = field(default=None, compare=False)
 
     def by_id(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -137,6 +146,7 @@ class RuleSet:
         for kind, values in other.settings.items():
             self.settings[kind] = _deep_merge(self.settings.get(kind, {}), values)
         self.sources.extend(other.sources)
+        self.origin = None
 
     def with_setting(self, assignment: str) -> RuleSet:
         """A copy with one setting overridden for a run: ``KIND.KEY=VALUE``, the value read as YAML and
@@ -157,7 +167,7 @@ class RuleSet:
         if errors:
             raise RuleError("--set", None, f"{assignment!r}: {_most_specific(errors[0]).message}")
         settings = {**self.settings, kind: _deep_merge(self.settings.get(kind, {}), {key: value})}
-        return RuleSet(self.rules, settings, self.sources)
+        return RuleSet(self.rules, settings, self.sources, self.origin)
 
     def select(self, disable: Iterable[str] = (), only: Iterable[str] = ()) -> RuleSet:
         """A copy without the disabled rule ids, and only the given kinds if any are named."""
@@ -171,7 +181,7 @@ class RuleSet:
             kinds = ", ".join(registry())
             raise RuleError("--only", None, f"unknown kind {', '.join(unknown_kinds)}; kinds are {kinds}")
         rules = [r for r in self.rules if r.id not in disable and (not only or r.kind in only)]
-        return RuleSet(rules, self.settings, self.sources)
+        return RuleSet(rules, self.settings, self.sources, self.origin)
 
 
 def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -205,9 +215,33 @@ def load_rules(paths: Iterable[str | Path] = (), shipped: bool = True,
 
     Without the shipped packs, the shipped packs that hold no rule, only word lists (the month names
     ``{date}`` knows), are still loaded: they are vocabulary, not rules.
-    The first error raises RuleError; with ``errors``, every error is added to them instead, and what it
-    concerns (a file, a rule with a duplicate id) is left out.
+    The first error raises RuleError, and the rules of the same files, byte for byte, come from the cache
+    (:mod:`textclean.rulecache`). With ``errors``, every error is added to them instead, what it concerns
+    (a file, a rule with a duplicate id) is left out, and the cache is not used.
     """
+    if errors is not None:
+        return _load_every_error(paths, shipped, errors)
+    roots = ([shipped_packs_dir()] if shipped else []) + [Path(p) for p in paths]
+    vocabulary = [] if shipped else [(file, _read(file)) for file in rule_files(shipped_packs_dir())]
+    files = [(file, _read(file)) for root in roots for file in rule_files(root)]
+    origin = rulecache.key("rules", str(shipped), *(part for file, data in vocabulary + files
+                                                    for part in (str(file), data)))
+    cached = rulecache.load(origin)
+    if isinstance(cached, RuleSet) and cached.origin == origin and all(isinstance(r, Rule) for r in cached.rules):
+        return cached
+    ruleset = RuleSet()
+    for file, data in vocabulary:
+        pack = parse_rule_file(_decoded(data, file), str(file))
+        if not pack.rules:
+            ruleset.add(pack)
+    for file, data in files:
+        ruleset.add(parse_rule_file(_decoded(data, file), str(file)))
+    ruleset.origin = origin
+    rulecache.store(origin, ruleset)
+    return ruleset
+
+
+def _load_every_error(paths: Iterable[str | Path], shipped: bool, errors: list[RuleError]) -> RuleSet:
     ruleset = RuleSet()
     if not shipped:
         for file in rule_files(shipped_packs_dir()):
@@ -220,8 +254,6 @@ def load_rules(paths: Iterable[str | Path] = (), shipped: bool = True,
             for file in rule_files(root):
                 ruleset.add(load_rule_file(file, errors), errors)
         except RuleError as exc:
-            if errors is None:
-                raise
             errors.append(exc)
     return ruleset
 
@@ -229,16 +261,18 @@ def load_rules(paths: Iterable[str | Path] = (), shipped: bool = True,
 def load_rule_file(path: str | Path, errors: list[RuleError] | None = None) -> RuleSet:
     """Read and parse one rule file: a regular file of at most MAX_FILE_BYTES (a FIFO would block the read)."""
     path = Path(path)
+    return parse_rule_file(_decoded(_read(path), path), str(path), errors)
+
+
+def _read(path: Path) -> bytes:
     try:
         mode = path.stat().st_mode
         if not stat.S_ISREG(mode):
             raise RuleError(f"{path}:1", None, f"not a regular file but {_file_type(mode)}; a rule file must be one")
         with path.open("rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
-        text = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+            return file.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
         raise RuleError(str(path), None, f"cannot read: {exc}") from None
-    return parse_rule_file(text, str(path), errors)
 
 
 def _file_type(mode: int) -> str:
@@ -249,8 +283,18 @@ def _file_type(mode: int) -> str:
     return "a special file"
 
 
+def _decoded(data: bytes, path: Path) -> str:
+    """A rule file's text, its line ends read as ``open()`` reads them."""
+    try:
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
+        raise RuleError(str(path), None, f"cannot read: {exc}") from None
+
+
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # only where rules are validated: the cache spares most runs its import
+
     return jsonschema.Draft202012Validator(rulefile_schema())
 
 

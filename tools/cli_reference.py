@@ -20,7 +20,9 @@ START, END = "<!-- cli-reference start -->", "<!-- cli-reference end -->"
 
 
 def commands(group: click.Group, prefix: list[str]):
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in sorted(group.list_commands(context)):
+        command = group.get_command(context, name)
         yield [*prefix, name]
         if isinstance(command, click.Group):
             yield from commands(command, [*prefix, name])

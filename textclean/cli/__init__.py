@@ -1,15 +1,10 @@
 """The ``textclean`` command line: parses options, reads, calls the library, writes.
 
-Each module in this package adds its commands to :data:`main`; all are imported here.
+Each module in this package adds its commands to :data:`main`, and is imported when one of them is run
+(:data:`~textclean.cli.common.COMMAND_MODULES`).
 """
-import importlib
-import pkgutil
-
 from .common import main
 from .stdout import run_command
-
-for _module in pkgutil.iter_modules(__path__):
-    importlib.import_module(f"{__name__}.{_module.name}")
 
 
 def entry() -> None:

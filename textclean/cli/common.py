@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import click
 
 from ..config import ConfigError, find_config
+from ..extras import DISTRIBUTION
 from ..inputs import DEFAULT_INCLUDE, InputError
 from ..kind import RuleError
 from ..kinds import registry
@@ -98,8 +100,29 @@ def handles_errors(command: Callable) -> Callable:
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="textclean")
+#: The module of this package that defines each command, imported when the command is asked for: a
+#: command does not wait for the imports of the others.
+COMMAND_MODULES = {
+    "check": ["files"], "clean": ["clean"], "diff": ["files"], "explain": ["files"], "fix": ["files"],
+    "rules": ["rules", "rules_new"], "undo": ["undo"], "variants": ["variants"],
+}
+
+
+class _Commands(click.Group):
+    """A command group that imports a command's module (:data:`COMMAND_MODULES`) when it is first needed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            for module in COMMAND_MODULES.get(cmd_name, []):
+                importlib.import_module(f"{__package__}.{module}")
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name=DISTRIBUTION)
 def main() -> None:
     """Clean scraped text with declarative rules: unicode repair, date headers,
     boilerplate and transliteration variants. Every edit is recorded."""

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
 
-import ahocorasick_rs
 import regex
 
 from ..document import Finding
+from ..keywords import Automaton
 from ..kind import (
     Change,
     Rule,
@@ -222,8 +222,7 @@ class VariantsStage:
                 keys[spelling.folded].setdefault(spelling.key, []).append(spelling)
         for spellings in (s for by_key in keys.values() for s in by_key.values()):
             spellings.sort(key=lambda s: -len(s.text))
-        self.automata = [(ahocorasick_rs.AhoCorasick(list(spellings), matchkind=ahocorasick_rs.MatchKind.Standard),
-                          list(spellings.values()), folded)
+        self.automata = [(Automaton(list(spellings)), list(spellings.values()), folded)
                          for folded, spellings in keys.items() if spellings]
         self.exceptions = {
             rule.id: regex.compile("|".join(spelling_pattern(p) for p in rule.spec["exceptions"]), regex.IGNORECASE)
