@@ -3,7 +3,8 @@
 A rule kind is one module in ``textclean/kinds/`` that defines ``KIND``, an
 instance of :class:`RuleKind`, with a JSON Schema beside it
 (``<module>.schema.json``) for the keys a rule of that kind may have. The engine only ever
-calls :meth:`RuleKind.compile` and :meth:`Stage.apply`.
+calls :meth:`RuleKind.compile` and :meth:`Stage.apply`, and, for a stage that reads corpus
+evidence, its ``collector()`` (see :mod:`textclean.evidence`).
 """
 from __future__ import annotations
 
@@ -81,6 +82,7 @@ class Change(NamedTuple):
     end: int
     after: str
     rule: str
+    note: str = ""  # the evidence for it, where the rule alone does not tell (a line's pages on its site)
 
 
 @dataclass

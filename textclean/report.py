@@ -19,7 +19,7 @@ def render_edits(doc_id: str, result: Result, color: bool) -> str:
     out = []
     for index, edit in enumerate(result.edits):
         line, _ = result.edit_position(index)
-        head = f"{doc_id}:{line}: {edit.rule} ({edit.kind})"
+        head = f"{doc_id}:{line}: {edit.rule} ({edit.kind})" + (f": {edit.note}" if edit.note else "")
         out.append(click.style(head, bold=True) if color else head)
         before = f"  - {_shown(edit.before)}"
         out.append(click.style(before, fg="red") if color else before)
