@@ -5,11 +5,12 @@ renamed when complete, so ``--resume`` can skip every shard whose output exists.
 """
 from __future__ import annotations
 
+import functools
 import json
 import signal
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import click
 
 from .document import Result
 from .editlog import EditLogWriter
+from .evidence import site_of
 from .inputs import InputDoc, InputError, ReadOptions, Reject, expand, input_format, read_shard
 from .outputs import (
     AtomicWriter,
@@ -47,6 +49,8 @@ class RunOptions:
     resume: bool = False
     jobs: int = 1  # 0: all cores, or one for input smaller than SMALL_RUN_BYTES
     progress: bool | None = None  # None: on a terminal
+    site_pass: bool = True  # a first pass over a corpus, for the rules that learn from it
+    url_field: str = "url"  # the field (top-level or in metadata) whose host is a document's site
 
 
 @dataclass(frozen=True)
@@ -86,17 +90,54 @@ class _StopSignals:
             signal.signal(number, handler)
 
 
+def _site(doc: InputDoc, url_field: str) -> str:
+    return site_of(doc.record, doc.metadata, url_field, doc.source, doc.relpath, text_file=doc.record is None)
+
+
+def _is_corpus(plan: _Plan, read: ReadOptions) -> bool:
+    """More than one document, none of them from stdin: a plain-text file alone is one document."""
+    files = plan.files + plan.skipped
+    if any(source == "-" for source, _ in files):
+        return False
+    return len(files) > 1 or input_format(files[0][0], read) != "text"
+
+
+def _first_pass(cleaner: ParallelCleaner, plan: _Plan, read: ReadOptions, site: Callable[[InputDoc], str],
+                stops: _StopSignals) -> dict[str, float]:
+    """Read the whole input once, the shards --resume skips too, for the rules that learn from the corpus
+    (:mod:`textclean.evidence`). What cannot be read is left for the cleaning pass to report."""
+    started = time.perf_counter()
+    sites: set[str] = set()
+    pages = 0
+
+    def documents() -> Iterator[tuple[str, str]]:
+        nonlocal pages
+        for item in _items(plan.files + plan.skipped, read):
+            if isinstance(item, InputDoc):
+                stops.check()
+                pages += 1
+                sites.add(found := site(item))
+                yield found, item.text
+
+    cleaner.learn(documents())
+    return {"pages": pages, "sites": len(sites), "seconds": time.perf_counter() - started}
+
+
 def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: RunOptions) -> RunSummary:
     """Clean every document under ``paths``; raise InputError on fatal input problems."""
     started = time.perf_counter()
     plan = _plan(paths, read, options)
-    cleaner = ParallelCleaner(spec, _jobs(plan, read, options), keep_edits=options.explain or bool(options.edits_path))
+    site = functools.partial(_site, url_field=options.url_field)
+    cleaner = ParallelCleaner(spec, _jobs(plan, read, options), keep_edits=options.explain or bool(options.edits_path),
+                              site=site)
     progress = Progress(plan.size, options.progress)
     recorder = _Recorder(plan, options, progress)
     stops = _StopSignals()
     ok = False
     try:
         recorder.open_logs()
+        if _is_corpus(plan, read) and options.site_pass and cleaner.wants_evidence:
+            recorder.summary.site_pass = _first_pass(cleaner, plan, read, site, stops)
         for item, result in cleaner.run(_items(plan.files, read)):
             stops.check()
             recorder.take(item, result)

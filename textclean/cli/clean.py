@@ -41,6 +41,12 @@ from .common import EXIT_FINDINGS, fail, handles_errors, input_options, load_sel
               "each field keeps one type in every record; needs textclean[ray]).")
 @click.option("--address", metavar="ADDR", help="With --engine ray: the cluster to join (default: RAY_ADDRESS, "
               "else a local Ray instance).")
+@click.option("--no-site-pass", is_flag=True,
+              help="Skip the first pass over a corpus (more than one document, not stdin) that the site_lines "
+              "rules learn each site's repeated lines from; without it they remove nothing.")
+@click.option("--url-field", default="url", show_default=True,
+              help="The field (top-level or in metadata) whose host is a document's site; documents without one "
+              "are grouped by input shard, text files by folder.")
 @click.option("--no-unicode", is_flag=True, help="Skip the unicode repair stage (ftfy).")
 @click.option("--no-tidy", is_flag=True, help="Skip the whitespace tidy stage.")
 @click.option("-q", "--quiet", is_flag=True,
@@ -48,8 +54,8 @@ from .common import EXIT_FINDINGS, fail, handles_errors, input_options, load_sel
 @rule_options
 @handles_errors
 def clean(paths, output, fmt, input_format, text_field, id_field, include, exclude, jobs, explain, edits_path,
-          stats_path, rejects_path, fail_fast, encoding_errors, resume, progress, engine, address, no_unicode,
-          no_tidy, quiet, **rule_args) -> None:
+          stats_path, rejects_path, fail_fast, encoding_errors, resume, progress, engine, address, no_site_pass,
+          url_field, no_unicode, no_tidy, quiet, **rule_args) -> None:
     """Clean files, folders, JSONL, Parquet or stdin ('-').
 
     \b
@@ -68,7 +74,7 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy)))
     read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors)
     options = RunOptions(output, fmt, explain, edits_path, rejects_path, stats_path, fail_fast, resume,
-                         jobs, progress)
+                         jobs, progress, not no_site_pass, url_field)
     try:
         summary = run(paths, read, spec, options)
     except (KeyboardInterrupt, Interrupted):
