@@ -101,10 +101,10 @@ def stage_timer(cleaner) -> dict[str, float]:
     """Wrap each stage of ``cleaner`` to add up the seconds it spends, by stage kind."""
     seconds: dict[str, float] = {}
     for stage in cleaner.stages:
-        def timed(text, apply=stage.apply, kind=stage.kind):
+        def timed(text, *corpus, apply=stage.apply, kind=stage.kind):
             started = time.perf_counter()
             try:
-                return apply(text)
+                return apply(text, *corpus)
             finally:
                 seconds[kind] = seconds.get(kind, 0.0) + time.perf_counter() - started
         stage.apply = timed

@@ -90,7 +90,8 @@ class _StopSignals:
             signal.signal(number, handler)
 
 
-def _site(doc: InputDoc, url_field: str) -> str:
+def site_of_document(doc: InputDoc, url_field: str) -> str:
+    """The site ``doc`` belongs to (:func:`textclean.evidence.site_of`)."""
     return site_of(doc.record, doc.metadata, url_field, doc.source, doc.relpath, text_file=doc.record is None)
 
 
@@ -127,7 +128,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     """Clean every document under ``paths``; raise InputError on fatal input problems."""
     started = time.perf_counter()
     plan = _plan(paths, read, options)
-    site = functools.partial(_site, url_field=options.url_field)
+    site = functools.partial(site_of_document, url_field=options.url_field)
     cleaner = ParallelCleaner(spec, _jobs(plan, read, options), keep_edits=options.explain or bool(options.edits_path),
                               site=site)
     progress = Progress(plan.size, options.progress)
