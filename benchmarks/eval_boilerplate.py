@@ -344,6 +344,7 @@ def report(form: str, ours: Score, c4: Score, documents: int, top: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global CORPUS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--form", choices=FORMS, action="append", help="Only this rendering (repeatable).")
     parser.add_argument("--top", type=int, default=15, help="How many lines to list as most frequent.")
@@ -351,7 +352,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-loso", action="store_true", help="Skip the leave-one-source-out evaluation.")
     parser.add_argument("--corpus", type=Path, help=f"Where the labelled corpus is (default: {CORPUS}).")
     args = parser.parse_args(argv)
-    global CORPUS
     CORPUS = args.corpus or CORPUS
     if not CORPUS.is_dir():
         print(f"skipped: the labelled corpus is not at {CORPUS} (it lives outside the repository)")

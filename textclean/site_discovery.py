@@ -92,4 +92,12 @@ def site_lines_file(found: dict[str, _SiteFound], described: str) -> str:
               "# (or --no-site-pass to use it alone); check it with textclean rules lint and rules test.\n")
     document = {"pack": "site-lines", "description": f"Lines that repeat on many pages of one site ({described}).",
                 "rules": rules}
-    return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=120)
+    return header + yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes a string of several lines in double quotes, its newlines as \\n, as the rule files are written."""
+
+
+_Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style='"' if "\n" in text else None))
