@@ -69,7 +69,7 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     """
     ruleset = load_selected_rules(**rule_args)
     if engine == "ray":
-        _clean_on_ray(paths, output, ruleset, text_field, address, quiet)
+        _clean_on_ray(paths, output, ruleset, text_field, address, quiet, not no_site_pass, url_field)
         return
     spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy)))
     read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors)
@@ -93,7 +93,7 @@ NOT_ON_RAY = ("fmt", "input_format", "id_field", "include", "exclude", "jobs", "
               "rejects_path", "fail_fast", "encoding_errors", "resume", "progress", "no_unicode", "no_tidy")
 
 
-def _clean_on_ray(paths, output, ruleset, text_field, address, quiet) -> None:
+def _clean_on_ray(paths, output, ruleset, text_field, address, quiet, site_pass, url_field) -> None:
     context = click.get_current_context()
     given = [max(param.opts, key=len) for param in context.command.params if param.name in NOT_ON_RAY
              and context.get_parameter_source(param.name) is not ParameterSource.DEFAULT]
@@ -107,7 +107,8 @@ def _clean_on_ray(paths, output, ruleset, text_field, address, quiet) -> None:
     except ImportError as exc:
         raise click.UsageError(str(exc)) from None
     try:
-        clean_jsonl_with_ray(paths, output, rules=ruleset, text_column=text_field, address=address)
+        clean_jsonl_with_ray(paths, output, rules=ruleset, text_column=text_field, address=address,
+                             site_pass=site_pass, url_field=url_field)
     except RayTaskError as exc:
         if not isinstance(exc.cause, json.JSONDecodeError):
             raise
