@@ -29,8 +29,9 @@ def records(count):
         record = {"id": f"doc-{number}", "text": BODIES[number % len(BODIES)] + f"Paragraph {number}.\n"}
         if number % 4 == 0:
             record["metadata"] = {"source": "wire"}
-        if number % 3 == 0:
+        if number % 3 == 0:  # pages of one site, with its menu: the site pass takes it
             record["url"] = f"https://example.org/{number}"
+            record["text"] = "Valley Weekly | Sections\n" + record["text"]
         yield record
 
 

@@ -15,7 +15,7 @@ import yaml
 
 from .inputs import InputDoc
 from .kind import Rule
-from .kinds.boilerplate_site import SiteLineEvidence, SiteLines, line_key, normalised
+from .kinds.boilerplate_site import SiteLineEvidence, SiteLines, line_key
 from .rule_examples import EXAMPLE_SITE
 from .rulefile import RuleSet
 
@@ -27,7 +27,7 @@ _NOT_IN_ID = regex.compile(r"[^a-z0-9._-]+")
 @dataclass
 class _SiteFound:
     pages: int
-    lines: dict[str, dict] = field(default_factory=dict)  # normalised line -> {line, pages, example}
+    lines: dict[str, dict] = field(default_factory=dict)  # line -> {line, pages, example}
 
 
 def learned_rules(ruleset: RuleSet) -> list[Rule]:
@@ -55,11 +55,11 @@ def discover_site_lines(read: Callable[[], Iterable[InputDoc]], site: Callable[[
         hits = rules.find(lines, (n for n, line in enumerate(lines) if line), where, evidence)
         entry = found.setdefault(where, _SiteFound(evidence.pages[where]))
         for number in hits:
-            folded = normalised(lines[number])
-            if folded not in entry.lines:
+            line = lines[number]
+            if line not in entry.lines:
                 example = doc.record.get("url") if doc.record and isinstance(doc.record.get("url"), str) else doc.id
-                entry.lines[folded] = {"line": lines[number], "pages": evidence.lines[where][line_key(folded)],
-                                       "example": example}
+                entry.lines[line] = {"line": line, "pages": evidence.lines[where][line_key(line)],
+                                     "example": example}
     return {where: entry for where, entry in sorted(found.items()) if entry.lines}
 
 

@@ -2,13 +2,15 @@
 
 Two forms:
 - learned: ``min_pages``, ``min_share`` and ``max_length``. A first pass over the corpus
-  (:mod:`textclean.evidence`) counts, per site, on how many pages each normalised line
+  (:mod:`textclean.evidence`) counts, per site, on how many pages each line
   stands; a line on at least ``min_pages`` pages and ``min_share`` of the site's pages is
   that site's furniture.
 - listed: ``site`` and the ``lines`` found so (``textclean boilerplate discover`` writes them),
   each with the pages it stood on; no first pass is needed.
 
-A line is normalised by collapsing its white space and folding its case. The pass keeps
+A line is compared without the white space around it: pages of one site are made from one
+template, so its lines repeat exactly (folding case and inner white space as well cost more than
+the hashing). The pass keeps
 an 8-byte hash of each, not the line: memory grows by about 100 bytes for each distinct
 (site, line) pair of at most ``max_length`` characters, and the ``site_max_lines`` setting
 bounds it: past that many pairs, the lines seen on one page only are forgotten (then those on
@@ -29,23 +31,18 @@ LISTED_KEYS = {"site", "site_pages", "lines"}
 _COMMON_KEYS = {"id", "kind", "description", "examples", "shape"}
 
 
-def normalised(line: str) -> str:
-    """A line as site evidence compares it: white space collapsed, case folded."""
-    return " ".join(line.split()).casefold()
-
-
 def line_key(line: str) -> int:
-    """The 8-byte hash a normalised line is counted by."""
+    """The 8-byte hash a line (stripped) is counted by."""
     return int.from_bytes(hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
 def page_keys(text: str, max_length: int) -> set[int]:
-    """The hashes of a page's distinct normalised lines of 1 to ``max_length`` characters."""
+    """The hashes of a page's distinct lines of 1 to ``max_length`` characters."""
     keys = set()
     for line in text.split("\n"):
         line = line.strip()
         if line and len(line) <= max_length:
-            keys.add(line_key(normalised(line)))
+            keys.add(line_key(line))
     return keys
 
 
@@ -120,7 +117,7 @@ class SiteLines:
 
     def __init__(self, rules: list[Rule], settings: dict[str, Any]):
         self.learned: list[_Learned] = []
-        self.listed: dict[str, dict[str, _Listed]] = {}  # site -> normalised line -> the rule listing it
+        self.listed: dict[str, dict[str, _Listed]] = {}  # site -> line -> the rule listing it
         self.max_pairs = settings.get("site_max_lines")
         for rule in rules:
             spec = rule.spec
@@ -134,7 +131,7 @@ class SiteLines:
                 raise RuleError.of(rule, f"a site_lines rule {'with' if listed else 'without'} 'site' needs {key}")
             if listed:
                 for item in spec["lines"]:
-                    self.listed.setdefault(spec["site"], {})[normalised(item["line"])] = \
+                    self.listed.setdefault(spec["site"], {})[item["line"].strip()] = \
                         _Listed(rule, spec["site_pages"], item["pages"])
             else:
                 self.learned.append(_Learned(rule, spec["min_pages"], spec.get("min_share", 0.0),
@@ -148,7 +145,8 @@ class SiteLines:
 
     def find(self, lines: list[str], numbers: Iterable[int], site: str | None,
              evidence: SiteLineEvidence | None) -> dict[int, tuple[str, str]]:
-        """Line number -> (rule id, its evidence) for each of the given lines that is its site's furniture."""
+        """Line number -> (rule id, its evidence) for each of the given lines (``lines`` stripped) that is its
+        site's furniture."""
         if site is None:
             return {}
         listed = self.listed.get(site, {})
@@ -158,16 +156,15 @@ class SiteLines:
         pages = evidence.pages[site] if counts else 0
         found: dict[int, tuple[str, str]] = {}
         for number in numbers:
-            line = lines[number]
-            folded = normalised(line)
-            if folded in listed:
-                hit = listed[folded]
+            line = lines[number]  # stripped
+            if line in listed:
+                hit = listed[line]
                 found[number] = (hit.rule.id, f"on {hit.pages} of {hit.site_pages} pages of {site} "
                                               f"(listed in {hit.rule.source})")
                 continue
             if not counts:
                 continue
-            seen = counts.get(line_key(folded), 0)
+            seen = counts.get(line_key(line), 0)
             for rule in self.learned:
                 if len(line) <= rule.max_length and seen >= rule.min_pages and seen >= rule.min_share * pages:
                     found[number] = (rule.rule.id, f"on {seen} of {pages} pages of {site}")
