@@ -166,3 +166,18 @@ def test_input_of_one_document(tmp_path):
     assert result.exit_code == 0 and "site pass" not in result.output
 
 
+
+
+def test_resume_learns_from_the_whole_input(tmp_path):
+    (tmp_path / "in").mkdir()
+    write_jsonl(tmp_path / "in" / "a.jsonl", records("harbour.example", 2))
+    write_jsonl(tmp_path / "in" / "b.jsonl", records("harbour.example", 1, "q"))
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(main, ["clean", str(tmp_path / "in"), "-o", f"{out}/"]).exit_code == 0
+    first = (out / "b.jsonl").read_text()
+    assert MENU not in first  # on 3 pages of its site, 2 of them in the other shard
+    (out / "b.jsonl").unlink()
+    resumed = runner.invoke(main, ["clean", str(tmp_path / "in"), "-o", f"{out}/", "--resume"])
+    assert resumed.exit_code == 0 and "site pass: 3 pages" in resumed.output
+    assert (out / "b.jsonl").read_text() == first

@@ -103,8 +103,8 @@ def _is_corpus(plan: _Plan, read: ReadOptions) -> bool:
     return len(files) > 1 or input_format(files[0][0], read) != "text"
 
 
-def _first_pass(cleaner: ParallelCleaner, plan: _Plan, read: ReadOptions, site: Callable[[InputDoc], str],
-                stops: _StopSignals) -> dict[str, float]:
+def _first_pass(cleaner: ParallelCleaner, plan: _Plan, read: ReadOptions, site: Callable[[InputDoc], str]
+                ) -> dict[str, float]:
     """Read the whole input once, the shards --resume skips too, for the rules that learn from the corpus
     (:mod:`textclean.evidence`). What cannot be read is left for the cleaning pass to report."""
     started = time.perf_counter()
@@ -115,12 +115,15 @@ def _first_pass(cleaner: ParallelCleaner, plan: _Plan, read: ReadOptions, site: 
         nonlocal pages
         for item in _items(plan.files + plan.skipped, read):
             if isinstance(item, InputDoc):
-                stops.check()
                 pages += 1
                 sites.add(found := site(item))
                 yield found, item.text
 
-    cleaner.learn(documents())
+    try:
+        cleaner.learn(documents())
+    except BaseException:
+        cleaner.close(cancel=True)
+        raise
     return {"pages": pages, "sites": len(sites), "seconds": time.perf_counter() - started}
 
 
@@ -131,14 +134,16 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     site = functools.partial(site_of_document, url_field=options.url_field)
     cleaner = ParallelCleaner(spec, _jobs(plan, read, options), keep_edits=options.explain or bool(options.edits_path),
                               site=site)
+    # Before any thread or signal handler of ours exists, as the pass restarts the workers by fork.
+    learned = _first_pass(cleaner, plan, read, site) \
+        if _is_corpus(plan, read) and options.site_pass and cleaner.wants_evidence else None
     progress = Progress(plan.size, options.progress)
     recorder = _Recorder(plan, options, progress)
+    recorder.summary.site_pass = learned
     stops = _StopSignals()
     ok = False
     try:
         recorder.open_logs()
-        if _is_corpus(plan, read) and options.site_pass and cleaner.wants_evidence:
-            recorder.summary.site_pass = _first_pass(cleaner, plan, read, site, stops)
         for item, result in cleaner.run(_items(plan.files, read)):
             stops.check()
             recorder.take(item, result)
