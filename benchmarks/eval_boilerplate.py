@@ -326,6 +326,7 @@ def leave_one_source_out(form: str, pages: list[Page], rules: list[str], workdir
         print(f"  {source or 'all, held out':<18}{str(setting):<28}{ours.recall():>8.3f}{ours.precision:>11.4f}"
               f"{ours.loss:>8.2%}{ours.recall('comment widget'):>10.3f}   "
               f"{c4.recall():.3f} / {c4.precision:.4f} / {c4.loss:.1%}")
+    print(f"  chosen on all sources, the setting to ship: {choose(form, candidates(pages, others, counts, set(sources)))}")
 
 
 def report(form: str, ours: Score, c4: Score, documents: int, top: int) -> None:

@@ -181,3 +181,14 @@ def test_resume_learns_from_the_whole_input(tmp_path):
     resumed = runner.invoke(main, ["clean", str(tmp_path / "in"), "-o", f"{out}/", "--resume"])
     assert resumed.exit_code == 0 and "site pass: 3 pages" in resumed.output
     assert (out / "b.jsonl").read_text() == first
+
+
+def test_memory_is_bounded_by_forgetting_the_rarest_lines():
+    from textclean.kinds.boilerplate_site import SiteLineCounts, line_key
+    counts = SiteLineCounts(max_length=120, min_pages=2, max_pairs=40)
+    for number in range(60):
+        chunk = SiteLineCounts(120, 2, None)
+        chunk.observe("a.example", f"{MENU}\nA line only page {number} has.\n")
+        counts.merge(chunk)
+    assert sum(map(len, counts.lines.values())) <= 40
+    assert counts.freeze().lines["a.example"] == {line_key(MENU): 60}

@@ -93,7 +93,13 @@ class StageOutput:
 
 
 class Stage(Protocol):
-    """A compiled step of the pipeline: text in, proposed changes out."""
+    """A compiled step of the pipeline: text in, proposed changes out.
+
+    A stage that reads corpus evidence also defines ``collector()`` (a fresh
+    :class:`textclean.evidence.Collector`, or None when its rules need no first pass), and its
+    ``apply`` then takes a :class:`textclean.evidence.Corpus` as well: the document's site and the
+    evidence its collectors gathered, frozen.
+    """
 
     kind: str
 
