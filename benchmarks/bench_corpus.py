@@ -36,7 +36,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CORPUS = ROOT / ".." / "shared" / "corpus"
+#: The corpus, ../shared/corpus from the repository root unless TEXTCLEAN_CORPUS names another folder.
+CORPUS = Path(os.environ.get("TEXTCLEAN_CORPUS", ROOT / ".." / "shared" / "corpus"))
 RENDERINGS = [CORPUS / "fullpage" / "corpus.jsonl.gz", CORPUS / "extracted" / "corpus.jsonl.gz"]
 MODES = ["textclean", "textclean-unicode", "ftfy", "datatrove", "clean-text", "textclean-jobs"]
 GOAL_MB_S = 20.0

@@ -17,9 +17,10 @@ A setting qualifies when the lines it alone removes meet the precision goal and 
 the loss goal; computed from one run without the site_lines rule and the page counts of a first
 pass (textclean.evidence). The figures printed are those of real runs.
 
-    python benchmarks/eval_boilerplate.py [--form fullpage|extracted] [--top N] [--rules PATH] [--no-loso] [--corpus DIR]
+    python benchmarks/eval_boilerplate.py [--form fullpage|extracted] [--top N] [--rules PATH] [--no-loso]
 
-The corpus lives outside the repository; without it the script says so and exits 0.
+The corpus lives outside the repository (../shared/corpus, or the folder TEXTCLEAN_CORPUS names);
+without it the script says so and exits 0.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ import functools
 import gzip
 import itertools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -47,7 +49,8 @@ from textclean.evidence import site_of  # noqa: E402
 from textclean.kinds.boilerplate_site import SiteLineCounts, line_key  # noqa: E402
 from textclean.rulefile import load_rules  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus"
+#: The corpus, ../shared/corpus from the repository root unless TEXTCLEAN_CORPUS names another folder.
+CORPUS = Path(os.environ.get("TEXTCLEAN_CORPUS", ROOT.parent / "shared" / "corpus"))
 FORMS = ("fullpage", "extracted")
 BOILERPLATE_LABELS = {"boilerplate", "comments", "related"}
 SCORED_LABELS = BOILERPLATE_LABELS | {"main"}
@@ -362,15 +365,12 @@ def report(form: str, ours: Score, c4: Score, documents: int, top: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global CORPUS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--form", choices=FORMS, action="append", help="Only this rendering (repeatable).")
     parser.add_argument("--top", type=int, default=15, help="How many lines to list as most frequent.")
     parser.add_argument("--rules", action="append", default=[], help="An extra rule file or folder (repeatable).")
     parser.add_argument("--no-loso", action="store_true", help="Skip the leave-one-source-out evaluation.")
-    parser.add_argument("--corpus", type=Path, help=f"Where the labelled corpus is (default: {CORPUS}).")
     args = parser.parse_args(argv)
-    CORPUS = args.corpus or CORPUS
     if not CORPUS.is_dir():
         print(f"skipped: the labelled corpus is not at {CORPUS} (it lives outside the repository)")
         return 0
