@@ -127,13 +127,13 @@ def test_stdin_skips_the_first_pass(tmp_path):
 
 def test_records_without_url_are_grouped_by_shard(tmp_path):
     (tmp_path / "in").mkdir()
-    texts = [page(n, MENU) for n in range(3)]
+    texts = [page(n, MENU) for n in range(4)]  # the shipped rule's min_pages
     write_jsonl(tmp_path / "in" / "a.jsonl", [{"id": f"a{n}", "text": text} for n, text in enumerate(texts)])
-    write_jsonl(tmp_path / "in" / "b.jsonl", [{"id": f"b{n}", "text": text} for n, text in enumerate(texts[:2])])
+    write_jsonl(tmp_path / "in" / "b.jsonl", [{"id": f"b{n}", "text": text} for n, text in enumerate(texts[:3])])
     result = CliRunner().invoke(main, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out") + "/"])
     assert result.exit_code == 0, result.output
-    assert MENU not in (tmp_path / "out" / "a.jsonl").read_text()  # 3 pages of its shard
-    assert (tmp_path / "out" / "b.jsonl").read_text().count(MENU) == 2  # 2 pages of its own
+    assert MENU not in (tmp_path / "out" / "a.jsonl").read_text()  # 4 pages of its shard
+    assert (tmp_path / "out" / "b.jsonl").read_text().count(MENU) == 3  # 3 pages of its own
 
 
 def test_discover_writes_a_rule_file_that_lints_tests_and_cleans_without_a_pass(tmp_path):
@@ -170,16 +170,16 @@ def test_input_of_one_document(tmp_path):
 
 def test_resume_learns_from_the_whole_input(tmp_path):
     (tmp_path / "in").mkdir()
-    write_jsonl(tmp_path / "in" / "a.jsonl", records("harbour.example", 2))
+    write_jsonl(tmp_path / "in" / "a.jsonl", records("harbour.example", 3))
     write_jsonl(tmp_path / "in" / "b.jsonl", records("harbour.example", 1, "q"))
     out = tmp_path / "out"
     runner = CliRunner()
     assert runner.invoke(main, ["clean", str(tmp_path / "in"), "-o", f"{out}/"]).exit_code == 0
     first = (out / "b.jsonl").read_text()
-    assert MENU not in first  # on 3 pages of its site, 2 of them in the other shard
+    assert MENU not in first  # on 4 pages of its site, 3 of them in the other shard
     (out / "b.jsonl").unlink()
     resumed = runner.invoke(main, ["clean", str(tmp_path / "in"), "-o", f"{out}/", "--resume"])
-    assert resumed.exit_code == 0 and "site pass: 3 pages" in resumed.output
+    assert resumed.exit_code == 0 and "site pass: 4 pages" in resumed.output
     assert (out / "b.jsonl").read_text() == first
 
 
