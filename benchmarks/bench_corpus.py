@@ -12,9 +12,11 @@ and reports MB/s of text over the time spent in the tool and the process's peak 
   clean-text         clean-text's clean() with its defaults
   textclean-jobs     `textclean clean corpus.jsonl -o out --jobs N`, wall time with JSON I/O and start-up,
                      with --jobs 1 and with all cores, on the same file: the scaling with cores; and
-                     on a one-document file, the start-up, for the scaling of the rest
+                     on a one-document file, the start-up, for the scaling of the rest; and the share of
+                     the run the site pass takes (its own timing, and the run again with --no-site-pass)
 
 Goals (issue 5): the full pipeline >= 20 MB/s per core, >= 10x ftfy alone; flat memory.
+Goal (issue 16): the site pass <= 15% of a corpus run's wall time.
 
     python benchmarks/bench_corpus.py [--megabytes 40] [--modes textclean ftfy ...] [--profile]
 """
@@ -34,25 +36,32 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CORPUS = ROOT / ".." / "shared" / "corpus"
+#: The corpus, ../shared/corpus from the repository root unless TEXTCLEAN_CORPUS names another folder.
+CORPUS = Path(os.environ.get("TEXTCLEAN_CORPUS", ROOT / ".." / "shared" / "corpus"))
 RENDERINGS = [CORPUS / "fullpage" / "corpus.jsonl.gz", CORPUS / "extracted" / "corpus.jsonl.gz"]
 MODES = ["textclean", "textclean-unicode", "ftfy", "datatrove", "clean-text", "textclean-jobs"]
 GOAL_MB_S = 20.0
+SITE_PASS_GOAL = 0.15  # of a corpus run's wall time (issue 16)
 CHUNK = 64  # documents handed to a tool at a time; bounds what the harness holds
 
 
-def documents(megabytes: float) -> Iterator[str]:
-    """The corpus texts, in order, repeated until ``megabytes`` MB have been yielded."""
+def records(megabytes: float) -> Iterator[dict]:
+    """The corpus records (text and url), in order, repeated until ``megabytes`` MB of text have been yielded."""
     size = 0
     while True:
         for path in RENDERINGS:
             with gzip.open(path, "rt", encoding="utf-8") as lines:
                 for line in lines:
-                    text = json.loads(line)["text"]
-                    yield text
-                    size += len(text.encode("utf-8"))
+                    record = json.loads(line)
+                    yield {"text": record["text"], "url": record.get("url")}
+                    size += len(record["text"].encode("utf-8"))
                     if size >= megabytes * 1e6:
                         return
+
+
+def documents(megabytes: float) -> Iterator[str]:
+    """The corpus texts, in order, repeated until ``megabytes`` MB have been yielded."""
+    return (record["text"] for record in records(megabytes))
 
 
 def chunks(megabytes: float) -> Iterator[list[str]]:
@@ -101,10 +110,10 @@ def stage_timer(cleaner) -> dict[str, float]:
     """Wrap each stage of ``cleaner`` to add up the seconds it spends, by stage kind."""
     seconds: dict[str, float] = {}
     for stage in cleaner.stages:
-        def timed(text, apply=stage.apply, kind=stage.kind):
+        def timed(text, *corpus, apply=stage.apply, kind=stage.kind):
             started = time.perf_counter()
             try:
-                return apply(text)
+                return apply(text, *corpus)
             finally:
                 seconds[kind] = seconds.get(kind, 0.0) + time.perf_counter() - started
         stage.apply = timed
@@ -144,22 +153,27 @@ def run_cli_jobs(megabytes: float) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         corpus, size = Path(folder) / "corpus.jsonl", 0
         with corpus.open("w", encoding="utf-8") as stream:
-            for number, text in enumerate(documents(megabytes)):
-                stream.write(json.dumps({"id": number, "text": text}, ensure_ascii=False) + "\n")
-                size += len(text.encode("utf-8"))
+            for number, record in enumerate(records(megabytes)):
+                stream.write(json.dumps({"id": number, **record}, ensure_ascii=False) + "\n")
+                size += len(record["text"].encode("utf-8"))
         one_line = Path(folder) / "one.jsonl"  # what a run costs before and after its documents: start-up
         one_line.write_text(json.dumps({"id": 0, "text": "News ID: 1\nThe café opened.\n"}) + "\n")
-        seconds, start_up = {}, {}
-        for jobs in (1, cores):
-            for name, source, times in (("out", corpus, seconds), ("one", one_line, start_up)):
+        seconds, start_up, without_pass, site_pass = {}, {}, {}, {}
+        for jobs in (1, cores):  # with and without the site pass, one after the other
+            for name, source, times, extra in (("out", corpus, seconds, []), ("one", one_line, start_up, []),
+                                               ("nopass", corpus, without_pass, ["--no-site-pass"])):
+                stats = Path(folder) / f"{name}{jobs}.stats.json"
                 started = time.perf_counter()
                 subprocess.run([*command, str(source), "-o", str(Path(folder) / f"{name}{jobs}.jsonl"),
-                                "--jobs", str(jobs), "-q"], check=True)
+                                "--jobs", str(jobs), "-q", "--stats", str(stats), *extra], check=True)
                 times[jobs] = time.perf_counter() - started
+                if name == "out":
+                    site_pass[jobs] = json.loads(stats.read_text())["site_pass"]["seconds"]
         if (Path(folder) / "out1.jsonl").read_bytes() != (Path(folder) / f"out{cores}.jsonl").read_bytes():
             raise SystemExit("--jobs 1 and --jobs N wrote different output")
     return {"mode": f"textclean-jobs ({cores} cores)", "megabytes": size / 1e6, "seconds": seconds[cores],
             "one_core_seconds": seconds[1], "start_up": [start_up[1], start_up[cores]],
+            "site_pass": [site_pass[1], site_pass[cores]], "without_pass": [without_pass[1], without_pass[cores]],
             "peak_mb": peak_rss_mb("children"),
             "cores": cores}
 
@@ -228,6 +242,12 @@ def report(results: dict[str, dict], doubled: dict[str, dict], megabytes: float)
             steady = (result["one_core_seconds"] - one) / (result["seconds"] - many)
             print(f"{'':<34} start-up (a one-document run): {one:.2f} s with --jobs 1, {many:.2f} s with "
                   f"{result['cores']}; scaling after start-up: {steady:.2f}x")
+            for jobs, passed, run, bare in zip((1, result["cores"]), result["site_pass"],
+                                              (result["one_core_seconds"], result["seconds"]), result["without_pass"]):
+                share = passed / run
+                print(f"{'':<34} site pass with --jobs {jobs}: {passed:.2f} s of {run:.2f} s, {share:.1%} of the run "
+                      f"(goal <= {SITE_PASS_GOAL:.0%}: {'met' if share <= SITE_PASS_GOAL else 'NOT met'}); "
+                      f"--no-site-pass: {bare:.2f} s, {run / bare:.2f}x")
     if reference.get("stages"):
         print("\ntextclean, time per stage (1 core):")
         for kind, seconds in reference["stages"].items():

@@ -22,9 +22,10 @@ class Edit:
     end: int
     before: str
     after: str
+    note: str = ""  # the evidence for the edit, where the rule alone does not tell ("on 14 of 20 pages of ...")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        record = {
             "rule": self.rule,
             "kind": self.kind,
             "start": self.start,
@@ -32,6 +33,9 @@ class Edit:
             "before": self.before,
             "after": self.after,
         }
+        if self.note:
+            record["note"] = self.note
+        return record
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Edit:
@@ -42,6 +46,7 @@ class Edit:
             end=int(data["end"]),
             before=data["before"],
             after=data["after"],
+            note=str(data.get("note", "")),
         )
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import replace
 from hashlib import blake2b
 from operator import itemgetter
@@ -32,6 +33,7 @@ from typing import Any
 
 from . import inline, rulecache
 from .document import Edit, Finding, Result, input_offset
+from .evidence import Collector, Corpus
 from .kind import Change, Rule, RuleError, RuleKind, RuleTimeout, Stage
 from .kinds import registry
 from .patterns import compile_all, document_budget
@@ -48,7 +50,7 @@ class Cleaner:
     """
 
     def __init__(self, ruleset: RuleSet | None = None, *, unicode: bool = True, tidy: bool = True,
-                 max_idle_passes: int = 64):
+                 max_idle_passes: int = 64, evidence: dict[int, Any] | None = None):
         self.ruleset = load_rules() if ruleset is None else ruleset
         self.max_idle_passes = max_idle_passes
         stages: list[Stage] = [UnicodeRepair()] if unicode else []
@@ -56,23 +58,40 @@ class Cleaner:
         if tidy:
             stages.append(WhitespaceTidy())
         self.stages = stages
+        #: The stages that read corpus evidence (they define ``collector()``), by their place.
+        self.corpus_stages = {index for index, stage in enumerate(stages) if hasattr(stage, "collector")}
+        #: What a first pass over the corpus learned, frozen, by the place of the stage that asked for it.
+        self.evidence: dict[int, Any] = dict(evidence or {})
         #: Seconds spent in each stage so far, by stage kind, for run statistics.
         self.stage_seconds: dict[str, float] = {stage.kind: 0.0 for stage in stages}
 
-    def clean(self, text: str, metadata: dict[str, Any] | None = None) -> Result:
-        """Clean one document. A rule that times out (its matches share one budget, :func:`document_budget`),
-        or rules without a fixed point on it (:class:`Unsettled`), leave the document unchanged.
+    def collectors(self) -> dict[int, Collector]:
+        """A fresh collector for each stage that wants a first pass over the corpus, by the stage's place."""
+        found = {index: self.stages[index].collector() for index in sorted(self.corpus_stages)}
+        return {index: collector for index, collector in found.items() if collector is not None}
+
+    def with_evidence(self, evidence: dict[int, Any]) -> Cleaner:
+        """The same compiled stages, reading ``evidence`` (what :meth:`collectors` learned, frozen)."""
+        other = copy(self)
+        other.evidence = dict(evidence)
+        return other
+
+    def clean(self, text: str, metadata: dict[str, Any] | None = None, site: str | None = None) -> Result:
+        """Clean one document (of ``site``, for the stages that read corpus evidence). A rule that times out
+        (its matches share one budget, :func:`document_budget`), or rules without a fixed point on it
+        (:class:`Unsettled`), leave the document unchanged.
 
         A field already in ``metadata`` keeps its value; where a stage extracts another value for it,
-        a warning finding says so.
+        a warning finding says so. ``site``: the site the document belongs to, for the stages that read
+        corpus evidence (:mod:`textclean.evidence`); None, a document that stands alone.
         """
         try:
             with document_budget(text):
-                return self._clean(text, dict(metadata or {}))
+                return self._clean(text, dict(metadata or {}), site)
         except (RuleTimeout, Unsettled) as exc:
             return Result(text, text, dict(metadata or {}), [], [Finding(exc.rule_id, str(exc), level="error")])
 
-    def _clean(self, text: str, metadata: dict[str, Any]) -> Result:
+    def _clean(self, text: str, metadata: dict[str, Any], site: str | None) -> Result:
         current, edits, findings = text, [], {}
         given = dict(metadata)  # the input's own fields win over extracted ones, which are then reported
         # The stages that have run on the text as it is now. The whitespace stage's changes leave itself and
@@ -87,7 +106,9 @@ class Cleaner:
                 if index in settled:
                     continue
                 started = perf_counter()
-                output = stage.apply(inline.hidden(current, kept))
+                view = inline.hidden(current, kept)
+                output = stage.apply(view, Corpus(site, self.evidence.get(index))) \
+                    if index in self.corpus_stages else stage.apply(view)
                 if kept:
                     output = replace(output, changes=inline.allowed_changes(output.changes, kept),
                                      findings=inline.allowed_findings(output.findings, kept))
@@ -196,7 +217,7 @@ def apply_changes(text: str, changes: Iterable[Change], kind: str) -> tuple[str,
     last = 0  # where the text not yet copied starts
     reached = 0  # where the changes so far end, those that change nothing too
     delta = 0
-    for start, end, after, rule in sorted(changes, key=_span):
+    for start, end, after, rule, note in sorted(changes, key=_span):
         if start < reached:
             raise ValueError(f"stage {kind!r} proposed overlapping changes at {start}")
         reached = end
@@ -205,7 +226,7 @@ def apply_changes(text: str, changes: Iterable[Change], kind: str) -> tuple[str,
             continue
         parts.append(text[last:start])
         parts.append(after)
-        edits.append(Edit(rule, kind, start + delta, end + delta, before, after))
+        edits.append(Edit(rule, kind, start + delta, end + delta, before, after, note))
         delta += len(after) - len(before)
         last = end
     if not edits:

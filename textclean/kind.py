@@ -3,7 +3,8 @@
 A rule kind is one module in ``textclean/kinds/`` that defines ``KIND``, an
 instance of :class:`RuleKind`, with a JSON Schema beside it
 (``<module>.schema.json``) for the keys a rule of that kind may have. The engine only ever
-calls :meth:`RuleKind.compile` and :meth:`Stage.apply`.
+calls :meth:`RuleKind.compile` and :meth:`Stage.apply`, and, for a stage that reads corpus
+evidence, its ``collector()`` (see :mod:`textclean.evidence`).
 """
 from __future__ import annotations
 
@@ -82,6 +83,7 @@ class Change(NamedTuple):
     end: int
     after: str
     rule: str
+    note: str = ""  # the evidence for it, where the rule alone does not tell (a line's pages on its site)
 
 
 @dataclass
@@ -92,7 +94,13 @@ class StageOutput:
 
 
 class Stage(Protocol):
-    """A compiled step of the pipeline: text in, proposed changes out."""
+    """A compiled step of the pipeline: text in, proposed changes out.
+
+    A stage that reads corpus evidence also defines ``collector()`` (a fresh
+    :class:`textclean.evidence.Collector`, or None when its rules need no first pass), and its
+    ``apply`` then takes a :class:`textclean.evidence.Corpus` as well: the document's site and the
+    evidence its collectors gathered, frozen.
+    """
 
     kind: str
 

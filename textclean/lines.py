@@ -43,8 +43,10 @@ def lines_of(text: str) -> TextLines:
     return last
 
 
-def numbered_line_removals(text: str, raw_lines: list[str], removed: dict[int, str]) -> list[Change]:
-    """One change per removed line (line number in ``raw_lines = text.split("\\n")`` -> rule id).
+def numbered_line_removals(text: str, raw_lines: list[str], removed: dict[int, str],
+                           notes: dict[int, str] | None = None) -> list[Change]:
+    """One change per removed line (line number in ``raw_lines = text.split("\\n")`` -> rule id), with
+    its note (the evidence for it) where ``notes`` holds one.
 
     A line goes with its newline; the last line, which has none, goes with the
     newline before it, unless the line before was removed too.
@@ -53,11 +55,13 @@ def numbered_line_removals(text: str, raw_lines: list[str], removed: dict[int, s
         return []
     before = list(accumulate(map(len, raw_lines), initial=0))  # characters of the lines before, newlines aside
     last = len(raw_lines) - 1
-    changes = [Change(before[number] + number, before[number + 1] + number + 1, "", rule)
+    notes = notes or {}
+    changes = [Change(before[number] + number, before[number + 1] + number + 1, "", rule, notes.get(number, ""))
                for number, rule in sorted(removed.items()) if number != last]
     if last in removed:
         start = before[last] + last
-        changes.append(Change(start if last - 1 in removed else max(0, start - 1), len(text), "", removed[last]))
+        changes.append(Change(start if last - 1 in removed else max(0, start - 1), len(text), "", removed[last],
+                              notes.get(last, "")))
     return changes
 
 

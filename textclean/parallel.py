@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from .document import Result
 from .engine import Cleaner
+from .evidence import Collector, gather
 from .inputs import InputDoc, Reject
 from .patterns import compile_all
 from .report import EditCounts
@@ -72,8 +73,10 @@ class _ChunkResult:
 _worker_cleaner: Cleaner | None = None
 
 
-def _build_worker_cleaner(spec: CleanerSpec) -> None:
+def _build_worker_cleaner(spec_and_evidence: tuple[CleanerSpec, dict[int, Any]]) -> None:
+    spec, evidence = spec_and_evidence
     cleaner = spec.build()
+    cleaner.evidence = evidence
     gc.freeze()
     _share_worker_cleaner(cleaner)
 
@@ -83,7 +86,21 @@ def _share_worker_cleaner(cleaner: Cleaner) -> None:
     _worker_cleaner = cleaner
 
 
-def _clean_chunk(texts: list[tuple[str, dict[str, Any]]], keep_edits: bool) -> _ChunkResult:
+def _observe_chunk(pages: list[tuple[str, str]]) -> dict[int, Collector]:
+    """The first pass over one chunk of (site, text) pairs: fresh collectors that took each page."""
+    assert _worker_cleaner is not None
+    return observed(_worker_cleaner, pages)
+
+
+def observed(cleaner: Cleaner, pages: list[tuple[str, str]]) -> dict[int, Collector]:
+    collectors = cleaner.collectors()
+    for site, text in pages:
+        for collector in collectors.values():
+            collector.observe(site, text)
+    return collectors
+
+
+def _clean_chunk(texts: list[tuple[str, dict[str, Any], str | None]], keep_edits: bool) -> _ChunkResult:
     # On a new thread, whose Python frame stack starts empty. A worker forked deep in the parent's call
     # stack would run the rules right across a frame-stack chunk boundary, where CPython (3.11 and 3.12
     # at least) maps and unmaps 16 KiB on every call that crosses it (python/cpython#142183): half again the CPU time.
@@ -93,10 +110,10 @@ def _clean_chunk(texts: list[tuple[str, dict[str, Any]]], keep_edits: bool) -> _
         return thread.submit(_clean_chunk_here, texts, keep_edits).result()
 
 
-def _clean_chunk_here(texts: list[tuple[str, dict[str, Any]]], keep_edits: bool) -> _ChunkResult:
+def _clean_chunk_here(texts: list[tuple[str, dict[str, Any], str | None]], keep_edits: bool) -> _ChunkResult:
     assert _worker_cleaner is not None
     before = dict(_worker_cleaner.stage_seconds)
-    results = [replace(_worker_cleaner.clean(text, metadata), original="") for text, metadata in texts]
+    results = [replace(_worker_cleaner.clean(text, metadata, site), original="") for text, metadata, site in texts]
     spent = {k: v - before.get(k, 0.0) for k, v in _worker_cleaner.stage_seconds.items()}
     if keep_edits:
         return _ChunkResult(results, spent, None)
@@ -106,12 +123,13 @@ def _clean_chunk_here(texts: list[tuple[str, dict[str, Any]]], keep_edits: bool)
     return _ChunkResult([replace(result, edits=[]) for result in results], spent, counts)
 
 
-def _chunks(items: Iterable[InputDoc | Reject]) -> Iterator[list[InputDoc | Reject]]:
-    chunk: list[InputDoc | Reject] = []
+def _chunks(items: Iterable[InputDoc | Reject | tuple[str, str]]) -> Iterator[list[Any]]:
+    """Items in chunks of at most CHUNK_DOCS, or of CHUNK_BYTES of text: documents, rejects or (site, text) pairs."""
+    chunk: list[Any] = []
     size = 0
     for item in items:
         chunk.append(item)
-        size += len(item.text) if isinstance(item, InputDoc) else 0
+        size += len(item.text) if isinstance(item, InputDoc) else len(item[1]) if isinstance(item, tuple) else 0
         if len(chunk) >= CHUNK_DOCS or size >= CHUNK_BYTES:
             yield chunk
             chunk, size = [], 0
@@ -170,8 +188,9 @@ def _work(tasks: Connection, answers: Connection, parent: int, setup: Callable[[
             task = tasks.recv()
         except (EOFError, OSError):
             return
+        work, args = task  # _clean_chunk or _observe_chunk, and what it takes
         try:
-            answer = (True, _clean_chunk(*task))
+            answer = (True, work(*args))
         except Exception as exc:
             answer = (False, (exc, traceback.format_exc()))
         try:
@@ -289,8 +308,9 @@ class ParallelCleaner:
     are costly to send between processes; :attr:`edit_counts` holds their counts.
     """
 
-    def __init__(self, spec: CleanerSpec, jobs: int, keep_edits: bool = True):
-        self.spec, self.jobs, self.keep_edits = spec, jobs, keep_edits
+    def __init__(self, spec: CleanerSpec, jobs: int, keep_edits: bool = True,
+                 site: Callable[[InputDoc], str | None] = lambda doc: None):
+        self.spec, self.jobs, self.keep_edits, self.site = spec, jobs, keep_edits, site
         self.stage_seconds: dict[str, float] = {}
         #: Edits the workers counted and did not send back, per rule.
         self.edit_counts = EditCounts()
@@ -303,6 +323,26 @@ class ParallelCleaner:
         gc.freeze()
         self._pool = self._start_pool() if jobs > 1 else None
 
+    @property
+    def wants_evidence(self) -> bool:
+        """Whether a rule learns from a first pass over the corpus (see :meth:`learn`)."""
+        return bool(self._local.collectors())
+
+    def learn(self, pages: Iterable[tuple[str, str]]) -> None:
+        """The first pass: every (site, text) of the corpus, observed in chunks (by the workers, where there are
+        any) and merged in input order, so the evidence is the same whatever the number of workers; then
+        every document is cleaned with it."""
+        chunks = _chunks(pages)
+        if self._pool is None:
+            found = (observed(self._local, chunk) for chunk in chunks)
+        else:
+            tasks = ((None, (_observe_chunk, (chunk,))) for chunk in chunks)
+            found = (answer for _, answer in self._pool.map(tasks, 2 * self.jobs))
+        self._local.evidence = gather(self._local.collectors(), found)
+        if self._pool is not None:  # workers restart from the parent as it now is, evidence included
+            self._pool.close()
+            self._pool = self._start_pool()
+
     def run(self, items: Iterable[InputDoc | Reject]) -> Iterator[tuple[InputDoc | Reject, Result | None]]:
         if self.jobs <= 1:
             yield from self._run_local(items)
@@ -311,14 +351,16 @@ class ParallelCleaner:
 
     def _run_local(self, items):
         for item in items:
-            yield item, self._local.clean(item.text, item.metadata) if isinstance(item, InputDoc) else None
+            yield item, self._local.clean(item.text, item.metadata, self.site(item)) \
+                if isinstance(item, InputDoc) else None
         self.stage_seconds = dict(self._local.stage_seconds)
 
     def _start_pool(self) -> WorkerPool:
         import multiprocessing
 
         if "fork" not in multiprocessing.get_all_start_methods():
-            return WorkerPool(self.jobs, multiprocessing.get_context("spawn"), _build_worker_cleaner, self.spec)
+            return WorkerPool(self.jobs, multiprocessing.get_context("spawn"), _build_worker_cleaner,
+                              (self.spec, self._local.evidence))
         # Forked now, before a progress bar or any other thread of ours exists, sparing each worker a
         # rebuild of the rules that costs more than a small corpus takes to clean; every pattern is
         # compiled first, once, for all the workers.
@@ -326,8 +368,9 @@ class ParallelCleaner:
         return WorkerPool(self.jobs, multiprocessing.get_context("fork"), _share_worker_cleaner, self._local)
 
     def _run_pool(self, items):
-        tasks = ((chunk, ([(item.text, item.metadata) for item in chunk if isinstance(item, InputDoc)],
-                          self.keep_edits)) for chunk in _chunks(items))
+        tasks = ((chunk, (_clean_chunk, ([(item.text, item.metadata, self.site(item)) for item in chunk
+                                           if isinstance(item, InputDoc)], self.keep_edits)))
+                 for chunk in _chunks(items))
         for chunk, answer in self._pool.map(tasks, 2 * self.jobs):
             yield from self._collect(chunk, answer)
 

@@ -34,8 +34,10 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(needs_extra("textclean.ray", "ray")) from exc
 
 from .engine import Cleaner
+from .evidence import gather, site_of, url_host
 from .inputs import (
     DEFAULT_MAX_DOCUMENT_BYTES,
+    InputDoc,
     InputError,
     ReadOptions,
     Reject,
@@ -73,24 +75,25 @@ class TextCleanBatch:
     def __init__(self, rules: Iterable[str | Path] | RuleSet = (), *, disable: Iterable[str] = (),
                  only: Iterable[str] = (), shipped: bool = True, text_column: str = "text",
                  metadata_column: str = "metadata", metadata_as: str = "json", unicode: bool = True,
-                 tidy: bool = True):
+                 tidy: bool = True, url_column: str = "url", evidence: dict[int, Any] | None = None):
         if metadata_as not in METADATA_FORMATS:
             raise ValueError(f"metadata_as must be one of {', '.join(METADATA_FORMATS)}, not {metadata_as!r}")
         ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules, shipped=shipped)
-        self.cleaner = Cleaner(ruleset.select(disable, only), unicode=unicode, tidy=tidy)
+        self.cleaner = Cleaner(ruleset.select(disable, only), unicode=unicode, tidy=tidy, evidence=evidence)
         self.text_column, self.metadata_column, self.metadata_as = text_column, metadata_column, metadata_as
+        self.url_column = url_column
         #: The counts of the batches cleaned so far, as the CLI's run summary shows them.
         self.summary = RunSummary()
 
     def __call__(self, batch: Any) -> Any:
-        texts, seeds = self._read(batch)
+        texts, seeds, sites = self._read(batch)
         cleaned, metadata = [], []
-        for row, (text, seed) in enumerate(zip(texts, seeds, strict=True)):
+        for row, (text, seed, site) in enumerate(zip(texts, seeds, sites, strict=True)):
             if text is None:
                 cleaned.append(None)
                 metadata.append(seed)
                 continue
-            result = self.cleaner.clean(text, seed)
+            result = self.cleaner.clean(text, seed, site)
             self.summary.add(f"row {row}", result, seed)
             cleaned.append(result.text)
             metadata.append(result.metadata)
@@ -98,18 +101,21 @@ class TextCleanBatch:
             metadata = [json_text(value) for value in metadata]
         return self._write(batch, cleaned, metadata)
 
-    def _read(self, batch: Any) -> tuple[list[str | None], list[dict[str, Any]]]:
+    def _read(self, batch: Any) -> tuple[list[str | None], list[dict[str, Any]], list[str | None]]:
+        """The texts, the metadata and the sites (the host of the url column, or of the metadata's url field)."""
+        wanted = (self.text_column, self.metadata_column, self.url_column)
         if isinstance(batch, pa.Table):
-            columns = {name: batch.column(name).to_pylist() for name in (self.text_column, self.metadata_column)
-                       if name in batch.column_names}
+            columns = {name: batch.column(name).to_pylist() for name in wanted if name in batch.column_names}
         else:  # a pandas DataFrame or a dict of numpy arrays
-            columns = {name: list(batch[name]) for name in (self.text_column, self.metadata_column)
-                       if name in batch}
+            columns = {name: list(batch[name]) for name in wanted if name in batch}
         if self.text_column not in columns:
             raise KeyError(f"the batch has no text column {self.text_column!r}")
         texts = [text if isinstance(text, str) else None for text in columns[self.text_column]]
         values = columns.get(self.metadata_column, [None] * len(texts))
-        return texts, [_seed(value, row, self.metadata_column) for row, value in enumerate(values)]
+        seeds = [_seed(value, row, self.metadata_column) for row, value in enumerate(values)]
+        urls = columns.get(self.url_column, [None] * len(texts))
+        sites = [url_host(url) or url_host(seed.get(self.url_column)) for url, seed in zip(urls, seeds, strict=True)]
+        return texts, seeds, sites
 
     def _write(self, batch: Any, texts: list[str | None], metadata: list[Any]) -> Any:
         if isinstance(batch, pa.Table):
@@ -143,7 +149,8 @@ def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Pa
                          rules: Iterable[str | Path] | RuleSet = (), disable: Iterable[str] = (),
                          only: Iterable[str] = (), shipped: bool = True, text_column: str = "text",
                          max_document_bytes: int | None = DEFAULT_MAX_DOCUMENT_BYTES, address: str | None = None,
-                         concurrency: int | None = None, batch_size: int = 256) -> tuple[RunSummary, list[Reject]]:
+                         concurrency: int | None = None, batch_size: int = 256, site_pass: bool = True,
+                         url_field: str = "url") -> tuple[RunSummary, list[Reject]]:
     """Clean JSONL files (``.jsonl``, ``.jsonl.gz``, or folders of them) on Ray, into ``.jsonl`` files in
     ``output_dir``; return the run's summary (documents, edits and bytes removed per rule) and the rejected lines.
 
@@ -163,6 +170,10 @@ def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Pa
     and reason, while the rest is cleaned. Order is preserved: reading the output files in name order
     gives the records in input order. Output files are named by Ray, not after the input files. A
     local path that is not such a file, nor a folder holding one, raises InputError before Ray starts.
+
+    With ``site_pass`` (the default), the rules that learn each site's lines get a first pass over the
+    lines (:func:`learn_on_ray`, a Ray Data aggregation). A record's site is the host of its ``url_field``
+    (a field, or one of its metadata), else its input file, as in the local engine.
     """
     input_paths = [str(path) for path in input_paths]
     for path in input_paths:
@@ -174,10 +185,14 @@ def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Pa
     preserve_order, execution.preserve_order = execution.preserve_order, True
     read = ReadOptions(text_field=text_column, encoding_errors="skip", max_document_bytes=max_document_bytes)
     try:
-        dataset = ray.data.read_binary_files(input_paths, include_paths=True, file_extensions=list(JSONL_EXTENSIONS))
-        dataset = dataset.map_batches(_split_lines, fn_kwargs={"read": read}, batch_format="pyarrow", batch_size=1)
-        dataset = dataset.map_batches(_clean_lines, fn_kwargs={"run": uuid.uuid4().hex, "ruleset": ruleset,
-                                                               "read": read},
+        lines = ray.data.read_binary_files(input_paths, include_paths=True, file_extensions=list(JSONL_EXTENSIONS))
+        lines = lines.map_batches(_split_lines, fn_kwargs={"read": read}, batch_format="pyarrow", batch_size=1)
+        collectors = Cleaner(ruleset).collectors() if site_pass else {}
+        evidence = learn_on_ray(lines, ruleset, read, url_field, collectors, batch_size, concurrency) \
+            if collectors else None
+        dataset = lines.map_batches(_clean_lines, fn_kwargs={"run": uuid.uuid4().hex, "ruleset": ruleset,
+                                                             "read": read, "url_field": url_field,
+                                                             "evidence": evidence},
                                       batch_format="pyarrow", batch_size=batch_size, concurrency=concurrency)
         sink = _JsonlSink(str(output_dir))
         dataset.write_datasink(sink)
@@ -215,24 +230,58 @@ def _lines_table(source: str, rows: list[tuple[int, bytes | int]]) -> pa.Table:
 _line_cleaners: dict[str, Cleaner] = {}
 
 
-def _clean_lines(batch: pa.Table, run: str, ruleset: RuleSet, read: ReadOptions) -> pa.Table:
-    """Each line read as the local engine reads it, and cleaned: its output line, or the reject (as JSON).
-    The cleaner is built once per run on each worker: unlike an actor, a task holds no CPU that reading and
+def _line_cleaner(run: str, ruleset: RuleSet, evidence: dict[int, Any] | None) -> Cleaner:
+    """The cleaner of a run, built once on each worker: unlike an actor, a task holds no CPU that reading and
     writing need, and Ray fuses it with them."""
     cleaner = _line_cleaners.get(run)
     if cleaner is None:
         _line_cleaners.clear()
-        cleaner = _line_cleaners[run] = Cleaner(ruleset)
-    lines, rejects, summary = [], [], RunSummary()
+        cleaner = _line_cleaners[run] = Cleaner(ruleset, evidence=evidence)
+    return cleaner
+
+
+def _documents(batch: pa.Table, read: ReadOptions, url_field: str) -> Iterator[tuple[InputDoc | Reject, str]]:
+    """Each line read as the local engine reads it (a document, or the reject), with its site."""
     for source, number, raw, size in zip(*(batch.column(name).to_pylist() for name in _LINES_SCHEMA.names),
                                          strict=True):
         item = jsonl_document(raw if raw is not None else size, number, source, Path(source).name, read)
+        site = site_of(item.record, item.metadata, url_field, source, item.relpath, text_file=False) \
+            if isinstance(item, InputDoc) else ""
+        yield item, site
+
+
+def learn_on_ray(lines: ray.data.Dataset, ruleset: RuleSet, read: ReadOptions, url_field: str,
+                 collectors: dict[int, Any], batch_size: int, concurrency: int | None) -> dict[int, Any]:
+    """The first pass as a Ray Data aggregation: each batch's collectors (map_batches), merged on the driver
+    in the dataset's order as they stream in (the reduce), then frozen for the cleaning tasks."""
+    observed = lines.map_batches(_observe_lines, fn_kwargs={"run": uuid.uuid4().hex, "ruleset": ruleset,
+                                                            "read": read, "url_field": url_field},
+                                 batch_format="pyarrow", batch_size=batch_size, concurrency=concurrency)
+    return gather(collectors, (pickle.loads(row["collectors"]) for row in observed.iter_rows()))
+
+
+def _observe_lines(batch: pa.Table, run: str, ruleset: RuleSet, read: ReadOptions, url_field: str) -> pa.Table:
+    """A task of the first pass: one row, the batch's collectors pickled."""
+    collectors = _line_cleaner(run, ruleset, None).collectors()
+    for item, site in _documents(batch, read, url_field):
+        if isinstance(item, InputDoc):
+            for collector in collectors.values():
+                collector.observe(site, item.text)
+    return pa.table({"collectors": [pickle.dumps(collectors)]})
+
+
+def _clean_lines(batch: pa.Table, run: str, ruleset: RuleSet, read: ReadOptions, url_field: str,
+                 evidence: dict[int, Any] | None) -> pa.Table:
+    """Each line read as the local engine reads it, and cleaned: its output line, or the reject (as JSON)."""
+    cleaner = _line_cleaner(run, ruleset, evidence)
+    lines, rejects, summary = [], [], RunSummary()
+    for item, site in _documents(batch, read, url_field):
         if isinstance(item, Reject):
             lines.append(None)
             rejects.append(json.dumps(item.to_dict(), ensure_ascii=False))
             continue
-        result = cleaner.clean(item.text, item.metadata)
-        summary.add(f"{source}:{number}", result, item.metadata)
+        result = cleaner.clean(item.text, item.metadata, site)
+        summary.add(f"{item.source}:{item.line}", result, item.metadata)
         lines.append(json_text(jsonl_record(item, result, read.text_field, read.id_field)) + "\n")
         rejects.append(None)
     summaries = [pickle.dumps(summary)] + [None] * (len(lines) - 1)  # the batch's summary rides on its first row

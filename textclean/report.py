@@ -18,7 +18,7 @@ def render_edits(doc_id: str, result: Result, color: bool) -> str:
     """Every edit as ``id:line: rule (kind)`` with the text before and after."""
     out = []
     for edit, (line, _) in zip(result.edits, result.edit_positions(), strict=True):
-        head = f"{doc_id}:{line}: {edit.rule} ({edit.kind})"
+        head = f"{doc_id}:{line}: {edit.rule} ({edit.kind})" + (f": {edit.note}" if edit.note else "")
         out.append(click.style(head, bold=True) if color else head)
         before = f"  - {_shown(edit.before)}"
         out.append(click.style(before, fg="red") if color else before)
@@ -173,6 +173,7 @@ class RunSummary:
     skipped_shards: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
+    site_pass: dict[str, float] | None = None  # pages, sites, seconds of the first pass over a corpus
 
     def add(self, doc_id: str, result: Result, metadata_before: dict | None = None, decoded_as: str | None = None):
         self.documents += 1
@@ -209,6 +210,10 @@ class RunSummary:
             + (f", {len(self.rejects):,} rejected" if self.rejects else "")
             + (f" in {self.seconds:.1f}s" if self.seconds >= 1 else "")
         ]
+        if self.site_pass:
+            lines.append(f"  site pass: {counted(int(self.site_pass['pages']), 'page')} of "
+                         f"{counted(int(self.site_pass['sites']), 'site')} read first, for the rules that learn "
+                         f"a site's lines ({self.site_pass['seconds']:.1f}s; --no-site-pass skips it)")
         lines += [f"  {count:8,d}  {rule}" for rule, count in self.by_rule.edits.most_common()]
         lines += [f"  read as {encoding}: {counted(count, 'document')}" for encoding, count in self.decoded.items()]
         lines += [f"  not UTF-8: {doc}" for doc in self.decoded_docs[:limit]]
@@ -241,4 +246,5 @@ class RunSummary:
             "skipped_shards": self.skipped_shards,
             "seconds_by_stage": {k: round(v, 4) for k, v in self.stage_seconds.items()},
             "seconds": round(self.seconds, 4),
+            "site_pass": {k: round(v, 4) for k, v in self.site_pass.items()} if self.site_pass else None,
         }

@@ -32,15 +32,32 @@ def pack_cleaner(rule: Rule, ruleset: RuleSet) -> Cleaner:
     return Cleaner(RuleSet([r for r in ruleset.rules if r.source == rule.source], ruleset.settings))
 
 
+EXAMPLE_SITE = "example.org"
+
+
+def in_corpus(cleaner: Cleaner, example: dict[str, Any]) -> tuple[Cleaner, str | None]:
+    """The cleaner and site for an example: one that names a ``site`` or other ``pages`` is cleaned as a page of
+    that site (default: example.org), with the evidence a first pass over its pages and its text gives."""
+    if "site" not in example and "pages" not in example:
+        return cleaner, None
+    site = example.get("site", EXAMPLE_SITE)
+    collectors = cleaner.collectors()
+    for page in [*example.get("pages", []), example.get("keep", example.get("input"))]:
+        for collector in collectors.values():
+            collector.observe(site, page)
+    return cleaner.with_evidence({place: collector.freeze() for place, collector in collectors.items()}), site
+
+
 def check_example(rule: Rule, index: int, example: dict[str, Any], cleaner: Cleaner) -> ExampleFailure | None:
     """``keep``: the rule makes no edit. ``input``: the pack turns it into ``output`` (and ``metadata``)."""
+    cleaner, site = in_corpus(cleaner, example)
     if "keep" in example:
-        result = cleaner.clean(example["keep"])
+        result = cleaner.clean(example["keep"], site=site)
         touched = [edit.before for edit in result.edits if edit.rule == rule.id]
         if touched:
             return ExampleFailure(rule, index, f"must stay unchanged, but the rule removed or changed {touched[0]!r}")
         return None
-    result = cleaner.clean(example["input"])
+    result = cleaner.clean(example["input"], site=site)
     if result.text != example["output"]:
         diff = difflib.unified_diff(example["output"].splitlines(True), result.text.splitlines(True), "expected", "got")
         return ExampleFailure(rule, index, "gave a different output:\n" + "".join(diff))

@@ -20,6 +20,14 @@ if TYPE_CHECKING:
 
 SCHEMA_ID = "https://textclean.dev/schema/rulefile.json"
 
+#: What an example of a rule that reads corpus evidence says of the corpus around its text.
+_EXAMPLE_CORPUS: dict[str, Any] = {
+    "site": {"type": "string", "minLength": 1,
+             "description": "The site the example's text belongs to (default: example.org)."},
+    "pages": {"type": "array", "items": {"type": "string"},
+              "description": "Other pages of the same site: the corpus a first pass reads along with the example."},
+}
+
 _COMMON_RULE_PROPERTIES: dict[str, Any] = {
     "id": {
         "type": "string",
@@ -42,13 +50,15 @@ _COMMON_RULE_PROPERTIES: dict[str, Any] = {
                         "input": {"type": "string", "description": "Text the rule changes."},
                         "output": {"type": "string", "description": "What it must become."},
                         "metadata": {"type": "object", "description": "Metadata fields it must extract."},
+                        **_EXAMPLE_CORPUS,
                     },
                 },
                 {
                     "type": "object",
                     "additionalProperties": False,
                     "required": ["keep"],
-                    "properties": {"keep": {"type": "string", "description": "Text the rule must leave alone."}},
+                    "properties": {"keep": {"type": "string", "description": "Text the rule must leave alone."},
+                                   **_EXAMPLE_CORPUS},
                 },
             ]
         },
@@ -69,6 +79,7 @@ def rulefile_schema() -> dict[str, Any]:
             "additionalProperties": False,
             "required": ["id", "kind", "description", "examples", *own.get("required", [])],
             "properties": {**_COMMON_RULE_PROPERTIES, **own.get("properties", {})},
+            **({"allOf": own["allOf"]} if "allOf" in own else {}),
         }
         branches.append({
             "if": {"properties": {"kind": {"const": name}}, "required": ["kind"]},

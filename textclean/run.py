@@ -5,11 +5,12 @@ renamed when complete, so ``--resume`` can skip every shard whose output exists.
 """
 from __future__ import annotations
 
+import functools
 import json
 import signal
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import click
 
 from .document import Result
 from .editlog import EditLogWriter
+from .evidence import site_of
 from .inputs import InputDoc, InputError, ReadOptions, Reject, expand, input_format, read_shard
 from .outputs import (
     AtomicWriter,
@@ -49,6 +51,8 @@ class RunOptions:
     jobs: int = 1  # 0: all cores, or one for input smaller than SMALL_RUN_BYTES
     progress: bool | None = None  # None: on a terminal
     drop_empty: bool = False  # leave out the documents whose cleaned text is empty or white space
+    site_pass: bool = True  # a first pass over a corpus, for the rules that learn from it
+    url_field: str = "url"  # the field (top-level or in metadata) whose host is a document's site
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,43 @@ class _StopSignals:
             signal.signal(number, handler)
 
 
+def site_of_document(doc: InputDoc, url_field: str) -> str:
+    """The site ``doc`` belongs to (:func:`textclean.evidence.site_of`)."""
+    return site_of(doc.record, doc.metadata, url_field, doc.source, doc.relpath, text_file=doc.record is None)
+
+
+def _is_corpus(plan: _Plan, read: ReadOptions) -> bool:
+    """More than one document, none of them from stdin: a plain-text file alone is one document."""
+    files = plan.files + plan.skipped
+    if any(source == "-" for source, _ in files):
+        return False
+    return len(files) > 1 or input_format(files[0][0], read) != "text"
+
+
+def _first_pass(cleaner: ParallelCleaner, plan: _Plan, read: ReadOptions, site: Callable[[InputDoc], str]
+                ) -> dict[str, float]:
+    """Read the whole input once, the shards --resume skips too, for the rules that learn from the corpus
+    (:mod:`textclean.evidence`). What cannot be read is left for the cleaning pass to report."""
+    started = time.perf_counter()
+    sites: set[str] = set()
+    pages = 0
+
+    def documents() -> Iterator[tuple[str, str]]:
+        nonlocal pages
+        for item in _items(plan.files + plan.skipped, read):
+            if isinstance(item, InputDoc):
+                pages += 1
+                sites.add(found := site(item))
+                yield found, item.text
+
+    try:
+        cleaner.learn(documents())
+    except BaseException:
+        cleaner.close(cancel=True)
+        raise
+    return {"pages": pages, "sites": len(sites), "seconds": time.perf_counter() - started}
+
+
 def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: RunOptions) -> RunSummary:
     """Clean every document under ``paths``; raise InputError on fatal input problems, WorkerDied when a
     worker process ends mid-run, Interrupted on SIGTERM or Ctrl-C."""
@@ -97,10 +138,14 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     ok = False
     try:
         plan = _plan(paths, read, options)
+        site = functools.partial(site_of_document, url_field=options.url_field)
         cleaner = ParallelCleaner(spec, _jobs(plan, read, options),
-                                  keep_edits=options.explain or bool(options.edits_path))
+                                  keep_edits=options.explain or bool(options.edits_path), site=site)
+        learned = _first_pass(cleaner, plan, read, site) \
+            if _is_corpus(plan, read) and options.site_pass and cleaner.wants_evidence else None
         progress = Progress(plan.size, options.progress)
         recorder = _Recorder(plan, options, progress)
+        recorder.summary.site_pass = learned
         recorder.open_logs()
         for item, result in cleaner.run(_items(plan.files, read)):
             stops.check()

@@ -79,6 +79,12 @@ class ByteSize(click.ParamType):
               f"lines rejected; needs the ray extra: {install_hint('ray')}).")
 @click.option("--address", metavar="ADDR", help="With --engine ray: the cluster to join (default: RAY_ADDRESS, "
               "else a local Ray instance).")
+@click.option("--no-site-pass", is_flag=True,
+              help="Skip the first pass over a corpus (more than one document, not stdin) that the site_lines "
+              "rules learn each site's repeated lines from; without it they remove nothing.")
+@click.option("--url-field", default="url", show_default=True,
+              help="The field (top-level or in metadata) whose host is a document's site; documents without one "
+              "are grouped by input shard, text files by folder.")
 @click.option("--no-unicode", is_flag=True, help="Skip the unicode repair stage (ftfy).")
 @click.option("--no-tidy", is_flag=True, help="Skip the whitespace tidy stage.")
 @click.option("-q", "--quiet", is_flag=True,
@@ -87,8 +93,7 @@ class ByteSize(click.ParamType):
 @handles_errors
 def clean(paths, output, fmt, input_format, text_field, id_field, include, exclude, jobs, explain, edits_path,
           stats_path, rejects_path, drop_empty, fail_fast, encoding_errors, max_document_bytes, resume, progress,
-          engine, address,
-          no_unicode, no_tidy, quiet, **rule_args) -> None:
+          engine, address, no_site_pass, url_field, no_unicode, no_tidy, quiet, **rule_args) -> None:
     """Clean files, folders, JSONL, Parquet or stdin ('-').
 
     \b
@@ -103,13 +108,14 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     try:  # a stop while the rules load, too
         ruleset = load_selected_rules(**rule_args)
         if engine == "ray":
-            _clean_on_ray(paths, output, ruleset, text_field, max_document_bytes, rejects_path, address, quiet)
+            _clean_on_ray(paths, output, ruleset, text_field, max_document_bytes, rejects_path, address, quiet,
+                          not no_site_pass, url_field)
             return
         spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy)))
         read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors,
                            max_document_bytes)
         options = RunOptions(output, fmt, explain, edits_path, rejects_path, stats_path, fail_fast, resume,
-                             jobs, progress, drop_empty)
+                             jobs, progress, drop_empty, not no_site_pass, url_field)
         summary = run(paths, read, spec, options)
     except (KeyboardInterrupt, Interrupted):
         click.echo("textclean: interrupted; no partial output was kept", err=True)
@@ -134,7 +140,8 @@ NOT_ON_RAY = ("fmt", "input_format", "id_field", "include", "exclude", "jobs", "
               "drop_empty", "fail_fast", "encoding_errors", "resume", "progress", "no_unicode", "no_tidy")
 
 
-def _clean_on_ray(paths, output, ruleset, text_field, max_document_bytes, rejects_path, address, quiet) -> None:
+def _clean_on_ray(paths, output, ruleset, text_field, max_document_bytes, rejects_path, address, quiet, site_pass,
+                  url_field) -> None:
     context = click.get_current_context()
     given = [max(param.opts, key=len) for param in context.command.params if param.name in NOT_ON_RAY
              and context.get_parameter_source(param.name) is not ParameterSource.DEFAULT]
@@ -145,7 +152,8 @@ def _clean_on_ray(paths, output, ruleset, text_field, max_document_bytes, reject
         fail(needs_extra("--engine ray", "ray"), EXIT_USAGE)
     from ..ray import clean_jsonl_with_ray
     summary, rejects = clean_jsonl_with_ray(paths, output, rules=ruleset, text_column=text_field,
-                                            max_document_bytes=max_document_bytes, address=address)
+                                            max_document_bytes=max_document_bytes, address=address,
+                                            site_pass=site_pass, url_field=url_field)
     if rejects_path:
         log = AtomicWriter(Path(rejects_path))
         log.write("".join(json.dumps(reject.to_dict(), ensure_ascii=False) + "\n" for reject in rejects))

@@ -103,7 +103,8 @@ def handles_errors(command: Callable) -> Callable:
 #: The module of this package that defines each command, imported when the command is asked for: a
 #: command does not wait for the imports of the others.
 COMMAND_MODULES = {
-    "check": ["files"], "clean": ["clean"], "diff": ["files"], "explain": ["files"], "fix": ["files"],
+    "boilerplate": ["boilerplate"], "check": ["files"], "clean": ["clean"], "diff": ["files"],
+    "explain": ["files"], "fix": ["files"],
     "rules": ["rules", "rules_new"], "undo": ["undo"], "variants": ["variants"],
 }
 

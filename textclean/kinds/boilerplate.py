@@ -11,6 +11,9 @@ Shapes:
 - ``table_row``: a row of cells (``pattern``, split at ``cell_separator``) that goes
   when the line rules, run over its cells as the lines of a page of their own, remove
   every cell: a table row of menu links.
+- ``site_lines``: a line that stands on many pages of the document's site, learned by a
+  first pass over the corpus or listed by ``textclean boilerplate discover``
+  (:mod:`textclean.kinds.boilerplate_site`).
 
 ``zone`` limits a rule to the first or last ``zone_lines`` non-blank lines (a
 count, a share of the document such as ``"20%"``, or a list of both: the larger).
@@ -37,10 +40,14 @@ from typing import Any
 
 import regex
 
+from ..evidence import Corpus
 from ..keywords import LineIndex, exact_fold, line_keywords, literal_lines
 from ..kind import Rule, RuleError, RuleKind, RuleTimeout, StageOutput, compile_pattern, schema_beside
 from ..lines import lines_of, numbered_line_removals, zone_positions
 from ..patterns import PatternSet, current_budget, timed
+from .boilerplate_site import SiteLineCounts, SiteLines
+
+_ALONE = Corpus()  # a document cleaned on its own: no site, no corpus evidence
 
 _DEFAULT_ZONE_LINES = 10
 _DEFAULT_WITHIN = 15
@@ -197,6 +204,8 @@ class BoilerplateStage:
 
     def __init__(self, rules: list[Rule], settings: dict[str, Any]):
         self.min_run = settings.get("min_run")
+        self.site_lines = SiteLines([rule for rule in rules if rule.spec.get("shape") == "site_lines"], settings)
+        rules = [rule for rule in rules if rule.spec.get("shape") != "site_lines"]
         matchers = [_Matcher.of(number, rule) for number, rule in enumerate(rules)]
         self.index = LineIndex((m.number, m.keywords, m.max_length) for m in matchers if m.keywords)
         groups: dict[str, list[_Matcher]] = {}
@@ -213,7 +222,11 @@ class BoilerplateStage:
         self.unfiltered = [m.number for m in matchers if not m.keywords and m not in self.beside]
         self.menu = {m.rule.id for m in self.alone + self.blocks if m.rule.spec.get("menu")}
 
-    def apply(self, text: str) -> StageOutput:
+    def collector(self) -> SiteLineCounts | None:
+        """What the first pass over a corpus counts for the site_lines rules that learn from it."""
+        return self.site_lines.collector()
+
+    def apply(self, text: str, corpus: Corpus = _ALONE) -> StageOutput:
         page = _Page(text)
         if not page.count:
             return StageOutput()
@@ -228,7 +241,13 @@ class BoilerplateStage:
             for row in _in_zone(matcher, candidates, page) if matcher.number in candidates else ():
                 if row not in removed and matcher.fires_on(page, row) and self._all_cells_go(matcher, page.lines[row]):
                     removed[row] = matcher.rule.id
-        return StageOutput(changes=numbered_line_removals(text, page.raw, removed))
+        notes = {}
+        if corpus.site is not None:
+            unclaimed = (line for line in page.nonblank() if line not in removed)
+            for line, (rule, note) in self.site_lines.find(page.lines, unclaimed, corpus.site,
+                                                             corpus.evidence).items():
+                removed[line], notes[line] = rule, note
+        return StageOutput(changes=numbered_line_removals(text, page.raw, removed, notes))
 
     def _candidates(self, page: _Page) -> dict[int, list[int]]:
         """Rule number -> the lines holding its keywords (every line for a rule that names none), in order."""
@@ -377,7 +396,14 @@ KIND = RuleKind(
                 "description": "A run of this many adjacent lines matched by 'context: run' rules goes even with "
                                "no other boilerplate next to it (a menu). Unset: such lines go only next to "
                                "boilerplate.",
-            }
+            },
+            "site_max_lines": {
+                "type": "integer",
+                "minimum": 2,
+                "description": "The first pass of the site_lines rules keeps the counts of at most this many "
+                               "distinct (site, line) pairs, about 100 bytes each; past it, the lines seen on the "
+                               "fewest pages are forgotten. Unset: no bound.",
+            },
         },
     },
 )
