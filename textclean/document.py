@@ -20,9 +20,10 @@ class Edit:
     end: int
     before: str
     after: str
+    evidence: str = ""  # what the rule saw, where its id alone does not say why the edit was made
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        record = {
             "rule": self.rule,
             "kind": self.kind,
             "start": self.start,
@@ -30,6 +31,9 @@ class Edit:
             "before": self.before,
             "after": self.after,
         }
+        if self.evidence:
+            record["evidence"] = self.evidence
+        return record
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Edit:
@@ -40,6 +44,7 @@ class Edit:
             end=int(data["end"]),
             before=data["before"],
             after=data["after"],
+            evidence=data.get("evidence", ""),
         )
 
 

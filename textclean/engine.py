@@ -108,7 +108,7 @@ def apply_changes(text: str, changes: Iterable[Change], kind: str) -> tuple[str,
     last = 0  # where the text not yet copied starts
     reached = 0  # where the changes so far end, those that change nothing too
     delta = 0
-    for start, end, after, rule in sorted(changes, key=_span):
+    for start, end, after, rule, evidence in sorted(changes, key=_span):
         if start < reached:
             raise ValueError(f"stage {kind!r} proposed overlapping changes at {start}")
         reached = end
@@ -117,7 +117,7 @@ def apply_changes(text: str, changes: Iterable[Change], kind: str) -> tuple[str,
             continue
         parts.append(text[last:start])
         parts.append(after)
-        edits.append(Edit(rule, kind, start + delta, end + delta, before, after))
+        edits.append(Edit(rule, kind, start + delta, end + delta, before, after, evidence))
         delta += len(after) - len(before)
         last = end
     if not edits:

@@ -81,6 +81,7 @@ class Change(NamedTuple):
     end: int
     after: str
     rule: str
+    evidence: str = ""  # why the rule made it, where the rule alone does not say ("short line between boilerplate")
 
 
 @dataclass

@@ -43,21 +43,25 @@ def lines_of(text: str) -> TextLines:
     return last
 
 
-def numbered_line_removals(text: str, raw_lines: list[str], removed: dict[int, str]) -> list[Change]:
-    """One change per removed line (line number in ``raw_lines = text.split("\\n")`` -> rule id).
+def numbered_line_removals(text: str, raw_lines: list[str], removed: dict[int, str],
+                           evidence: dict[int, str] | None = None) -> list[Change]:
+    """One change per removed line (line number in ``raw_lines = text.split("\\n")`` -> rule id), with the
+    ``evidence`` given for it.
 
     A line goes with its newline; the last line, which has none, goes with the
     newline before it, unless the line before was removed too.
     """
     if not removed:
         return []
+    evidence = evidence or {}
     before = list(accumulate(map(len, raw_lines), initial=0))  # characters of the lines before, newlines aside
     last = len(raw_lines) - 1
-    changes = [Change(before[number] + number, before[number + 1] + number + 1, "", rule)
+    changes = [Change(before[number] + number, before[number + 1] + number + 1, "", rule, evidence.get(number, ""))
                for number, rule in sorted(removed.items()) if number != last]
     if last in removed:
         start = before[last] + last
-        changes.append(Change(start if last - 1 in removed else max(0, start - 1), len(text), "", removed[last]))
+        changes.append(Change(start if last - 1 in removed else max(0, start - 1), len(text), "", removed[last],
+                              evidence.get(last, "")))
     return changes
 
 

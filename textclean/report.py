@@ -19,7 +19,7 @@ def render_edits(doc_id: str, result: Result, color: bool) -> str:
     out = []
     for index, edit in enumerate(result.edits):
         line, _ = result.edit_position(index)
-        head = f"{doc_id}:{line}: {edit.rule} ({edit.kind})"
+        head = f"{doc_id}:{line}: {edit.rule} ({edit.kind})" + (f": {edit.evidence}" if edit.evidence else "")
         out.append(click.style(head, bold=True) if color else head)
         before = f"  - {_shown(edit.before)}"
         out.append(click.style(before, fg="red") if color else before)
@@ -46,7 +46,7 @@ def edit_message(edit: Edit) -> str:
     def quoted(text: str, limit: int = 80) -> str:
         return repr(text if len(text) <= limit else text[:limit - 1] + "…")
     if not edit.after:
-        return f"removes {quoted(edit.before)}"
+        return f"removes {quoted(edit.before)}" + (f" ({edit.evidence})" if edit.evidence else "")
     if not edit.before:
         return f"inserts {quoted(edit.after)}"
     return f"{quoted(edit.before)} -> {quoted(edit.after)}"
