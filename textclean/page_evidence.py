@@ -100,8 +100,15 @@ class PageEvidence:
     def classes(self, lines: list[str], known: dict[int, str]) -> dict[int, tuple[str, str]]:
         """Line index -> (final class, evidence) for the non-blank ``lines``; ``known``: the class of the
         lines other evidence settled (index -> "bad" or "good")."""
+        shapes = self.shapes(lines)
+        return {n: (final, evidence(own, final, shapes[n])) for n, (own, final) in enumerate(self.revised(shapes, known))}
+
+    def shapes(self, lines: list[str]) -> list[Shape]:
         stop = self.language(lines)
-        shapes = [self.shape(line, stop) for line in lines]
+        return [self.shape(line, stop) for line in lines]
+
+    def revised(self, shapes: list[Shape], known: dict[int, str]) -> list[tuple[str, str]]:
+        """(own class, final class) of each line already measured: first by its shape, then by its context."""
         own = [known.get(n) or self.own_class(shape) for n, shape in enumerate(shapes)]
         final = list(own)
         for n, cls in enumerate(own):
@@ -120,7 +127,7 @@ class PageEvidence:
             if cls == "neargood":
                 both_bad = _neighbour(final, n, -1, True) == _neighbour(final, n, 1, True) == "bad"
                 revised[n] = "bad" if both_bad else "good"
-        return {n: (cls, _evidence(own[n], cls, shapes[n])) for n, cls in enumerate(revised)}
+        return list(zip(own, revised))
 
 
 def _neighbour(classes: list[str], n: int, step: int, skip_neargood: bool) -> str:
@@ -133,7 +140,8 @@ def _neighbour(classes: list[str], n: int, step: int, skip_neargood: bool) -> st
     return EDGE
 
 
-def _evidence(own: str, final: str, shape: Shape) -> str:
+def evidence(own: str, final: str, shape: Shape) -> str:
+    """What decided a line's class, in words."""
     if own == final:
         return f"{own} line: {shape.describe()}"
     where = "between boilerplate" if final == "bad" else "between paragraphs"

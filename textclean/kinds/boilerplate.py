@@ -51,6 +51,7 @@ from ..document import Finding
 from ..keywords import LineIndex, exact_fold, line_keywords, literal_lines
 from ..kind import Rule, RuleError, RuleKind, RuleTimeout, StageOutput, compile_pattern, schema_beside
 from ..lines import lines_of, numbered_line_removals, zone_positions
+from .. import page_evidence
 from ..page_evidence import PageEvidence, Thresholds
 from ..patterns import PatternSet, budget
 
@@ -137,7 +138,7 @@ class _Matcher:
             zone,
         )
 
-    def fires_on(self, page: _Page, number: int, following: int | None = _LOOK_UP) -> bool:
+    def fires_on(self, page: Page, number: int, following: int | None = _LOOK_UP) -> bool:
         """Whether line ``number`` is short enough and matches, and the line after it does not stop the rule.
 
         ``following``: the next non-blank line's number (None: there is none), where the caller knows it."""
@@ -178,7 +179,7 @@ def _compiled(rule: Rule, flag: str, key: str) -> PatternSet | None:
     return PatternSet([(rule, f"(?{flag}:{alternative})") for alternative in alternatives], key=key)
 
 
-class _Page:
+class Page:
     """One document's lines, as written and stripped."""
 
     def __init__(self, text: str):
@@ -277,8 +278,8 @@ class BoilerplateStage:
         self.threads = groups.get("thread", [])
         self.pages = groups.get("page", [])
         self.alone, self.run, self.beside = (groups.get(context, []) for context in ("alone", "run", "beside"))
-        self.by_context = {m.rule.id for m in matchers if m.rule.spec.get("shape") in _CONTEXT_SHAPES} | \
-            {m.rule.id for m in self.beside}
+        self.by_context = {m.rule.id: m for m in matchers if m.rule.spec.get("shape") in _CONTEXT_SHAPES} | \
+            {m.rule.id: m for m in self.beside}
         # Rules whose removals count against max_paragraph_loss: those with no bound of their own text (a block's
         # end line, a thread's markers) around what they take.
         self.unbounded = {m.rule.id for m in self.sections + self.pages + self.beside} | \
@@ -288,11 +289,24 @@ class BoilerplateStage:
         self.menu = {m.rule.id for m in self.alone + self.blocks if m.rule.spec.get("menu")}
 
     def apply(self, text: str) -> StageOutput:
-        page = _Page(text)
+        page = Page(text)
         if not page.count:
             return StageOutput()
+        removed, metadata = self.phrase_removals(page)
+        headline = self._headline(page, removed)
+        evidence: dict[int, str] = {}  # line number -> what page evidence saw
+        for matcher in self.pages:
+            _page_evidence(matcher, page, removed, evidence, headline)
+        if headline is not None and self.taken_by_context(page, headline, removed):
+            del removed[headline]
+        findings = self._paragraph_limit(page, removed)
+        return StageOutput(changes=numbered_line_removals(text, page.raw, removed, evidence), metadata=metadata,
+                           findings=findings)
+
+    def phrase_removals(self, page: Page) -> tuple[dict[int, str], dict[str, Any]]:
+        """What every rule but page evidence removes (line number -> rule id), and the metadata it found."""
         candidates = self._candidates(page)
-        removed: dict[int, str] = {}  # line number -> rule id
+        removed: dict[int, str] = {}
         for matcher in self.sections:
             if matcher.number in candidates:
                 _section(matcher, _in_zone(matcher, candidates, page), page, removed, self.limits)
@@ -311,17 +325,16 @@ class BoilerplateStage:
             for row in _in_zone(matcher, candidates, page) if matcher.number in candidates else ():
                 if row not in removed and matcher.fires_on(page, row) and self._all_cells_go(matcher, page.lines[row]):
                     removed[row] = matcher.rule.id
-        headline = self._headline(page, removed)
-        evidence: dict[int, str] = {}  # line number -> what page evidence saw
-        for matcher in self.pages:
-            _page_evidence(matcher, page, removed, evidence, headline)
-        if headline is not None and removed.get(headline) in self.by_context:
-            del removed[headline]
-        findings = self._paragraph_limit(page, removed)
-        return StageOutput(changes=numbered_line_removals(text, page.raw, removed, evidence), metadata=metadata,
-                           findings=findings)
+        return removed, metadata
 
-    def _headline(self, page: _Page, removed: dict[int, str]) -> int | None:
+    def taken_by_context(self, page: Page, line: int, removed: dict[int, str]) -> bool:
+        """Whether a rule removed ``line`` for what stands around it: not a line its pattern matched whole
+        (a block's start, a section's marker, a thread's heading)."""
+        matcher = self.by_context.get(removed.get(line))
+        return matcher is not None and (matcher.rule.spec.get("shape") in ("page", None)
+                                        or not matcher.fires_on(page, line))
+
+    def _headline(self, page: Page, removed: dict[int, str]) -> int | None:
         """The line that titles the page: the nearest line before the first article line that the headline
         pattern matches, passing over lines a rule removed for their own text (a byline, a date)."""
         limits = self.limits
@@ -332,13 +345,13 @@ class BoilerplateStage:
                      if line not in removed and limits.article(page.lines[line])), None)
         for at in range(body - 1, max(-1, body - 1 - limits.headline_within), -1) if body else ():
             line = numbers[at]
-            if line in removed and removed[line] not in self.by_context:
+            if line in removed and not self.taken_by_context(page, line, removed):
                 continue
             if limits.headline.fullmatch(page.lines[line]):
                 return line
         return None
 
-    def _paragraph_limit(self, page: _Page, removed: dict[int, str]) -> list[Finding]:
+    def _paragraph_limit(self, page: Page, removed: dict[int, str]) -> list[Finding]:
         """Past ``max_paragraph_loss`` of the page's paragraph text, the paragraph lines that rules took for what
         stands around them stay, and a finding says so. A line a rule's pattern matched whole, and the lines of a
         block with an end line or of a comment thread, are not counted: their own text bounds them."""
@@ -354,7 +367,7 @@ class BoilerplateStage:
                         f"{', '.join(rules)} would remove {lost / total:.0%} of the paragraph text "
                         f"(limit {limit:.0%}); its {len(taken)} paragraph lines stay", page.start(taken[0]))]
 
-    def _candidates(self, page: _Page) -> dict[int, list[int]]:
+    def _candidates(self, page: Page) -> dict[int, list[int]]:
         """Rule number -> the lines holding its keywords (every line for a rule that names none), in order."""
         candidates = self.index.lines(page.lines)
         for number in self.unfiltered:
@@ -364,7 +377,7 @@ class BoilerplateStage:
     def _all_cells_go(self, matcher: _Matcher, row: str) -> bool:
         """Whether the line rules remove every non-empty cell of ``row``, its cells taken as a page of lines."""
         try:
-            cells = _Page("\n".join(matcher.cells.split(row, timeout=budget(row))))
+            cells = Page("\n".join(matcher.cells.split(row, timeout=budget(row))))
         except TimeoutError:
             raise RuleTimeout(matcher.rule.id, budget(row)) from None
         if not cells.count:
@@ -373,7 +386,7 @@ class BoilerplateStage:
         self._line_rules(cells, self._candidates(cells), gone)
         return len(gone) == cells.count
 
-    def _line_rules(self, page: _Page, candidates: dict[int, list[int]], removed: dict[int, str]) -> None:
+    def _line_rules(self, page: Page, candidates: dict[int, list[int]], removed: dict[int, str]) -> None:
         """The line rules: alone lines, then run lines that settle, then beside lines next to the menu lines."""
         pending: dict[int, str] = {}
         for group, target in ((self.alone, removed), (self.run, pending)):
@@ -387,7 +400,7 @@ class BoilerplateStage:
         if menu and self.beside:
             self._spread_beside(page, candidates, menu, removed)
 
-    def _settle_runs(self, page: _Page, pending: dict[int, str], removed: dict[int, str]) -> list[int]:
+    def _settle_runs(self, page: Page, pending: dict[int, str], removed: dict[int, str]) -> list[int]:
         """Run lines go beside a removed line or in a run of ``min_run`` of them; returns those that went."""
         went = []
         for run in _runs(page, pending.keys() | removed.keys()):
@@ -397,7 +410,7 @@ class BoilerplateStage:
         removed.update((line, pending[line]) for line in went)
         return went
 
-    def _spread_beside(self, page: _Page, candidates: dict[int, list[int]], menu: list[int],
+    def _spread_beside(self, page: Page, candidates: dict[int, list[int]], menu: list[int],
                        removed: dict[int, str]) -> None:
         """Beside lines go next to a menu line that went, and next to each other from there."""
         allowed = [(matcher, page.zone(*matcher.zone), set(candidates.get(matcher.number, ())) if matcher.keywords
@@ -419,7 +432,7 @@ class BoilerplateStage:
                         break
 
 
-def _in_zone(matcher: _Matcher, candidates: dict[int, list[int]], page: _Page) -> list[int]:
+def _in_zone(matcher: _Matcher, candidates: dict[int, list[int]], page: Page) -> list[int]:
     """The lines holding the matcher's keywords that stand in its zone."""
     if matcher.zone[0] == "any":
         return candidates[matcher.number]
@@ -427,7 +440,7 @@ def _in_zone(matcher: _Matcher, candidates: dict[int, list[int]], page: _Page) -
     return [line for line in candidates[matcher.number] if line in zone]
 
 
-def _section(matcher: _Matcher, markers: list[int], page: _Page, removed: dict[int, str], limits: Limits) -> None:
+def _section(matcher: _Matcher, markers: list[int], page: Page, removed: dict[int, str], limits: Limits) -> None:
     """The first marker in the tail zone and all after it, or the last in the head zone and all before it,
     from the marker outwards up to a line that reads like a paragraph. A tail marker with no article line
     before it, or a head marker with none after it, is passed over: it heads or ends no article."""
@@ -446,7 +459,7 @@ def _section(matcher: _Matcher, markers: list[int], page: _Page, removed: dict[i
         return
 
 
-def _blocks(matcher: _Matcher, starts: list[int], page: _Page, removed: dict[int, str]) -> None:
+def _blocks(matcher: _Matcher, starts: list[int], page: Page, removed: dict[int, str]) -> None:
     covered = -1
     for start in starts:
         if start > covered and start not in removed and matcher.fires_on(page, start):
@@ -454,7 +467,7 @@ def _blocks(matcher: _Matcher, starts: list[int], page: _Page, removed: dict[int
                 removed.setdefault(covered, matcher.rule.id)
 
 
-def _block_from(matcher: _Matcher, start: int, page: _Page) -> list[int] | None:
+def _block_from(matcher: _Matcher, start: int, page: Page) -> list[int] | None:
     """The lines of a block that starts at ``start``; None when ``end`` does not come in time."""
     block = [start]
     line = page.after(start)
@@ -469,7 +482,7 @@ def _block_from(matcher: _Matcher, start: int, page: _Page) -> list[int] | None:
     return None if matcher.end else block
 
 
-def _threads(matcher: _Matcher, headings: list[int], page: _Page, removed: dict[int, str]) -> None:
+def _threads(matcher: _Matcher, headings: list[int], page: Page, removed: dict[int, str]) -> None:
     """A comment thread: its heading to its last marker line (or its end line), with at most ``max_gap``
     lines between markers and at least ``min_markers`` of them."""
     spec = matcher.rule.spec
@@ -493,23 +506,26 @@ def _threads(matcher: _Matcher, headings: list[int], page: _Page, removed: dict[
                 removed.setdefault(covered, matcher.rule.id)
 
 
-def _page_evidence(matcher: _Matcher, page: _Page, removed: dict[int, str], evidence: dict[int, str],
+def _page_evidence(matcher: _Matcher, page: Page, removed: dict[int, str], evidence: dict[int, str],
                    headline: int | None) -> None:
     """The lines page evidence classes as boilerplate, with what it saw; the lines other rules removed count as
-    boilerplate, the headline as a paragraph."""
+    boilerplate, the headline as a paragraph. A page with no line good by its own shape is left alone."""
     numbers = page.nonblank()
     known = {at: "bad" for at, line in enumerate(numbers) if line in removed}
     if headline is not None:
         known[bisect_left(numbers, headline)] = "good"
-    classes = matcher.evidence.classes([page.lines[line] for line in numbers], known)
-    for at, line in enumerate(numbers):
-        kind, seen = classes[at]
-        if kind == "bad" and line not in removed and matcher.fires_on(page, line):
+    shapes = matcher.evidence.shapes([page.lines[line] for line in numbers])
+    classes = matcher.evidence.revised(shapes, known)
+    if not any(matcher.evidence.own_class(shape) == "good" for shape in shapes):
+        return  # no paragraph: nothing to tell the boilerplate from
+    for at, (own, final) in enumerate(classes):
+        line = numbers[at]
+        if final == "bad" and line not in removed and matcher.fires_on(page, line):
             removed[line] = matcher.rule.id
-            evidence[line] = seen
+            evidence[line] = page_evidence.evidence(own, final, shapes[at])
 
 
-def _repeated_title(matcher: _Matcher, headers: list[int], page: _Page, removed: dict[int, str]) -> str | None:
+def _repeated_title(matcher: _Matcher, headers: list[int], page: Page, removed: dict[int, str]) -> str | None:
     """Removes a header and the title that repeats it; returns the first such title."""
     found = None
     min_title = matcher.rule.spec.get("min_title_length", _DEFAULT_TITLE_LENGTH)
@@ -526,7 +542,7 @@ def _repeated_title(matcher: _Matcher, headers: list[int], page: _Page, removed:
     return found
 
 
-def _runs(page: _Page, lines: set[int]) -> Iterator[list[int]]:
+def _runs(page: Page, lines: set[int]) -> Iterator[list[int]]:
     """The given lines grouped into runs of neighbours (blank lines between do not count)."""
     run: list[int] = []
     for line in sorted(lines):
