@@ -45,8 +45,13 @@ def test_a_line_of_links_or_digits_is_boilerplate_by_its_own_shape():
 
 
 def test_max_length_keeps_longer_lines_whatever_their_class():
-    page = rule("page", f"shape: page\npattern: '.+'\nmax_length: 5\n{STOPWORDS}")
+    page = rule("page", f"shape: page\npattern: '.+'\nmax_length: 5\nlength_low: 40\nlength_high: 80\n{STOPWORDS}")
     assert pack(page).clean(f"Home\nWeather\n{P1}\n").text == f"Weather\n{P1}\n"
+
+
+def test_a_page_with_no_paragraph_is_left_alone():
+    text = "Home\nWeather\nThe river rose.\nContact\n"
+    assert pack(PAGE).clean(text).text == text
 
 
 def test_the_page_shape_needs_stopwords():
