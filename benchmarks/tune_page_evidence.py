@@ -1,4 +1,4 @@
-"""Choose the page-evidence thresholds (rules/boilerplate-page.yaml) by measurement, leaving one source out.
+"""Choose the page-evidence thresholds (rules-optional/page-evidence.yaml) by measurement, leaving one source out.
 
 Reads the labelled corpus (../shared/corpus, outside the repository; skipped where absent). For each
 source it chooses a setting on the other two and reports it on that one; then it chooses on all
@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.corpus.is_dir():
         print(f"skipped: the labelled corpus is not at {args.corpus} (it lives outside the repository)")
         return 0
-    ruleset = load_rules().select(only=["boilerplate"])
+    ruleset = load_rules([ROOT / "rules-optional" / "page-evidence.yaml"]).select(only=["boilerplate"])
     page_rule = ruleset.by_id(RULE)
     stage = BoilerplateStage(ruleset.rules, ruleset.settings.get("boilerplate", {}))
     base = BoilerplateStage(with_setting(ruleset, None).rules, ruleset.settings.get("boilerplate", {}))

@@ -1,8 +1,11 @@
 """Page evidence, comment threads, the headline and the limits that protect an article (boilerplate kind)."""
 import pytest
 
-from textclean import Cleaner, parse_rule_file
+from conftest import ROOT
+
+from textclean import Cleaner, load_rules, parse_rule_file
 from textclean.document import Edit
+from textclean.rule_examples import run_examples
 
 STOPWORDS = "stopwords: {en: [a, an, and, at, by, for, in, is, it, of, 'on', that, the, to, was, with]}"
 
@@ -57,6 +60,12 @@ def test_a_page_with_no_paragraph_is_left_alone():
 def test_the_page_shape_needs_stopwords():
     with pytest.raises(Exception, match="shape page needs stopwords"):
         pack(rule("page", "shape: page\npattern: '.+'"))
+
+
+def test_the_opt_in_page_evidence_pack_passes_its_examples():
+    ruleset = load_rules([ROOT / "rules-optional" / "page-evidence.yaml"])
+    ruleset.rules = [rule for rule in ruleset.rules if rule.id == "page.evidence"]
+    assert ruleset.rules and run_examples(ruleset) == []
 
 
 # --- comment threads -------------------------------------------------------------------------------------------
