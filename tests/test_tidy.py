@@ -37,7 +37,7 @@ ragged = st.lists(st.sampled_from(["word", "two words", " ", "\t", "\xa0", "\u30
 
 @given(st.one_of(ragged, st.text()))
 def test_tidy_equals_its_definition(text):
-    assert sorted(WhitespaceTidy().apply(text).changes) == sorted(defined_changes(text))
+    assert sorted(change[:4] for change in WhitespaceTidy().apply(text).changes) == sorted(defined_changes(text))
 
 
 def test_a_stray_cr_in_trailing_space_goes_at_once():
