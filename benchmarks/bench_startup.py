@@ -4,8 +4,8 @@ Each command runs as a fresh process, the kinds interleaved round by round; ever
 ``--rounds`` rounds, as wall time and as the CPU time of the process (user + system, which other load on
 the machine inflates less). The reference is ``python -c "import regex, ftfy, yaml, click"``; the goal is a
 one-file fix within 2.5x of it with the rule cache warm, and a tiny corpus run (``clean examples/ -o out/``,
-whole: one process, and with ``--jobs 2`` two forked workers) under 0.5 s. The cold figures (``TEXTCLEAN_NO_CACHE=1``: every rule parsed, validated and compiled)
-are for comparison. The rule cache lives in a temporary folder (``TEXTCLEAN_CACHE_DIR``), bytecode is
+whole: one process, and with ``--jobs 2`` two forked workers) under 0.5 s. The cold figures
+(``TEXTCLEAN_NO_CACHE=1``: every rule parsed, validated and compiled) are for comparison. The rule cache lives in a temporary folder (``TEXTCLEAN_CACHE_DIR``), bytecode is
 written as an installed package has it, and each fix works on a fresh copy of an example article.
 
     python benchmarks/bench_startup.py [--rounds 15]

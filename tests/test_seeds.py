@@ -45,8 +45,14 @@ def test_headers_tails_breadcrumb_gone(cleaned):
     for key, (_, result) in cleaned.items():
         assert not HEADER_OR_TAIL.search(result.text), (key, HEADER_OR_TAIL.search(result.text))
         assert not result.text.lstrip().startswith("date ")
+
+
+def test_the_headline_of_002_is_kept_as_metadata_title(cleaned):
+    """Its breadcrumb and title pair leaves the body; the title goes to metadata, once."""
     title = "The Afghan Taliban continue to advance their requests for Russian aid"
-    assert title not in cleaned["002"][1].text
+    result = cleaned["002"][1]
+    assert result.metadata["title"].startswith(title)
+    assert title not in result.text
 
 
 def test_every_article_paragraph_kept(cleaned, shipped_rules):

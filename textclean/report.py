@@ -45,7 +45,7 @@ def edit_message(edit: Edit) -> str:
     def quoted(text: str, limit: int = 80) -> str:
         return repr(text if len(text) <= limit else text[:limit - 1] + "…")
     if not edit.after:
-        return f"removes {quoted(edit.before)}"
+        return f"removes {quoted(edit.before)}" + (f" ({edit.note})" if edit.note else "")
     if not edit.before:
         return f"inserts {quoted(edit.after)}"
     return f"{quoted(edit.before)} -> {quoted(edit.after)}"

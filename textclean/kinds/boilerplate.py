@@ -14,6 +14,16 @@ Shapes:
 - ``site_lines``: a line that stands on many pages of the document's site, learned by a
   first pass over the corpus or listed by ``textclean boilerplate discover``
   (:mod:`textclean.kinds.boilerplate_site`).
+- ``thread``: a comment section: a heading (``pattern``) and the comments after it, to the
+  last line that marks a comment (``markers``: "says:", "Reply", a comment's date) or to an
+  ``end`` line, with at most ``max_gap`` lines between markers.
+- ``page``: page evidence (:mod:`textclean.page_evidence`): lines classed by their shape and
+  their neighbours, with thresholds and stop-word lists in the rule.
+
+Settings protect the article (:class:`Limits`): a head or tail never takes a line that reads like
+a paragraph, and starts only where article text stands on its other side; the page's headline is
+never taken as part of a menu, block, section or by page evidence; and past ``max_paragraph_loss``
+of a document's paragraph text, the paragraph lines stay and a finding says so.
 
 ``zone`` limits a rule to the first or last ``zone_lines`` non-blank lines (a
 count, a share of the document such as ``"20%"``, or a list of both: the larger).
@@ -40,10 +50,13 @@ from typing import Any
 
 import regex
 
+from .. import page_evidence
+from ..document import Finding
 from ..evidence import Corpus
 from ..keywords import LineIndex, exact_fold, line_keywords, literal_lines
 from ..kind import Rule, RuleError, RuleKind, RuleTimeout, StageOutput, compile_pattern, schema_beside
 from ..lines import lines_of, numbered_line_removals, zone_positions
+from ..page_evidence import PageEvidence, Thresholds
 from ..patterns import PatternSet, current_budget, timed
 from .boilerplate_site import SiteLineCounts, SiteLines
 
@@ -54,9 +67,16 @@ _DEFAULT_WITHIN = 15
 _DEFAULT_BLOCK_LINES = 20
 _DEFAULT_TITLE_LENGTH = 15
 _DEFAULT_CELL_SEPARATOR = r"\s*\\?\|\s*"  # Markdown table cells, and the escaped bars inside one ("A \| B")
-_SHAPE_KEYS = {"end": {"block"}, "max_lines": {"block"}, "inner": {"block"}, "unless_followed_by": {"line"},
-               "within_lines": {"tail", "head"}, "min_title_length": {"repeated_title"},
-               "cell_separator": {"table_row"}}
+_DEFAULT_MAX_GAP = 8
+_DEFAULT_THREAD_LINES = 400
+_DEFAULT_MIN_MARKERS = 2
+_PAGE_KEYS = {key: {"page"} for key in (*Thresholds.__dataclass_fields__, "stopwords")}
+_SHAPE_KEYS = {"end": {"block", "thread"}, "max_lines": {"block", "thread"}, "inner": {"block"},
+               "unless_followed_by": {"line"}, "within_lines": {"tail", "head"},
+               "min_title_length": {"repeated_title"}, "cell_separator": {"table_row"},
+               "markers": {"thread"}, "max_gap": {"thread"}, "min_markers": {"thread"}, **_PAGE_KEYS}
+#: Shapes that take lines for what stands around them, not for their own text: the page's headline stays.
+_CONTEXT_SHAPES = {"block", "tail", "head", "thread", "page"}
 
 Size = int | str | list[int | str]  # non-blank lines, a share such as "20%", or the larger of several
 _LOOK_UP = -1  # no line has this number: fires_on finds the next line itself
@@ -72,6 +92,8 @@ class _Matcher:
     inner: PatternSet | None
     end: PatternSet | None
     unless_next: PatternSet | None
+    markers: PatternSet | None
+    evidence: PageEvidence | None
     cells: regex.Pattern | None
     keywords: frozenset[str] | None
     spelled: frozenset[str] | None  # every line the pattern matches, case-folded, when that set is finite
@@ -91,6 +113,9 @@ class _Matcher:
         for key, shapes in _SHAPE_KEYS.items():
             if key in spec and spec.get("shape", "line") not in shapes:
                 raise RuleError.of(rule, f"{key} applies only to shape {' or '.join(sorted(shapes))}", key)
+        for shape, key in (("thread", "markers"), ("page", "stopwords")):
+            if spec.get("shape") == shape and key not in spec:
+                raise RuleError.of(rule, f"shape {shape} needs {key}", "shape")
         if spec.get("menu") and (spec.get("shape", "line") not in ("line", "block")
                                  or spec.get("context", "alone") != "alone"):
             raise RuleError.of(rule, "menu applies only to blocks and to line rules with context alone", "menu")
@@ -108,6 +133,10 @@ class _Matcher:
             _compiled(rule, flag, "inner"),
             _compiled(rule, flag, "end"),
             _compiled(rule, flag, "unless_followed_by"),
+            _compiled(rule, flag, "markers"),
+            PageEvidence(Thresholds.of(spec), {language: frozenset(word.casefold() for word in words)
+                                               for language, words in spec.get("stopwords", {}).items()})
+            if spec.get("shape") == "page" else None,
             compile_pattern(rule, spec.get("cell_separator", _DEFAULT_CELL_SEPARATOR))
             if spec.get("shape") == "table_row" else None,
             line_keywords(pattern),
@@ -116,7 +145,7 @@ class _Matcher:
             zone,
         )
 
-    def fires_on(self, page: _Page, number: int, following: int | None = _LOOK_UP) -> bool:
+    def fires_on(self, page: Page, number: int, following: int | None = _LOOK_UP) -> bool:
         """Whether line ``number`` is short enough and matches, and the line after it does not stop the rule.
 
         ``following``: the next non-blank line's number (None: there is none), where the caller knows it."""
@@ -157,7 +186,7 @@ def _compiled(rule: Rule, flag: str, key: str) -> PatternSet | None:
     return PatternSet([(rule, f"(?{flag}:{alternative})") for alternative in alternatives], key=key)
 
 
-class _Page:
+class Page:
     """One document's lines, as written and stripped."""
 
     def __init__(self, text: str):
@@ -172,6 +201,10 @@ class _Page:
         numbers = self._text.nonblank
         at = bisect_right(numbers, number)
         return numbers[at] if at < len(numbers) else None
+
+    def start(self, number: int) -> int:
+        """The offset of line ``number`` in the text."""
+        return self._text.start(number)
 
     def nonblank(self, start: int = 0, stop: int | None = None) -> list[int]:
         """The numbers of the non-blank lines from ``start`` up to ``stop``, in order."""
@@ -199,6 +232,39 @@ class _Page:
         return math.ceil(self.count * float(size[:-1]) / 100) if isinstance(size, str) else size
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What protects the article, from the kind's settings; a setting left out protects nothing."""
+
+    paragraph_words: int | None = None  # a line of this many words reads like a paragraph
+    max_paragraph_loss: float | None = None  # the most of a document's paragraph text the rules may remove
+    sentence: regex.Pattern | None = None  # a line of article text: a tail starts after one, a head ends before one
+    headline: regex.Pattern | None = None  # a line that can be the page's title
+    headline_within: int = 0  # ...standing at most this many non-blank lines before the first article line
+
+    @classmethod
+    def of(cls, settings: dict[str, Any]) -> Limits:
+        headline = settings.get("headline", {})
+        return cls(settings.get("paragraph_words"), settings.get("max_paragraph_loss"),
+                   _setting_pattern(settings, "sentence"), _setting_pattern(headline, "pattern", "headline."),
+                   headline.get("within_lines", 0))
+
+    def paragraph(self, line: str) -> bool:
+        """Whether a stripped line reads like a paragraph."""
+        return self.paragraph_words is not None and len(line.split()) >= self.paragraph_words
+
+    def article(self, line: str) -> bool:
+        """Whether a stripped line reads like article text: a paragraph or a sentence."""
+        return self.paragraph(line) or (self.sentence is not None and self.sentence.fullmatch(line) is not None)
+
+
+def _setting_pattern(settings: dict[str, Any], key: str, prefix: str = "") -> regex.Pattern | None:
+    try:
+        return regex.compile(settings[key]) if key in settings else None
+    except regex.error as exc:
+        raise RuleError(f"settings boilerplate.{prefix}{key}", None, f"does not compile: {exc}") from None
+
+
 class BoilerplateStage:
     kind = "boilerplate"
 
@@ -206,6 +272,7 @@ class BoilerplateStage:
         self.min_run = settings.get("min_run")
         self.site_lines = SiteLines([rule for rule in rules if rule.spec.get("shape") == "site_lines"], settings)
         rules = [rule for rule in rules if rule.spec.get("shape") != "site_lines"]
+        self.limits = Limits.of(settings)
         matchers = [_Matcher.of(number, rule) for number, rule in enumerate(rules)]
         self.index = LineIndex((m.number, m.keywords, m.max_length) for m in matchers if m.keywords)
         groups: dict[str, list[_Matcher]] = {}
@@ -217,7 +284,15 @@ class BoilerplateStage:
         self.blocks = groups.get("block", [])
         self.titles = groups.get("repeated_title", [])
         self.rows = groups.get("table_row", [])
+        self.threads = groups.get("thread", [])
+        self.pages = groups.get("page", [])
         self.alone, self.run, self.beside = (groups.get(context, []) for context in ("alone", "run", "beside"))
+        self.by_context = {m.rule.id: m for m in matchers if m.rule.spec.get("shape") in _CONTEXT_SHAPES} | \
+            {m.rule.id: m for m in self.beside}
+        # Rules whose removals count against max_paragraph_loss: those with no bound of their own text (a block's
+        # end line, a thread's markers) around what they take.
+        self.unbounded = {m.rule.id for m in self.sections + self.pages + self.beside} | \
+            {m.rule.id for m in self.blocks if m.end is None}
         # Rules that name no keyword are tried on every line; beside rules only ever on a menu's neighbours.
         self.unfiltered = [m.number for m in matchers if not m.keywords and m not in self.beside]
         self.menu = {m.rule.id for m in self.alone + self.blocks if m.rule.spec.get("menu")}
@@ -227,29 +302,91 @@ class BoilerplateStage:
         return self.site_lines.collector()
 
     def apply(self, text: str, corpus: Corpus = _ALONE) -> StageOutput:
-        page = _Page(text)
+        page = Page(text)
         if not page.count:
             return StageOutput()
-        candidates = self._candidates(page)
-        removed: dict[int, str] = {}  # line number -> rule id
-        for shape, matchers in ((_section, self.sections), (_blocks, self.blocks), (_repeated_title, self.titles)):
-            for matcher in matchers:
-                if matcher.number in candidates:
-                    shape(matcher, _in_zone(matcher, candidates, page), page, removed)
-        self._line_rules(page, candidates, removed)
-        for matcher in self.rows:
-            for row in _in_zone(matcher, candidates, page) if matcher.number in candidates else ():
-                if row not in removed and matcher.fires_on(page, row) and self._all_cells_go(matcher, page.lines[row]):
-                    removed[row] = matcher.rule.id
-        notes = {}
+        removed, metadata = self.phrase_removals(page)
+        notes: dict[int, str] = {}  # line number -> the evidence for its removal: its site's pages, its shape
         if corpus.site is not None:
             unclaimed = (line for line in page.nonblank() if line not in removed)
             for line, (rule, note) in self.site_lines.find(page.lines, unclaimed, corpus.site,
                                                              corpus.evidence).items():
                 removed[line], notes[line] = rule, note
-        return StageOutput(changes=numbered_line_removals(text, page.raw, removed, notes))
+        headline = self._headline(page, removed)
+        for matcher in self.pages:
+            _page_evidence(matcher, page, removed, notes, headline)
+        if headline is not None and (self.taken_by_context(page, headline, removed) or headline in notes):
+            del removed[headline]
+            notes.pop(headline, None)
+        findings = self._paragraph_limit(page, removed)
+        return StageOutput(changes=numbered_line_removals(text, page.raw, removed, notes), metadata=metadata,
+                           findings=findings)
 
-    def _candidates(self, page: _Page) -> dict[int, list[int]]:
+    def phrase_removals(self, page: Page) -> tuple[dict[int, str], dict[str, Any]]:
+        """What every rule but page evidence removes (line number -> rule id), and the metadata it found."""
+        candidates = self._candidates(page)
+        removed: dict[int, str] = {}
+        for matcher in self.sections:
+            if matcher.number in candidates:
+                _section(matcher, _in_zone(matcher, candidates, page), page, removed, self.limits)
+        for shape, matchers in ((_blocks, self.blocks), (_threads, self.threads)):
+            for matcher in matchers:
+                if matcher.number in candidates:
+                    shape(matcher, _in_zone(matcher, candidates, page), page, removed)
+        metadata = {}
+        for matcher in self.titles:
+            if matcher.number in candidates:
+                title = _repeated_title(matcher, _in_zone(matcher, candidates, page), page, removed)
+                if title and "title" not in metadata:
+                    metadata["title"] = title
+        self._line_rules(page, candidates, removed)
+        for matcher in self.rows:
+            for row in _in_zone(matcher, candidates, page) if matcher.number in candidates else ():
+                if row not in removed and matcher.fires_on(page, row) and self._all_cells_go(matcher, page.lines[row]):
+                    removed[row] = matcher.rule.id
+        return removed, metadata
+
+    def taken_by_context(self, page: Page, line: int, removed: dict[int, str]) -> bool:
+        """Whether a rule removed ``line`` for what stands around it: not a line its pattern matched whole
+        (a block's start, a section's marker, a thread's heading)."""
+        matcher = self.by_context.get(removed.get(line))
+        return matcher is not None and (matcher.rule.spec.get("shape") in ("page", None)
+                                        or not matcher.fires_on(page, line))
+
+    def _headline(self, page: Page, removed: dict[int, str]) -> int | None:
+        """The line that titles the page: the nearest line before the first article line that the headline
+        pattern matches, passing over lines a rule removed for their own text (a byline, a date)."""
+        limits = self.limits
+        if limits.headline is None:
+            return None
+        numbers = page.nonblank()
+        body = next((at for at, line in enumerate(numbers)
+                     if line not in removed and limits.article(page.lines[line])), None)
+        for at in range(body - 1, max(-1, body - 1 - limits.headline_within), -1) if body else ():
+            line = numbers[at]
+            if line in removed and not self.taken_by_context(page, line, removed):
+                continue
+            if limits.headline.fullmatch(page.lines[line]):
+                return line
+        return None
+
+    def _paragraph_limit(self, page: Page, removed: dict[int, str]) -> list[Finding]:
+        """Past ``max_paragraph_loss`` of the page's paragraph text, the paragraph lines that rules took for what
+        stands around them stay, and a finding says so. A line a rule's pattern matched whole, and the lines of a
+        block with an end line or of a comment thread, are not counted: their own text bounds them."""
+        limit = self.limits.max_paragraph_loss
+        paragraphs = [line for line in page.nonblank() if self.limits.paragraph(page.lines[line])]
+        total = sum(len(page.lines[line]) for line in paragraphs)
+        taken = [line for line in paragraphs if removed.get(line) in self.unbounded]
+        lost = sum(len(page.lines[line]) for line in taken)
+        if limit is None or not total or lost <= limit * total:
+            return []
+        rules = sorted({removed.pop(line) for line in taken})
+        return [Finding("boilerplate.paragraph-limit",
+                        f"{', '.join(rules)} would remove {lost / total:.0%} of the paragraph text "
+                        f"(limit {limit:.0%}); its {len(taken)} paragraph lines stay", page.start(taken[0]))]
+
+    def _candidates(self, page: Page) -> dict[int, list[int]]:
         """Rule number -> the lines holding its keywords (every line for a rule that names none), in order."""
         candidates = self.index.lines(page.lines)
         for number in self.unfiltered:
@@ -259,7 +396,7 @@ class BoilerplateStage:
     def _all_cells_go(self, matcher: _Matcher, row: str) -> bool:
         """Whether the line rules remove every non-empty cell of ``row``, its cells taken as a page of lines."""
         try:
-            cells = _Page("\n".join(timed(matcher.cells.split, row)))
+            cells = Page("\n".join(timed(matcher.cells.split, row)))
         except TimeoutError:
             raise RuleTimeout(matcher.rule.id, current_budget(row).seconds) from None
         if not cells.count:
@@ -268,7 +405,7 @@ class BoilerplateStage:
         self._line_rules(cells, self._candidates(cells), gone)
         return len(gone) == cells.count
 
-    def _line_rules(self, page: _Page, candidates: dict[int, list[int]], removed: dict[int, str]) -> None:
+    def _line_rules(self, page: Page, candidates: dict[int, list[int]], removed: dict[int, str]) -> None:
         """The line rules: alone lines, then run lines that settle, then beside lines next to the menu lines."""
         pending: dict[int, str] = {}
         for group, target in ((self.alone, removed), (self.run, pending)):
@@ -282,7 +419,7 @@ class BoilerplateStage:
         if menu and self.beside:
             self._spread_beside(page, candidates, menu, removed)
 
-    def _settle_runs(self, page: _Page, pending: dict[int, str], removed: dict[int, str]) -> list[int]:
+    def _settle_runs(self, page: Page, pending: dict[int, str], removed: dict[int, str]) -> list[int]:
         """Run lines go beside a removed line or in a run of ``min_run`` of them; returns those that went."""
         went = []
         for run in _runs(page, pending.keys() | removed.keys()):
@@ -292,7 +429,7 @@ class BoilerplateStage:
         removed.update((line, pending[line]) for line in went)
         return went
 
-    def _spread_beside(self, page: _Page, candidates: dict[int, list[int]], menu: list[int],
+    def _spread_beside(self, page: Page, candidates: dict[int, list[int]], menu: list[int],
                        removed: dict[int, str]) -> None:
         """Beside lines go next to a menu line that went, and next to each other from there."""
         allowed = [(matcher, page.zone(*matcher.zone), set(candidates.get(matcher.number, ())) if matcher.keywords
@@ -314,7 +451,7 @@ class BoilerplateStage:
                         break
 
 
-def _in_zone(matcher: _Matcher, candidates: dict[int, list[int]], page: _Page) -> list[int]:
+def _in_zone(matcher: _Matcher, candidates: dict[int, list[int]], page: Page) -> list[int]:
     """The lines holding the matcher's keywords that stand in its zone."""
     if matcher.zone[0] == "any":
         return candidates[matcher.number]
@@ -322,17 +459,26 @@ def _in_zone(matcher: _Matcher, candidates: dict[int, list[int]], page: _Page) -
     return [line for line in candidates[matcher.number] if line in zone]
 
 
-def _section(matcher: _Matcher, markers: list[int], page: _Page, removed: dict[int, str]) -> None:
-    """The first marker in the tail zone and all after it, or the last in the head zone and all before it."""
+def _section(matcher: _Matcher, markers: list[int], page: Page, removed: dict[int, str], limits: Limits) -> None:
+    """The first marker in the tail zone and all after it, or the last in the head zone and all before it,
+    from the marker outwards up to a line that reads like a paragraph. A tail marker with no article line
+    before it, or a head marker with none after it, is passed over: it heads or ends no article."""
     tail = matcher.rule.spec["shape"] == "tail"
     for marker in (markers if tail else reversed(markers)):
-        if matcher.fires_on(page, marker):
-            for line in (page.nonblank(marker) if tail else page.nonblank(0, marker + 1)):
-                removed.setdefault(line, matcher.rule.id)
-            return
+        section = page.nonblank(marker) if tail else page.nonblank(0, marker + 1)[::-1]
+        rest = page.nonblank(0, marker) if tail else page.nonblank(marker + 1)
+        if (limits.sentence or limits.paragraph_words) and not any(limits.article(page.lines[n]) for n in rest):
+            continue
+        if not matcher.fires_on(page, marker):
+            continue
+        for line in section:
+            if line != marker and limits.paragraph(page.lines[line]):
+                break
+            removed.setdefault(line, matcher.rule.id)
+        return
 
 
-def _blocks(matcher: _Matcher, starts: list[int], page: _Page, removed: dict[int, str]) -> None:
+def _blocks(matcher: _Matcher, starts: list[int], page: Page, removed: dict[int, str]) -> None:
     covered = -1
     for start in starts:
         if start > covered and start not in removed and matcher.fires_on(page, start):
@@ -340,7 +486,7 @@ def _blocks(matcher: _Matcher, starts: list[int], page: _Page, removed: dict[int
                 removed.setdefault(covered, matcher.rule.id)
 
 
-def _block_from(matcher: _Matcher, start: int, page: _Page) -> list[int] | None:
+def _block_from(matcher: _Matcher, start: int, page: Page) -> list[int] | None:
     """The lines of a block that starts at ``start``; None when ``end`` does not come in time."""
     block = [start]
     line = page.after(start)
@@ -355,7 +501,52 @@ def _block_from(matcher: _Matcher, start: int, page: _Page) -> list[int] | None:
     return None if matcher.end else block
 
 
-def _repeated_title(matcher: _Matcher, headers: list[int], page: _Page, removed: dict[int, str]) -> None:
+def _threads(matcher: _Matcher, headings: list[int], page: Page, removed: dict[int, str]) -> None:
+    """A comment thread: its heading to its last marker line (or its end line), with at most ``max_gap``
+    lines between markers and at least ``min_markers`` of them."""
+    spec = matcher.rule.spec
+    max_gap, min_markers = spec.get("max_gap", _DEFAULT_MAX_GAP), spec.get("min_markers", _DEFAULT_MIN_MARKERS)
+    covered = -1
+    for heading in headings:
+        if heading <= covered or heading in removed or not matcher.fires_on(page, heading):
+            continue
+        last, markers, gap = None, 0, 0
+        for line in page.nonblank(heading + 1)[:spec.get("max_lines", _DEFAULT_THREAD_LINES) - 1]:
+            text = page.lines[line]
+            if matcher.end and matcher.ends_block(text):
+                last = line
+                break
+            if matcher.markers.fullmatches(text):
+                markers, last, gap = markers + 1, line, 0
+            elif (gap := gap + 1) > max_gap:
+                break
+        if markers >= min_markers:
+            for covered in page.nonblank(heading, last + 1):
+                removed.setdefault(covered, matcher.rule.id)
+
+
+def _page_evidence(matcher: _Matcher, page: Page, removed: dict[int, str], evidence: dict[int, str],
+                   headline: int | None) -> None:
+    """The lines page evidence classes as boilerplate, with what it saw; the lines other rules removed count as
+    boilerplate, the headline as a paragraph. A page with no line good by its own shape is left alone."""
+    numbers = page.nonblank()
+    known = {at: "bad" for at, line in enumerate(numbers) if line in removed}
+    if headline is not None:
+        known[bisect_left(numbers, headline)] = "good"
+    shapes = matcher.evidence.shapes([page.lines[line] for line in numbers])
+    classes = matcher.evidence.revised(shapes, known)
+    if not any(matcher.evidence.own_class(shape) == "good" for shape in shapes):
+        return  # no paragraph: nothing to tell the boilerplate from
+    for at, (own, final) in enumerate(classes):
+        line = numbers[at]
+        if final == "bad" and line not in removed and matcher.fires_on(page, line):
+            removed[line] = matcher.rule.id
+            evidence[line] = page_evidence.evidence(own, final, shapes[at])
+
+
+def _repeated_title(matcher: _Matcher, headers: list[int], page: Page, removed: dict[int, str]) -> str | None:
+    """Removes a header and the title that repeats it; returns the first such title."""
+    found = None
     min_title = matcher.rule.spec.get("min_title_length", _DEFAULT_TITLE_LENGTH)
     for header in headers:
         title = page.after(header)
@@ -366,9 +557,11 @@ def _repeated_title(matcher: _Matcher, headers: list[int], page: _Page, removed:
                 and title_text.casefold() in header_text.casefold() and matcher.fires_on(page, header)):
             removed.setdefault(header, matcher.rule.id)
             removed.setdefault(title, matcher.rule.id)
+            found = found or title_text
+    return found
 
 
-def _runs(page: _Page, lines: set[int]) -> Iterator[list[int]]:
+def _runs(page: Page, lines: set[int]) -> Iterator[list[int]]:
     """The given lines grouped into runs of neighbours (blank lines between do not count)."""
     run: list[int] = []
     for line in sorted(lines):
@@ -403,6 +596,42 @@ KIND = RuleKind(
                 "description": "The first pass of the site_lines rules keeps the counts of at most this many "
                                "distinct (site, line) pairs, about 100 bytes each; past it, the lines seen on the "
                                "fewest pages are forgotten. Unset: no bound.",
+            },
+            "paragraph_words": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "A line of this many words or more reads like a paragraph: a head or tail stops "
+                               "before it, and max_paragraph_loss counts it. Unset: no line does.",
+            },
+            "max_paragraph_loss": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "description": "The most of a document's paragraph text (in characters) the rules may remove, a "
+                               "comment thread's own lines aside; past it the paragraph lines stay and a finding "
+                               "says so. Unset: no limit.",
+            },
+            "sentence": {
+                "type": "string",
+                "minLength": 1,
+                "format": "regex",
+                "description": "A line of article text, besides a paragraph: a tail marker with no such line "
+                               "before it, or a head marker with none after it, is passed over; the headline "
+                               "stands before the first.",
+            },
+            "headline": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["pattern", "within_lines"],
+                "description": "The page's title, which no menu, block, section or page evidence takes: the "
+                               "nearest line before the first article line (a paragraph or a sentence) that "
+                               "pattern matches.",
+                "properties": {
+                    "pattern": {"type": "string", "minLength": 1, "format": "regex",
+                                "description": "A regular expression a title line matches whole."},
+                    "within_lines": {"type": "integer", "minimum": 1,
+                                     "description": "How many non-blank lines before the first article line to look."},
+                },
             },
         },
     },

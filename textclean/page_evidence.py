@@ -1,0 +1,151 @@
+"""Page evidence: a line's class from its own shape, then from its neighbours (jusText's classifier, on lines).
+
+A line is first classed by its length, its share of stop words (of the language whose list
+holds most of the page's words), and its share of digits and link-like tokens:
+
+- ``bad``: too many link-like tokens or digits, or long enough to judge and too few stop words;
+- ``good``: at least ``length_high`` characters and a stop-word share of ``stopwords_high``;
+- ``neargood``: at least ``length_low`` characters and a share of ``stopwords_low``;
+- ``short``: the rest.
+
+Lines other rules removed are ``bad`` (the headline ``good``); the page's edges count as ``bad``.
+Then the context decides
+(jusText's ``revise_paragraph_classification``): a short line between good lines is good, between bad
+lines bad; between one of each it is good only where a near-good line stands next to the bad side;
+a near-good line between bad lines is bad, else good.
+
+>>> words = frozenset({"the", "a", "of", "to", "and", "in", "is"})
+>>> evidence = PageEvidence(Thresholds(length_low=40, length_high=60), {"en": words})
+>>> lines = ["Home", "News", "Sport", "The road to the north is open again and the bus runs to the town.",
+...          "It is the first time in a year that the road is open to all of the traffic of the valley."]
+>>> [evidence.classes(lines, {})[n][0] for n in range(5)]
+['bad', 'bad', 'bad', 'good', 'good']
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+_WORD = regex.compile(r"\w+(?:['’]\w+)*")
+_LINK = regex.compile(r"(?i)(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S+\.(?:com|org|net|html?|php|aspx?)(?:/\S*)?$")
+EDGE = "bad"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """jusText's parameters, with its defaults; shares are fractions, lengths characters."""
+
+    length_low: int = 70
+    length_high: int = 200
+    stopwords_low: float = 0.30
+    stopwords_high: float = 0.32
+    max_link_share: float = 0.2
+    max_digit_share: float = 0.5
+
+    @classmethod
+    def of(cls, spec: dict[str, Any]) -> Thresholds:
+        return cls(**{key: spec[key] for key in cls.__dataclass_fields__ if key in spec})
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What is measured of one line."""
+
+    length: int
+    words: int
+    stopwords: float
+    digits: float
+    links: float
+
+    def describe(self) -> str:
+        return (f"{self.words} words, {self.length} chars, stop words {self.stopwords:.2f}"
+                + (f", digits {self.digits:.2f}" if self.digits else "")
+                + (f", links {self.links:.2f}" if self.links else ""))
+
+
+class PageEvidence:
+    """Classifies the lines of a page; stop-word lists by language."""
+
+    def __init__(self, thresholds: Thresholds, stopwords: dict[str, frozenset[str]]):
+        self.thresholds = thresholds
+        self.stopwords = stopwords
+
+    def language(self, lines: list[str]) -> frozenset[str]:
+        """The stop-word list that holds most of the page's words."""
+        words = [word.casefold() for line in lines for word in _WORD.findall(line)]
+        return max(self.stopwords.values(), key=lambda stop: sum(word in stop for word in words), default=frozenset())
+
+    def shape(self, line: str, stop: frozenset[str]) -> Shape:
+        words = _WORD.findall(line)
+        tokens = line.split()
+        visible = sum(not c.isspace() for c in line) or 1
+        return Shape(
+            length=len(line),
+            words=len(words),
+            stopwords=sum(word.casefold() in stop for word in words) / len(words) if words else 0.0,
+            digits=sum(c.isdigit() for c in line) / visible,
+            links=sum(bool(_LINK.search(token)) for token in tokens) / len(tokens) if tokens else 0.0,
+        )
+
+    def own_class(self, shape: Shape) -> str:
+        t = self.thresholds
+        if shape.links > t.max_link_share or shape.digits > t.max_digit_share:
+            return "bad"
+        if shape.length < t.length_low:
+            return "short"
+        if shape.stopwords >= t.stopwords_high:
+            return "good" if shape.length >= t.length_high else "neargood"
+        return "neargood" if shape.stopwords >= t.stopwords_low else "bad"
+
+    def classes(self, lines: list[str], known: dict[int, str]) -> dict[int, tuple[str, str]]:
+        """Line index -> (final class, evidence) for the non-blank ``lines``; ``known``: the class of the
+        lines other evidence settled (index -> "bad" or "good")."""
+        shapes = self.shapes(lines)
+        return {n: (final, evidence(own, final, shapes[n]))
+                for n, (own, final) in enumerate(self.revised(shapes, known))}
+
+    def shapes(self, lines: list[str]) -> list[Shape]:
+        stop = self.language(lines)
+        return [self.shape(line, stop) for line in lines]
+
+    def revised(self, shapes: list[Shape], known: dict[int, str]) -> list[tuple[str, str]]:
+        """(own class, final class) of each line already measured: first by its shape, then by its context."""
+        own = [known.get(n) or self.own_class(shape) for n, shape in enumerate(shapes)]
+        final = list(own)
+        for n, cls in enumerate(own):
+            if cls != "short":
+                continue
+            before, after = _neighbour(own, n, -1, True), _neighbour(own, n, 1, True)
+            if before == after:
+                final[n] = before
+            elif (before == "bad" and _neighbour(own, n, -1, False) == "neargood") or \
+                    (after == "bad" and _neighbour(own, n, 1, False) == "neargood"):
+                final[n] = "good"
+            else:
+                final[n] = "bad"
+        revised = list(final)
+        for n, cls in enumerate(final):
+            if cls == "neargood":
+                both_bad = _neighbour(final, n, -1, True) == _neighbour(final, n, 1, True) == "bad"
+                revised[n] = "bad" if both_bad else "good"
+        return list(zip(own, revised, strict=True))
+
+
+def _neighbour(classes: list[str], n: int, step: int, skip_neargood: bool) -> str:
+    """The class of the nearest line before (step -1) or after (+1) ``n`` that is not short (nor near-good)."""
+    n += step
+    while 0 <= n < len(classes):
+        if classes[n] != "short" and not (skip_neargood and classes[n] == "neargood"):
+            return classes[n]
+        n += step
+    return EDGE
+
+
+def evidence(own: str, final: str, shape: Shape) -> str:
+    """What decided a line's class, in words."""
+    if own == final:
+        return f"{own} line: {shape.describe()}"
+    where = "between boilerplate" if final == "bad" else "between paragraphs"
+    return f"{own} line {where}: {shape.describe()}"
