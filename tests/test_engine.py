@@ -140,8 +140,9 @@ def test_rules_that_cycle_leave_the_document_unchanged_and_say_so():
 
 
 def test_a_long_chain_of_header_lines_settles_without_a_pass_bound(cleaner):
-    # Each pass removes the five header lines in the head zone, which brings the next five into it.
-    text = "".join(f"News ID: {n}\n" for n in range(400)) + "The talks began.\n"
+    # Each pass removes the five header lines in the head zone, which brings the next five into it. (Header
+    # lines that disagree would stay, with a finding: nothing on the page says which is the article's.)
+    text = "News ID: 7\n" * 400 + "The talks began.\n"
     result = cleaner.clean(text)
     assert result.text == "The talks began.\n" and not result.findings
 
