@@ -262,4 +262,4 @@ def test_fix_imports_no_other_command():
               "try: main()\nexcept SystemExit: pass\n"
               "print(sorted(m for m in sys.modules if m.startswith('textclean.cli.')))")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert done.stdout.splitlines()[-1] == "['textclean.cli.common', 'textclean.cli.files']"
+    assert done.stdout.splitlines()[-1] == "['textclean.cli.common', 'textclean.cli.files', 'textclean.cli.stdout']"
