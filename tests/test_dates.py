@@ -421,3 +421,23 @@ def test_days_written_as_ordinal_words():
     grammar = DateGrammar({**RULES.settings["date_header"]})
     assert grammar.parse("سوم شهریور ۱۳۹۴") == "2015-08-25"
     assert grammar.parse("بیست و یکم شهریور ۱۳۹۴") == "2015-09-12"
+
+
+def test_a_date_on_top_of_every_page_of_a_site_is_its_masthead_in_a_corpus_run(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from textclean.cli import main
+    bodies = ["The ferry to the island runs again, and the first boat left the harbour at six.",
+              "The school opens late this week, after the storm took part of the roof away.",
+              "The river rose again overnight, and the road up the valley was closed to traffic."]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps({"id": str(n), "url": f"https://news.example/{n}",
+                                                           "text": f"Thursday, 9 November 2023\n{body}\n"}) + "\n"
+                                               for n, body in enumerate(bodies)))
+    for extra, wanted in (([], [None] * 3), (["--no-site-pass"], ["2023-11-09"] * 3)):
+        result = CliRunner().invoke(main, ["clean", "-q", *extra, str(tmp_path / "in.jsonl"), "-o",
+                                           str(tmp_path / "out.jsonl")])
+        assert result.exit_code == 0, result.output
+        records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+        assert [record.get("metadata", {}).get("date") for record in records] == wanted, extra

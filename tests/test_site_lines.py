@@ -184,7 +184,7 @@ def test_resume_learns_from_the_whole_input(tmp_path):
 
 
 def test_memory_is_bounded_by_forgetting_the_rarest_lines():
-    from textclean.kinds.boilerplate_site import SiteLineCounts, line_key
+    from textclean.evidence import SiteLineCounts, line_key
     counts = SiteLineCounts(max_length=120, min_pages=2, max_pairs=40)
     for number in range(60):
         chunk = SiteLineCounts(120, 2, None)

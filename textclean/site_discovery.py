@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 import regex
 import yaml
 
+from .evidence import SiteLineEvidence, line_key
 from .inputs import InputDoc
 from .kind import Rule
-from .kinds.boilerplate_site import SiteLineEvidence, SiteLines, line_key
+from .kinds.boilerplate_site import SiteLines
 from .rule_examples import EXAMPLE_SITE
 from .rulefile import RuleSet
 

@@ -52,13 +52,13 @@ import regex
 
 from .. import page_evidence
 from ..document import Finding
-from ..evidence import Corpus
+from ..evidence import Corpus, SiteLineCounts
 from ..keywords import LineIndex, exact_fold, line_keywords, literal_lines
 from ..kind import Rule, RuleError, RuleKind, RuleTimeout, StageOutput, compile_pattern, schema_beside
 from ..lines import lines_of, numbered_line_removals, zone_positions
 from ..page_evidence import PageEvidence, Thresholds
 from ..patterns import PatternSet, current_budget, timed
-from .boilerplate_site import SiteLineCounts, SiteLines
+from .boilerplate_site import SiteLines
 
 _ALONE = Corpus()  # a document cleaned on its own: no site, no corpus evidence
 

@@ -19,82 +19,16 @@ counted short by a page for each pruning.
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..evidence import SiteLineCounts, SiteLineEvidence, line_key
 from ..kind import Rule, RuleError
 
 LEARNED_KEYS = {"min_pages", "min_share", "max_length"}
 LISTED_KEYS = {"site", "site_pages", "lines"}
 _COMMON_KEYS = {"id", "kind", "description", "examples", "shape"}
-
-
-def line_key(line: str) -> int:
-    """The 8-byte hash a line (stripped) is counted by."""
-    return int.from_bytes(hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
-
-
-def page_keys(text: str, max_length: int) -> set[int]:
-    """The hashes of a page's distinct lines of 1 to ``max_length`` characters."""
-    keys = set()
-    for line in text.split("\n"):
-        line = line.strip()
-        if line and len(line) <= max_length:
-            keys.add(line_key(line))
-    return keys
-
-
-@dataclass(frozen=True)
-class SiteLineEvidence:
-    """What the first pass learned: pages per site, and per site the pages of each line that repeats enough."""
-
-    pages: dict[str, int]
-    lines: dict[str, dict[int, int]]
-
-
-class SiteLineCounts:
-    """The collector of the learned form: on how many pages of each site each line stands."""
-
-    def __init__(self, max_length: int, min_pages: int, max_pairs: int | None):
-        self.max_length, self.min_pages, self.max_pairs = max_length, min_pages, max_pairs
-        self.pages: dict[str, int] = {}
-        self.lines: dict[str, dict[int, int]] = {}
-        self._pairs = 0
-
-    def observe(self, site: str, text: str) -> None:
-        self.pages[site] = self.pages.get(site, 0) + 1
-        counts = self.lines.setdefault(site, {})
-        before = len(counts)
-        for key in page_keys(text, self.max_length):
-            counts[key] = counts.get(key, 0) + 1
-        self._pairs += len(counts) - before
-
-    def merge(self, other: SiteLineCounts) -> None:
-        for site, pages in other.pages.items():
-            self.pages[site] = self.pages.get(site, 0) + pages
-            counts = self.lines.setdefault(site, {})
-            before = len(counts)
-            for key, count in other.lines[site].items():
-                counts[key] = counts.get(key, 0) + count
-            self._pairs += len(counts) - before
-        if self.max_pairs is not None and self._pairs > self.max_pairs:
-            self._prune()
-
-    def _prune(self) -> None:
-        """Forget the rarest lines until at most half of ``max_pairs`` are kept."""
-        floor = 1
-        while self._pairs > self.max_pairs // 2:
-            for site, counts in self.lines.items():
-                self.lines[site] = {key: count for key, count in counts.items() if count > floor}
-            self._pairs = sum(map(len, self.lines.values()))
-            floor += 1
-
-    def freeze(self) -> SiteLineEvidence:
-        lines = {site: {key: count for key, count in counts.items() if count >= self.min_pages}
-                 for site, counts in self.lines.items()}
-        return SiteLineEvidence(dict(self.pages), {site: counts for site, counts in lines.items() if counts})
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ import regex
 
 from ..dates import DIGIT, DateGrammar, DateRefused, Reading
 from ..document import Finding
+from ..evidence import Corpus, SiteLineCounts, line_key
 from ..keywords import LineIndex, line_keywords
 from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, compile_pattern, schema_beside
 from ..lines import TextLines, lines_of, numbered_line_removals, zone_positions
@@ -51,7 +52,8 @@ from ..patterns import PatternSet, refuse_unusable_groups
 
 _DEFAULT_LINES = 5
 _DEFAULT_ARTICLE = {"body_within": 3, "paragraph_words": 10, "paragraph_chars": 60,
-                    "sentence_ends": ".!?…。！？؟۔\"”»"}  # as in rules/dates.yaml, for a pack without the shipped one
+                    "sentence_ends": ".!?…。！？؟۔\"”»", "masthead_pages": 3,
+                    "masthead_share": 0.5}  # as in rules/dates.yaml, for a pack without the shipped one
 #: ``{date}`` placeholders the patterns of one rule file may hold.
 MOST_DATES_PER_FILE = 32
 _DEFAULT_MAX_LENGTH = 200
@@ -260,6 +262,20 @@ def _names(count: int) -> dict[str, Any]:
             "items": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}}
 
 
+class _HeadLineCounts(SiteLineCounts):
+    """Per site, on how many pages each of the first ``head`` non-blank lines of a page stands."""
+
+    def __init__(self, head: int, max_length: int, min_pages: int):
+        super().__init__(max_length, min_pages, None)
+        self.head = head
+
+    def observe(self, site: str, text: str) -> None:
+        super().observe(site, "\n".join(itertools.islice(filter(str.strip, text.split("\n")), self.head)))
+
+
+_ALONE = Corpus()  # a document cleaned on its own: no site, no corpus evidence
+
+
 class DateHeaderStage:
     kind = "date_header"
 
@@ -280,7 +296,16 @@ class DateHeaderStage:
         self.index = LineIndex((compiled, compiled.keywords, None) for compiled in line_rules if compiled.keywords)
         self._known: dict[str, list[Hashable]] = {}  # line -> the keys of _holds it holds
 
-    def apply(self, text: str) -> StageOutput:
+    def collector(self) -> _HeadLineCounts | None:
+        """With bare-date rules, the first pass counts the lines at the top of each site's pages: a date line
+        that stands on many of them is the site's masthead (the day's date), never an article's."""
+        bare = [compiled for compiled in self.rules if compiled.bare and compiled.zones != ["glued"]]
+        if not bare:
+            return None
+        return _HeadLineCounts(max(compiled.lines for compiled in bare), max(compiled.max_length for compiled in bare),
+                               self.article["masthead_pages"])
+
+    def apply(self, text: str, corpus: Corpus = _ALONE) -> StageOutput:
         output = StageOutput()
         page = lines_of(text)
         count = len(page.nonblank)
@@ -307,11 +332,13 @@ class DateHeaderStage:
         supported = []
         gone: list[_Candidate] = []
         for candidate in candidates:
-            if self._supported(candidate, page):
+            refused = self._masthead(candidate, page, corpus) or (
+                None if self._supported(candidate, page) else "no article text beside it")
+            if refused is None:
                 supported.append(candidate)
                 continue
             output.findings.append(Finding(candidate.rule, f"{', '.join(candidate.values.values())} not taken: "
-                                           "no article text beside it", candidate.start))
+                                           f"{refused}", candidate.start))
             if candidate.rank[0] == 0:  # a masthead goes; a footer line stays, so the zone does not move up
                 gone.append(candidate)
         staying = _choose(supported, output)
@@ -324,6 +351,17 @@ class DateHeaderStage:
                 removed[page.nonblank[pos]] = candidate.rule
         output.changes.extend(numbered_line_removals(text, page.raw, removed))
         return output
+
+    def _masthead(self, candidate: _Candidate, page: TextLines, corpus: Corpus) -> str | None:
+        """Why a bare date is its site's masthead (its line stands on ``masthead_pages`` pages and
+        ``masthead_share`` of the pages of the site), or None."""
+        if not (candidate.rank[1] and corpus.evidence and corpus.site in corpus.evidence.lines):
+            return None
+        line = page.stripped[page.nonblank[candidate.positions[0]]]
+        seen, pages = corpus.evidence.lines[corpus.site].get(line_key(line), 0), corpus.evidence.pages[corpus.site]
+        if seen < self.article["masthead_pages"] or seen < self.article["masthead_share"] * pages:
+            return None
+        return f"the site's masthead, on {seen} of {pages} pages of {corpus.site}"
 
     def _supported(self, candidate: _Candidate, page: TextLines) -> bool:
         """Whether the article's text is beside the candidate: a paragraph among the ``body_within`` lines
@@ -481,9 +519,13 @@ KIND = RuleKind(
                         "description": "What says a bare date (a rule with labelled: false) is the article's: "
                         "a paragraph within body_within non-blank lines after it, a paragraph being a line of "
                         "paragraph_words words or more, or of paragraph_chars characters in a script without "
-                        "spaces, that ends with one of sentence_ends.",
+                        "spaces, that ends with one of sentence_ends. In a corpus, a bare date line that stands "
+                        "at the top of masthead_pages pages and masthead_share of the pages of its site is the "
+                        "site's masthead, never the article's date.",
                         "properties": {**{key: {"type": "integer", "minimum": 1}
-                                          for key in ("body_within", "paragraph_words", "paragraph_chars")},
+                                          for key in ("body_within", "paragraph_words", "paragraph_chars",
+                                                      "masthead_pages")},
+                                       "masthead_share": {"type": "number", "minimum": 0, "maximum": 1},
                                        "sentence_ends": {"type": "string", "minLength": 1}}},
             "year_range": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2,
                            "description": "The first and last Gregorian year a date may have."},
