@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -230,43 +230,44 @@ def load_rules(paths: Iterable[str | Path] = (), shipped: bool = True,
     (:mod:`textclean.rulecache`). With ``errors``, every error is added to them instead, what it concerns
     (a file, a rule with a duplicate id) is left out, and the cache is not used.
     """
-    if errors is not None:
-        return _load_every_error(paths, shipped, errors)
     roots = ([shipped_packs_dir()] if shipped else []) + [Path(p) for p in paths]
-    vocabulary = [] if shipped else [(file, _read(file)) for file in rule_files(shipped_packs_dir())]
-    files = [(file, _read(file)) for root in roots for file in rule_files(root)]
-    origin = rulecache.key("rules", str(shipped), *(part for file, data in vocabulary + files
+    vocabulary = [] if shipped else rule_files(shipped_packs_dir())
+    if errors is not None:
+        return _assembled((load_rule_file(file) for file in vocabulary), _every_file(roots, errors), errors)
+    read = ([(file, _read(file)) for file in vocabulary],
+            [(file, _read(file)) for root in roots for file in rule_files(root)])
+    origin = rulecache.key("rules", str(shipped), *(part for pairs in read for file, data in pairs
                                                     for part in (str(file), data)))
     cached = rulecache.load(origin)
     if isinstance(cached, RuleSet) and cached.origin == origin and all(isinstance(r, Rule) for r in cached.rules):
         return cached
-    ruleset = RuleSet()
-    for file, data in vocabulary:
-        pack = parse_rule_file(_decoded(data, file), str(file))
-        if not pack.rules:
-            ruleset.add(pack)
-    for file, data in files:
-        ruleset.add(parse_rule_file(_decoded(data, file), str(file)))
+    packs = ([parse_rule_file(_decoded(data, file), str(file)) for file, data in pairs] for pairs in read)
+    ruleset = _assembled(*packs)
     ruleset.origin = origin
     rulecache.store(origin, ruleset)
     return ruleset
 
 
-def _load_every_error(paths: Iterable[str | Path], shipped: bool, errors: list[RuleError]) -> RuleSet:
+def _assembled(vocabulary: Iterable[RuleSet], packs: Iterable[RuleSet],
+               errors: list[RuleError] | None = None) -> RuleSet:
+    """One rule set of ``packs``, after the packs of ``vocabulary`` that hold no rule (word lists only)."""
     ruleset = RuleSet()
-    if not shipped:
-        for file in rule_files(shipped_packs_dir()):
-            pack = load_rule_file(file)
-            if not pack.rules:
-                ruleset.add(pack)
-    roots = ([shipped_packs_dir()] if shipped else []) + [Path(p) for p in paths]
+    for pack in vocabulary:
+        if not pack.rules:
+            ruleset.add(pack)
+    for pack in packs:
+        ruleset.add(pack, errors)
+    return ruleset
+
+
+def _every_file(roots: list[Path], errors: list[RuleError]) -> Iterator[RuleSet]:
+    """The pack of every rule file under ``roots``; a root or file that cannot be read goes to ``errors``."""
     for root in roots:
         try:
             for file in rule_files(root):
-                ruleset.add(load_rule_file(file, errors), errors)
+                yield load_rule_file(file, errors)
         except RuleError as exc:
             errors.append(exc)
-    return ruleset
 
 
 def load_rule_file(path: str | Path, errors: list[RuleError] | None = None) -> RuleSet:
