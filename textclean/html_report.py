@@ -223,9 +223,10 @@ def _rule_chart(report: RunReport) -> str:
         parts.append(f'<text x="{label_width + removed_width + changed_width + 6:.1f}" y="{y + 13}">'
                      f"{tally.lines_removed + tally.changes:,}</text>")
     legend_y = row * len(ranked) + 20
-    parts.append(f'<rect class="bar" x="{label_width}" y="{legend_y - 10}" width="12" height="12"/>'
+    parts.append(f'<rect class="key" fill="#4f86c6" x="{label_width}" y="{legend_y - 10}" width="12" height="12"/>'
                  f'<text x="{label_width + 18}" y="{legend_y}">lines removed</text>'
-                 f'<rect class="bar2" x="{label_width + 130}" y="{legend_y - 10}" width="12" height="12"/>'
+                 f'<rect class="key" fill="#d9822b" x="{label_width + 130}" y="{legend_y - 10}" width="12" '
+                 'height="12"/>'
                  f'<text x="{label_width + 148}" y="{legend_y}">other edits (within a line)</text></svg>')
     return "".join(parts)
 

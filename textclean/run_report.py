@@ -214,6 +214,8 @@ class RunReport:
             stood = replay(text, edits[:n])  # the text as the edit found it
             above = stood[:edit.start].split("\n")
             below = stood[edit.end:].split("\n", CONTEXT_LINES + 1)
+            if len(below) <= CONTEXT_LINES + 1 and below[-1] == "" and len(below) > 1:
+                below.pop()  # the text ends in a line break, not in an empty line
             if edit.before.endswith("\n"):  # the edit ends a line: the lines below start after it
                 below.insert(0, "")
             found.append(Sample(edit.rule, doc_id, where, line, cut(edit.before), cut(edit.after), edit.note,
