@@ -233,6 +233,7 @@ class EditLog:
         kind = checked_kind(self.path, record, number)
         output = record["output"]
         if kind == "document":
+            record["edits"] = [Edit.from_dict(e) for e in record["edits"]]
             count, digest = self._lines.get(output, (0, hashlib.sha256()))
             digest.update(line.encode("utf-8", "surrogatepass"))
             self._lines[output] = (count + 1, digest)
@@ -293,22 +294,20 @@ def check_header(path: str, record: Any, number: int) -> None:
 
 
 def checked_kind(path: str, record: Any, number: int) -> str:
-    """The type of a log record after the header, ``document`` or ``shard``, its fields checked (a document's
-    edits become :class:`Edit`); an InputError names the line of a record that is neither, or malformed.
-    Fields the log does not know are kept as they are."""
+    """The type of a log record after the header, ``document`` or ``shard``, its fields checked; an InputError
+    names the line of a record that is neither, or malformed. Fields the log does not know are kept as they are."""
     kind = record.get("type") if isinstance(record, dict) else None
     if kind not in _FIELDS:
         raise InputError(path, number, f"not an edit-log record (type {_shown(kind)})")
     problem = _field_problem(record, kind)
     if problem:
         raise InputError(path, number, f"{kind} record whose {problem}")
-    if kind == "document":
-        record["edits"] = [Edit.from_dict(e) for e in record["edits"]]
     return kind
 
 
 def log_stream(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(type, record) of each document and shard record of an edit log, checked one at a time as it is read,
+    """(type, record) of each document and shard record of an edit log (a document's edits as dicts), checked one
+    at a time as it is read,
     in memory that does not grow with the log (no check across records: see :class:`EditLog`). A run that was
     stopped leaves no log but the parts of the shards it completed (:mod:`textclean.shardlog`): they are read
     instead, in the order of their names."""

@@ -15,6 +15,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from .document import Edit, Finding, edit_input_starts, line_cols, replay
@@ -104,7 +105,7 @@ class _Reservoir:
         self.items: list[tuple[int, Any]] = []
         self._random = random.Random(seed)
         self._weight = 1.0
-        self._next = 0  # the number of the next item to take once the reservoir is full
+        self.next = 0  # the number of the next item to take: none is taken before it
 
     def slot(self) -> int | None:
         """Offer one item: the index it takes in :attr:`items` (the caller puts it there with :meth:`put`), or None."""
@@ -114,7 +115,7 @@ class _Reservoir:
             if len(self.items) == self.size:
                 self._skip()
             return len(self.items) - 1
-        if self.seen < self._next:
+        if self.seen < self.next:
             return None
         index = self._random.randrange(self.size)
         self.items[index] = (self.seen, None)
@@ -125,7 +126,7 @@ class _Reservoir:
         draw = self._random.random
         self._weight *= math.exp(math.log(1.0 - draw()) / self.size)
         gap = math.log(1.0 - draw()) / math.log(1.0 - self._weight) if self._weight < 1.0 else 0.0
-        self._next = self.seen + int(gap) + 1
+        self.next = self.seen + int(gap) + 1
 
     def put(self, slot: int, item: Any) -> None:
         self.items[slot] = (self.items[slot][0], item)
@@ -160,8 +161,9 @@ class RunReport:
 
     def add(self, doc_id: str, where: str, edits: list[Edit], metadata_added: list[str], text: str | None = None
             ) -> None:
-        """One changed document: its id, where it was read, its edits in order, the metadata fields the run
-        added, and its input ``text`` when known (for each sample's line and context)."""
+        """One changed document: its id, where it was read, its edits in order (:class:`Edit`, or without ``text``
+        anything with an Edit's fields as attributes), the metadata fields the run added, and its input ``text``
+        when known (for each sample's line and context)."""
         self.documents += 1
         self.edits += len(edits)
         self.metadata_fields.update(metadata_added)
@@ -174,8 +176,8 @@ class RunReport:
             if tally is None:
                 tally = rules[rule] = RuleTally(edit.kind)
                 reservoirs[rule] = _Reservoir(self.samples_per_rule, f"{self.seed}:{rule}")
-            size = utf8_size(before)
-            removed = size - utf8_size(after)
+            size = len(before) if before.isascii() else utf8_size(before)  # utf8_size, without a call for ASCII
+            removed = size - (len(after) if after.isascii() else utf8_size(after))
             tally.edits += 1
             tally.bytes_removed += removed
             if after or "\n" not in before:
@@ -188,9 +190,13 @@ class RunReport:
             else:
                 by_rule[rule] = removed
                 tally.documents += 1
-            slot = reservoirs[rule].slot()
-            if slot is not None:
-                taken.append((number, reservoirs[rule], slot))
+            reservoir = reservoirs[rule]
+            if reservoir.seen + 1 >= reservoir.next:  # the usual case, an edit not taken, without a call
+                slot = reservoir.slot()
+                if slot is not None:
+                    taken.append((number, reservoir, slot))
+            else:
+                reservoir.seen += 1
         samples = self._samples(doc_id, where, edits, [number for number, _, _ in taken], text)
         for (_, reservoir, slot), sample in zip(taken, samples, strict=True):
             reservoir.put(slot, sample)
@@ -206,7 +212,7 @@ class RunReport:
             return []
         if text is None:
             return [Sample(edits[n].rule, doc_id, where, None, cut(edits[n].before), cut(edits[n].after),
-                           edits[n].note) for n in numbers]
+                           getattr(edits[n], "note", "")) for n in numbers]
         starts = edit_input_starts(edits)
         found = []
         for n, (line, _) in zip(numbers, line_cols(text, [starts[n] for n in numbers]), strict=True):
@@ -274,8 +280,9 @@ class RunReport:
             if kind == "shard":
                 report.add_shard(record["documents"])
             else:
-                report.add(str(record.get("id")), where_read(record.get("source"), record.get("line")),
-                           record["edits"], record["metadata_added"])
+                edits = [SimpleNamespace(**edit) for edit in record["edits"]]  # an Edit each, as far as add reads
+                report.add(str(record.get("id")), where_read(record.get("source"), record.get("line")), edits,
+                           record["metadata_added"])
         return report
 
 
