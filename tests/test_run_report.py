@@ -138,15 +138,34 @@ def test_the_sample_is_uniform():
     assert abs(first - expected) < 25 and abs(last - expected) < 25, drawn
 
 
-def test_a_sample_shows_its_line_and_the_lines_around_it_as_the_edit_found_them():
+def test_a_sample_shows_its_line_and_the_lines_around_it_as_its_pass_found_them():
     text = "one\ntwo\nthree\nShare this\nfour\nfive\nsix\n"
-    edits = [removal("gone", 4, "two\n"), removal("share", 10, "Share this\n")]  # 10: after 'two' went
+    edits = [removal("gone", 4, "two\n"),  # a pass of its own: the next edit starts before it
+             Edit("case", "k", 0, 3, "one", "One"), removal("share", 10, "Share this\n")]  # 10: after 'two' went
     report = RunReport()
     report.add("d", "d.txt", edits, [], text)
     sample = report.sample("share")[0]
     assert (sample.line, sample.before, sample.after) == (4, "Share this\n", "")
     assert sample.context_before == ("one", "three") and sample.context_after == ("four", "five")
     assert report.sample("gone")[0].context_before == ("one",)
+
+
+def test_many_samples_of_one_pass_over_a_long_document_each_show_their_own_place():
+    lines = [f"line {number}" for number in range(20_000)]
+    text = "\n".join(lines) + "\n"
+    edits, offset = [], 0
+    for number, line in enumerate(lines):
+        if number % 2 and 2 < number < len(lines) - 2:  # two lines above and below each
+            edits.append(removal("odd", offset, line + "\n"))
+        else:
+            offset += len(line) + 1
+    report = RunReport(samples_per_rule=100)
+    report.add("d", "d.txt", edits, [], text)
+    for sample in report.sample("odd"):
+        number = int(sample.before.split()[1])
+        assert sample.line == number + 1
+        assert sample.context_before == (f"line {number - 2}", f"line {number - 1}")  # as the pass found them
+        assert sample.context_after == (f"line {number + 1}", f"line {number + 2}")
 
 
 def test_a_change_within_a_line_shows_the_rest_of_the_line():

@@ -353,7 +353,8 @@ def _samples(report: RunReport) -> str:
                       f'<span class="meta">{_e(meta)}</span></summary>{"".join(_sample(s) for s in samples)}'
                       "</details>")
     known = any(s.line is not None for rule in report.rules for s in report.sample(rule))
-    how = ("Each shows the line it starts on, the lines around it as the edit found them (grey), and what went "
+    how = ("Each shows the line it starts on, the lines around it as the pass that made it found them (grey), "
+           "and what went "
            "(red, − for a line removed) or came (green).") if known else (
         "An edit log holds no text, so each shows what went (red, − for a line removed) or came (green) without "
         "the lines around it; <code>textclean clean --report</code> shows them.")

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from .document import Edit, Finding, edit_input_starts, line_cols, replay
+from .document import Edit, Finding, _runs, edit_input_starts, line_cols, replay
 from .editlog import log_stream
 from .report import utf8_size
 
@@ -214,22 +214,24 @@ class RunReport:
             return [Sample(edits[n].rule, doc_id, where, None, cut(edits[n].before), cut(edits[n].after),
                            getattr(edits[n], "note", "")) for n in numbers]
         starts = edit_input_starts(edits)
+        lines = dict(zip(numbers, (line for line, _ in line_cols(text, [starts[n] for n in numbers])), strict=True))
         found = []
-        for n, (line, _) in zip(numbers, line_cols(text, [starts[n] for n in numbers]), strict=True):
-            edit = edits[n]
-            stood = replay(text, edits[:n])  # the text as the edit found it
-            above = stood[:edit.start].split("\n")
-            below = stood[edit.end:].split("\n", CONTEXT_LINES + 1)
-            if len(below) <= CONTEXT_LINES + 1 and below[-1] == "" and len(below) > 1:
-                below.pop()  # the text ends in a line break, not in an empty line
-            if edit.before.endswith("\n"):  # the edit ends a line: the lines below start after it
-                below.insert(0, "")
-            found.append(Sample(edit.rule, doc_id, where, line, cut(edit.before), cut(edit.after), edit.note,
-                                cut_left(above[-1]), cut(below[0]),
-                                tuple(cut(line) for line in above[:-1][-CONTEXT_LINES:]),
-                                tuple(cut(line) for line in below[1:CONTEXT_LINES + 1])))
+        stood, applied = text, 0  # the text the run of edits being looked at found, and the edits applied to it
+        wanted = iter(numbers)
+        n = next(wanted)
+        for run in _runs(edits):
+            if n >= run.stop:
+                continue
+            stood, applied = replay(stood, edits[applied:run.start]), run.start  # once a run: linear in the text
+            shift = 0  # how much the edits of the run before edit n have lengthened the text
+            for m in range(run.start, run.stop):
+                edit = edits[m]
+                if m == n:
+                    start = edit.start - shift
+                    found.append(_sample(edit, doc_id, where, lines[n], stood, start, start + len(edit.before)))
+                    n = next(wanted, len(edits))
+                shift += len(edit.after) - len(edit.before)
         return found
-
     def _keep_if_top(self, doc_id: str, where: str, lost: int, text: str | None, edits: int,
                      by_rule: dict[str, int]) -> None:
         key = (lost, -self.documents)  # the earlier document first among equals
@@ -284,6 +286,32 @@ class RunReport:
                 report.add(str(record.get("id")), where_read(record.get("source"), record.get("line")), edits,
                            record["metadata_added"])
         return report
+
+
+def _sample(edit: Edit, doc_id: str, where: str, line: int, text: str, start: int, end: int) -> Sample:
+    """``edit`` with the rest of its line and the lines around it in ``text``, where it stands at ``start`` to
+    ``end``; each found by searching out from the edit, not by splitting the whole text."""
+    line_start = text.rfind("\n", 0, start) + 1
+    above: list[str] = []
+    cursor = line_start - 1  # the line break that ends the line above
+    while len(above) < CONTEXT_LINES and cursor >= 0:
+        begin = text.rfind("\n", 0, cursor) + 1
+        above.insert(0, cut(text[begin:cursor]))
+        cursor = begin - 1
+    if edit.before.endswith("\n"):  # the edit ends its line: nothing of it is left after the edit
+        suffix, cursor = "", end
+    else:
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        suffix, cursor = text[end:line_end], line_end + 1
+    below: list[str] = []
+    while len(below) < CONTEXT_LINES and cursor < len(text):
+        stop = text.find("\n", cursor)
+        stop = len(text) if stop < 0 else stop
+        below.append(cut(text[cursor:stop]))
+        cursor = stop + 1
+    return Sample(edit.rule, doc_id, where, line, cut(edit.before), cut(edit.after), edit.note,
+                  cut_left(text[line_start:start]), cut(suffix), tuple(above), tuple(below))
 
 
 def where_read(source: object, line: object) -> str:
