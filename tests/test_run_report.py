@@ -328,6 +328,16 @@ def test_report_names_a_stats_file_it_cannot_use(cleaned, tmp_path):
     assert result.exit_code == 2 and "stats.json:1: not a --stats file" in result.stderr
 
 
+def test_a_stats_file_of_other_types_is_shown_as_far_as_it_goes(cleaned, tmp_path):
+    odd = tmp_path / "odd.json"
+    odd.write_text(json.dumps({"documents": "many", "bytes_in": None, "seconds": "long", "emptied": [1],
+                               "site_pass": {"pages": "x"}, "decoded_as": {"latin-1": "x"}, "rule_files": "nope",
+                               "findings_by_rule": {"r": "x", "s": {"warning": 2}}, "skipped_shards": 3}))
+    assert run("report", cleaned["edits.jsonl"], "--stats", odd, "-o", tmp_path / "r.html").exit_code == 0
+    page = Page((tmp_path / "r.html").read_text(encoding="utf-8"))
+    assert page.tables["findings-table"] == [["s", "0", "2", ""]]
+
+
 def test_report_without_stats(cleaned, tmp_path):
     result = run("report", cleaned["edits.jsonl"], "-o", tmp_path / "r.html", "--samples", "1")
     assert result.exit_code == 0

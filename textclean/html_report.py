@@ -145,6 +145,12 @@ def _total_documents(report: RunReport, stats: dict[str, Any] | None) -> int | N
     return report.documents_in_shards if report.shards else None
 
 
+def _number(values: dict[str, Any], key: str) -> int | float:
+    """The number ``values`` holds at ``key``, 0 for anything else (a stats file is read as given)."""
+    value = values.get(key)
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else 0
+
+
 def _card(value: str, label: str, title: str = "") -> str:
     attribute = f' title="{_e(title)}"' if title else ""
     return f'<div class="card"{attribute}><div class="v">{value}</div><div class="k">{_e(label)}</div></div>'
@@ -164,18 +170,19 @@ def _summary(report: RunReport, stats: dict[str, Any] | None, total: int | None)
     cards.append(_card(_size(report.bytes_removed), f"removed ({_percent(report.bytes_removed, bytes_in)})"
                        if isinstance(bytes_in, int) else "removed", f"{report.bytes_removed:,} bytes"))
     for key, label in (("emptied", "documents emptied"), ("dropped", "dropped (empty)"), ("rejected", "rejected")):
-        if stats.get(key):
-            cards.append(_card(f"{stats[key]:,}", label))
-    if isinstance(stats.get("seconds"), int | float):
-        cards.append(_card(f"{stats['seconds']:,.1f} s", "cleaning time"))
+        if _number(stats, key):
+            cards.append(_card(f"{_number(stats, key):,}", label))
+    if _number(stats, "seconds"):
+        cards.append(_card(f"{_number(stats, 'seconds'):,.1f} s", "cleaning time"))
     lines = []
     site_pass = stats.get("site_pass")
     if isinstance(site_pass, dict):
-        lines.append(f"<p>Site pass: {_e(counted(int(site_pass.get('pages', 0)), 'page'))} of "
-                     f"{_e(counted(int(site_pass.get('sites', 0)), 'site'))} read first, for the rules that learn "
-                     f"a site's repeated lines ({float(site_pass.get('seconds', 0)):.1f} s).</p>")
+        lines.append(f"<p>Site pass: {_e(counted(int(_number(site_pass, 'pages')), 'page'))} of "
+                     f"{_e(counted(int(_number(site_pass, 'sites')), 'site'))} read first, for the rules that learn "
+                     f"a site's repeated lines ({_number(site_pass, 'seconds'):.1f} s).</p>")
     elif stats:
-        lines.append("<p>Site pass: none (one document, or --no-site-pass).</p>")
+        lines.append("<p>Site pass: none (one document, no rule that learns from the corpus, or "
+                     "--no-site-pass).</p>")
     files = stats.get("rule_files")
     if isinstance(files, list) and files:
         items = "".join(f"<li><code>{_e(name)}</code></li>" for name in files)
@@ -403,8 +410,8 @@ def _findings(report: RunReport, stats: dict[str, Any] | None) -> str:
         facts.append(_e(f"{counted(stats['rejected'], 'input')} rejected (see --rejects)"))
     decoded = stats.get("decoded_as")
     if isinstance(decoded, dict):
-        facts += [f"read as {_e(encoding)}: {_e(counted(int(count), 'document'))}"
-                  for encoding, count in decoded.items()]
+        facts += [f"read as {_e(encoding)}: {_e(counted(int(_number(decoded, encoding)), 'document'))}"
+                  for encoding in decoded]
     for key, what in (("not_utf8_documents", "not UTF-8"), ("skipped_shards", "skipped, already complete (--resume)")):
         values = stats.get(key)
         if isinstance(values, list) and values:
