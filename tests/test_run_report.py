@@ -97,6 +97,12 @@ def test_top_documents_are_the_ones_that_lost_most_earlier_first_among_equals():
     assert [(loss.doc_id, loss.bytes_removed) for loss in report.top()] == [("b", 50), ("d", 50)]
 
 
+def test_no_samples_and_no_top_documents_when_none_are_asked_for():
+    report = RunReport(samples_per_rule=0, top_documents=0)
+    _offer(report, 50)
+    assert report.sample("r") == [] and report.top() == [] and report.rules["r"].edits == 50
+
+
 # --- samples
 
 

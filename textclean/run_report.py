@@ -105,7 +105,7 @@ class _Reservoir:
         self.items: list[tuple[int, Any]] = []
         self._random = random.Random(seed)
         self._weight = 1.0
-        self.next = 0  # the number of the next item to take: none is taken before it
+        self.next = 0 if size else math.inf  # the number of the next item to take: none is taken before it
 
     def slot(self) -> int | None:
         """Offer one item: the index it takes in :attr:`items` (the caller puts it there with :meth:`put`), or None."""
@@ -235,16 +235,13 @@ class RunReport:
     def _keep_if_top(self, doc_id: str, where: str, lost: int, text: str | None, edits: int,
                      by_rule: dict[str, int]) -> None:
         key = (lost, -self.documents)  # the earlier document first among equals
-        if len(self._top) >= self.top_documents and key <= self._top[0][:2]:
+        full = len(self._top) >= self.top_documents
+        if full and (not self._top or key <= self._top[0][:2]):
             return
         most = sorted(by_rule.items(), key=lambda item: item[1], reverse=True)[:3]
         loss = DocumentLoss(doc_id, where, lost, utf8_size(text) if text is not None else None, edits,
                             tuple((rule, n) for rule, n in most if n > 0))
-        entry = (*key, loss)
-        if len(self._top) < self.top_documents:
-            heapq.heappush(self._top, entry)
-        else:
-            heapq.heapreplace(self._top, entry)
+        (heapq.heapreplace if full else heapq.heappush)(self._top, (*key, loss))
 
     def add_findings(self, doc_id: str, where: str, findings: list[Finding], text: str) -> None:
         """The findings the rules made on one document, whose input is ``text`` (a run has them, its edit log not)."""
