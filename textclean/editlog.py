@@ -24,14 +24,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
 from .document import Edit, Result
 from .inputs import InputDoc, InputError
 from .outputs import Output, earlier_records, jsonl_record, log_records
-from .shardlog import ShardLog
+from .shardlog import ShardLog, parts_folder
 
 FORMAT = 3
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -227,24 +227,10 @@ class EditLog:
         self._check_shards_have_their_lines()
 
     def _check_header(self, record: Any, number: int) -> None:
-        if not isinstance(record, dict) or record.get("type") != "header":
-            raise InputError(self.path, number, "no header line: an edit log from an older textclean, which has "
-                             "no hashes for undo to check its records against; clean again with --edits")
-        if record.get("format") in (1, 2):
-            raise InputError(self.path, number, f"edit-log format {record['format']}, from an older textclean: it "
-                             "has no hashes of whole records and no count of its own lines, so undo cannot check "
-                             "what it would restore; clean the originals again with --edits")
-        if record.get("format") != FORMAT:
-            raise InputError(self.path, number, f"edit-log format {record.get('format')!r}; "
-                             f"this textclean reads format {FORMAT}")
+        check_header(self.path, record, number)
 
     def _add(self, record: Any, number: int, line: str) -> None:
-        kind = record.get("type") if isinstance(record, dict) else None
-        if kind not in _FIELDS:
-            raise InputError(self.path, number, f"not an edit-log record (type {_shown(kind)})")
-        problem = _field_problem(record, kind)
-        if problem:
-            raise InputError(self.path, number, f"{kind} record whose {problem}")
+        kind = checked_kind(self.path, record, number)
         output = record["output"]
         if kind == "document":
             record["edits"] = [Edit.from_dict(e) for e in record["edits"]]
@@ -292,6 +278,60 @@ class EditLog:
         return None
 
 
+def check_header(path: str, record: Any, number: int) -> None:
+    """Raise an InputError unless ``record`` (line ``number`` of the log at ``path``) is the header of a log
+    this textclean reads."""
+    if not isinstance(record, dict) or record.get("type") != "header":
+        raise InputError(path, number, "no header line: an edit log from an older textclean, which has "
+                         "no hashes for undo to check its records against; clean again with --edits")
+    if record.get("format") in (1, 2):
+        raise InputError(path, number, f"edit-log format {record['format']}, from an older textclean: it "
+                         "has no hashes of whole records and no count of its own lines, so undo cannot check "
+                         "what it would restore; clean the originals again with --edits")
+    if record.get("format") != FORMAT:
+        raise InputError(path, number, f"edit-log format {record.get('format')!r}; "
+                         f"this textclean reads format {FORMAT}")
+
+
+def checked_kind(path: str, record: Any, number: int) -> str:
+    """The type of a log record after the header, ``document`` or ``shard``, its fields checked; an InputError
+    names the line of a record that is neither, or malformed. Fields the log does not know are kept as they are."""
+    kind = record.get("type") if isinstance(record, dict) else None
+    if kind not in _FIELDS:
+        raise InputError(path, number, f"not an edit-log record (type {_shown(kind)})")
+    problem = _field_problem(record, kind)
+    if problem:
+        raise InputError(path, number, f"{kind} record whose {problem}")
+    return kind
+
+
+def log_stream(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(type, record) of each document and shard record of an edit log (a document's edits as dicts), checked one
+    at a time as it is read,
+    in memory that does not grow with the log (no check across records: see :class:`EditLog`). A run that was
+    stopped leaves no log but the parts of the shards it completed (:mod:`textclean.shardlog`): they are read
+    instead, in the order of their names."""
+    path = Path(path)
+    folder = parts_folder(path)
+    if not path.exists() and folder.is_dir():
+        for part in sorted(folder.glob("*.jsonl")):
+            for number, record, _ in log_records(part):
+                yield checked_kind(str(part), record, number), record
+        return
+    header = False
+    try:
+        for number, record, _ in log_records(path):
+            if header:
+                yield checked_kind(str(path), record, number), record
+            else:
+                check_header(str(path), record, number)
+                header = True
+    except FileNotFoundError as exc:
+        raise InputError(str(path), None, f"cannot read: {exc.strerror}") from None
+    if not header:
+        raise InputError(str(path), None, "empty: not an edit log written by 'textclean clean --edits'")
+
+
 def _shown(value: Any) -> str:
     """A value of a log field in a message, cut short."""
     text = repr(value)
@@ -335,6 +375,11 @@ def _field_problem(record: dict[str, Any], kind: str) -> str | None:
 
 
 def _edit_problem(edit: Any) -> str | None:
+    if (type(edit) is dict and type(edit.get("rule")) is str and type(edit.get("kind")) is str
+            and type(edit.get("before")) is str and type(edit.get("after")) is str
+            and type(start := edit.get("start")) is int and type(end := edit.get("end")) is int
+            and 0 <= start <= end and end - start == len(edit["before"])):
+        return None  # a sound edit, in one expression: a log holds millions; the checks below say what is wrong
     if not isinstance(edit, dict):
         return f"is {_shown(edit)}, not an object"
     for name, kind in _EDIT_FIELDS.items():

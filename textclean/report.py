@@ -132,6 +132,16 @@ def render_marked(doc_id: str, result: Result, color: bool) -> str:
     return text
 
 
+def utf8_size(text: str) -> int:
+    """The UTF-8 bytes of ``text``."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def bytes_removed(edit: Edit) -> int:
+    """The UTF-8 bytes ``edit`` takes out of the text (fewer than none where it adds)."""
+    return utf8_size(edit.before) - utf8_size(edit.after)
+
+
 @dataclass
 class EditCounts:
     """Edits and bytes removed, per rule."""
@@ -142,7 +152,7 @@ class EditCounts:
     def add(self, edits: list[Edit]) -> None:
         for edit in edits:
             self.edits[edit.rule] += 1
-            self.bytes_removed[edit.rule] += len(edit.before.encode("utf-8")) - len(edit.after.encode("utf-8"))
+            self.bytes_removed[edit.rule] += bytes_removed(edit)
 
     def update(self, other: EditCounts) -> None:
         self.edits.update(other.edits)
@@ -166,6 +176,8 @@ class RunSummary:
     bytes_removed: int = 0
     by_rule: EditCounts = field(default_factory=EditCounts)
     metadata_fields: Counter = field(default_factory=Counter)
+    findings: Counter = field(default_factory=Counter)  # (rule, level) -> how many the documents had
+    rule_files: list[str] = field(default_factory=list)
     decoded: Counter = field(default_factory=Counter)
     decoded_docs: list[str] = field(default_factory=list)
     rejects: list[str] = field(default_factory=list)
@@ -184,6 +196,7 @@ class RunSummary:
         self.bytes_removed += size_in - len(result.text.encode("utf-8"))
         self.by_rule.add(result.edits)
         self.metadata_fields.update(k for k in result.metadata if k not in (metadata_before or {}))
+        self.findings.update((finding.rule, finding.level) for finding in result.findings)
         if decoded_as:
             self.decoded[decoded_as] += 1
             self.decoded_docs.append(f"{doc_id} ({decoded_as})")
@@ -195,6 +208,7 @@ class RunSummary:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.by_rule.update(other.by_rule)
         self.metadata_fields.update(other.metadata_fields)
+        self.findings.update(other.findings)
         self.decoded.update(other.decoded)
         for name in ("decoded_docs", "rejects", "errors", "skipped_shards"):
             getattr(self, name).extend(getattr(other, name))
@@ -241,6 +255,8 @@ class RunSummary:
             "edits_by_rule": dict(self.by_rule.edits.most_common()),
             "bytes_removed_by_rule": dict(self.by_rule.bytes_removed.most_common()),
             "metadata_fields": dict(self.metadata_fields.most_common()),
+            "findings_by_rule": self._findings_by_rule(),
+            "rule_files": self.rule_files,
             "decoded_as": dict(self.decoded),
             "not_utf8_documents": self.decoded_docs,
             "skipped_shards": self.skipped_shards,
@@ -248,3 +264,10 @@ class RunSummary:
             "seconds": round(self.seconds, 4),
             "site_pass": {k: round(v, 4) for k, v in self.site_pass.items()} if self.site_pass else None,
         }
+
+    def _findings_by_rule(self) -> dict[str, dict[str, int]]:
+        """How many findings each rule made, by level (warning, error), the rule with most first."""
+        by_rule: dict[str, dict[str, int]] = {}
+        for (rule, level), count in self.findings.most_common():
+            by_rule.setdefault(rule, {})[level] = count
+        return by_rule

@@ -19,6 +19,7 @@ import click
 from .document import Result
 from .editlog import EditLogWriter
 from .evidence import site_of
+from .html_report import write_page
 from .inputs import InputDoc, InputError, ReadOptions, Reject, expand, input_format, read_shard
 from .outputs import (
     AtomicWriter,
@@ -32,6 +33,7 @@ from .outputs import (
 from .parallel import CleanerSpec, ParallelCleaner, WorkerDied, available_cores
 from .progress import Progress
 from .report import RunSummary, counted, render_edits
+from .run_report import RunReport, where_read
 from .shardlog import ShardLog
 
 #: Input smaller than this is cleaned in one process: starting workers would take longer than the cleaning.
@@ -53,6 +55,7 @@ class RunOptions:
     drop_empty: bool = False  # leave out the documents whose cleaned text is empty or white space
     site_pass: bool = True  # a first pass over a corpus, for the rules that learn from it
     url_field: str = "url"  # the field (top-level or in metadata) whose host is a document's site
+    report_path: str | None = None  # the HTML page of the run (textclean.html_report)
 
 
 @dataclass(frozen=True)
@@ -140,12 +143,14 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
         plan = _plan(paths, read, options)
         site = functools.partial(site_of_document, url_field=options.url_field)
         cleaner = ParallelCleaner(spec, _jobs(plan, read, options),
-                                  keep_edits=options.explain or bool(options.edits_path), site=site)
+                                  keep_edits=options.explain or bool(options.edits_path or options.report_path),
+                                  site=site)
         learned = _first_pass(cleaner, plan, read, site) \
             if _is_corpus(plan, read) and options.site_pass and cleaner.wants_evidence else None
         progress = Progress(plan.size, options.progress)
-        recorder = _Recorder(plan, options, progress)
+        recorder = _Recorder(plan, options, progress, " ".join(paths))
         recorder.summary.site_pass = learned
+        recorder.summary.rule_files = list(spec.ruleset.sources)
         recorder.open_logs()
         for item, result in cleaner.run(_items(plan.files, read)):
             stops.check()
@@ -182,7 +187,7 @@ class _Plan:
     outputs: list[str]  # the log name of the output of every shard, skipped ones too, in input order
     folder: bool
     output: Output
-    side_files: dict[str, Path]  # option (--edits, --rejects, --stats) -> its file
+    side_files: dict[str, Path]  # option (--edits, --rejects, --stats, --report) -> its file
     size: int | None  # bytes to read, where the files tell it without reading them
 
 
@@ -198,7 +203,8 @@ def _plan(paths: Sequence[str], read: ReadOptions, options: RunOptions) -> _Plan
     if options.drop_empty:
         _refuse_drop_empty_where_it_cannot_work(fmt, folder, options)
     side_files = {option: Path(path) for option, path in (
-        ("--edits", options.edits_path), ("--rejects", options.rejects_path), ("--stats", options.stats_path)) if path}
+        ("--edits", options.edits_path), ("--rejects", options.rejects_path), ("--stats", options.stats_path),
+        ("--report", options.report_path)) if path}
     output = Output(None if options.explain and not options.output else options.output, fmt, read.text_field,
                     read.id_field, folder, {Path(f) for f, _ in files if f != "-"},
                     {f"the {option} file": path for option, path in side_files.items()})
@@ -250,9 +256,10 @@ def _jobs(plan: _Plan, read: ReadOptions, options: RunOptions) -> int:
 class _Recorder:
     """Takes each document, reject and shard end of a run to the output, the logs and the summary."""
 
-    def __init__(self, plan: _Plan, options: RunOptions, progress: Progress):
-        self.plan, self.options, self.progress = plan, options, progress
+    def __init__(self, plan: _Plan, options: RunOptions, progress: Progress, source: str):
+        self.plan, self.options, self.progress, self.source = plan, options, progress, source
         self.summary = RunSummary(skipped_shards=[rel for _, rel in plan.skipped])
+        self.report = RunReport() if options.report_path else None
         self.edits: EditLogWriter | None = None
         self.rejects: ShardLog | None = None
         self.stats: AtomicWriter | None = None
@@ -344,6 +351,13 @@ class _Recorder:
             self.plan.output.write(item, result)
         if self.edits is not None:
             self.edits.add(item, result)
+        if self.report is not None:
+            added = sorted(result.metadata.keys() - item.metadata.keys())
+            if result.edits or added:  # the documents the edit log holds
+                self.report.add(item.id, where_read(item.source, item.line), result.edits, added, result.original)
+            if result.findings:
+                self.report.add_findings(item.id, where_read(item.source, item.line), result.findings,
+                                         result.original)
 
     def commit(self) -> None:
         """Commit the output, then the statistics and logs."""
@@ -351,6 +365,8 @@ class _Recorder:
         if self.stats is not None:
             self.stats.write(json.dumps(self.summary.to_json(), indent=2) + "\n")
             self.stats.commit()
+        if self.report is not None:
+            write_page(self.options.report_path, self.report, self.summary.to_json(), source=self.source)
         if self.edits is not None:
             self.edits.commit(self.plan.outputs)
         if self.rejects is not None:

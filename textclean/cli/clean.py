@@ -60,6 +60,9 @@ class ByteSize(click.ParamType):
 @click.option("--edits", "edits_path", type=click.Path(), help="Write the edit log as JSONL, for audit and undo.")
 @click.option("--stats", "stats_path", type=click.Path(),
               help="Write a JSON run summary: documents, edits and bytes per rule, fields, seconds per stage.")
+@click.option("--report", "report_path", type=click.Path(),
+              help="Write an HTML page of the run: edits per rule, a seeded sample of each rule's edits in context, "
+              "the documents that lost the most, plots, metadata fields, findings (see 'textclean report').")
 @click.option("--rejects", "rejects_path", type=click.Path(),
               help="Write input that could not be used (file, line, reason) as JSONL.")
 @click.option("--drop-empty", is_flag=True,
@@ -92,8 +95,8 @@ class ByteSize(click.ParamType):
 @rule_options
 @handles_errors
 def clean(paths, output, fmt, input_format, text_field, id_field, include, exclude, jobs, explain, edits_path,
-          stats_path, rejects_path, drop_empty, fail_fast, encoding_errors, max_document_bytes, resume, progress,
-          engine, address, no_site_pass, url_field, no_unicode, no_tidy, quiet, **rule_args) -> None:
+          stats_path, report_path, rejects_path, drop_empty, fail_fast, encoding_errors, max_document_bytes, resume,
+          progress, engine, address, no_site_pass, url_field, no_unicode, no_tidy, quiet, **rule_args) -> None:
     """Clean files, folders, JSONL, Parquet or stdin ('-').
 
     \b
@@ -115,7 +118,7 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
         read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors,
                            max_document_bytes)
         options = RunOptions(output, fmt, explain, edits_path, rejects_path, stats_path, fail_fast, resume,
-                             jobs, progress, drop_empty, not no_site_pass, url_field)
+                             jobs, progress, drop_empty, not no_site_pass, url_field, report_path)
         summary = run(paths, read, spec, options)
     except (KeyboardInterrupt, Interrupted):
         click.echo("textclean: interrupted; no partial output was kept", err=True)
@@ -137,7 +140,8 @@ def _report(summary: RunSummary, quiet: bool) -> None:
 
 #: Options the Ray engine has no use for: given with --engine ray, they are refused rather than ignored.
 NOT_ON_RAY = ("fmt", "input_format", "id_field", "include", "exclude", "jobs", "explain", "edits_path", "stats_path",
-              "drop_empty", "fail_fast", "encoding_errors", "resume", "progress", "no_unicode", "no_tidy")
+              "report_path", "drop_empty", "fail_fast", "encoding_errors", "resume", "progress", "no_unicode",
+              "no_tidy")
 
 
 def _clean_on_ray(paths, output, ruleset, text_field, max_document_bytes, rejects_path, address, quiet, site_pass,

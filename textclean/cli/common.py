@@ -105,7 +105,7 @@ def handles_errors(command: Callable) -> Callable:
 COMMAND_MODULES = {
     "boilerplate": ["boilerplate"], "check": ["files"], "clean": ["clean"], "diff": ["files"],
     "explain": ["files"], "fix": ["files"],
-    "rules": ["rules", "rules_new"], "undo": ["undo"], "variants": ["variants"],
+    "report": ["report"], "rules": ["rules", "rules_new"], "undo": ["undo"], "variants": ["variants"],
 }
 
 

@@ -1,0 +1,60 @@
+"""``textclean report``: the HTML page of a run, from its edit log and stats."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..html_report import write_page
+from ..inputs import InputError
+from ..run_report import RunReport
+from .common import handles_errors, main
+
+
+@main.command()
+@click.argument("edits_path", metavar="RUN_EDITS", type=click.Path())
+@click.option("--stats", "stats_path", type=click.Path(), help="The run's --stats file: sizes, times, site pass, "
+              "rule files and findings.")
+@click.option("-o", "--output", required=True, type=click.Path(), help="The HTML file to write.")
+@click.option("--samples", type=click.IntRange(min=0, max=100), default=5, show_default=True,
+              help="Edits shown for each rule, drawn with a fixed seed.")
+@click.option("--top", type=click.IntRange(min=0, max=1000), default=20, show_default=True,
+              help="Documents shown among those that lost the most bytes.")
+@handles_errors
+def report(edits_path, stats_path, output, samples, top) -> None:
+    """Write one self-contained HTML page about a run from its edit log (clean --edits).
+
+    \b
+    textclean clean corpus.jsonl -o out.jsonl --edits edits.jsonl --stats stats.json
+    textclean report edits.jsonl --stats stats.json -o report.html
+
+    The page shows per rule the lines and bytes it removed or changed and on how many
+    documents, a seeded sample of its edits, the documents that lost the most, plots of
+    removals per rule and of bytes removed per document, the metadata fields extracted,
+    and the findings. The log is read once, in memory that does not grow with it.
+    clean --report writes the same page at the end of a run, with the lines around
+    each sampled edit, which the log does not hold.
+    """
+    for given in (edits_path, stats_path):
+        if given and Path(output).resolve() == Path(given).resolve():
+            raise click.UsageError(f"-o {output} is the file the report is made from; name another")
+    stats = read_stats(stats_path) if stats_path else None
+    run = RunReport.from_edit_log(edits_path, samples_per_rule=samples, top_documents=top)
+    write_page(output, run, stats, source=edits_path)
+
+
+def read_stats(path: str) -> dict[str, Any]:
+    """The JSON object a --stats file holds; an InputError when it cannot be read or is not one."""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            stats = json.load(stream)
+    except OSError as exc:
+        raise InputError(path, None, f"cannot read: {exc.strerror}", usage=True) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(path, getattr(exc, "lineno", None), f"not a --stats file (JSON): {exc}", usage=True) \
+            from None
+    if not isinstance(stats, dict):
+        raise InputError(path, None, "not a --stats file: it holds no JSON object", usage=True)
+    return stats

@@ -1,0 +1,316 @@
+"""What a run did, gathered for the HTML report (:mod:`textclean.html_report`) in one pass and bounded memory:
+counts per rule, a seeded sample of each rule's edits with their context, the documents that lost the most,
+bytes removed per document, and the metadata fields extracted.
+
+It is fed the changed documents of a run in order, either by the run itself (``clean --report``, which has
+each document's text, so a sample shows its line and the lines around it) or from the run's edit log
+(``textclean report``, :meth:`RunReport.from_edit_log`, which holds no text). Counters, one reservoir per rule
+and a heap of the top documents are all it keeps, each sample cut to :data:`TEXT_LIMIT` characters.
+"""
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from .document import Edit, Finding, _runs, edit_input_starts, line_cols, replay
+from .editlog import log_stream
+from .report import utf8_size
+
+#: Characters of an edit's before or after text, and of a context line, a sample keeps.
+TEXT_LIMIT = 300
+CONTEXT_LINES = 2
+SEED = "textclean-report"
+#: Findings shown of each rule.
+FINDING_SAMPLES = 3
+
+
+def cut(text: str, limit: int = TEXT_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def cut_left(text: str, limit: int = TEXT_LIMIT) -> str:
+    """The end of ``text``, ``limit`` characters at most, an ellipsis marking the cut."""
+    return text if len(text) <= limit else "…" + text[len(text) - limit + 1:]
+
+
+@dataclass
+class RuleTally:
+    """What one rule did over a run."""
+
+    kind: str
+    edits: int = 0
+    lines_removed: int = 0  # the line breaks in the edits that leave nothing
+    changes: int = 0  # the other edits: they change text within a line, or insert it
+    bytes_removed: int = 0  # net: before minus after, over all its edits
+    bytes_changed: int = 0  # the before text of its changes
+    documents: int = 0
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One edit as the report shows it: where it is, what it did, and the lines around it where the text is known."""
+
+    rule: str
+    doc_id: str
+    where: str  # input file and line of the document (a JSONL line), or the text file
+    line: int | None  # the line of the document the edit starts on, where its text is known
+    before: str
+    after: str
+    note: str = ""
+    prefix: str = ""  # the rest of the line the edit starts on, before it and after it, where the text is known
+    suffix: str = ""
+    context_before: tuple[str, ...] = ()  # the lines above and below
+    context_after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FindingSample:
+    """A finding a rule made on a document (what it noticed and did not change)."""
+
+    doc_id: str
+    where: str
+    line: int
+    level: str
+    message: str
+
+
+@dataclass(frozen=True)
+class DocumentLoss:
+    """A document among those that lost the most."""
+
+    doc_id: str
+    where: str
+    bytes_removed: int
+    bytes_in: int | None  # its size, where the text is known
+    edits: int
+    top_rules: tuple[tuple[str, int], ...]  # (rule, bytes removed), most first
+
+
+class _Reservoir:
+    """A uniform sample of at most ``size`` of the items offered, drawn with a seed of its own (Li's Algorithm L:
+    one random number per item taken, not per item offered).
+
+    :attr:`items` holds (number of the item offered, from 1; item).
+    """
+
+    def __init__(self, size: int, seed: str):
+        self.size, self.seen = size, 0
+        self.items: list[tuple[int, Any]] = []
+        self._random = random.Random(seed)
+        self._weight = 1.0
+        self.next = 0 if size else math.inf  # the number of the next item to take: none is taken before it
+
+    def slot(self) -> int | None:
+        """Offer one item: the index it takes in :attr:`items` (the caller puts it there with :meth:`put`), or None."""
+        self.seen += 1
+        if len(self.items) < self.size:
+            self.items.append((self.seen, None))
+            if len(self.items) == self.size:
+                self._skip()
+            return len(self.items) - 1
+        if self.seen < self.next:
+            return None
+        index = self._random.randrange(self.size)
+        self.items[index] = (self.seen, None)
+        self._skip()
+        return index
+
+    def _skip(self) -> None:
+        draw = self._random.random
+        self._weight *= math.exp(math.log(1.0 - draw()) / self.size)
+        gap = math.log(1.0 - draw()) / math.log(1.0 - self._weight) if self._weight < 1.0 else 0.0
+        self.next = self.seen + int(gap) + 1
+
+    def put(self, slot: int, item: Any) -> None:
+        self.items[slot] = (self.items[slot][0], item)
+
+    def in_order(self) -> list[Any]:
+        return [item for _, item in sorted(self.items, key=lambda entry: entry[0]) if item is not None]
+
+
+def histogram_bin(size: int) -> int:
+    """The bin of a document's bytes removed: 0 for none (or bytes added), else ``n`` for 2**(n-1) to 2**n - 1."""
+    return max(size, 0).bit_length()
+
+
+@dataclass
+class RunReport:
+    """The report's counts and samples, fed one changed document at a time with :meth:`add`."""
+
+    samples_per_rule: int = 5
+    top_documents: int = 20
+    seed: str = SEED
+    rules: dict[str, RuleTally] = field(default_factory=dict)
+    metadata_fields: Counter = field(default_factory=Counter)
+    loss_bins: Counter = field(default_factory=Counter)  # histogram_bin -> changed documents
+    documents: int = 0  # changed documents (or given metadata) seen
+    documents_in_shards: int = 0  # every document of the outputs, changed or not, from the log's shard records
+    shards: int = 0
+    edits: int = 0
+    bytes_removed: int = 0
+    _reservoirs: dict[str, _Reservoir] = field(default_factory=dict, repr=False)
+    _findings: dict[str, _Reservoir] = field(default_factory=dict, repr=False)
+    _top: list[tuple[int, int, DocumentLoss]] = field(default_factory=list, repr=False)
+
+    def add(self, doc_id: str, where: str, edits: list[Edit], metadata_added: list[str], text: str | None = None
+            ) -> None:
+        """One changed document: its id, where it was read, its edits in order (:class:`Edit`, or without ``text``
+        anything with an Edit's fields as attributes), the metadata fields the run added, and its input ``text``
+        when known (for each sample's line and context)."""
+        self.documents += 1
+        self.edits += len(edits)
+        self.metadata_fields.update(metadata_added)
+        by_rule: dict[str, int] = {}  # bytes removed
+        taken: list[tuple[int, _Reservoir, int]] = []  # (edit, its rule's reservoir, slot)
+        rules, reservoirs = self.rules, self._reservoirs
+        for number, edit in enumerate(edits):
+            rule, before, after = edit.rule, edit.before, edit.after
+            tally = rules.get(rule)
+            if tally is None:
+                tally = rules[rule] = RuleTally(edit.kind)
+                reservoirs[rule] = _Reservoir(self.samples_per_rule, f"{self.seed}:{rule}")
+            size = len(before) if before.isascii() else utf8_size(before)  # utf8_size, without a call for ASCII
+            removed = size - (len(after) if after.isascii() else utf8_size(after))
+            tally.edits += 1
+            tally.bytes_removed += removed
+            if after or "\n" not in before:
+                tally.changes += 1
+                tally.bytes_changed += size
+            else:
+                tally.lines_removed += before.count("\n")
+            if rule in by_rule:
+                by_rule[rule] += removed
+            else:
+                by_rule[rule] = removed
+                tally.documents += 1
+            reservoir = reservoirs[rule]
+            if reservoir.seen + 1 >= reservoir.next:  # the usual case, an edit not taken, without a call
+                slot = reservoir.slot()
+                if slot is not None:
+                    taken.append((number, reservoir, slot))
+            else:
+                reservoir.seen += 1
+        samples = self._samples(doc_id, where, edits, [number for number, _, _ in taken], text)
+        for (_, reservoir, slot), sample in zip(taken, samples, strict=True):
+            reservoir.put(slot, sample)
+        lost = sum(by_rule.values())
+        self.bytes_removed += lost
+        self.loss_bins[histogram_bin(lost)] += 1
+        if lost > 0:
+            self._keep_if_top(doc_id, where, lost, text, len(edits), by_rule)
+
+    def _samples(self, doc_id: str, where: str, edits: list[Edit], numbers: list[int], text: str | None
+                 ) -> list[Sample]:
+        if not numbers:
+            return []
+        if text is None:
+            return [Sample(edits[n].rule, doc_id, where, None, cut(edits[n].before), cut(edits[n].after),
+                           getattr(edits[n], "note", "")) for n in numbers]
+        starts = edit_input_starts(edits)
+        lines = dict(zip(numbers, (line for line, _ in line_cols(text, [starts[n] for n in numbers])), strict=True))
+        found = []
+        stood, applied = text, 0  # the text the run of edits being looked at found, and the edits applied to it
+        wanted = iter(numbers)
+        n = next(wanted)
+        for run in _runs(edits):
+            if n >= run.stop:
+                continue
+            stood, applied = replay(stood, edits[applied:run.start]), run.start  # once a run: linear in the text
+            shift = 0  # how much the edits of the run before edit n have lengthened the text
+            for m in range(run.start, run.stop):
+                edit = edits[m]
+                if m == n:
+                    start = edit.start - shift
+                    found.append(_sample(edit, doc_id, where, lines[n], stood, start, start + len(edit.before)))
+                    n = next(wanted, len(edits))
+                shift += len(edit.after) - len(edit.before)
+        return found
+    def _keep_if_top(self, doc_id: str, where: str, lost: int, text: str | None, edits: int,
+                     by_rule: dict[str, int]) -> None:
+        key = (lost, -self.documents)  # the earlier document first among equals
+        full = len(self._top) >= self.top_documents
+        if full and (not self._top or key <= self._top[0][:2]):
+            return
+        most = sorted(by_rule.items(), key=lambda item: item[1], reverse=True)[:3]
+        loss = DocumentLoss(doc_id, where, lost, utf8_size(text) if text is not None else None, edits,
+                            tuple((rule, n) for rule, n in most if n > 0))
+        (heapq.heapreplace if full else heapq.heappush)(self._top, (*key, loss))
+
+    def add_findings(self, doc_id: str, where: str, findings: list[Finding], text: str) -> None:
+        """The findings the rules made on one document, whose input is ``text`` (a run has them, its edit log not)."""
+        for finding, (line, _) in zip(findings, line_cols(text, [finding.start for finding in findings]), strict=True):
+            reservoir = self._findings.get(finding.rule)
+            if reservoir is None:
+                reservoir = self._findings[finding.rule] = _Reservoir(FINDING_SAMPLES,
+                                                                      f"{self.seed}:finding:{finding.rule}")
+            slot = reservoir.slot()
+            if slot is not None:
+                reservoir.put(slot, FindingSample(doc_id, where, line, finding.level, cut(finding.message)))
+
+    def finding_samples(self, rule: str) -> list[FindingSample]:
+        """Some of the findings of ``rule``, in the order of the run."""
+        return self._findings[rule].in_order() if rule in self._findings else []
+
+    def add_shard(self, documents: int) -> None:
+        """An output file of the run is complete, with ``documents`` documents changed or not."""
+        self.shards += 1
+        self.documents_in_shards += documents
+
+    def top(self) -> list[DocumentLoss]:
+        """The documents that lost the most bytes, most first."""
+        return [loss for *_, loss in sorted(self._top, key=lambda entry: entry[:2], reverse=True)]
+
+    def sample(self, rule: str) -> list[Sample]:
+        """The sampled edits of ``rule``, in the order of the run."""
+        return self._reservoirs[rule].in_order() if rule in self._reservoirs else []
+
+    @classmethod
+    def from_edit_log(cls, path: str | Path, **options) -> RunReport:
+        """The report of the run that wrote the edit log at ``path``, read once (see :func:`log_stream`)."""
+        report = cls(**options)
+        for kind, record in log_stream(path):
+            if kind == "shard":
+                report.add_shard(record["documents"])
+            else:
+                edits = [SimpleNamespace(**edit) for edit in record["edits"]]  # an Edit each, as far as add reads
+                report.add(str(record.get("id")), where_read(record.get("source"), record.get("line")), edits,
+                           record["metadata_added"])
+        return report
+
+
+def _sample(edit: Edit, doc_id: str, where: str, line: int, text: str, start: int, end: int) -> Sample:
+    """``edit`` with the rest of its line and the lines around it in ``text``, where it stands at ``start`` to
+    ``end``; each found by searching out from the edit, not by splitting the whole text."""
+    line_start = text.rfind("\n", 0, start) + 1
+    above: list[str] = []
+    cursor = line_start - 1  # the line break that ends the line above
+    while len(above) < CONTEXT_LINES and cursor >= 0:
+        begin = text.rfind("\n", 0, cursor) + 1
+        above.insert(0, cut(text[begin:cursor]))
+        cursor = begin - 1
+    if edit.before.endswith("\n"):  # the edit ends its line: nothing of it is left after the edit
+        suffix, cursor = "", end
+    else:
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        suffix, cursor = text[end:line_end], line_end + 1
+    below: list[str] = []
+    while len(below) < CONTEXT_LINES and cursor < len(text):
+        stop = text.find("\n", cursor)
+        stop = len(text) if stop < 0 else stop
+        below.append(cut(text[cursor:stop]))
+        cursor = stop + 1
+    return Sample(edit.rule, doc_id, where, line, cut(edit.before), cut(edit.after), edit.note,
+                  cut_left(text[line_start:start]), cut(suffix), tuple(above), tuple(below))
+
+
+def where_read(source: object, line: object) -> str:
+    """Where a document was read, as a person writes it: ``file:line`` for a record of a JSONL file, else the file."""
+    return f"{source}:{line}" if isinstance(line, int) and line > 0 else str(source)
