@@ -87,3 +87,114 @@ def test_marks_the_input_gave_keep_their_value_and_a_warning_says_so():
     result = MARKS.clean(text, {MARKS_FIELD: []})
     assert result.metadata[MARKS_FIELD] == [] and result.text == text
     assert any("'marks' keeps the value the input gave it" in f.message for f in result.findings)
+
+
+# --- the command line: clean --marks, undo, --stats, --explain, marks apply
+
+PAGE = ("News ID: 501\nPublish Date : 03 March 2020 - 08:15\n\nMuhammad Karim spoke in Qalat-i-Naw.  \n\n"
+        "Share\nFacebook\nTwitter\n")
+RECORDS = [{"id": "a", "text": PAGE, "url": "https://one.example/a", "metadata": {"lang": "en"}},
+           {"id": "b", "text": "The council said on Monday that the bridge over the river reopened.\n"},
+           {"id": "c", "text": "Share\nFacebook\n"}]
+
+
+def run(*args, input=None):
+    from click.testing import CliRunner
+
+    from textclean.cli import main
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def shard(tmp_path):
+    import json
+    path = tmp_path / "in.jsonl"
+    path.write_bytes("".join(json.dumps(record) + "\n" for record in RECORDS).encode())
+    return path
+
+
+def _records(path):
+    import json
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def test_clean_marks_keeps_every_text_and_undo_gives_back_every_record(shard, tmp_path):
+    import json
+    marked, log, stats = tmp_path / "marked.jsonl", tmp_path / "edits.jsonl", tmp_path / "stats.json"
+    done = run("clean", str(shard), "--marks", "-o", str(marked), "--edits", str(log), "--stats", str(stats))
+    assert done.exit_code == 0, done.stderr
+    out = _records(marked)
+    assert [record["text"] for record in out] == [record["text"] for record in RECORDS]
+    assert [mark["rule"] for mark in out[0]["metadata"][MARKS_FIELD]] == \
+        ["date.news-id", "date.published-en", "share.buttons", "share.buttons", "share.buttons"]
+    assert out[0]["metadata"]["date"] == "2020-03-03T08:15" and "metadata" not in out[1]
+    assert "marks (text left whole): 7 marks on 2 documents" in done.stderr
+    assert "share.buttons (marked)" in done.stderr
+    summary = json.loads(stats.read_text())
+    assert summary["marks_run"] and summary["marked"] == 2 and summary["changed"] == 0
+    assert summary["marks_by_rule"] == {"share.buttons": 5, "date.news-id": 1, "date.published-en": 1}
+    assert summary["bytes_marked_by_rule"]["date.news-id"] == len("News ID: 501\n")
+    logged = [line for line in _records(log) if line["type"] == "document"]
+    assert [line["edits"] for line in logged] == [[], []]
+    assert logged[0]["marks"][0] == {"rule": "date.news-id", "kind": "date_header", "start": 0, "end": 13,
+                                     "line": 1, "before": "News ID: 501\n"}
+    assert logged[0]["metadata_added"] == ["date", "marks", "news_id"]
+    restored = tmp_path / "restored.jsonl"
+    assert run("undo", str(marked), "--edits", str(log), "-o", str(restored)).exit_code == 0
+    assert restored.read_bytes() == shard.read_bytes()
+
+
+def test_marks_apply_gives_what_clean_gives_with_the_kinds_that_remove_text(shard, tmp_path):
+    marked, applied, normal = tmp_path / "marked.jsonl", tmp_path / "applied.jsonl", tmp_path / "normal.jsonl"
+    assert run("clean", "-q", str(shard), "--marks", "-o", str(marked)).exit_code == 0
+    done = run("marks", "apply", str(marked), "-o", str(applied))
+    assert done.exit_code == 0 and "3 documents read, marks applied to 2" in done.stderr
+    assert run("clean", "-q", str(shard), "--no-unicode", "--no-tidy", "--only", "boilerplate", "--only",
+               "date_header", "-o", str(normal)).exit_code == 0
+    assert applied.read_bytes() == normal.read_bytes()
+    only_dates = tmp_path / "dates.jsonl"
+    assert run("marks", "apply", str(marked), "--kind", "date_header", "--drop-empty", "-o", str(only_dates)
+               ).exit_code == 0
+    first, second, third = _records(only_dates)
+    assert first["text"].startswith("\nMuhammad Karim") and first["text"].endswith("Share\nFacebook\nTwitter\n")
+    assert MARKS_FIELD not in first["metadata"] and third["text"] == "Share\nFacebook\n"
+
+
+def test_marks_that_do_not_fit_are_named_and_their_document_left_out(tmp_path):
+    import json
+    path = tmp_path / "marked.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "abc", "metadata": {"marks": [{"rule": "x", "start": 2,
+                                                                                  "end": 9}]}}) + "\n"
+                    + json.dumps({"id": "b", "text": "abc", "metadata": {"marks": "no"}}) + "\n"
+                    + json.dumps({"id": "c", "text": "abc"}) + "\n")
+    out = tmp_path / "out.jsonl"
+    done = run("marks", "apply", str(path), "-o", str(out))
+    assert done.exit_code == 1
+    assert f"{path}:1: marks do not fit the text: mark of 'x' spans 2 to 9" in done.stderr
+    assert f"{path}:2: marks do not fit the text: metadata field 'marks' is str, not a list" in done.stderr
+    assert [record["id"] for record in _records(out)] == ["c"]
+
+
+def test_marks_need_an_output_with_metadata(shard, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE)
+    done = run("clean", str(page), "--marks")
+    assert done.exit_code == 2 and "text output has no place for" in done.stderr
+    done = run("clean", str(shard), "--marks", "--drop-empty", "-o", str(tmp_path / "o.jsonl"))
+    assert done.exit_code == 2 and "--drop-empty and --marks do not go together" in done.stderr
+    done = run("clean", str(page), "--marks", "--format", "jsonl")
+    assert done.exit_code == 0 and _first_marks(done.stdout)[0]["rule"] == "date.news-id"
+
+
+def _first_marks(stdout):
+    import json
+    return json.loads(stdout.splitlines()[0])["metadata"][MARKS_FIELD]
+
+
+def test_explain_shows_each_mark_with_its_line_and_text(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE)
+    out = run("clean", "--marks", "--explain", str(page)).stdout
+    assert f"{page}:1: date.news-id (date_header): marked\n  ~ News ID: 501⏎" in out
+    assert f"{page}:7: share.buttons (boilerplate): marked" in out
+    assert "metadata marks" not in out and "metadata news_id = '501'" in out

@@ -98,6 +98,8 @@ def edit_record(doc: InputDoc, result: Result, output: str, position: int, recor
         "metadata_created": doc.record is None or "metadata" not in doc.record,
         "metadata_null": doc.record is not None and "metadata" in doc.record and doc.record["metadata"] is None,
         "edits": [edit.to_dict() for edit in result.edits],
+        **({"marks": [{**mark.to_dict(), "before": result.original[mark.start:mark.end]} for mark in result.marks]}
+           if result.marks else {}),
     }
 
 

@@ -106,13 +106,20 @@ def apply_marks(text: str, marks: Iterable[Mark | Mapping[str, Any]]) -> str:
 def _span(mark: Mark | Mapping[str, Any], length: int) -> tuple[int, int, str]:
     if isinstance(mark, Mark):
         start, end, rule = mark.start, mark.end, mark.rule
-    else:
+    elif isinstance(mark, Mapping):
         start, end, rule = mark.get("start"), mark.get("end"), mark.get("rule")
+    else:
+        raise ValueError(f"{_shown(mark)} is not a mark (an object with rule, start and end)")
     if not all(isinstance(value, int) and not isinstance(value, bool) for value in (start, end)) \
             or not 0 <= start <= end <= length:
         raise ValueError(f"mark of {rule!r} spans {start!r} to {end!r}, which is not a span of the text "
                          f"({length} characters)")
     return start, end, str(rule)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def marked_bytes(text: str, marks: Iterable[Mark]) -> list[int]:
