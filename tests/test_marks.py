@@ -198,3 +198,34 @@ def test_explain_shows_each_mark_with_its_line_and_text(tmp_path):
     assert f"{page}:1: date.news-id (date_header): marked\n  ~ News ID: 501⏎" in out
     assert f"{page}:7: share.buttons (boilerplate): marked" in out
     assert "metadata marks" not in out and "metadata news_id = '501'" in out
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_corpus_marks_run_learns_site_lines_and_applied_gives_the_normal_run(tmp_path, jobs):
+    import json
+    menu = "Harbour | Ferries | Weather"
+    records = [{"id": f"p{n}", "url": f"https://harbour.example/{n}",
+                "text": f"{menu}\nStory {n} about the ferry is told here at length, with a quote.\nShare\nFacebook\n"}
+               for n in range(5)]
+    shard = tmp_path / "c.jsonl"
+    shard.write_text("".join(json.dumps(record) + "\n" for record in records))
+    marked, applied, normal = tmp_path / "marked.jsonl", tmp_path / "applied.jsonl", tmp_path / "normal.jsonl"
+    done = run("clean", str(shard), "--marks", "-j", jobs, "-o", str(marked))
+    assert done.exit_code == 0 and "site pass: 5 pages of 1 site" in done.stderr
+    out = _records(marked)
+    assert [record["text"] for record in out] == [record["text"] for record in records]
+    assert out[0]["metadata"][MARKS_FIELD][0] == {"rule": "site.repeated-line", "kind": "boilerplate", "start": 0,
+                                                  "end": len(menu) + 1, "line": 1,
+                                                  "note": "on 5 of 5 pages of harbour.example"}
+    assert run("marks", "apply", str(marked), "-o", str(applied)).exit_code == 0
+    assert run("clean", "-q", str(shard), "--only", "boilerplate", "--only", "date_header", "--no-unicode",
+               "--no-tidy", "-j", jobs, "-o", str(normal)).exit_code == 0
+    assert applied.read_bytes() == normal.read_bytes()
+
+
+def test_marks_apply_mirrors_a_folder(shard, tmp_path):
+    marked, applied = tmp_path / "marked", tmp_path / "applied"
+    assert run("clean", "-q", str(shard.parent), "--marks", "--format", "jsonl", "-o", f"{marked}/").exit_code == 0
+    assert run("marks", "apply", str(marked), "-o", f"{applied}/").exit_code == 0
+    (out,) = applied.iterdir()
+    assert out.name == "in.jsonl" and _records(out)[2]["text"] == ""

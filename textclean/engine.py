@@ -19,6 +19,11 @@ point on this text: the document is then left unchanged, with an error finding
 naming the rules, so that cleaning is idempotent and never cut short silently. Lines
 that inline control comments keep from the rules (:mod:`textclean.inline`) are
 hidden from each stage, and no change may touch them.
+
+A marks run (``Cleaner(marks=True)``) makes the changes of the kinds that only remove text
+(:attr:`textclean.kind.RuleKind.only_removes`) on a copy, as a normal run would, and returns the input text
+whole with those edits as marks on it (:mod:`textclean.marks`): the unicode and whitespace stages do not run,
+and the other kinds give their metadata and findings while their changes are not made.
 """
 from __future__ import annotations
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from ..document import Result
-from ..inputs import DEFAULT_INCLUDE, InputError, ReadOptions, Reject, expand, input_format, read_shard
+from ..inputs import DEFAULT_INCLUDE, InputError, ReadOptions, Reject, expand, read_shard
+from ..inputs import input_format as format_of
 from ..marks import MARKS_FIELD, apply_marks
 from ..outputs import Output, auto_format, is_folder_output
 from ..report import counted
@@ -42,8 +43,9 @@ def apply(paths, output, input_format, text_field, include, exclude, id_field, k
     textclean marks apply marked.jsonl --kind boilerplate -o without-boilerplate.jsonl
 
     The text is what 'textclean clean' with the same rules of the kinds that remove text gives, without
-    unicode repair and whitespace tidy (--only boilerplate --only date_header --no-unicode --no-tidy). A document whose marks do not fit its text (outside it, overlapping,
-    not a list of marks) is named with its file and line and left out, and the exit status is 1.
+    unicode repair and whitespace tidy (--only boilerplate --only date_header --no-unicode --no-tidy).
+    A document whose marks do not fit its text (outside it, overlapping, not a list of marks) is named
+    with its file and line and left out, and the exit status is 1.
     """
     read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format,
                        max_document_bytes=None)  # what clean wrote, whole
@@ -53,7 +55,7 @@ def apply(paths, output, input_format, text_field, include, exclude, id_field, k
         raise InputError(" ".join(paths), None, "no input files (see --include and --exclude)", usage=True)
     sink = Output(output, auto_format(output, paths, files, folder, read), text_field, id_field, folder,
                   {Path(f) for f, _ in files if f != "-"})
-    sink.claim_shards((source, rel, input_format(source, read)) for source, rel in files)
+    sink.claim_shards((source, rel, format_of(source, read)) for source, rel in files)
     documents = applied = dropped = removed = 0
     problems: list[str] = []
     ok = False
