@@ -1,4 +1,5 @@
-"""The README stays true: its CLI reference and its rule-file examples."""
+"""The README stays true: its CLI reference, its rule-file examples, the marks example and the datasets recipe."""
+import json
 import re
 import subprocess
 import sys
@@ -52,3 +53,50 @@ def test_the_quick_rule_example_prints_what_the_readme_shows(tmp_path):
     done = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True)
     tested = re.search(r"textclean rules test dams\.yaml +# (.*)", shown.group(1)).group(1)  # what it says it prints
     assert done.stdout.splitlines() == [tested, *shown.group(2).splitlines()], done.stderr
+
+
+def _section(title: str) -> str:
+    return README.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_marks_example_is_what_a_marks_run_records():
+    import json
+
+    from textclean import Cleaner
+    shown = json.loads(re.search(r"```json\n(.*?)```", _section("Marks instead of deletions"), re.DOTALL).group(1))
+    result = Cleaner(marks=True).clean(shown["text"])
+    assert result.text == shown["text"] and result.metadata == shown["metadata"]
+
+
+def _python_blocks(title: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", _section(title), re.DOTALL)
+
+
+def test_the_datasets_recipe_cleans_a_batch_as_the_cleaner_does():
+    from textclean import Cleaner
+    recipe = next(block for block in _python_blocks("Inside datatrove and Hugging Face datasets")
+                  if "def clean_batch" in block)
+    names: dict = {}
+    exec(recipe, names)
+    texts = ["News ID: 501\nThe council met on Monday.\nShare\nFacebook\n", "Share\nFacebook\n", "Plain text.\n"]
+    batch = names["clean_batch"]({"id": ["a", "b", "c"], "text": texts})
+    cleaner = Cleaner()
+    assert batch["text"] == [cleaner.clean(text).text for text in texts]
+    assert [json.loads(m) for m in batch["metadata"]] == [cleaner.clean(text).metadata for text in texts]
+
+
+def test_the_datasets_recipe_runs_in_datasets(monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    pytest.importorskip("datasets", reason="Hugging Face datasets is not installed: pip install datasets")
+    monkeypatch.chdir(ROOT)
+    blocks = _python_blocks("Inside datatrove and Hugging Face datasets")
+    names: dict = {}
+    exec(next(block for block in blocks if "def clean_batch" in block), names)
+    exec(next(block for block in blocks if "load_dataset" in block), names)
+    feed = [json.loads(line) for line in (ROOT / "examples" / "feed.jsonl").read_text("utf-8").splitlines()]
+    from textclean import Cleaner
+    cleaned = [Cleaner().clean(record["text"]) for record in feed]
+    rows = names["ds"].to_list()
+    assert [row["text"] for row in rows] == [result.text for result in cleaned if result.text.strip()]
+    assert [json.loads(row["metadata"]) for row in rows] == [r.metadata for r in cleaned if r.text.strip()]

@@ -8,10 +8,11 @@
 from .document import Edit, Finding, Result, replay, undo
 from .engine import Cleaner, clean
 from .kind import Rule, RuleError, RuleTimeout
+from .marks import Mark, apply_marks
 from .rulefile import RuleSet, load_rules, parse_rule_file
 
 __all__ = [
-    "Cleaner", "Edit", "Finding", "Result", "Rule", "RuleError", "RuleSet", "RuleTimeout",
-    "clean", "load_rules", "parse_rule_file", "replay", "undo",
+    "Cleaner", "Edit", "Finding", "Mark", "Result", "Rule", "RuleError", "RuleSet", "RuleTimeout",
+    "apply_marks", "clean", "load_rules", "parse_rule_file", "replay", "undo",
 ]
 __version__ = "0.1.0"

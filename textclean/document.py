@@ -4,7 +4,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .marks import Mark
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,9 @@ class Result:
     metadata: dict[str, Any] = field(default_factory=dict)
     edits: list[Edit] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    #: In a marks run, the spans of ``original`` the rules would remove (:class:`textclean.marks.Mark`); the
+    #: text is then the original, and ``edits`` is empty.
+    marks: list[Mark] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:

@@ -9,7 +9,8 @@ One JSON object a line. The first is the header, ``{"type": "header", "format": 
   ``original_sha256``) and of its whole record as written and as read (``record_sha256``,
   ``original_record_sha256``: see :func:`record_sha256`), the metadata fields the run added
   (``metadata_created``: the input had no ``metadata``, being text or a record without it;
-  ``metadata_null``: it was null), and its edits;
+  ``metadata_null``: it was null), and its edits; in a marks run (``clean --marks``), also its ``marks``,
+  each with the text it spans (``before``), as the report and audits read them (:mod:`textclean.marks`);
 - ``{"type": "shard", ...}`` after the last document of each output file: how many documents it
   holds and a SHA-256 over all their records in order, unchanged ones included (``documents``,
   ``records_sha256``), and how many document lines the log holds for it and a SHA-256 over them
@@ -98,6 +99,8 @@ def edit_record(doc: InputDoc, result: Result, output: str, position: int, recor
         "metadata_created": doc.record is None or "metadata" not in doc.record,
         "metadata_null": doc.record is not None and "metadata" in doc.record and doc.record["metadata"] is None,
         "edits": [edit.to_dict() for edit in result.edits],
+        **({"marks": [{**mark.to_dict(), "before": result.original[mark.start:mark.end]} for mark in result.marks]}
+           if result.marks else {}),
     }
 
 

@@ -19,6 +19,11 @@ point on this text: the document is then left unchanged, with an error finding
 naming the rules, so that cleaning is idempotent and never cut short silently. Lines
 that inline control comments keep from the rules (:mod:`textclean.inline`) are
 hidden from each stage, and no change may touch them.
+
+A marks run (``Cleaner(marks=True)``) makes the changes of the kinds that only remove text
+(:attr:`textclean.kind.RuleKind.only_removes`) on a copy, as a normal run would, and returns the input text
+whole with those edits as marks on it (:mod:`textclean.marks`): the unicode and whitespace stages do not run,
+and the other kinds give their metadata and findings while their changes are not made.
 """
 from __future__ import annotations
 
@@ -36,6 +41,7 @@ from .document import Edit, Finding, Result, input_offset
 from .evidence import Collector, Corpus
 from .kind import Change, Rule, RuleError, RuleKind, RuleTimeout, Stage
 from .kinds import registry
+from .marks import MARKS_FIELD, marks_from_edits
 from .patterns import compile_all, document_budget
 from .rulefile import RuleSet, load_rules
 from .tidy import WhitespaceTidy
@@ -50,14 +56,22 @@ class Cleaner:
     """
 
     def __init__(self, ruleset: RuleSet | None = None, *, unicode: bool = True, tidy: bool = True,
-                 max_idle_passes: int = 64, evidence: dict[int, Any] | None = None):
+                 max_idle_passes: int = 64, evidence: dict[int, Any] | None = None, marks: bool = False):
         self.ruleset = load_rules() if ruleset is None else ruleset
         self.max_idle_passes = max_idle_passes
-        stages: list[Stage] = [UnicodeRepair()] if unicode else []
+        #: A marks run: the text stays whole; the edits of kinds that only remove text become marks
+        #: (:mod:`textclean.marks`), the unicode and whitespace stages do not run, and the other kinds give
+        #: their metadata and findings but change nothing.
+        self.marks = marks
+        stages: list[Stage] = [UnicodeRepair()] if unicode and not marks else []
         stages += compile_kinds(self.ruleset)
-        if tidy:
+        if tidy and not marks:
             stages.append(WhitespaceTidy())
         self.stages = stages
+        kinds = registry()
+        #: In a marks run, the places of the stages whose changes are made (on a copy) and kept as marks.
+        self.marking = {index for index, stage in enumerate(stages)
+                        if marks and stage.kind in kinds and kinds[stage.kind].only_removes}
         #: The stages that read corpus evidence (they define ``collector()``), by their place.
         self.corpus_stages = {index for index, stage in enumerate(stages) if hasattr(stage, "collector")}
         #: What a first pass over the corpus learned, frozen, by the place of the stage that asked for it.
@@ -113,16 +127,12 @@ class Cleaner:
                     output = replace(output, changes=inline.allowed_changes(output.changes, kept),
                                      findings=inline.allowed_findings(output.findings, kept))
                 self.stage_seconds[stage.kind] += perf_counter() - started
-                for key, value in output.metadata.items():
-                    metadata.setdefault(key, value)
-                    if key in given and given[key] != value:
-                        finding = Finding(stage.kind, f"metadata field {key!r} keeps the value the input gave it, "
-                                          f"{given[key]!r}; the text gave {value!r}")
-                        findings.setdefault((finding.rule, key), finding)
+                _merge_metadata(metadata, given, output.metadata, stage.kind, findings)
                 for finding in output.findings:
                     finding = replace(finding, start=input_offset(edits, finding.start))
                     findings.setdefault((finding.rule, finding.start), finding)  # once, from its first pass
-                current, applied = apply_changes(current, output.changes, stage.kind)
+                changes = () if self.marks and index not in self.marking else output.changes
+                current, applied = apply_changes(current, changes, stage.kind)
                 if not applied:
                     settled.add(index)
                 else:
@@ -139,6 +149,12 @@ class Cleaner:
             if digest in seen or idle > self.max_idle_passes:
                 raise Unsettled(edits[seen.get(digest, first_edit):], cycle=digest in seen, passes=idle)
             seen[digest] = len(edits)
+        if self.marks:
+            marks = marks_from_edits(text, edits)
+            if marks:
+                _merge_metadata(metadata, given, {MARKS_FIELD: [mark.to_dict() for mark in marks]}, "marks",
+                                findings)
+            return Result(text, text, metadata, [], list(findings.values()), marks)
         return Result(text, current, metadata, edits, list(findings.values()))
 
 
@@ -174,6 +190,17 @@ class Unsettled(RuntimeError):
                else f"{passes} passes in a row did not shorten the text")
         super().__init__(f"rules {self.rule_id} reach no fixed point on this document: {why}; document left "
                          "unchanged")
+
+
+def _merge_metadata(metadata: dict[str, Any], given: dict[str, Any], extracted: dict[str, Any], kind: str,
+                    findings: dict) -> None:
+    """Add what a stage extracted; a field the input gave keeps its value, and a warning says so."""
+    for key, value in extracted.items():
+        metadata.setdefault(key, value)
+        if key in given and given[key] != value:
+            finding = Finding(kind, f"metadata field {key!r} keeps the value the input gave it, "
+                              f"{given[key]!r}; the text gave {value!r}")
+            findings.setdefault((finding.rule, key), finding)
 
 
 def _digest(text: str) -> bytes:

@@ -10,7 +10,7 @@ import importlib.util
 DISTRIBUTION = "scrapeclean"
 
 #: The module each extra provides, by extra.
-EXTRA_MODULES = {"zstd": "zstandard", "parquet": "pyarrow", "ray": "ray"}
+EXTRA_MODULES = {"zstd": "zstandard", "parquet": "pyarrow", "ray": "ray", "datatrove": "datatrove"}
 
 
 def install_hint(extra: str) -> str:

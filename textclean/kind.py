@@ -121,6 +121,9 @@ class RuleKind:
     #: Its edits move text into metadata (header lines): where metadata cannot be kept, as in files cleaned
     #: in place, the kind does not run unless the project says so.
     moves_to_metadata: bool = False
+    #: Its edits only take text out (lines, a header glued to a line) and put none in: in a marks run
+    #: (``Cleaner(marks=True)``) they are kept as marks on the input text, which stays whole (:mod:`textclean.marks`).
+    only_removes: bool = False
 
 
 def schema_beside(module_file: str) -> dict[str, Any]:

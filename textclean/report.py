@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import click
 
 from .document import Edit, Result, line_col
+from .marks import MARKS_FIELD, Mark, marked_bytes
 
 
 def _shown(text: str, limit: int = 160) -> str:
@@ -15,8 +16,14 @@ def _shown(text: str, limit: int = 160) -> str:
 
 
 def render_edits(doc_id: str, result: Result, color: bool) -> str:
-    """Every edit as ``id:line: rule (kind)`` with the text before and after."""
+    """Every edit as ``id:line: rule (kind)`` with the text before and after; every mark of a marks run as
+    ``id:line: rule (kind): marked`` with the text it spans."""
     out = []
+    for mark in result.marks:
+        head = f"{doc_id}:{mark.line}: {mark.rule} ({mark.kind}): marked" + (f", {mark.note}" if mark.note else "")
+        out.append(click.style(head, bold=True) if color else head)
+        spanned = f"  ~ {_shown(result.original[mark.start:mark.end])}"
+        out.append(click.style(spanned, fg="yellow") if color else spanned)
     for edit, (line, _) in zip(result.edits, result.edit_positions(), strict=True):
         head = f"{doc_id}:{line}: {edit.rule} ({edit.kind})" + (f": {edit.note}" if edit.note else "")
         out.append(click.style(head, bold=True) if color else head)
@@ -36,7 +43,8 @@ def _notes(doc_id: str, result: Result) -> list[str]:
         line, _ = line_col(result.original, finding.start)
         out.append(f"{doc_id}:{line}: {finding.level}: {finding.rule}: {finding.message}")
     for key, value in result.metadata.items():
-        out.append(f"{doc_id}: metadata {key} = {value!r}")
+        if not (key == MARKS_FIELD and result.marks):  # shown one by one
+            out.append(f"{doc_id}: metadata {key} = {value!r}")
     return out
 
 
@@ -154,6 +162,12 @@ class EditCounts:
             self.edits[edit.rule] += 1
             self.bytes_removed[edit.rule] += bytes_removed(edit)
 
+    def add_marks(self, text: str, marks: list[Mark]) -> None:
+        """Count marks as the edits they stand for: by rule, and the bytes of ``text`` they span."""
+        for mark, size in zip(marks, marked_bytes(text, marks), strict=True):
+            self.edits[mark.rule] += 1
+            self.bytes_removed[mark.rule] += size
+
     def update(self, other: EditCounts) -> None:
         self.edits.update(other.edits)
         self.bytes_removed.update(other.bytes_removed)
@@ -186,6 +200,10 @@ class RunSummary:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
     site_pass: dict[str, float] | None = None  # pages, sites, seconds of the first pass over a corpus
+    marks_run: bool = False  # --marks: every text left whole, removals kept as marks
+    marked: int = 0  # documents with marks
+    bytes_marked: int = 0
+    marks_by_rule: EditCounts = field(default_factory=EditCounts)  # marks, and the bytes they span, per rule
 
     def add(self, doc_id: str, result: Result, metadata_before: dict | None = None, decoded_as: str | None = None):
         self.documents += 1
@@ -195,6 +213,10 @@ class RunSummary:
         self.bytes_in += size_in
         self.bytes_removed += size_in - len(result.text.encode("utf-8"))
         self.by_rule.add(result.edits)
+        if result.marks:
+            self.marked += 1
+            self.marks_by_rule.add_marks(result.original, result.marks)
+            self.bytes_marked += sum(marked_bytes(result.original, result.marks))
         self.metadata_fields.update(k for k in result.metadata if k not in (metadata_before or {}))
         self.findings.update((finding.rule, finding.level) for finding in result.findings)
         if decoded_as:
@@ -204,9 +226,12 @@ class RunSummary:
 
     def update(self, other: RunSummary) -> None:
         """Add the counts of ``other`` (a part of the same run, cleaned elsewhere) to these."""
-        for name in ("documents", "changed", "emptied", "dropped", "bytes_in", "bytes_removed"):
+        for name in ("documents", "changed", "emptied", "dropped", "bytes_in", "bytes_removed", "marked",
+                     "bytes_marked"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.by_rule.update(other.by_rule)
+        self.marks_by_rule.update(other.marks_by_rule)
+        self.marks_run |= other.marks_run
         self.metadata_fields.update(other.metadata_fields)
         self.findings.update(other.findings)
         self.decoded.update(other.decoded)
@@ -224,11 +249,15 @@ class RunSummary:
             + (f", {len(self.rejects):,} rejected" if self.rejects else "")
             + (f" in {self.seconds:.1f}s" if self.seconds >= 1 else "")
         ]
+        if self.marks_run or self.marked:
+            lines.append(f"  marks (text left whole): {counted(sum(self.marks_by_rule.edits.values()), 'mark')} on "
+                         f"{counted(self.marked, 'document')}, {counted(self.bytes_marked, 'byte')} marked")
         if self.site_pass:
             lines.append(f"  site pass: {counted(int(self.site_pass['pages']), 'page')} of "
                          f"{counted(int(self.site_pass['sites']), 'site')} read first, for the rules that learn "
                          f"a site's lines ({self.site_pass['seconds']:.1f}s; --no-site-pass skips it)")
         lines += [f"  {count:8,d}  {rule}" for rule, count in self.by_rule.edits.most_common()]
+        lines += [f"  {count:8,d}  {rule} (marked)" for rule, count in self.marks_by_rule.edits.most_common()]
         lines += [f"  read as {encoding}: {counted(count, 'document')}" for encoding, count in self.decoded.items()]
         lines += [f"  not UTF-8: {doc}" for doc in self.decoded_docs[:limit]]
         lines += [f"  skipped, already complete (--resume): {shard}" for shard in self.skipped_shards]
@@ -263,6 +292,11 @@ class RunSummary:
             "seconds_by_stage": {k: round(v, 4) for k, v in self.stage_seconds.items()},
             "seconds": round(self.seconds, 4),
             "site_pass": {k: round(v, 4) for k, v in self.site_pass.items()} if self.site_pass else None,
+            "marks_run": self.marks_run,
+            "marked": self.marked,
+            "bytes_marked": self.bytes_marked,
+            "marks_by_rule": dict(self.marks_by_rule.edits.most_common()),
+            "bytes_marked_by_rule": dict(self.marks_by_rule.bytes_removed.most_common()),
         }
 
     def _findings_by_rule(self) -> dict[str, dict[str, int]]:

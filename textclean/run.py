@@ -56,6 +56,7 @@ class RunOptions:
     site_pass: bool = True  # a first pass over a corpus, for the rules that learn from it
     url_field: str = "url"  # the field (top-level or in metadata) whose host is a document's site
     report_path: str | None = None  # the HTML page of the run (textclean.html_report)
+    marks: bool = False  # a marks run: the text stays whole, what would go is kept as marks in metadata
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
         recorder = _Recorder(plan, options, progress, " ".join(paths))
         recorder.summary.site_pass = learned
         recorder.summary.rule_files = list(spec.ruleset.sources)
+        recorder.summary.marks_run = options.marks
         recorder.open_logs()
         for item, result in cleaner.run(_items(plan.files, read)):
             stops.check()
@@ -202,6 +204,10 @@ def _plan(paths: Sequence[str], read: ReadOptions, options: RunOptions) -> _Plan
         _refuse_edit_log_of_documents_run_together(files, read, options.output)
     if options.drop_empty:
         _refuse_drop_empty_where_it_cannot_work(fmt, folder, options)
+    if options.marks and fmt == "text" and (options.output or not options.explain):
+        raise InputError(options.output or "-", None, "--marks keeps each document's marks in its metadata, which "
+                         "text output has no place for: write JSONL (--format jsonl, -o FILE.jsonl) or Parquet",
+                         usage=True)
     side_files = {option: Path(path) for option, path in (
         ("--edits", options.edits_path), ("--rejects", options.rejects_path), ("--stats", options.stats_path),
         ("--report", options.report_path)) if path}
@@ -242,6 +248,10 @@ def _refuse_drop_empty_where_it_cannot_work(fmt: str, folder: bool, options: Run
     if options.edits_path:
         raise InputError(options.edits_path, None, "--drop-empty and --edits do not go together: undo could not "
                          "bring back the documents left out", usage=True)
+    if options.marks:
+        raise InputError(options.output or "-", None, "--drop-empty and --marks do not go together: a marks run "
+                         "leaves every text whole; 'textclean marks apply --drop-empty' leaves out the documents "
+                         "the marks empty", usage=True)
 
 
 def _jobs(plan: _Plan, read: ReadOptions, options: RunOptions) -> int:

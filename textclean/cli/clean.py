@@ -88,6 +88,11 @@ class ByteSize(click.ParamType):
 @click.option("--url-field", default="url", show_default=True,
               help="The field (top-level or in metadata) whose host is a document's site; documents without one "
               "are grouped by input shard, text files by folder.")
+@click.option("--marks", is_flag=True,
+              help="Leave every text whole, byte for byte: what the rules that remove text (boilerplate, "
+              "date_header) would remove is kept as spans of the input, with rule ids, in each document's metadata "
+              "field 'marks' (JSONL or Parquet output); no unicode repair, whitespace tidy or rewriting. "
+              "'textclean marks apply' removes them later.")
 @click.option("--no-unicode", is_flag=True, help="Skip the unicode repair stage (ftfy).")
 @click.option("--no-tidy", is_flag=True, help="Skip the whitespace tidy stage.")
 @click.option("-q", "--quiet", is_flag=True,
@@ -96,7 +101,7 @@ class ByteSize(click.ParamType):
 @handles_errors
 def clean(paths, output, fmt, input_format, text_field, id_field, include, exclude, jobs, explain, edits_path,
           stats_path, report_path, rejects_path, drop_empty, fail_fast, encoding_errors, max_document_bytes, resume,
-          progress, engine, address, no_site_pass, url_field, no_unicode, no_tidy, quiet, **rule_args) -> None:
+          progress, engine, address, no_site_pass, url_field, marks, no_unicode, no_tidy, quiet, **rule_args) -> None:
     """Clean files, folders, JSONL, Parquet or stdin ('-').
 
     \b
@@ -104,6 +109,7 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
     textclean clean corpus.jsonl -o out.jsonl
     textclean clean shards/ -o cleaned/       # mirrors the shards, all cores
     textclean clean --explain page.txt        # shows every edit
+    textclean clean corpus.jsonl --marks -o marked.jsonl   # text whole, removals as marks
 
     Exit status: 0 done; 1 input was rejected or a rule timed out (the rest is
     written); 2 usage or rule-file errors; 130 interrupted (nothing partial kept).
@@ -114,11 +120,11 @@ def clean(paths, output, fmt, input_format, text_field, id_field, include, exclu
             _clean_on_ray(paths, output, ruleset, text_field, max_document_bytes, rejects_path, address, quiet,
                           not no_site_pass, url_field)
             return
-        spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy)))
+        spec = CleanerSpec(ruleset, (("unicode", not no_unicode), ("tidy", not no_tidy), ("marks", marks)))
         read = ReadOptions(text_field, id_field, include or DEFAULT_INCLUDE, exclude, input_format, encoding_errors,
                            max_document_bytes)
         options = RunOptions(output, fmt, explain, edits_path, rejects_path, stats_path, fail_fast, resume,
-                             jobs, progress, drop_empty, not no_site_pass, url_field, report_path)
+                             jobs, progress, drop_empty, not no_site_pass, url_field, report_path, marks)
         summary = run(paths, read, spec, options)
     except (KeyboardInterrupt, Interrupted):
         click.echo("textclean: interrupted; no partial output was kept", err=True)
@@ -140,7 +146,7 @@ def _report(summary: RunSummary, quiet: bool) -> None:
 
 #: Options the Ray engine has no use for: given with --engine ray, they are refused rather than ignored.
 NOT_ON_RAY = ("fmt", "input_format", "id_field", "include", "exclude", "jobs", "explain", "edits_path", "stats_path",
-              "report_path", "drop_empty", "fail_fast", "encoding_errors", "resume", "progress", "no_unicode",
+              "report_path", "drop_empty", "fail_fast", "encoding_errors", "resume", "progress", "marks", "no_unicode",
               "no_tidy")
 
 

@@ -104,7 +104,7 @@ def handles_errors(command: Callable) -> Callable:
 #: command does not wait for the imports of the others.
 COMMAND_MODULES = {
     "boilerplate": ["boilerplate"], "check": ["files"], "clean": ["clean"], "diff": ["files"],
-    "explain": ["files"], "fix": ["files"],
+    "explain": ["files"], "fix": ["files"], "marks": ["marks"],
     "report": ["report"], "rules": ["rules", "rules_new"], "undo": ["undo"], "variants": ["variants"],
 }
 

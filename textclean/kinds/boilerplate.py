@@ -579,6 +579,7 @@ KIND = RuleKind(
     summary="Removes lines that are not article content: cookie banners, comment widgets, share blocks, breadcrumbs.",
     compile=BoilerplateStage,
     rule_schema=schema_beside(__file__),
+    only_removes=True,
     settings_schema={
         "type": "object",
         "additionalProperties": False,

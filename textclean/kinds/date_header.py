@@ -484,6 +484,7 @@ KIND = RuleKind(
     compile=DateHeaderStage,
     rule_schema=schema_beside(__file__),
     moves_to_metadata=True,
+    only_removes=True,
     settings_schema={
         "type": "object",
         "additionalProperties": False,
