@@ -137,7 +137,8 @@ class DateGrammar:
             "day_words": [name for names in settings.get("day_words", {}).values() for spellings in names
                           for name in spellings],
             **{key: settings.get(key, []) for key in ("ordinal_suffixes", "date_joiners", "time_joiners",
-                                                      "year_marks", "time_marks", "am_marks", "pm_marks")},
+                                                      "year_marks", "time_marks", "am_marks", "pm_marks",
+                                                      "am_marks_before", "pm_marks_before")},
         }
         lists = {f"date_{key}": set().union(*map(_spellings, values)) for key, values in words.items()}
         #: The word lists that ``\\L<date_...>`` in the patterns refers to; pass them to ``regex.compile``.
@@ -191,16 +192,16 @@ class DateGrammar:
         return self._to_iso(match, reading) if match else None
 
     def _build(self, generic: frozenset[str] = frozenset(), called: frozenset[str] = frozenset()) -> str:
-        def one_of(key: str) -> str:
-            """One word of a list from the settings (or, if ``generic``, any word), in any letter case;
-            a list in ``called`` by a call of its group in :attr:`definitions`."""
+        def one_of(key: str, end: str = r"(?!\w)") -> str:
+            """One word of a list from the settings (or, if ``generic``, any word), in any letter case, then
+            ``end``; a list in ``called`` by a call of its group in :attr:`definitions`."""
             if key in generic:
                 return _ANY_WORDS
             if key in called:
                 names = self.named_lists[f"date_{key}"]
                 look = rf"(?={_NAME_START})" if all(regex.match(_NAME_START, name) for name in names) else ""
                 return rf"{look}(?&_date_{key})(?!\w)"
-            return rf"(?i:\L<date_{key}>)(?!\w)"
+            return rf"(?i:\L<date_{key}>){end}"
 
         mon = rf"(?P<mon>{one_of('months')})\.?"
         wd = rf"(?P<wd>{one_of('weekdays')})\.?"
@@ -219,7 +220,10 @@ class DateGrammar:
         am = rf"(?P<am>{one_of('am_marks')})\.?"
         pm = rf"(?P<pm>{one_of('pm_marks')})\.?"
         ampm = rf"(?:{_H}*(?:{am}|{pm}))"
-        clock = (rf"(?P<H>\d{{1,2}})(?:[:：](?P<M>\d{{2}})(?:[:：](?P<S>\d{{2}})(?:[.,](?P<f>\d{{1,9}}))?)?"
+        # 오후 9:49, 下午9:49: the mark before the time, a digit may follow it right away
+        before = {key: one_of(f"{key}_marks_before", end=r"(?!\p{L})") for key in ("am", "pm")}
+        ampm_before = rf"(?:(?:(?P<am>{before['am']})|(?P<pm>{before['pm']})){_H}*)?"
+        clock = (rf"{ampm_before}(?P<H>\d{{1,2}})(?:[:：](?P<M>\d{{2}})(?:[:：](?P<S>\d{{2}})(?:[.,](?P<f>\d{{1,9}}))?)?"
                  rf"|{_H}?[hH]{_H}?(?P<M>\d{{2}}))(?!\d){ampm}?|(?P<H>\d{{1,2}}){ampm}"
                  rf"|(?P<H>\d{{1,2}}){_H}*[時时点點](?:{_H}*(?P<M>\d{{1,2}}){_H}*分)?")
         zone_names = rf"(?P<zone>{one_of('zones')})"
@@ -233,8 +237,10 @@ class DateGrammar:
                    rf"(?:{one_of('time_joiners')}{_H}*)?)")
         to_date = rf"(?:{_H}*{_PUNCT}{{1,2}}{_H}*|{_H}+)"
         to_weekday = rf"(?:{_H}*[,،]{_H}*|{_H}+)"
+        # A weekday after the date may stand in brackets, or right after 日 (2021年7月7日(水), 2021年7月7日星期三).
+        weekday_after = rf"(?:{to_weekday}|(?<=[日일])){wd}|{_H}*[(（]{_H}*{wd}{_H}*[)）]"
         # The time before the date, or (as C's asctime writes it) between the day and the year.
-        return (rf"(?:(?:{wd}{to_weekday})?{date}(?:{to_weekday}{wd})?(?:{to_time}{time})?"
+        return (rf"(?:(?:{wd}{to_weekday})?{date}(?:{weekday_after})?(?:{to_time}{time})?"
                 rf"|{time}{to_date}(?:{wd}{to_weekday})?{date}"
                 rf"|(?:{wd}{to_weekday})?{mon}{_H}+{day}{_H}+{time}{_H}+(?P<y>\d{{4}})(?!\d))")
 
