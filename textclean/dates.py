@@ -223,9 +223,9 @@ class DateGrammar:
         # 오후 9:49, 下午9:49: the mark before the time, a digit may follow it right away
         before = {key: one_of(f"{key}_marks_before", end=r"(?!\p{L})") for key in ("am", "pm")}
         ampm_before = rf"(?:(?:(?P<am>{before['am']})|(?P<pm>{before['pm']})){_H}*)?"
-        clock = (rf"{ampm_before}(?P<H>\d{{1,2}})(?:[:：](?P<M>\d{{2}})(?:[:：](?P<S>\d{{2}})(?:[.,](?P<f>\d{{1,9}}))?)?"
+        clock = (rf"{ampm_before}(?:(?P<H>\d{{1,2}})(?:[:：](?P<M>\d{{2}})(?:[:：](?P<S>\d{{2}})(?:[.,](?P<f>\d{{1,9}}))?)?"
                  rf"|{_H}?[hH]{_H}?(?P<M>\d{{2}}))(?!\d){ampm}?|(?P<H>\d{{1,2}}){ampm}"
-                 rf"|(?P<H>\d{{1,2}}){_H}*[時时点點](?:{_H}*(?P<M>\d{{1,2}}){_H}*分)?")
+                 rf"|(?P<H>\d{{1,2}}){_H}*[時时点點시](?:{_H}*(?P<M>\d{{1,2}}){_H}*[分분])?)")
         zone_names = rf"(?P<zone>{one_of('zones')})"
         offset = r"[+\-−]\d{1,2}(?::?\d{2})?"
         zone = (rf"(?:(?P<utc>Z)(?!\w)|{_H}*\(?(?:{zone_names}(?:{_H}*(?P<tz>{offset}))?"
@@ -233,7 +233,7 @@ class DateGrammar:
         time_mark = rf"(?:{_H}*{one_of('time_marks')}\.?)?"
         time = rf"(?:{clock}){time_mark}{zone}?"
 
-        to_time = (rf"(?:T|(?:{_H}*{_PUNCT}{{1,2}}{_H}*|{_H}+|(?<=[日일]))"
+        to_time = (rf"(?:T|(?:{_H}*{_PUNCT}{{1,2}}{_H}*|{_H}+|(?<=[日일)）]))"
                    rf"(?:{one_of('time_joiners')}{_H}*)?)")
         to_date = rf"(?:{_H}*{_PUNCT}{{1,2}}{_H}*|{_H}+)"
         to_weekday = rf"(?:{_H}*[,،]{_H}*|{_H}+)"
