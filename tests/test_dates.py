@@ -112,6 +112,13 @@ HEADERS = [
     ("Dnia 13 października 2018", {"date": "2018-10-13"}),
     ("Aangemaakt op 05-02-2019 08:30", {"date": "2019-02-05T08:30"}),
     ("Oluşturulma tarihi: 14.03.2022 10:05", {"date": "2022-03-14T10:05"}),
+    ("Publikováno: 7. července 2021 21:49", {"date": "2021-07-07T21:49"}),
+    ("Publicat: miercuri, 7 iulie 2021, ora 21:49", {"date": "2021-07-07T21:49"}),
+    ("Publiceret 7. juli 2021 kl. 21.49", {"date": "2021-07-07T21:49"}),  # a dotted time after kl., klo, pukul
+    ("Julkaistu 7.7.2021 klo 21.49", {"date": "2021-07-07T21:49"}),
+    ("Rabu, 7 Juli 2021 pukul 21.49 WIB", {"date": "2021-07-07T21:49+07:00"}),
+    ("Publicerad 21 maj 2023 kl. 19.00 Uppdaterad 22 maj 2023 kl. 08.30",
+     {"date": "2023-05-21T19:00", "updated": "2023-05-22T08:30"}),
 ]
 
 # Lines that must stay, with no date: prose, impossible, ambiguous, incomplete.
@@ -134,6 +141,7 @@ KEPT = [
     "08/07/2021 10:15",  # no weekday of a day-first language: either could be the month
     "Posted Jan 7, 2021 9:49 PM CST",  # US Central or China
     "Дата: 7 липня 2021 року о 25:00",
+    "Published: 7 July 2021 21.49",  # without kl., klo or pukul before it, 21.49 is no time
 ]
 
 

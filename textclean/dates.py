@@ -138,7 +138,7 @@ class DateGrammar:
                           for name in spellings],
             **{key: settings.get(key, []) for key in ("ordinal_suffixes", "date_joiners", "time_joiners",
                                                       "year_marks", "time_marks", "am_marks", "pm_marks",
-                                                      "am_marks_before", "pm_marks_before")},
+                                                      "am_marks_before", "pm_marks_before", "dot_time_joiners")},
         }
         lists = {f"date_{key}": set().union(*map(_spellings, values)) for key, values in words.items()}
         #: The word lists that ``\\L<date_...>`` in the patterns refers to; pass them to ``regex.compile``.
@@ -232,6 +232,10 @@ class DateGrammar:
                 rf"|(?P<tz>[+\-−]\d{{2}}(?::?\d{{2}})?))\)?)")
         time_mark = rf"(?:{_H}*{one_of('time_marks')}\.?)?"
         time = rf"(?:{clock}){time_mark}{zone}?"
+        # 21.49 is a time only after a word that says so (kl. 21.49, klo 21.49, pukul 21.49): elsewhere it could
+        # be a number
+        dot_time = (rf"(?:{_H}*{_PUNCT}{{1,2}})?{_H}*{one_of('dot_time_joiners')}\.?{_H}*"
+                    rf"(?P<H>\d{{1,2}})\.(?P<M>\d{{2}})(?!\d){time_mark}{zone}?")
 
         to_time = (rf"(?:T|(?:{_H}*{_PUNCT}{{1,2}}{_H}*|{_H}+|(?<=[日일)）]))"
                    rf"(?:{one_of('time_joiners')}{_H}*)?)")
@@ -240,7 +244,7 @@ class DateGrammar:
         # A weekday after the date may stand in brackets, or right after 日 (2021年7月7日(水), 2021年7月7日星期三).
         weekday_after = rf"(?:{to_weekday}|(?<=[日일])){wd}|{_H}*[(（]{_H}*{wd}{_H}*[)）]"
         # The time before the date, or (as C's asctime writes it) between the day and the year.
-        return (rf"(?:(?:{wd}{to_weekday})?{date}(?:{weekday_after})?(?:{to_time}{time})?"
+        return (rf"(?:(?:{wd}{to_weekday})?{date}(?:{weekday_after})?(?:{to_time}{time}|{dot_time})?"
                 rf"|{time}{to_date}(?:{wd}{to_weekday})?{date}"
                 rf"|(?:{wd}{to_weekday})?{mon}{_H}+{day}{_H}+{time}{_H}+(?P<y>\d{{4}})(?!\d))")
 

@@ -500,6 +500,7 @@ KIND = RuleKind(
                    ("ordinal_suffixes", "Endings after a day number: st, nd, er, '.'."),
                    ("date_joiners", "Words between day, month and year: of, de."),
                    ("time_joiners", "Words between a date and its time: at, um, à."),
+                   ("dot_time_joiners", "Words after which a time may be written with a dot: kl. 21.49."),
                    ("year_marks", "Marks after a year: г., هـ."),
                    ("time_marks", "Marks after a time: Uhr."),
                    ("am_marks", "Words for before noon, after the time."),
