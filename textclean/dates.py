@@ -1,10 +1,12 @@
 """A date grammar for header lines, built from words given as data, and its ISO 8601 output.
 
 The grammar knows the shapes of dates (day month year, month day year, numeric
-dates, ISO 8601, RFC 2822, year年month月day日, a time before or after the date);
-every word it matches -- month and weekday names, ordinal endings, "of"/"de",
-"at"/"um", year marks, am/pm, time-zone names -- comes from the ``date_header``
-settings of a rule file. Digits may be of any script (Arabic-Indic, Persian, ...).
+dates, ISO 8601, RFC 2822, year年month月day日, a weekday before or after the date,
+in brackets too, a time before or after the date, am/pm after or before the time,
+a dotted time after a word that says it is one); every word it matches -- month
+and weekday names, ordinal endings, "of"/"de", "at"/"um", "kl.", year marks,
+am/pm, time-zone names -- comes from the ``date_header`` settings of a rule file.
+Digits may be of any script (Arabic-Indic, Persian, Devanagari, ...).
 
 >>> grammar = DateGrammar({"months": {"en": [["january", "jan"], ["february", "feb"], ["march", "mar"],
 ...     ["april", "apr"], ["may"], ["june", "jun"], ["july", "jul"], ["august", "aug"],
@@ -223,7 +225,8 @@ class DateGrammar:
         # 오후 9:49, 下午9:49: the mark before the time, a digit may follow it right away
         before = {key: one_of(f"{key}_marks_before", end=r"(?!\p{L})") for key in ("am", "pm")}
         ampm_before = rf"(?:(?:(?P<am>{before['am']})|(?P<pm>{before['pm']})){_H}*)?"
-        clock = (rf"{ampm_before}(?:(?P<H>\d{{1,2}})(?:[:：](?P<M>\d{{2}})(?:[:：](?P<S>\d{{2}})(?:[.,](?P<f>\d{{1,9}}))?)?"
+        clock = (rf"{ampm_before}(?:(?P<H>\d{{1,2}})"
+                 rf"(?:[:：](?P<M>\d{{2}})(?:[:：](?P<S>\d{{2}})(?:[.,](?P<f>\d{{1,9}}))?)?"
                  rf"|{_H}?[hH]{_H}?(?P<M>\d{{2}}))(?!\d){ampm}?|(?P<H>\d{{1,2}}){ampm}"
                  rf"|(?P<H>\d{{1,2}}){_H}*[時时点點시](?:{_H}*(?P<M>\d{{1,2}}){_H}*[分분])?)")
         zone_names = rf"(?P<zone>{one_of('zones')})"
