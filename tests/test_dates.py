@@ -119,6 +119,10 @@ HEADERS = [
     ("Rabu, 7 Juli 2021 pukul 21.49 WIB", {"date": "2021-07-07T21:49+07:00"}),
     ("Publicerad 21 maj 2023 kl. 19.00 Uppdaterad 22 maj 2023 kl. 08.30",
      {"date": "2023-05-21T19:00", "updated": "2023-05-22T08:30"}),
+    ("7. 7. 2021 21:49", {"date": "2021-07-07T21:49"}),  # dots with a space after them
+    ("2023. 5. 21. 오후 7:00", {"date": "2023-05-21T19:00"}),
+    ("입력 2021.07.07 21:49 | 수정 2021.07.08 10:15", {"date": "2021-07-07T21:49", "updated": "2021-07-08T10:15"}),
+    ("2021-07-07 21:49:00 来源：新华社", {"date": "2021-07-07T21:49:00", "source": "新华社"}),
 ]
 
 # Lines that must stay, with no date: prose, impossible, ambiguous, incomplete.
@@ -142,6 +146,7 @@ KEPT = [
     "Posted Jan 7, 2021 9:49 PM CST",  # US Central or China
     "Дата: 7 липня 2021 року о 25:00",
     "Published: 7 July 2021 21.49",  # without kl., klo or pukul before it, 21.49 is no time
+    "Date: 7. 7.2021",  # a space after one dot and not the other
 ]
 
 

@@ -70,8 +70,9 @@ _WORD = r"\p{L}[\p{L}\p{M}'’]*+(?:-\p{L}[\p{L}\p{M}'’]*+)?"
 _ANY_WORDS = rf"{_WORD}(?:(?:[^\S\n]|\u200c)+{_WORD}){{0,2}}"
 DIGIT = regex.compile(r"\d")  # every date has one
 # Every date the grammar reads holds a month name (followed by no letter) or this: the digits and repeated
-# separator of a numeric or year-first date, or the year mark of a CJK date (see _build).
-_NUMERIC = regex.compile(r"\d([-/.])\d{1,2}\1\d|\d{4}[^\S\n]*[年년]")
+# separator of a numeric or year-first date (dots may have a space after them: 7. 7. 2021, 2021. 7. 7.), or
+# the year mark of a CJK date (see _build).
+_NUMERIC = regex.compile(r"\d([-/.])\d{1,2}\1\d|\d\.[^\S\n]\d{1,2}\.[^\S\n]\d|\d{4}[^\S\n]*[年년]")
 
 
 class DateRefused(ValueError):
@@ -214,9 +215,12 @@ class DateGrammar:
         part = rf"{gap}(?:{one_of('date_joiners')}{gap})?"
         named = rf"(?:{day}{part}{mon}{part}{year}|{mon}{part}{day}{part}{year})"
         # Year first is always year-month-day; 年月日 and 년월일 mark the parts in CJK dates.
+        # Dots with a space after each, as Czech and Korean write them: 7. 7. 2021, 2021. 7. 7.
         ymd = (rf"(?:(?P<y>\d{{4}})(?P<sep>[-/.])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})(?!\d)"
+               rf"|(?P<y>\d{{4}})(?P<sep>\.){_H}(?P<m>\d{{1,2}})\.{_H}(?P<d>\d{{1,2}})(?!\d)"
                rf"|(?P<y>\d{{4}}){_H}*[年년]{_H}*(?P<m>\d{{1,2}}){_H}*[月월]{_H}*(?P<d>\d{{1,2}}){_H}*[日일])")
-        numeric = r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?!\d)"
+        numeric = (rf"(?P<a>\d{{1,2}})(?:(?P<sep>[-/.])(?P<b>\d{{1,2}})(?P=sep)|(?P<sep>\.){_H}(?P<b>\d{{1,2}})\.{_H})"
+                   rf"(?P<y>\d{{4}}|\d{{2}})(?!\d)")
         date = rf"(?:{named}|{ymd}|{numeric})"
 
         am = rf"(?P<am>{one_of('am_marks')})\.?"
