@@ -20,7 +20,10 @@ Accuracy is an exact match of the ISO strings. textclean must give both fields;
 a baseline gives one date (its first), compared at the precision of the label,
 which must be the label's ``date`` (or ``updated`` when there is no ``date``).
 A false date is a date given that is not in the label, on header or negative
-lines; dates given on ambiguous lines are counted apart as guesses.
+lines; dates given on ambiguous lines are counted apart as guesses. For the
+written set, textclean's figures are also given by language (``lang``): header
+lines right, wrong (a date not in the label) and missed (no date or only part),
+and the negative and ambiguous lines that gave a date.
 
 Real pages: the pages of ../shared/corpus (both renderings) whose URL carries a
 date (``/2021/07/07/``, ``/20210707``) go through the default ``Cleaner``; the date it
@@ -100,7 +103,10 @@ def dateparser_parser() -> Callable[[str], dt.datetime | None]:
 
 
 def dateutil_parser() -> Callable[[str], dt.datetime | None]:
+    import warnings
+
     from dateutil import parser
+    warnings.filterwarnings("ignore", category=parser.UnknownTimezoneWarning)  # a zone it does not know: no offset
 
     def parse(text: str) -> dt.datetime | None:
         try:
@@ -143,6 +149,26 @@ def score(items: list[dict], answers: list, baseline: bool) -> dict[str, int]:
         else:
             counts["false"] += len(wrong)
     return counts
+
+
+def by_language(items: list[dict], answers: list) -> None:
+    """textclean's header lines right / wrong / missed, and dated negative or ambiguous lines, per language."""
+    counts: dict[str, Counter] = {}
+    for item, answer in zip(items, answers, strict=True):
+        count = counts.setdefault(item["lang"], Counter())
+        labelled = (item["date"], item["updated"])
+        wrong = any(value and value not in labelled for value in answer)
+        if item["kind"] == "header":
+            count["right" if answer == labelled else "wrong" if wrong else "missed"] += 1
+        else:
+            count["negatives"] += 1
+            count["dated"] += any(answer)
+    print(f"\nwritten set, textclean by language: {'lang':6} {'headers':>7} {'right':>5} {'wrong':>5} {'missed':>6} "
+          f"{'negatives':>9} {'dated':>5}")
+    for lang, count in sorted(counts.items()):
+        headers = count["right"] + count["wrong"] + count["missed"]
+        print(f"{'':35} {lang:6} {headers:7d} {count['right']:5d} {count['wrong']:5d} {count['missed']:6d} "
+              f"{count['negatives']:9d} {count['dated']:5d}")
 
 
 def timed(parse: Callable, texts: list[str], repeats: int = 1) -> tuple[list, float]:
@@ -219,6 +245,7 @@ def main() -> int:
     else:
         sets["corpus"] = corpus
     speeds: dict[str, float] = {}
+    written_answers: list = []
     print(f"{'set':8} {'tool':11} {'lines':>5} {'accuracy':>8} {'false':>5} {'guesses':>7} {'lines/s':>9}")
     for set_name, items in sets.items():
         texts = [item["text"] for item in items]
@@ -228,6 +255,8 @@ def main() -> int:
                 timed(parse, texts)  # the full grammar is compiled on first need
             answers, speed = timed(parse, texts, TEXTCLEAN_REPEATS if tool == "textclean" else 1)
             counts = score(items, answers, baseline=tool != "textclean")
+            if set_name == "written" and tool == "textclean":
+                written_answers = answers
             speeds.setdefault(tool, 0.0)
             speeds[tool] += len(texts) / speed
             print(f"{set_name:8} {tool:11} {counts['lines']:5d} {counts['right'] / counts['lines']:8.3f} "
@@ -236,6 +265,7 @@ def main() -> int:
     rates = {tool: total / seconds for tool, seconds in speeds.items()}
     print(f"all lines/s: textclean {rates['textclean']:.0f}, dateparser {rates['dateparser']:.0f}, "
           f"dateutil {rates['dateutil']:.0f}; textclean / dateparser = {rates['textclean'] / rates['dateparser']:.0f}x")
+    by_language(sets["written"], written_answers)
     real_pages()
     return 0
 

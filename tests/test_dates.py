@@ -70,6 +70,59 @@ HEADERS = [
     ("Posted by Ann Reyes on 12/20/2004", {"date": "2004-12-20", "author": "Ann Reyes"}),
     ("News ID:\n40417", {"news_id": "40417"}),
     ("7 July 2021\nby Ann Reyes", {"date": "2021-07-07", "author": "Ann Reyes"}),
+    # More languages' words: genitive and nominative months, weekday abbreviations, year marks, capitals.
+    ("Опубліковано: 7 липня 2021 року о 21:49", {"date": "2021-07-07T21:49"}),
+    ("Пн, 14 бер. 2022 р.", {"date": "2022-03-14"}),
+    ("ΔΕΥΤΕΡΑ 14 ΜΑΡΤΙΟΥ 2022", {"date": "2022-03-14"}),  # Greek capitals drop the accents
+    ("Σάββατο 13 Οκτωβρίου 2018 09:30 π.μ.", {"date": "2018-10-13T09:30"}),
+    ("niedziela, 21 maja 2023 r.", {"date": "2023-05-21"}),
+    ("Selasa, 5 Februari 2019 pukul 08:30 WITA", {"date": "2019-02-05T08:30+08:00"}),
+    ("Ahad, 12 Disember 2021", {"date": "2021-12-12"}),
+    ("Alhamisi, 26 Novemba 2020 10:30 EAT", {"date": "2020-11-26T10:30+03:00"}),
+    ("शनिवार, १३ अक्टूबर २०१८", {"date": "2018-10-13"}),
+    ("7 \u095eरवरी 2021", {"date": "2021-02-07"}),  # फ़ as one code point
+    ("7 \u092b\u093cरवरी 2021", {"date": "2021-02-07"}),  # and as फ and a nukta (NFC)
+    ("প্রকাশিত: ০৫ ফেব্রুয়ারি ২০১৯", {"date": "2019-02-05"}),
+    ("پیر، 14 مارچ 2022", {"date": "2022-03-14"}),
+    ("Çar, 7 Tem 2021", {"date": "2021-07-07"}),
+    ("12 يوليوز 2021", {"date": "2021-07-12"}),  # Moroccan month names
+    ("13 تشرين أول 2018", {"date": "2018-10-13"}),  # Levantine, written without the article
+    # CJK: weekday in brackets or after 日, the am/pm mark before the time, 시/분.
+    ("2020年11月26日（木）午前8時30分", {"date": "2020-11-26T08:30"}),
+    ("2020年11月26日星期四", {"date": "2020-11-26"}),
+    ("发布时间：2022年3月14日 下午3:15", {"date": "2022-03-14T15:15"}),
+    ("2023년 5월 21일 일요일 오후 7시 30분", {"date": "2023-05-21T19:30"}),
+    ("입력 2021.07.07 오후 9:49", {"date": "2021-07-07T21:49"}),
+    ("更新日：2021年7月8日 10:15", {"updated": "2021-07-08T10:15"}),
+    # Day-first numeric dates after a Vietnamese or Indonesian weekday.
+    ("Thứ tư, 7/7/2021, 21:49 (GMT+7)", {"date": "2021-07-07T21:49+07:00"}),
+    ("Minggu, 21/05/2023 19:00 WIB", {"date": "2023-05-21T19:00+07:00"}),
+    ("Thứ năm, 8/7/2021", {"date": "2021-07-08"}),
+    # US zones: regions by the date (CT on the day after clocks went forward), abbreviations as written.
+    ("Posted Jan 7, 2021 9:49 PM ET", {"date": "2021-01-07T21:49-05:00"}),
+    ("Published 6:00 AM CT, Mon March 14, 2022", {"date": "2022-03-14T06:00-05:00"}),
+    ("Updated: 7 July 2021 9:49 PM Eastern Time", {"updated": "2021-07-07T21:49-04:00"}),
+    ("Published: Jan 16, 2023 8:00 AM AKST", {"date": "2023-01-16T08:00-09:00"}),
+    ("Published: July 8, 2021 4:15 PM HST", {"date": "2021-07-08T16:15-10:00"}),
+    ("Originally published: July 7, 2021 at 9:49 p.m. EDT", {"date": "2021-07-07T21:49-04:00"}),
+    # More labels, and prepositions.
+    ("Online seit: 26.11.2020, 10:30 Uhr", {"date": "2020-11-26T10:30"}),
+    ("MàJ le 8 juillet 2021 à 10h15", {"updated": "2021-07-08T10:15"}),
+    ("Le mercredi 7 juillet 2021", {"date": "2021-07-07"}),
+    ("Dnia 13 października 2018", {"date": "2018-10-13"}),
+    ("Aangemaakt op 05-02-2019 08:30", {"date": "2019-02-05T08:30"}),
+    ("Oluşturulma tarihi: 14.03.2022 10:05", {"date": "2022-03-14T10:05"}),
+    ("Publikováno: 7. července 2021 21:49", {"date": "2021-07-07T21:49"}),
+    ("Publicat: miercuri, 7 iulie 2021, ora 21:49", {"date": "2021-07-07T21:49"}),
+    ("Publiceret 7. juli 2021 kl. 21.49", {"date": "2021-07-07T21:49"}),  # a dotted time after kl., klo, pukul
+    ("Julkaistu 7.7.2021 klo 21.49", {"date": "2021-07-07T21:49"}),
+    ("Rabu, 7 Juli 2021 pukul 21.49 WIB", {"date": "2021-07-07T21:49+07:00"}),
+    ("Publicerad 21 maj 2023 kl. 19.00 Uppdaterad 22 maj 2023 kl. 08.30",
+     {"date": "2023-05-21T19:00", "updated": "2023-05-22T08:30"}),
+    ("7. 7. 2021 21:49", {"date": "2021-07-07T21:49"}),  # dots with a space after them
+    ("2023. 5. 21. 오후 7:00", {"date": "2023-05-21T19:00"}),
+    ("입력 2021.07.07 21:49 | 수정 2021.07.08 10:15", {"date": "2021-07-07T21:49", "updated": "2021-07-08T10:15"}),
+    ("2021-07-07 21:49:00 来源：新华社", {"date": "2021-07-07T21:49:00", "source": "新华社"}),
 ]
 
 # Lines that must stay, with no date: prose, impossible, ambiguous, incomplete.
@@ -88,6 +141,12 @@ KEPT = [
     "27 ذو القعدة 1442",
     "۱۴۰۰/۰۴/۱۶",
     "— A Reporter (@reporter) November 1, 2019",
+    "Thứ tư, 8/7/2021",  # 8 July 2021 was a Thursday
+    "08/07/2021 10:15",  # no weekday of a day-first language: either could be the month
+    "Posted Jan 7, 2021 9:49 PM CST",  # US Central or China
+    "Дата: 7 липня 2021 року о 25:00",
+    "Published: 7 July 2021 21.49",  # without kl., klo or pukul before it, 21.49 is no time
+    "Date: 7. 7.2021",  # a space after one dot and not the other
 ]
 
 

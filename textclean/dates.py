@@ -1,10 +1,12 @@
 """A date grammar for header lines, built from words given as data, and its ISO 8601 output.
 
 The grammar knows the shapes of dates (day month year, month day year, numeric
-dates, ISO 8601, RFC 2822, year年month月day日, a time before or after the date);
-every word it matches -- month and weekday names, ordinal endings, "of"/"de",
-"at"/"um", year marks, am/pm, time-zone names -- comes from the ``date_header``
-settings of a rule file. Digits may be of any script (Arabic-Indic, Persian, ...).
+dates, ISO 8601, RFC 2822, year年month月day日, a weekday before or after the date,
+in brackets too, a time before or after the date, am/pm after or before the time,
+a dotted time after a word that says it is one); every word it matches -- month
+and weekday names, ordinal endings, "of"/"de", "at"/"um", "kl.", year marks,
+am/pm, time-zone names -- comes from the ``date_header`` settings of a rule file.
+Digits may be of any script (Arabic-Indic, Persian, Devanagari, ...).
 
 >>> grammar = DateGrammar({"months": {"en": [["january", "jan"], ["february", "feb"], ["march", "mar"],
 ...     ["april", "apr"], ["may"], ["june", "jun"], ["july", "jul"], ["august", "aug"],
@@ -68,8 +70,9 @@ _WORD = r"\p{L}[\p{L}\p{M}'’]*+(?:-\p{L}[\p{L}\p{M}'’]*+)?"
 _ANY_WORDS = rf"{_WORD}(?:(?:[^\S\n]|\u200c)+{_WORD}){{0,2}}"
 DIGIT = regex.compile(r"\d")  # every date has one
 # Every date the grammar reads holds a month name (followed by no letter) or this: the digits and repeated
-# separator of a numeric or year-first date, or the year mark of a CJK date (see _build).
-_NUMERIC = regex.compile(r"\d([-/.])\d{1,2}\1\d|\d{4}[^\S\n]*[年년]")
+# separator of a numeric or year-first date (dots may have a space after them: 7. 7. 2021, 2021. 7. 7.), or
+# the year mark of a CJK date (see _build).
+_NUMERIC = regex.compile(r"\d([-/.])\d{1,2}\1\d|\d\.[^\S\n]\d{1,2}\.[^\S\n]\d|\d{4}[^\S\n]*[年년]")
 
 
 class DateRefused(ValueError):
@@ -137,7 +140,8 @@ class DateGrammar:
             "day_words": [name for names in settings.get("day_words", {}).values() for spellings in names
                           for name in spellings],
             **{key: settings.get(key, []) for key in ("ordinal_suffixes", "date_joiners", "time_joiners",
-                                                      "year_marks", "time_marks", "am_marks", "pm_marks")},
+                                                      "year_marks", "time_marks", "am_marks", "pm_marks",
+                                                      "am_marks_before", "pm_marks_before", "dot_time_joiners")},
         }
         lists = {f"date_{key}": set().union(*map(_spellings, values)) for key, values in words.items()}
         #: The word lists that ``\\L<date_...>`` in the patterns refers to; pass them to ``regex.compile``.
@@ -191,16 +195,16 @@ class DateGrammar:
         return self._to_iso(match, reading) if match else None
 
     def _build(self, generic: frozenset[str] = frozenset(), called: frozenset[str] = frozenset()) -> str:
-        def one_of(key: str) -> str:
-            """One word of a list from the settings (or, if ``generic``, any word), in any letter case;
-            a list in ``called`` by a call of its group in :attr:`definitions`."""
+        def one_of(key: str, end: str = r"(?!\w)") -> str:
+            """One word of a list from the settings (or, if ``generic``, any word), in any letter case, then
+            ``end``; a list in ``called`` by a call of its group in :attr:`definitions`."""
             if key in generic:
                 return _ANY_WORDS
             if key in called:
                 names = self.named_lists[f"date_{key}"]
                 look = rf"(?={_NAME_START})" if all(regex.match(_NAME_START, name) for name in names) else ""
                 return rf"{look}(?&_date_{key})(?!\w)"
-            return rf"(?i:\L<date_{key}>)(?!\w)"
+            return rf"(?i:\L<date_{key}>){end}"
 
         mon = rf"(?P<mon>{one_of('months')})\.?"
         wd = rf"(?P<wd>{one_of('weekdays')})\.?"
@@ -211,30 +215,43 @@ class DateGrammar:
         part = rf"{gap}(?:{one_of('date_joiners')}{gap})?"
         named = rf"(?:{day}{part}{mon}{part}{year}|{mon}{part}{day}{part}{year})"
         # Year first is always year-month-day; 年月日 and 년월일 mark the parts in CJK dates.
+        # Dots with a space after each, as Czech and Korean write them: 7. 7. 2021, 2021. 7. 7.
         ymd = (rf"(?:(?P<y>\d{{4}})(?P<sep>[-/.])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})(?!\d)"
+               rf"|(?P<y>\d{{4}})(?P<sep>\.){_H}(?P<m>\d{{1,2}})\.{_H}(?P<d>\d{{1,2}})(?!\d)"
                rf"|(?P<y>\d{{4}}){_H}*[年년]{_H}*(?P<m>\d{{1,2}}){_H}*[月월]{_H}*(?P<d>\d{{1,2}}){_H}*[日일])")
-        numeric = r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?!\d)"
+        numeric = (rf"(?P<a>\d{{1,2}})(?:(?P<sep>[-/.])(?P<b>\d{{1,2}})(?P=sep)|(?P<sep>\.){_H}(?P<b>\d{{1,2}})\.{_H})"
+                   rf"(?P<y>\d{{4}}|\d{{2}})(?!\d)")
         date = rf"(?:{named}|{ymd}|{numeric})"
 
         am = rf"(?P<am>{one_of('am_marks')})\.?"
         pm = rf"(?P<pm>{one_of('pm_marks')})\.?"
         ampm = rf"(?:{_H}*(?:{am}|{pm}))"
-        clock = (rf"(?P<H>\d{{1,2}})(?:[:：](?P<M>\d{{2}})(?:[:：](?P<S>\d{{2}})(?:[.,](?P<f>\d{{1,9}}))?)?"
+        # 오후 9:49, 下午9:49: the mark before the time, a digit may follow it right away
+        before = {key: one_of(f"{key}_marks_before", end=r"(?!\p{L})") for key in ("am", "pm")}
+        ampm_before = rf"(?:(?:(?P<am>{before['am']})|(?P<pm>{before['pm']})){_H}*)?"
+        clock = (rf"{ampm_before}(?:(?P<H>\d{{1,2}})"
+                 rf"(?:[:：](?P<M>\d{{2}})(?:[:：](?P<S>\d{{2}})(?:[.,](?P<f>\d{{1,9}}))?)?"
                  rf"|{_H}?[hH]{_H}?(?P<M>\d{{2}}))(?!\d){ampm}?|(?P<H>\d{{1,2}}){ampm}"
-                 rf"|(?P<H>\d{{1,2}}){_H}*[時时点點](?:{_H}*(?P<M>\d{{1,2}}){_H}*分)?")
+                 rf"|(?P<H>\d{{1,2}}){_H}*[時时点點시](?:{_H}*(?P<M>\d{{1,2}}){_H}*[分분])?)")
         zone_names = rf"(?P<zone>{one_of('zones')})"
         offset = r"[+\-−]\d{1,2}(?::?\d{2})?"
         zone = (rf"(?:(?P<utc>Z)(?!\w)|{_H}*\(?(?:{zone_names}(?:{_H}*(?P<tz>{offset}))?"
                 rf"|(?P<tz>[+\-−]\d{{2}}(?::?\d{{2}})?))\)?)")
         time_mark = rf"(?:{_H}*{one_of('time_marks')}\.?)?"
         time = rf"(?:{clock}){time_mark}{zone}?"
+        # 21.49 is a time only after a word that says so (kl. 21.49, klo 21.49, pukul 21.49): elsewhere it could
+        # be a number
+        dot_time = (rf"(?:{_H}*{_PUNCT}{{1,2}})?{_H}*{one_of('dot_time_joiners')}\.?{_H}*"
+                    rf"(?P<H>\d{{1,2}})\.(?P<M>\d{{2}})(?!\d){time_mark}{zone}?")
 
-        to_time = (rf"(?:T|(?:{_H}*{_PUNCT}{{1,2}}{_H}*|{_H}+|(?<=[日일]))"
+        to_time = (rf"(?:T|(?:{_H}*{_PUNCT}{{1,2}}{_H}*|{_H}+|(?<=[日일)）]))"
                    rf"(?:{one_of('time_joiners')}{_H}*)?)")
         to_date = rf"(?:{_H}*{_PUNCT}{{1,2}}{_H}*|{_H}+)"
         to_weekday = rf"(?:{_H}*[,،]{_H}*|{_H}+)"
+        # A weekday after the date may stand in brackets, or right after 日 (2021年7月7日(水), 2021年7月7日星期三).
+        weekday_after = rf"(?:{to_weekday}|(?<=[日일])){wd}|{_H}*[(（]{_H}*{wd}{_H}*[)）]"
         # The time before the date, or (as C's asctime writes it) between the day and the year.
-        return (rf"(?:(?:{wd}{to_weekday})?{date}(?:{to_weekday}{wd})?(?:{to_time}{time})?"
+        return (rf"(?:(?:{wd}{to_weekday})?{date}(?:{weekday_after})?(?:{to_time}{time}|{dot_time})?"
                 rf"|{time}{to_date}(?:{wd}{to_weekday})?{date}"
                 rf"|(?:{wd}{to_weekday})?{mon}{_H}+{day}{_H}+{time}{_H}+(?P<y>\d{{4}})(?!\d))")
 

@@ -501,10 +501,13 @@ KIND = RuleKind(
                    ("ordinal_suffixes", "Endings after a day number: st, nd, er, '.'."),
                    ("date_joiners", "Words between day, month and year: of, de."),
                    ("time_joiners", "Words between a date and its time: at, um, à."),
+                   ("dot_time_joiners", "Words after which a time may be written with a dot: kl. 21.49."),
                    ("year_marks", "Marks after a year: г., هـ."),
                    ("time_marks", "Marks after a time: Uhr."),
-                   ("am_marks", "Words for before noon."),
-                   ("pm_marks", "Words for after noon."))},
+                   ("am_marks", "Words for before noon, after the time."),
+                   ("pm_marks", "Words for after noon, after the time."),
+                   ("am_marks_before", "Words for before noon, before the time: 오전, 上午."),
+                   ("pm_marks_before", "Words for after noon, before the time: 오후, 下午."))},
             "time_zones": {"type": "object", "description": "Time-zone name -> UTC offset '+HH:MM', a region "
                            "('America/New_York': the offset it has on the date, EDT in summer and EST in winter), "
                            "or null where the name stands for more than one offset (such dates are refused).",
