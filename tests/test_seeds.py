@@ -56,18 +56,18 @@ def test_the_headline_of_002_is_kept_as_metadata_title(cleaned):
 
 
 def test_every_article_paragraph_kept(cleaned, shipped_rules):
-    """Each body line survives, up to the variant spellings the variants stage rewrote."""
+    """Each body line survives, up to the variant spellings the variants stage rewrote (in the whole document:
+    an ambiguous spelling may count for what another line names)."""
     from textclean import Cleaner, RuleSet
     variants_only = Cleaner(RuleSet([r for r in shipped_rules.rules if r.kind == "variants"], {}))
     for key, (original, result) in cleaned.items():
-        for line in original.splitlines():
+        for line in variants_only.clean(original).text.splitlines():
             line = line.strip()
             if len(line) < 60 or HEADER_OR_TAIL.match(line) or line.endswith("| Afghanistan News"):
                 continue
             if line.startswith("date "):
                 line = line.split(" ", 2)[2]
-            expected = variants_only.clean(line).text.strip()
-            assert expected in result.text, (key, expected[:80])
+            assert line in result.text, (key, line[:80])
 
 
 def test_variants_unified_across_all_five(cleaned):

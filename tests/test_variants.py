@@ -174,7 +174,7 @@ def _rules(*groups):
       "    canonical: Mazar i Sharif\n    variants: [Mazari]\n"],
      "bad.yaml:12: rule 'g.1': canonical 'Mazar i Sharif' matches the same text as the canonical of rule 'g.0'"),
     (["    canonical: Javad\n    variants: [Jawad]\n    ambiguous: [Javed]\n"],
-     "bad.yaml:8: rule 'g.0': ambiguous spellings need followed_by or preceded_by"),
+     "bad.yaml:8: rule 'g.0': ambiguous spellings need followed_by, preceded_by or in_document_with"),
     (["    canonical: Javad\n    variants: [Jawad.]\n"],
      "bad.yaml:7: rule 'g.0': 'Jawad.' must begin and end with a letter or digit"),
 ])

@@ -5,7 +5,11 @@ as whole words, tolerant of the separators transliterations vary in (hyphen,
 space, apostrophe, none), longest first across all groups. ``followed_by`` and
 ``preceded_by`` make a spelling count only next to a known word (either one
 suffices when both are given): every spelling of the group, or only those listed
-under ``ambiguous``. ``exceptions`` are phrases in which a spelling must stay.
+under ``ambiguous``. Spellings listed under ``ambiguous`` also count anywhere in a
+document that names one of ``in_document_with`` (whole words, any letter case).
+``exceptions`` are phrases in which a spelling must stay. ``any_case`` matches a
+spelling in any letter case and writes the canonical in the case of the text:
+``BAMIAN`` becomes ``BAMYAN``, ``bamian`` ``bamyan``.
 A spelling inside a URL (``http://``, ``https://``, ``www.``) or an e-mail address
 is left alone in every mode: rewriting it would break the address.
 
@@ -115,10 +119,11 @@ class Spelling:
     text: str
     pattern: regex.Pattern
     plain: bool  # one part, case as written, no context: the automaton hit is the match
+    document: regex.Pattern | None = None  # counts only in a document this pattern finds a word of
 
     @property
     def folded(self) -> bool:
-        return bool(self.rule.spec.get("ignore_case", False))
+        return ignores_case(self.rule.spec)
 
     @property
     def key(self) -> str:
@@ -127,24 +132,56 @@ class Spelling:
         return lower(first) if self.folded else first
 
 
+def ignores_case(spec: dict[str, Any]) -> bool:
+    """Whether a rule matches its spellings in any letter case (``ignore_case`` or ``any_case``)."""
+    return bool(spec.get("ignore_case", False) or spec.get("any_case", False))
+
+
+def in_case_of(canonical: str, spelled: str, any_case: bool) -> str:
+    """The canonical spelling in the letter case of the text it replaces.
+
+    All capitals stay all capitals; with ``any_case``, all lower case stays lower case too;
+    otherwise the canonical as written.
+
+    >>> in_case_of("Qala-e-Naw", "KALAT-E-NAV", False), in_case_of("Bamyan", "bamian", True)
+    ('QALA-E-NAW', 'bamyan')
+    """
+    if spelled.isupper() and len(spelled) > 1:
+        return canonical.upper()
+    if any_case and spelled.islower():
+        return canonical.lower()
+    return canonical
+
+
+def _document_words(rule: Rule) -> regex.Pattern | None:
+    """What a document must name for the rule's ambiguous spellings to count anywhere in it."""
+    words = rule.spec.get("in_document_with")
+    return regex.compile(rf"(?<!\w)(?:{_alternatives(words)})(?!\w)", regex.IGNORECASE) if words else None
+
+
 def _spellings(rule: Rule) -> list[Spelling]:
     spec = rule.spec
-    flag = "i" if spec.get("ignore_case", False) else "-i"
+    flag = "i" if ignores_case(spec) else "-i"
     contexts = []
     if spec.get("followed_by"):
-        contexts.append(rf"(?=[\s-]+(?:{_alternatives(spec['followed_by'])})(?!\w))")
+        contexts.append(rf"(?=[\s-]+(?{flag}:{_alternatives(spec['followed_by'])})(?!\w))")
     ambiguous = spec.get("ambiguous", [])
+    document = _document_words(rule)
     spellings = []
     for text in [spec["canonical"], *spec["variants"], *ambiguous]:
         body = f"(?{flag}:{spelling_pattern(text)})"
         conditions = list(contexts)
         if spec.get("preceded_by"):
-            conditions.append(rf"(?<=(?<!\w)(?:{_alternatives(spec['preceded_by'])})[\s-]+{body})")
+            conditions.append(rf"(?<=(?<!\w)(?{flag}:{_alternatives(spec['preceded_by'])})[\s-]+{body})")
         in_context = conditions and (not ambiguous or text in ambiguous)
         condition = f"(?:{'|'.join(conditions)})" if in_context else ""
-        pattern = compile_pattern(rule, rf"(?<!\w){body}(?!\w){condition}", key="variants")
-        plain = len(spelling_parts(text)) == 1 and not condition and flag == "-i"
-        spellings.append(Spelling(rule, text, pattern, plain))
+        if condition or not (document and text in ambiguous):
+            pattern = compile_pattern(rule, rf"(?<!\w){body}(?!\w){condition}", key="variants")
+            plain = len(spelling_parts(text)) == 1 and not condition and flag == "-i"
+            spellings.append(Spelling(rule, text, pattern, plain))
+        if document and text in ambiguous:  # tried after the same spelling in its neighbours' context
+            pattern = compile_pattern(rule, rf"(?<!\w){body}(?!\w)", key="variants")
+            spellings.append(Spelling(rule, text, pattern, False, document))
     return spellings
 
 
@@ -166,8 +203,13 @@ def check_groups(rules: list[Rule]) -> None:
     for rule in rules:
         spec = rule.spec
         ambiguous = spec.get("ambiguous", [])
-        if ambiguous and not (spec.get("followed_by") or spec.get("preceded_by")):
-            raise RuleError.of(rule, "ambiguous spellings need followed_by or preceded_by", "ambiguous")
+        if not (spec["variants"] or ambiguous):
+            raise RuleError.of(rule, "a group needs variants or ambiguous spellings", "variants")
+        if ambiguous and not (spec.get("followed_by") or spec.get("preceded_by") or spec.get("in_document_with")):
+            raise RuleError.of(rule, "ambiguous spellings need followed_by, preceded_by or in_document_with",
+                               "ambiguous")
+        if spec.get("in_document_with") and not ambiguous:
+            raise RuleError.of(rule, "in_document_with applies to ambiguous spellings: list them", "in_document_with")
         own: dict[str, str] = {}
         for role, spelling, key_name in [("canonical", spec["canonical"], "canonical"),
                                          *(("variant", v, "variants") for v in spec["variants"]),
@@ -175,13 +217,13 @@ def check_groups(rules: list[Rule]) -> None:
             parts = spelling_parts(spelling)
             if not parts or not (_is_word_char(parts[0][0]) and _is_word_char(parts[-1][-1])):
                 raise RuleError.of(rule, f"{spelling!r} must begin and end with a letter or digit", key_name)
-            key = match_key(spelling, rule.spec.get("ignore_case", False))
+            key = match_key(spelling, ignores_case(spec))
             if key in own:
                 raise RuleError.of(rule, f"{spelling!r} matches the same text as {own[key]!r} in this group", key_name)
             own[key] = spelling
             for other, other_spelling, other_role in claims.get(key.casefold(), []):
-                if match_key(other_spelling, other.spec.get("ignore_case", False)) != key and not (
-                        spec.get("ignore_case") or other.spec.get("ignore_case")):
+                if match_key(other_spelling, ignores_case(other.spec)) != key and not (
+                        ignores_case(spec) or ignores_case(other.spec)):
                     continue
                 where = f"rule '{other.id}' ({other.where()})"
                 written = "" if other_spelling == spelling else f" as {other_spelling!r}"
@@ -241,6 +283,7 @@ class VariantsStage:
                     candidates.setdefault(start, []).append(lists[index])
         found = []
         last_end = 0
+        named: dict[regex.Pattern, bool] = {}  # whether the document names a word of each pattern asked about
         for start in sorted(candidates):
             if start < last_end:
                 continue
@@ -248,6 +291,8 @@ class VariantsStage:
             spellings = lists[0] if len(lists) == 1 else sorted((s for ss in lists for s in ss),
                                                                 key=lambda s: -len(s.text))
             for spelling in spellings:
+                if spelling.document is not None and not _names(spelling.document, text, named):
+                    continue
                 end = self._match_end(spelling, text, start)
                 if end is None:
                     continue
@@ -285,7 +330,7 @@ class VariantsStage:
                 seen.setdefault(canonical, []).append(found)
             else:
                 spelled = text[found.start:found.end]
-                replacement = canonical.upper() if spelled.isupper() and len(spelled) > 1 else canonical
+                replacement = in_case_of(canonical, spelled, bool(rule.spec.get("any_case")))
                 if spelled != replacement:
                     output.changes.append(Change(found.start, found.end, replacement, rule.id))
         output.metadata.update(annotated)
@@ -301,6 +346,13 @@ class VariantsStage:
             return False
         return any(e.start() <= start and end <= e.end()
                    for e in exceptions.finditer(text, max(0, start - 100), end + 100))
+
+
+def _names(words: regex.Pattern, text: str, known: dict[regex.Pattern, bool]) -> bool:
+    """Whether ``text`` holds a word ``words`` finds; remembered in ``known`` for the rest of the scan."""
+    if words not in known:
+        known[words] = words.search(text) is not None
+    return known[words]
 
 
 def mixed_spellings(text: str, canonical: str, matches: list[Found]) -> Finding | None:
