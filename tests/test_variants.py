@@ -129,11 +129,17 @@ def test_variants_mode_on_the_command_line(tmp_path):
     page.write_text("Muhammad spoke.\nMohamed left.\n", encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(main, ["clean", "--explain", "--set", "variants.mode=check", str(page)])
-    assert result.exit_code == 0
+    assert result.exit_code == 0 and "warning" not in result.stdout  # two bare given names: no one's name
+    result = runner.invoke(main, ["clean", "--explain", "--set", "variants.mode=check",
+                                  "--set", "variants.scope=global", str(page)])
     assert f"{page}:2: warning: name.mohammad: mixes spellings of Mohammad: Muhammad (1×), Mohamed (1×)" \
         in result.stdout
+    page.write_text("Muhammad Karimi spoke.\nMohamed Karimi left.\n", encoding="utf-8")
+    result = runner.invoke(main, ["clean", "--explain", "--set", "variants.mode=check", str(page)])
+    assert (f"{page}:2: warning: name.mohammad: Mohamed Karimi: one person spelled more than one way in the "
+            "document: Muhammad (1×), Mohamed (1×)") in result.stdout
     out = runner.invoke(main, ["clean", "-q", "--set", "variants.mode=annotate", "--format", "jsonl", str(page)]).stdout
-    assert '"entities": ["Mohammad"]' in out and "Muhammad spoke." in out
+    assert '"entities": ["Mohammad"]' in out and "Muhammad Karimi spoke." in out
 
 
 @pytest.mark.parametrize(("assignment", "error"), [
