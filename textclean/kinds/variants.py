@@ -271,7 +271,7 @@ class VariantsStage:
 
     def matches(self, text: str) -> list[Found]:
         """Every spelling found, left to right, longest first at each place; left out: exceptions, addresses,
-        handles and hashtags, and a spelling of a rule that rewrites everywhere inside a longer name."""
+        handles and hashtags, and a spelling of a global rule inside a longer name."""
         candidates: dict[int, list[list[Spelling]]] = {}
         for automaton, lists, folded in self.automata:
             for index, start, _ in automaton.find_matches_as_indexes(lower(text) if folded else text, overlapping=True):
@@ -292,8 +292,7 @@ class VariantsStage:
                     continue
                 rule = spelling.rule
                 if not (self._excepted(rule, text, start, end) or in_address(text, start, end)
-                        or in_handle(text, start) or (not self.persons.scoped(rule)
-                                                      and self.longer_names.holds(text, start, end, rule, ordinary))):
+                        or in_handle(text, start) or self.longer_names.holds(text, start, end, rule, ordinary)):
                     found.append(Found(rule, start, end))
                 last_end = end
                 break

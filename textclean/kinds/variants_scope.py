@@ -258,8 +258,9 @@ def _spelled(counts: dict[tuple[int, ...], int], chosen: tuple[int, ...]) -> str
 
 
 class LongerNames:
-    """Where a spelling of a rule that rewrites everywhere stands inside a longer capitalised name, which the
-    pack does not know as the same entity (`Pedro Galano` is not Qala-e-Naw), and must stay.
+    """Where a spelling of a rule whose own scope is global (a place, a person the pack names) stands inside a
+    longer capitalised name, which the pack does not know as the same entity (`Pedro Galano` is not
+    Qala-e-Naw), and must stay. Given-name groups made global by the ``scope`` setting rewrite as they did.
 
     A spelling stands inside a longer name when the word directly before or after it is capitalised (not
     written in capitals throughout, as headlines and datelines are) and is none of: a word of a loaded
@@ -272,13 +273,13 @@ class LongerNames:
         self.known = frozenset(known | beside)
         self.own = {rule.id: frozenset(fold(part) for key in ("followed_by", "preceded_by", "name_words")
                                        for phrase in rule.spec.get(key, []) for part in regex.split(r"[-\s]+", phrase))
-                    for rule in rules}
+                    for rule in rules if rule.spec.get("scope", "global") == "global"}
 
     def holds(self, text: str, start: int, end: int, rule: Rule, ordinary: dict[str, bool]) -> bool:
         """Whether ``text[start:end]`` stands inside a longer name; ``ordinary`` caches, per word, whether the
         text also writes it in lower case."""
-        return any(word and self._names_another(word, rule, text, ordinary)
-                   for word in (_word_before(text, start), _word_after(text, end)))
+        return rule.id in self.own and any(word and self._names_another(word, rule, text, ordinary)
+                                           for word in (_word_before(text, start), _word_after(text, end)))
 
     def _names_another(self, word: str, rule: Rule, text: str, ordinary: dict[str, bool]) -> bool:
         if word.isupper() or not _NAME_WORD.fullmatch(word):
