@@ -359,3 +359,76 @@ def test_mahmud_and_rahmon_stay_apart_from_muhammad_and_rahman(shipped_rules):
     text = "Mahmud Karimi and Muhammad Karimi met; Abdul Rahman and Emomali Rahmon too.\n"
     cleaned = Cleaner(shipped_rules).clean(text).text
     assert "Mahmud Karimi" in cleaned and "Abdul Rahman" in cleaned and "Emomali Rahmon" in cleaned
+
+
+def cleaned_as_corpus(pages, scope):
+    """``pages`` ((site, text) pairs) cleaned after a first pass over all of them, as a corpus run does."""
+    cleaner = Cleaner(PEOPLE_RULES.with_setting(f"variants.scope={scope}"), unicode=False, tidy=False)
+    collectors = cleaner.collectors()
+    for site, text in pages:
+        for collector in collectors.values():
+            collector.observe(site, text)
+    learned = cleaner.with_evidence({place: collector.freeze() for place, collector in collectors.items()})
+    return [learned.clean(text, site=site).text for site, text in pages]
+
+
+PAGES = [
+    ("a.org", "Muhammad Karimi spoke."),
+    ("a.org", "Muhammad Karimi left; Mohamed Salah scored."),
+    ("b.org", "Mohammad Karimi slept."),
+    ("b.org", "Mohammad Karimi ate. Mohammad Karimi left. Mohammad Karimi read."),
+    ("b.org", "Muhammad Karimi wrote."),
+]
+
+
+@pytest.mark.parametrize(("scope", "karimi"), [
+    ("corpus", ["Mohammad"] * 5),  # 4 to 3 across the run
+    ("site", ["Muhammad", "Muhammad", "Mohammad", "Mohammad", "Mohammad"]),  # each site its own count
+    ("document", ["Muhammad", "Muhammad", "Mohammad", "Mohammad", "Muhammad"]),  # no document mixes them
+])
+def test_site_and_corpus_scope_bring_one_person_to_one_spelling_across_documents(scope, karimi):
+    cleaned = cleaned_as_corpus(PAGES, scope)
+    assert [regex.findall(r"(\w+) Karimi", text) for text in cleaned] == \
+        [[given] * len(regex.findall("Karimi", text)) for given, text in zip(karimi, cleaned, strict=True)]
+    assert "Mohamed Salah" in cleaned[1]
+
+
+def test_corpus_scope_without_a_first_pass_is_the_document():
+    rules = PEOPLE_RULES.with_setting("variants.scope=corpus")
+    assert clean("Muhammad Karimi spoke.", rules).text == "Muhammad Karimi spoke."
+    assert Cleaner(rules).collectors(), "corpus scope asks for a first pass"
+    assert not Cleaner(PEOPLE_RULES).collectors(), "document scope needs none"
+
+
+def test_the_first_pass_sends_only_counts_and_forgets_the_least_seen_past_its_bound():
+    import pickle
+    rules = PEOPLE_RULES.with_setting("variants.scope=corpus").with_setting("variants.scope_max_names=4")
+    [collector] = Cleaner(rules).collectors().values()
+    for n in range(1, 11):  # ten persons seen once each
+        collector.observe("a.org", f"Muhammad Karimi{'x' * n} spoke.")
+    collector.observe("a.org", "Mohammad Karimi and Muhammad Karimi and Muhammad Karimi.")
+    assert len(collector.spellings) <= 4
+    travelled = pickle.loads(pickle.dumps(collector))
+    assert travelled.spellings == collector.spellings and travelled.scope is None
+    assert list(collector.freeze().spellings.values()) == [{(0,): 1, (1,): 2}]
+
+
+def test_corpus_scope_on_the_command_line_is_the_same_on_any_number_of_cores(tmp_path):
+    import json
+    rules = tmp_path / "people.yaml"
+    rules.write_text(PEOPLE, encoding="utf-8")
+    source = tmp_path / "in.jsonl"
+    rows = [{"id": str(n), "text": text, "url": f"https://{site}/{n}"} for n, (site, text) in enumerate(PAGES * 30)]
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    outputs = []
+    for jobs in ("1", "2"):
+        output = tmp_path / f"out{jobs}.jsonl"
+        result = CliRunner().invoke(main, ["clean", "-q", "--no-shipped", "--no-config", "--rules", str(rules),
+                                           "--set", "variants.scope=site", "-j", jobs, str(source), "-o", str(output)])
+        assert result.exit_code == 0, result.output
+        outputs.append([json.loads(line)["text"] for line in output.read_text("utf-8").splitlines()])
+    assert outputs[0] == outputs[1]
+    assert outputs[0][:5] == ["Muhammad Karimi spoke.", "Muhammad Karimi left; Mohamed Salah scored.",
+                              "Mohammad Karimi slept.",
+                              "Mohammad Karimi ate. Mohammad Karimi left. Mohammad Karimi read.",
+                              "Mohammad Karimi wrote."]
