@@ -52,3 +52,10 @@ def test_the_quick_rule_example_prints_what_the_readme_shows(tmp_path):
     done = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True)
     tested = re.search(r"textclean rules test dams\.yaml +# (.*)", shown.group(1)).group(1)  # what it says it prints
     assert done.stdout.splitlines() == [tested, *shown.group(2).splitlines()], done.stderr
+
+
+def test_the_people_scope_example_prints_what_the_readme_shows(tmp_path):
+    shown = re.search(r"```sh\n(printf 'Muhammad Javad Zarif.*?)```\n\n```\n(.*?)```", README, re.DOTALL)
+    script = f'textclean() {{ "{sys.executable}" "{ROOT / "cli.py"}" "$@"; }}\n' + shown.group(1)
+    done = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert done.stdout.splitlines() == shown.group(2).splitlines(), done.stderr
