@@ -262,7 +262,7 @@ class LongerNames:
     longer capitalised name, which the pack does not know as the same entity (`Pedro Galano` is not
     Qala-e-Naw), and must stay. Given-name groups made global by the ``scope`` setting rewrite as they did.
 
-    A spelling stands inside a longer name when the word directly before or after it is capitalised (not
+    A capitalised spelling stands inside a longer name when the word directly before or after it is capitalised (not
     written in capitals throughout, as headlines and datelines are) and is none of: a word of a loaded
     spelling, a word of the rule's context or ``name_words``, one of the ``beside_names``, or a word the
     document also writes in lower case (an ordinary word that starts a sentence).
@@ -278,8 +278,9 @@ class LongerNames:
     def holds(self, text: str, start: int, end: int, rule: Rule, ordinary: dict[str, bool]) -> bool:
         """Whether ``text[start:end]`` stands inside a longer name; ``ordinary`` caches, per word, whether the
         text also writes it in lower case."""
-        return rule.id in self.own and any(word and self._names_another(word, rule, text, ordinary)
-                                           for word in (_word_before(text, start), _word_after(text, end)))
+        return rule.id in self.own and text[start].isupper() and any(
+            word and self._names_another(word, rule, text, ordinary)
+            for word in (_word_before(text, start), _word_after(text, end)))
 
     def _names_another(self, word: str, rule: Rule, text: str, ordinary: dict[str, bool]) -> bool:
         if word.isupper() or not _NAME_WORD.fullmatch(word):
