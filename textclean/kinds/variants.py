@@ -47,7 +47,7 @@ from ..kind import (
     schema_beside,
 )
 from ..patterns import current_budget, timed
-from .variants_scope import SCOPES, LongerNames, PersonCounter, PersonScope, fold, spellings_of
+from .variants_scope import SCOPES, LongerNames, LowerCaseWords, PersonCounter, PersonScope, fold, spellings_of
 
 MODES = ("rewrite", "annotate", "check")
 _SPLIT = regex.compile(r"[-\s'’]+")
@@ -279,7 +279,7 @@ class VariantsStage:
                     candidates.setdefault(start, []).append(lists[index])
         found = []
         last_end = 0
-        ordinary: dict[str, bool] = {}  # words the text also writes in lower case, as far as asked
+        ordinary = LowerCaseWords(text)
         for start in sorted(candidates):
             if start < last_end:
                 continue

@@ -34,8 +34,12 @@ SCOPES = ("global", "document", "site", "corpus")
 _NARROWEST = {"document": 0, "site": 1, "corpus": 2}
 _LONGEST_NAME = 6  # words looked at either side of a spelling for the name it stands in
 _NAME_WORD = regex.compile(r"(?:\p{Ll}{1,3}-)?\p{Lu}[\p{L}\p{M}'’-]*")  # Zarif, el-Sisi, Qal'a
-_TRAILING = regex.compile(r"(?:['’]s?)?[,.;:!?)\]”\"]*\Z")  # what ends a name: a possessive, punctuation
+_CLOSING = ",.;:!?)]”\""  # punctuation that ends a name
 _BLANK = " \t"
+_SEPARATORS = regex.compile(r"[-\s'’]+")
+_SPACE = regex.compile(r"\s")
+_SPACE_BEFORE = regex.compile(r"(?r)\s")
+_LONGEST_WORD = 64  # characters read of a word beside a spelling
 
 Mention = tuple[int, int, int]  # start, end, the index of the spelling in its rule's spellings
 Person = tuple[str, ...]  # a full name with each spelling of a loaded group as the group's canonical, folded
@@ -249,7 +253,7 @@ def _scope(rule: Rule, override: str | None) -> str:
 
 def fold(spelling: str) -> str:
     """A spelling as the names of persons compare it: its parts, case folded."""
-    return "-".join(part for part in regex.split(r"[-\s'’]+", spelling.casefold()) if part)
+    return "-".join(part for part in _SEPARATORS.split(spelling.casefold()) if part)
 
 
 def _spelled(counts: dict[tuple[int, ...], int], chosen: tuple[int, ...]) -> str:
@@ -275,42 +279,62 @@ class LongerNames:
                                        for phrase in rule.spec.get(key, []) for part in regex.split(r"[-\s]+", phrase))
                     for rule in rules if rule.spec.get("scope", "global") == "global"}
 
-    def holds(self, text: str, start: int, end: int, rule: Rule, ordinary: dict[str, bool]) -> bool:
-        """Whether ``text[start:end]`` stands inside a longer name; ``ordinary`` caches, per word, whether the
-        text also writes it in lower case."""
-        return rule.id in self.own and text[start].isupper() and any(
-            word and self._names_another(word, rule, text, ordinary)
-            for word in (_word_before(text, start), _word_after(text, end)))
+    def holds(self, text: str, start: int, end: int, rule: Rule, ordinary: LowerCaseWords) -> bool:
+        """Whether ``text[start:end]`` stands inside a longer name (``ordinary``: the words of ``text`` in lower
+        case)."""
+        own = self.own.get(rule.id)
+        if own is None or not text[start].isupper():
+            return False
+        if end < len(text) - 1 and text[end] in _BLANK and text[end + 1].isupper() \
+                and self._names_another(_word_after(text, end), own, ordinary):
+            return True
+        before = _word_before(text, start) if start > 1 and text[start - 1] in _BLANK else ""
+        return bool(before) and before[0].isupper() and self._names_another(before, own, ordinary)
 
-    def _names_another(self, word: str, rule: Rule, text: str, ordinary: dict[str, bool]) -> bool:
+    def _names_another(self, word: str, own: frozenset[str], ordinary: LowerCaseWords) -> bool:
         if word.isupper() or not _NAME_WORD.fullmatch(word):
             return False
         folded = fold(word)
-        if folded in self.known or folded in self.own[rule.id]:
-            return False
-        if word not in ordinary:
-            lowered = word.lower()
-            ordinary[word] = regex.search(rf"(?<!\w){regex.escape(lowered)}(?!\w)", text) is not None
-        return not ordinary[word]
+        return not (folded in self.known or folded in own or ordinary.has(word))
+
+
+class LowerCaseWords:
+    """Which words a text also writes in lower case, looked up as they are asked for."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._seen: dict[str, bool] = {}
+
+    def has(self, word: str) -> bool:
+        """Whether the text writes ``word`` in lower case too, as a word of its own (``Pedro``: ``pedro``)."""
+        found = self._seen.get(word)
+        if found is None:
+            found = self._seen[word] = self._find(word.lower())
+        return found
+
+    def _find(self, lowered: str) -> bool:
+        text, position = self.text, self.text.find(lowered)
+        while position >= 0:
+            end = position + len(lowered)
+            if (position == 0 or not text[position - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+                return True
+            position = text.find(lowered, position + 1)
+        return False
 
 
 def _word_before(text: str, start: int) -> str:
     """The word directly before ``start`` (one blank between), unless punctuation ends it."""
-    if start < 2 or text[start - 1] not in _BLANK:
+    end = start - 1
+    if start < 2 or text[end] not in _BLANK or not text[end - 1].isalnum():
         return ""
-    first = start - 1
-    while first > 0 and not text[first - 1].isspace():
-        first -= 1
-    word = text[first:start - 1]
-    return "" if _TRAILING.search(word).group() else word
+    space = _SPACE_BEFORE.search(text, max(0, end - _LONGEST_WORD), end)
+    return text[space.end() if space else max(0, end - _LONGEST_WORD):end]
 
 
 def _word_after(text: str, end: int) -> str:
-    """The word directly after ``end`` (one blank between), without the punctuation after it."""
+    """The word directly after ``end`` (one blank between), without the punctuation or possessive after it."""
     if end >= len(text) - 1 or text[end] not in _BLANK:
         return ""
-    last = end + 1
-    while last < len(text) and not text[last].isspace():
-        last += 1
-    word = text[end + 1:last]
-    return word[:len(word) - len(_TRAILING.search(word).group())]
+    space = _SPACE.search(text, end + 1, end + 1 + _LONGEST_WORD)
+    word = text[end + 1:space.start() if space else end + 1 + _LONGEST_WORD].rstrip(_CLOSING)
+    return word[:-2] if word.endswith(("'s", "’s")) else word.rstrip("'’")
