@@ -94,9 +94,9 @@ def test_an_encoding_that_can_be_told_is_used(tmp_path):
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
 def test_a_utf16_or_utf32_byte_order_mark_names_the_encoding(tmp_path, encoding):
     source = tmp_path / "page.txt"
-    source.write_bytes("\ufeffHossein left the caf\u00e9.  \n".encode(encoding))
+    source.write_bytes("\ufeffGulbuddin Hikmatyar left the caf\u00e9.  \n".encode(encoding))
     result = run("clean", str(source))
-    assert result.exit_code == 0 and result.stdout == "Hussein left the caf\u00e9.\n"
+    assert result.exit_code == 0 and result.stdout == "Gulbuddin Hekmatyar left the caf\u00e9.\n"
     assert f"not UTF-8: {source} ({encoding[:6]})" in result.stderr
 
 
@@ -117,12 +117,12 @@ def test_binary_empty_and_nul_files(tmp_path):
     folder.mkdir()
     (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     (folder / "empty.txt").write_bytes(b"")
-    (folder / "text.txt").write_text("Hossein left.\n")
+    (folder / "text.txt").write_text("Gulbuddin Hikmatyar left.\n")
     result, listed, out = clean_with_rejects(tmp_path, folder)
     assert result.exit_code == 1 and "binary file (NUL bytes), skipped" in result.stderr
     assert listed == [{"source": str(folder / "image.txt"), "line": None,
                        "reason": "binary file (NUL bytes), skipped", "raw": None}]
-    assert (out / "empty.txt").read_text() == "" and (out / "text.txt").read_text() == "Hussein left.\n"
+    assert (out / "empty.txt").read_text() == "" and (out / "text.txt").read_text() == "Gulbuddin Hekmatyar left.\n"
     assert not (out / "image.txt").exists()
 
 
