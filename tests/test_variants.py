@@ -361,15 +361,16 @@ def test_mahmud_and_rahmon_stay_apart_from_muhammad_and_rahman(shipped_rules):
     assert "Mahmud Karimi" in cleaned and "Abdul Rahman" in cleaned and "Emomali Rahmon" in cleaned
 
 
-def cleaned_as_corpus(pages, scope):
+def cleaned_as_corpus(pages, scope, mode="rewrite"):
     """``pages`` ((site, text) pairs) cleaned after a first pass over all of them, as a corpus run does."""
-    cleaner = Cleaner(PEOPLE_RULES.with_setting(f"variants.scope={scope}"), unicode=False, tidy=False)
+    rules = PEOPLE_RULES.with_setting(f"variants.scope={scope}").with_setting(f"variants.mode={mode}")
+    cleaner = Cleaner(rules, unicode=False, tidy=False)
     collectors = cleaner.collectors()
     for site, text in pages:
         for collector in collectors.values():
             collector.observe(site, text)
     learned = cleaner.with_evidence({place: collector.freeze() for place, collector in collectors.items()})
-    return [learned.clean(text, site=site).text for site, text in pages]
+    return [learned.clean(text, site=site) for site, text in pages]
 
 
 PAGES = [
@@ -387,10 +388,19 @@ PAGES = [
     ("document", ["Muhammad", "Muhammad", "Mohammad", "Mohammad", "Muhammad"]),  # no document mixes them
 ])
 def test_site_and_corpus_scope_bring_one_person_to_one_spelling_across_documents(scope, karimi):
-    cleaned = cleaned_as_corpus(PAGES, scope)
+    cleaned = [result.text for result in cleaned_as_corpus(PAGES, scope)]
     assert [regex.findall(r"(\w+) Karimi", text) for text in cleaned] == \
         [[given] * len(regex.findall("Karimi", text)) for given, text in zip(karimi, cleaned, strict=True)]
     assert "Mohamed Salah" in cleaned[1]
+
+
+def test_check_in_corpus_scope_reports_each_mention_spelled_otherwise_than_the_run():
+    results = cleaned_as_corpus(PAGES, "corpus", mode="check")
+    assert [result.text for result in results] == [text for _, text in PAGES]
+    flagged = [[finding.message for finding in result.findings] for result in results]
+    assert flagged[0] == ["Muhammad Karimi: one person spelled more than one way in the corpus: "
+                          "Muhammad (3×), Mohammad (4×)"]
+    assert flagged[2] == flagged[3] == [] and len(flagged[4]) == 1
 
 
 def test_corpus_scope_without_a_first_pass_is_the_document():
