@@ -57,9 +57,9 @@ _WHITESPACE = regex.compile(r"\s+")
 _SPACE = regex.compile(r"\s")
 _SPACE_BEFORE = regex.compile(r"(?r)\s")
 _LONGEST_ADDRESS = 2000  # characters looked at either side of a spelling for the address it may be in
-# Possessive runs that start at a token's start, so a scan of a long word stays linear.
-_HANDLE_MARKS = "#@"
+_HANDLE_MARKS = "#@"  # what starts a hashtag or a handle
 _ALONE = Corpus()  # a document cleaned on its own: its own scope
+# Possessive runs that start at a token's start, so a scan of a long word stays linear.
 _ADDRESS = regex.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+|(?<![\w/])(?:https?://|www\.)[^\s<>\"]++",
                          regex.IGNORECASE)
 
@@ -124,10 +124,10 @@ def in_handle(text: str, start: int) -> bool:
     >>> in_handle("#Mohamed won", 1), in_handle("Mohamed won", 0)
     (True, False)
     """
-    first = start
-    while first > 0 and first > start - _LONGEST_ADDRESS and not text[first - 1].isspace():
-        first -= 1
-    return text[first] in _HANDLE_MARKS if first < start else False
+    if start == 0 or text[start - 1].isspace():
+        return False
+    space = _SPACE_BEFORE.search(text, max(0, start - _LONGEST_ADDRESS), start)
+    return text[space.end() if space else max(0, start - _LONGEST_ADDRESS)] in _HANDLE_MARKS
 
 
 @dataclass(frozen=True)
