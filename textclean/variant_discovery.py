@@ -202,7 +202,8 @@ def _add_whole(names: dict[str, Name], words: list[str], whole: Name, max_words:
                            list(whole.documents), whole=True)
     elif len(words) > max_words:
         name.count += whole.count
-        name.documents += [d for d in whole.documents if d not in name.documents][:_DOCUMENTS_KEPT - len(name.documents)]
+        room = _DOCUMENTS_KEPT - len(name.documents)
+        name.documents += [document for document in whole.documents if document not in name.documents][:room]
     else:
         name.whole = True
 

@@ -16,6 +16,10 @@ The scope is the document, every document of its site, or every document of the 
 the last two read the counts a first pass gathered (:mod:`textclean.evidence`): per
 person (an 8-byte hash of the scope and the name) the count of each spelling. A
 document cleaned alone is its own scope.
+
+The same reading of names guards the rules whose own scope is ``global`` (places,
+people a pack names): :class:`LongerNames` says where a spelling of theirs stands
+inside a longer capitalised name the pack does not know (`Pedro Galano`).
 """
 from __future__ import annotations
 
@@ -26,8 +30,8 @@ from typing import Any
 
 import regex
 
-from ..evidence import Corpus
 from ..document import Finding
+from ..evidence import Corpus
 from ..kind import Change, Rule
 
 SCOPES = ("global", "document", "site", "corpus")
@@ -142,11 +146,9 @@ class PersonScope:
         for run, counts, chosen in self.resolved(runs, corpus):
             if run.spelled != chosen:
                 rule, (start, _, _) = run.mentions[0]
-                name = text[run.span[0]:run.span[1]]
-                ways = ", ".join(f"{' '.join(spellings_of(r)[i] for (r, _), i in zip(run.mentions, spelled, strict=True))}"
-                                 f" ({count}×)" for spelled, count in counts.items())
-                findings.append(Finding(rule.id, f"{name}: one person spelled more than one way in the "
-                                        f"{run.scope}: {ways}", start))
+                ways = ", ".join(f"{_written(run, spelled)} ({count}×)" for spelled, count in counts.items())
+                findings.append(Finding(rule.id, f"{text[run.span[0]:run.span[1]]}: one person spelled more than "
+                                        f"one way in the {run.scope}: {ways}", start))
         return findings
 
     def counts(self, run: NameRun, corpus: Corpus) -> dict[tuple[int, ...], int] | None:
@@ -254,6 +256,11 @@ def _scope(rule: Rule, override: str | None) -> str:
 def fold(spelling: str) -> str:
     """A spelling as the names of persons compare it: its parts, case folded."""
     return "-".join(part for part in _SEPARATORS.split(spelling.casefold()) if part)
+
+
+def _written(run: NameRun, spelled: tuple[int, ...]) -> str:
+    """The spellings ``spelled`` names for the scoped words of ``run``."""
+    return " ".join(spellings_of(rule)[index] for (rule, _), index in zip(run.mentions, spelled, strict=True))
 
 
 def _spelled(counts: dict[tuple[int, ...], int], chosen: tuple[int, ...]) -> str:
