@@ -10,8 +10,8 @@ from conftest import ROOT
 from textclean import Edit, replay, undo
 from textclean.cli import main
 
-PAGE = "News ID: 501\nPublish Date : 03 March 2020 - 08:15\n\nMuhammad Karim spoke in Qalat-i-Naw.  \n\n\n* Comment:\n"
-CLEAN = "Mohammad Karim spoke in Qala-e-Naw.\n"
+PAGE = "News ID: 501\nPublish Date : 03 March 2020 - 08:15\n\nGulbuddin Hikmatyar spoke in Qalat-i-Naw.  \n\n\n* Comment:\n"
+CLEAN = "Gulbuddin Hekmatyar spoke in Qala-e-Naw.\n"
 
 
 def run(*args, input=None):
@@ -44,8 +44,8 @@ def test_summary_on_stderr(page):
 def test_explain_shows_rule_line_before_and_after(page):
     out = run("clean", "--explain", str(page)).stdout
     assert f"{page}:1: date.news-id (date_header)" in out
-    assert f"{page}:4: name.mohammad (variants)" in out
-    assert "  - Muhammad" in out and "  + Mohammad" in out
+    assert f"{page}:4: person.hekmatyar (variants)" in out
+    assert "  - Hikmatyar" in out and "  + Hekmatyar" in out
     assert "metadata date = '2020-03-03T08:15'" in out
 
 
@@ -70,12 +70,12 @@ def test_custom_text_and_id_fields(tmp_path):
 
 def test_folder_is_mirrored(tmp_path, page):
     (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "two.txt").write_text("Hossein left.\n")
+    (tmp_path / "sub" / "two.txt").write_text("Gulbuddin Hikmatyar left.\n")
     (tmp_path / "skip.md").write_text("not text input\n")
     out = tmp_path.parent / (tmp_path.name + "-out")
     assert run("clean", "-q", str(tmp_path), "-o", str(out)).exit_code == 0
     assert (out / "page.txt").read_text() == CLEAN
-    assert (out / "sub" / "two.txt").read_text() == "Hussein left.\n"
+    assert (out / "sub" / "two.txt").read_text() == "Gulbuddin Hekmatyar left.\n"
     assert not (out / "skip.md").exists()
     assert not list(out.rglob("*.tmp"))
 
@@ -152,10 +152,10 @@ def test_user_rules_disable_and_only(tmp_path, page):
     rules = tmp_path / "mine.yaml"
     rules.write_text("rules:\n  - id: mine.spoke\n    kind: variants\n    description: d\n"
                      "    canonical: talked\n    variants: [spoke]\n    examples: [{keep: x}]\n")
-    out = run("clean", "-q", "--rules", str(rules), "--disable", "name.mohammad", str(page)).stdout
-    assert out == "Muhammad Karim talked in Qala-e-Naw.\n"
+    out = run("clean", "-q", "--rules", str(rules), "--disable", "person.hekmatyar", str(page)).stdout
+    assert out == "Gulbuddin Hikmatyar talked in Qala-e-Naw.\n"
     out = run("clean", "-q", "--only", "variants", str(page)).stdout
-    assert "News ID: 501" in out and "Mohammad" in out
+    assert "News ID: 501" in out and "Hekmatyar" in out
 
 
 def test_rule_errors_exit_2_with_file_and_line(tmp_path, page):
@@ -171,10 +171,10 @@ def test_rule_errors_exit_2_with_file_and_line(tmp_path, page):
 
 
 def test_project_config_is_honoured(tmp_path, page, monkeypatch):
-    (tmp_path / ".textclean.yaml").write_text("disable: [name.mohammad]\n")
+    (tmp_path / ".textclean.yaml").write_text("disable: [person.hekmatyar]\n")
     monkeypatch.chdir(tmp_path)
-    assert run("clean", "-q", str(page)).stdout.startswith("Muhammad")
-    assert run("clean", "-q", "--no-config", str(page)).stdout.startswith("Mohammad")
+    assert run("clean", "-q", str(page)).stdout.startswith("Gulbuddin Hikmatyar")
+    assert run("clean", "-q", "--no-config", str(page)).stdout.startswith("Gulbuddin Hekmatyar")
 
 
 def test_pyproject_config_is_honoured(tmp_path, page, monkeypatch):
@@ -198,8 +198,8 @@ def test_quiet_still_names_rejected_input(tmp_path):
 
 
 def test_rules_list_show_test_lint():
-    assert "name.mohammad" in run("rules", "list").stdout
-    assert "canonical: Mohammad" in run("rules", "show", "name.mohammad").stdout
+    assert "person.hekmatyar" in run("rules", "list").stdout
+    assert "canonical: Hekmatyar" in run("rules", "show", "person.hekmatyar").stdout
     assert run("rules", "show", "nope").exit_code == 2
     tested = run("rules", "test")
     assert tested.exit_code == 0 and " passed, 0 failed" in tested.stdout

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from textclean.cli import main
 
-DOC = "News ID: {n}\nPublish Date : 0{d} May 2020 - 10:1{d}\n\nMuhammad {n} went to Qalat-i-Naw.\n\n0 comment\n"
+DOC = "News ID: {n}\nPublish Date : 0{d} May 2020 - 10:1{d}\n\nHikmatyar {n} went to Qalat-i-Naw.\n\n0 comment\n"
 
 
 def run(*args):
@@ -41,7 +41,7 @@ def test_all_cores_give_the_single_core_result_in_input_order(tmp_path, monkeypa
     assert run("clean", "-q", "-j", "2", str(source), "-o", str(tmp_path / "two.jsonl")).exit_code == 0
     one, two = read_jsonl(tmp_path / "one.jsonl"), read_jsonl(tmp_path / "two.jsonl")
     assert one == two and [r["n"] for r in two] == list(range(300))
-    assert two[5]["text"] == "Mohammad 5 went to Qala-e-Naw.\n" and two[5]["metadata"]["news_id"] == "5"
+    assert two[5]["text"] == "Hekmatyar 5 went to Qala-e-Naw.\n" and two[5]["metadata"]["news_id"] == "5"
 
 
 @pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])
@@ -78,7 +78,7 @@ def test_parquet_keeps_other_columns(tmp_path):
     assert run("clean", "-q", str(shards), "-o", str(out)).exit_code == 0
     table = pq.read_table(out / "a.parquet").to_pylist()
     assert [row["n"] for row in table] == list(range(10))
-    assert table[3]["text"] == "Mohammad 3 went to Qala-e-Naw.\n"
+    assert table[3]["text"] == "Hekmatyar 3 went to Qala-e-Naw.\n"
     assert json.loads(table[3]["metadata"])["date"] == "2020-05-04T10:14"
 
 

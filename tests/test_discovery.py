@@ -7,7 +7,7 @@ from textclean import Cleaner, RuleSet, parse_rule_file
 from textclean.cli import main
 from textclean.inputs import InputDoc, read_documents
 from textclean.rule_examples import run_examples
-from textclean.variant_discovery import discover, draft_rules, same_name, spelling_key
+from textclean.variant_discovery import discover, draft_rules, find_groups, same_name, spelled_apart, spelling_key
 
 # Fictional wire copy: one town and three people spelled several ways, beside names that only look alike.
 FIXTURE = {
@@ -135,3 +135,29 @@ SEED_GROUPS = [{"Mohammad", "Muhammad", "Mohamed"}, {"Qala-e-Naw", "Qalat-i-Naw"
 def test_the_seed_articles_variant_sets():
     groups = _groups(discover(read_documents([str(SEEDS)])))
     assert sorted(map(sorted, groups)) == sorted(map(sorted, SEED_GROUPS))
+
+
+PEOPLE = {
+    "a.txt": "Mohammad Karim Naseri spoke.\nForeign Minister Muhammad Karim Naseri left.\nMohamed Salah scored.\n",
+    "b.txt": "Sher Muhammad Abbas Stanekzai arrived; Sher Mohammad Abbas Stanikzai left.\n",
+    "c.txt": "Mohammad Karim Naseri returned.\nMuhammad Ali and Mohammad Ali Jinnah differ.\nthe foreign minister.\n",
+}
+
+
+def test_full_names_of_one_person_are_proposed_with_their_documents(shipped_rules):
+    clusters, people = find_groups(_docs(PEOPLE), shipped_rules)
+    assert _groups(people) == [{"Mohammad Karim Naseri", "Muhammad Karim Naseri"},
+                               {"Sher Mohammad Abbas Stanikzai", "Sher Muhammad Abbas Stanekzai"}]
+    naseri = people[0]
+    assert naseri.canonical.text == "Mohammad Karim Naseri" and naseri.count == 3
+    assert spelled_apart(naseri) == (True, True)  # in a.txt and c.txt, and both spellings in a.txt
+    draft, proposed = draft_rules(clusters, shipped_rules, len(PEOPLE), people)
+    rules = parse_rule_file(draft, "draft.yaml")
+    person = next(r for r in rules.rules if r.id == "draft.person.mohammad-karim-naseri")
+    assert person.spec["variants"] == ["Muhammad Karim Naseri"]
+    assert "# Mohammad Karim Naseri ×2 in 2 documents, Muhammad Karim Naseri ×1 in 1 document" in draft
+    assert run_examples(rules) == []
+    combined = RuleSet()
+    combined.add(shipped_rules)
+    combined.add(rules)
+    assert Cleaner(combined).clean("Muhammad Karim Naseri spoke.\n").text == "Mohammad Karim Naseri spoke.\n"

@@ -19,8 +19,8 @@ from textclean.kinds import registry
 from textclean.outputs import OutputError
 from textclean.report import marked_pieces, render_marked
 
-PAGE = "News ID: 501\nMuhammad Karim spoke in Qalat-i-Naw.  \n\nLeave a Reply\n"
-CLEAN = "News ID: 501\nMohammad Karim spoke in Qala-e-Naw.\n"  # header lines stay: a file cannot keep metadata
+PAGE = "News ID: 501\nGulbuddin Hikmatyar spoke in Qalat-i-Naw.  \n\nLeave a Reply\n"
+CLEAN = "News ID: 501\nGulbuddin Hekmatyar spoke in Qala-e-Naw.\n"  # header lines stay: a file cannot keep metadata
 
 
 def run(*args, **kwargs):
@@ -111,13 +111,13 @@ def test_crlf_file_with_mojibake_is_repaired_and_stays_crlf():
 
 
 def test_each_line_keeps_its_own_ending_in_a_file_of_mixed_endings():
-    write("page.txt", "The mayor opened the bridge.\r\nShare\r\nFacebook\r\nMuhammad Karim spoke.\n"
+    write("page.txt", "The mayor opened the bridge.\r\nShare\r\nFacebook\r\nGulbuddin Hikmatyar spoke.\n"
                       "Traffic was light.\r\nCyclists welcome.\n")
     diff = run("diff", "page.txt").stdout_bytes.decode("utf-8")  # .stdout would turn CRLF into LF
     assert [line for line in diff.splitlines(keepends=True) if line[0] in "+-" and line[:3] not in ("---", "+++")] == [
-        "-Share\r\n", "-Facebook\r\n", "-Muhammad Karim spoke.\n", "+Mohammad Karim spoke.\n"]
+        "-Share\r\n", "-Facebook\r\n", "-Gulbuddin Hikmatyar spoke.\n", "+Gulbuddin Hekmatyar spoke.\n"]
     assert run("fix", "page.txt").exit_code == 1
-    assert read("page.txt") == ("The mayor opened the bridge.\r\nMohammad Karim spoke.\n"
+    assert read("page.txt") == ("The mayor opened the bridge.\r\nGulbuddin Hekmatyar spoke.\n"
                                 "Traffic was light.\r\nCyclists welcome.\n")
 
 
@@ -135,10 +135,10 @@ def test_mixed_line_endings_are_kept_when_nothing_else_changes():
 
 
 @pytest.mark.parametrize(("before", "after"), [
-    ("Muhammad left.", "Mohammad left."),
-    ("Muhammad left.\n", "Mohammad left.\n"),
-    ("Muhammad left.\nLeave a Reply", "Mohammad left."),
-    ("\ufeffMuhammad left.\n", "\ufeffMohammad left.\n"),
+    ("Hikmatyar left.", "Hekmatyar left."),
+    ("Hikmatyar left.\n", "Hekmatyar left.\n"),
+    ("Hikmatyar left.\nLeave a Reply", "Hekmatyar left."),
+    ("\ufeffHikmatyar left.\n", "\ufeffHekmatyar left.\n"),
 ])
 def test_final_newline_and_byte_order_mark_stay_as_they_were(before, after):
     write("page.txt", before)
@@ -161,21 +161,21 @@ def test_a_symbolic_link_is_followed_and_kept(tmp_path):
 
 
 def test_binary_files_are_skipped_and_named():
-    write("image.txt", b"GIF89a\x00\x01Muhammad")
+    write("image.txt", b"GIF89a\x00\x01Hikmatyar")
     result = run("fix", "image.txt")
     assert result.exit_code == 0 and "image.txt: skipped: binary file" in result.stderr
     assert untouched("image.txt")
 
 
 def test_utf16_is_an_error_naming_it_not_a_skipped_binary_file():
-    write("wide.txt", "Muhammad left.\n".encode("utf-16"))
+    write("wide.txt", "Hikmatyar left.\n".encode("utf-16"))
     result = run("fix", "wide.txt")
     assert result.exit_code == 1 and "wide.txt: UTF-16 text (byte-order mark)" in result.stderr
     assert "binary" not in result.stderr and untouched("wide.txt")
 
 
 def test_invalid_utf8_is_an_error_naming_file_and_line_and_the_rest_is_fixed():
-    write("latin1.txt", "first\nMuhammad caf\xe9\n".encode("latin-1"))
+    write("latin1.txt", "first\nHikmatyar caf\xe9\n".encode("latin-1"))
     write("page.txt", PAGE)
     result = run("fix", "latin1.txt", "page.txt")
     assert result.exit_code == 1 and "latin1.txt:2: not valid UTF-8" in result.stderr
@@ -224,8 +224,8 @@ def test_check_prints_path_line_col_rule_message_and_changes_nothing():
     assert result.exit_code == 1 and untouched("page.txt")
     lines = result.stdout.splitlines()
     assert not any("date." in line for line in lines)
-    assert "page.txt:2:1: name.mohammad: 'Muhammad' -> 'Mohammad'" in lines
-    assert "page.txt:2:25: place.qala-e-naw: 'Qalat-i-Naw' -> 'Qala-e-Naw'" in lines
+    assert "page.txt:2:11: person.hekmatyar: 'Hikmatyar' -> 'Hekmatyar'" in lines
+    assert "page.txt:2:30: place.qala-e-naw: 'Qalat-i-Naw' -> 'Qala-e-Naw'" in lines
     assert "page.txt:4:1: comments.wordpress-form: removes 'Leave a Reply\\n'" in lines
     assert [line.split(":")[1:3] for line in lines] == sorted(
         (line.split(":")[1:3] for line in lines), key=lambda pos: (int(pos[0]), int(pos[1])))
@@ -258,18 +258,18 @@ def test_check_json_is_machine_readable():
     result = run("check", "--format", "json", "page.txt")
     problems = json.loads(result.stdout)
     assert result.exit_code == 1
-    assert problems[0] == {"path": "page.txt", "line": 2, "column": 1, "rule": "name.mohammad",
-                           "message": "'Muhammad' -> 'Mohammad'", "level": "warning", "fixable": True}
+    assert problems[0] == {"path": "page.txt", "line": 2, "column": 11, "rule": "person.hekmatyar",
+                           "message": "'Hikmatyar' -> 'Hekmatyar'", "level": "warning", "fixable": True}
     write("clean.txt", CLEAN)
     assert json.loads(run("check", "--format", "json", "clean.txt").stdout) == []
 
 
 def test_diff_previews_and_writes_nothing():
-    write("page.txt", "Muhammad left.")
+    write("page.txt", "Hikmatyar left.")
     result = run("diff", "page.txt")
     assert result.exit_code == 1 and untouched("page.txt")
-    assert result.stdout == ("--- page.txt\n+++ page.txt\n@@ -1 +1 @@\n-Muhammad left.\n"
-                             "\\ No newline at end of file\n+Mohammad left.\n\\ No newline at end of file\n")
+    assert result.stdout == ("--- page.txt\n+++ page.txt\n@@ -1 +1 @@\n-Hikmatyar left.\n"
+                             "\\ No newline at end of file\n+Hekmatyar left.\n\\ No newline at end of file\n")
     assert run("fix", "--diff", "page.txt").stdout == result.stdout and untouched("page.txt")
     write("clean.txt", CLEAN)
     assert run("diff", "clean.txt").exit_code == 0
@@ -281,7 +281,7 @@ def test_explain_marks_each_edit_with_its_rule():
     assert result.exit_code == 0 and untouched("page.txt")
     assert result.stdout.splitlines()[:2] == [
         "News ID: 501",
-        "[-Muhammad-]{+Mohammad+}⟨name.mohammad⟩ Karim spoke in [-Qalat-i-Naw-]{+Qala-e-Naw+}⟨place.qala-e-naw⟩."
+        "Gulbuddin [-Hikmatyar-]{+Hekmatyar+}⟨person.hekmatyar⟩ spoke in [-Qalat-i-Naw-]{+Qala-e-Naw+}⟨place.qala-e-naw⟩."
         "[-  -]⟨whitespace.trailing-space⟩",
     ]
     assert "metadata" not in result.stdout
@@ -313,11 +313,11 @@ def test_header_lines_takes_keep_or_remove_only():
 def test_explain_in_colour_on_a_terminal():
     result = Cleaner().clean(PAGE)
     shown = render_marked("page.txt", result, color=True)
-    assert "\x1b[31m\x1b[9mMuhammad\x1b[0m\x1b[32m\x1b[4mMohammad\x1b[0m" in shown and "⟨name.mohammad⟩" in shown
+    assert "\x1b[31m\x1b[9mHikmatyar\x1b[0m\x1b[32m\x1b[4mHekmatyar\x1b[0m" in shown and "⟨person.hekmatyar⟩" in shown
 
 
 def test_marked_pieces_hold_the_input_and_the_output():
-    result = Cleaner().clean(PAGE + "\n\n\nMuhammad Muhammad\n")
+    result = Cleaner().clean(PAGE + "\n\n\nHikmatyar Hikmatyar\n")
     pieces = marked_pieces(result)
     assert "".join(p.text for p in pieces if p.state != "added") == result.original
     assert "".join(p.text for p in pieces if p.state != "removed") == result.text
@@ -358,7 +358,7 @@ def test_config_includes_excludes_and_kinds_per_file_type():
     write("script.py", PAGE)
     result = run("fix", "--only-included", "notes.md", "page.txt", "drafts/wip.txt", "script.py")
     assert result.stdout == "Fixing notes.md\nFixing page.txt\n"
-    assert read("notes.md") == PAGE.replace("Muhammad", "Mohammad").replace("Qalat-i-Naw", "Qala-e-Naw")
+    assert read("notes.md") == PAGE.replace("Hikmatyar", "Hekmatyar").replace("Qalat-i-Naw", "Qala-e-Naw")
     assert read("page.txt") == CLEAN
     assert untouched("drafts/wip.txt") and untouched("script.py")
 

@@ -14,8 +14,8 @@ from conftest import ROOT
 
 README = (ROOT / "README.md").read_text("utf-8")
 ARTICLE = ("Publish Date : 03 March 2020 - 08:15\n"
-           "Muhammad Karim spoke in Qalat-i-Naw.\n\nLeave a Reply\nCancel reply\n")
-CLEANED = "Publish Date : 03 March 2020 - 08:15\nMohammad Karim spoke in Qala-e-Naw.\n"  # a file keeps its header
+           "Gulbuddin Hikmatyar spoke in Qalat-i-Naw.\n\nLeave a Reply\nCancel reply\n")
+CLEANED = "Publish Date : 03 March 2020 - 08:15\nGulbuddin Hekmatyar spoke in Qala-e-Naw.\n"  # a file keeps its header
 
 
 def readme_hook_config() -> dict:

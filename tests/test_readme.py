@@ -100,3 +100,10 @@ def test_the_datasets_recipe_runs_in_datasets(monkeypatch, tmp_path):
     rows = names["ds"].to_list()
     assert [row["text"] for row in rows] == [result.text for result in cleaned if result.text.strip()]
     assert [json.loads(row["metadata"]) for row in rows] == [r.metadata for r in cleaned if r.text.strip()]
+
+
+def test_the_people_scope_example_prints_what_the_readme_shows(tmp_path):
+    shown = re.search(r"```sh\n(printf 'Muhammad Javad Zarif.*?)```\n\n```\n(.*?)```", README, re.DOTALL)
+    script = f'textclean() {{ "{sys.executable}" "{ROOT / "cli.py"}" "$@"; }}\n' + shown.group(1)
+    done = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    assert done.stdout.splitlines() == shown.group(2).splitlines(), done.stderr

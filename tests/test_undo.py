@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from textclean.cli import main
 
-PAGE = "News ID: 501\nPublish Date : 03 March 2020 - 08:15\n\nMuhammad Karim spoke in Qalat-i-Naw.  \n\n\n* Comment:\n"
+PAGE = "News ID: 501\nPublish Date : 03 March 2020 - 08:15\n\nGulbuddin Hikmatyar spoke in Qalat-i-Naw.  \n\n\n* Comment:\n"
 
 
 def run(*args):
@@ -39,7 +39,7 @@ MIXED = {
     "sub/page.txt": PAGE,
     "sub/crlf.txt": "Hossein left.  \r\nHe came back.\r\n",
     "docs.jsonl": jsonl({"text": PAGE, "url": "u1"}, {"text": "Plain.\n"}, {"text": "Hossein  \n", "metadata": {}},
-                        {"id": "k", "text": "Muhammad said so.\n", "metadata": {"lang": "en"}}),
+                        {"id": "k", "text": "Hikmatyar said so.\n", "metadata": {"lang": "en"}}),
 }
 
 

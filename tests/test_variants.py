@@ -129,11 +129,17 @@ def test_variants_mode_on_the_command_line(tmp_path):
     page.write_text("Muhammad spoke.\nMohamed left.\n", encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(main, ["clean", "--explain", "--set", "variants.mode=check", str(page)])
-    assert result.exit_code == 0
+    assert result.exit_code == 0 and "warning" not in result.stdout  # two bare given names: no one's name
+    result = runner.invoke(main, ["clean", "--explain", "--set", "variants.mode=check",
+                                  "--set", "variants.scope=global", str(page)])
     assert f"{page}:2: warning: name.mohammad: mixes spellings of Mohammad: Muhammad (1×), Mohamed (1×)" \
         in result.stdout
+    page.write_text("Muhammad Karimi spoke.\nMohamed Karimi left.\n", encoding="utf-8")
+    result = runner.invoke(main, ["clean", "--explain", "--set", "variants.mode=check", str(page)])
+    assert (f"{page}:2: warning: name.mohammad: Mohamed Karimi: one person spelled more than one way in the "
+            "document: Muhammad (1×), Mohamed (1×)") in result.stdout
     out = runner.invoke(main, ["clean", "-q", "--set", "variants.mode=annotate", "--format", "jsonl", str(page)]).stdout
-    assert '"entities": ["Mohammad"]' in out and "Muhammad spoke." in out
+    assert '"entities": ["Mohammad"]' in out and "Muhammad Karimi spoke." in out
 
 
 @pytest.mark.parametrize(("assignment", "error"), [
@@ -232,3 +238,207 @@ def test_a_check_finding_is_reported_once_when_later_passes_reflow_the_text():
     result = Cleaner(RULES.with_setting("variants.mode=check")).clean(text)
     assert [f.message for f in result.findings] == ["mixes spellings of Mohammad: Muhammad (1×), Mohamed (1×)"]
     assert result.findings[0].start == text.index("Mohamed")
+
+
+# Per-person scope: given-name groups are evidence that two full names are one person.
+PEOPLE = """
+settings:
+  variants:
+    beside_names: [Foreign, Minister, Mr, The, Province]
+    particles: [bin, el]
+rules:
+  - id: p.mohammad
+    kind: variants
+    scope: document
+    description: A given name.
+    canonical: Mohammad
+    variants: [Muhammad, Mohamed, Mohammed]
+    examples: [{keep: x}]
+  - id: p.hussein
+    kind: variants
+    scope: document
+    description: Another.
+    canonical: Hussein
+    variants: [Hossain, Hossein]
+    examples: [{keep: x}]
+  - id: p.abdul
+    kind: variants
+    scope: document
+    description: A name part.
+    canonical: Abdul
+    variants: [Abdel]
+    examples: [{keep: x}]
+  - id: p.qala
+    kind: variants
+    description: A town, rewritten wherever it stands.
+    canonical: Qala-e-Naw
+    variants: [Qalat-i-Naw, Galano]
+    examples: [{keep: x}]
+  - id: p.stanikzai
+    kind: variants
+    description: A surname the pack knows beside his other names.
+    canonical: Stanikzai
+    variants: [Stanekzai]
+    name_words: [Abbas]
+    examples: [{keep: x}]
+"""
+PEOPLE_RULES = parse_rule_file(PEOPLE, "people.yaml")
+
+
+@pytest.mark.parametrize("text", [
+    "Mohamed Salah scored twice.",
+    "Muhammad Ali boxed; Mohammed Karimi watched.",  # two persons, one spelling each
+    "Abdel Fattah el-Sisi spoke.",
+    "Kamal Hossain drafted it.",
+    "Mohammed bin Salman arrived.",
+    "The Prophet Muhammad is revered.",
+    "Muhammad spoke and Mohamed left.",  # bare given names are no one's full name
+    "Mohamed Salah and Muhammad Salahuddin met.",
+    "Fans posted #Mohamed and @Mohamed, #Muhammad too.",
+])
+def test_a_person_spelled_one_way_stays_as_written(text):
+    assert clean(text, PEOPLE_RULES).text == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Muhammad Javad Zarif spoke. Mohammad Javad Zarif left. Mohammad Javad Zarif returned.",
+     "Mohammad Javad Zarif spoke. Mohammad Javad Zarif left. Mohammad Javad Zarif returned."),
+    # ties: the first; titles before the name are not part of it
+    ("Foreign Minister Muhammad Javad Zarif spoke; Mr Mohammad Javad Zarif's aide left.",
+     "Foreign Minister Muhammad Javad Zarif spoke; Mr Muhammad Javad Zarif's aide left."),
+    # the other parts of the name compare by their group: Hossain = Hussein
+    ("Syed Muhammad Hossain came. Syed Mohammad Hussein and Syed Mohammad Hussein left.",
+     "Syed Mohammad Hussein came. Syed Mohammad Hussein and Syed Mohammad Hussein left."),
+    ("Mohammed bin Salman met Muhammad bin Salman's envoy, then Mohammed bin Salman.",
+     "Mohammed bin Salman met Mohammed bin Salman's envoy, then Mohammed bin Salman."),
+    # one person brought to one spelling, another left alone
+    ("Mohamed Salah, Muhammad Ali and Mohammad Ali met.", "Mohamed Salah, Muhammad Ali and Muhammad Ali met."),
+    ("#Mohamed: Mohammad Karimi and Muhammad Karimi.", "#Mohamed: Mohammad Karimi and Mohammad Karimi."),
+])
+def test_one_person_spelled_two_ways_in_a_document_is_brought_to_one(text, expected):
+    result = clean(text, PEOPLE_RULES)
+    assert result.text == expected
+    assert all(edit.rule.startswith("p.") for edit in result.edits)
+
+
+def test_global_scope_is_the_old_rewrite_of_every_given_name():
+    rules = PEOPLE_RULES.with_setting("variants.scope=global")
+    assert clean("Mohamed Salah, #Mohamed and Abdel Fattah.", rules).text == \
+        "Mohammad Salah, #Mohamed and Abdul Fattah."
+
+
+def test_a_rewrite_says_why():
+    [edit] = clean("Mohammad Karimi, Mohammad Karimi and Muhammad Karimi.", PEOPLE_RULES).edits
+    assert edit.note == "this person spelled so 2 of 3 times in the document"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Pedro Galano signed; Galano Pedro too.", "Pedro Galano signed; Galano Pedro too."),
+    ("Fighting reached Galano and Qalat-i-Naw.", "Fighting reached Qala-e-Naw and Qala-e-Naw."),
+    ("The Galano road is shut.", "The Qala-e-Naw road is shut."),  # a word beside_names lists
+    ("In Galano, police said. in", "In Qala-e-Naw, police said. in"),  # a word written in lower case too
+    ("GALANO PROVINCE and Galano Province.", "GALANO PROVINCE and Qala-e-Naw Province."),
+    ("Abbas Stanekzai and Sher Stanekzai.", "Abbas Stanikzai and Sher Stanekzai."),
+    ("Reached #Galano and @Qalat-i-Naw.", "Reached #Galano and @Qalat-i-Naw."),
+])
+def test_a_spelling_inside_a_longer_name_the_pack_does_not_know_stays(text, expected):
+    assert clean(text, PEOPLE_RULES).text == expected
+
+
+def test_check_reports_a_person_spelled_two_ways():
+    text = "Mohammad Karimi spoke.\nMohamed Salah left.\nMuhammad Karimi stayed.\n"
+    result = clean(text, PEOPLE_RULES.with_setting("variants.mode=check"))
+    assert result.text == text
+    [finding] = result.findings
+    assert finding.message == ("Muhammad Karimi: one person spelled more than one way in the document: "
+                               "Mohammad (1×), Muhammad (1×)")
+    assert finding.start == text.index("Muhammad Karimi")
+
+
+def test_mahmud_and_rahmon_stay_apart_from_muhammad_and_rahman(shipped_rules):
+    text = "Mahmud Karimi and Muhammad Karimi met; Abdul Rahman and Emomali Rahmon too.\n"
+    cleaned = Cleaner(shipped_rules).clean(text).text
+    assert "Mahmud Karimi" in cleaned and "Abdul Rahman" in cleaned and "Emomali Rahmon" in cleaned
+
+
+def cleaned_as_corpus(pages, scope, mode="rewrite"):
+    """``pages`` ((site, text) pairs) cleaned after a first pass over all of them, as a corpus run does."""
+    rules = PEOPLE_RULES.with_setting(f"variants.scope={scope}").with_setting(f"variants.mode={mode}")
+    cleaner = Cleaner(rules, unicode=False, tidy=False)
+    collectors = cleaner.collectors()
+    for site, text in pages:
+        for collector in collectors.values():
+            collector.observe(site, text)
+    learned = cleaner.with_evidence({place: collector.freeze() for place, collector in collectors.items()})
+    return [learned.clean(text, site=site) for site, text in pages]
+
+
+PAGES = [
+    ("a.org", "Muhammad Karimi spoke."),
+    ("a.org", "Muhammad Karimi left; Mohamed Salah scored."),
+    ("b.org", "Mohammad Karimi slept."),
+    ("b.org", "Mohammad Karimi ate. Mohammad Karimi left. Mohammad Karimi read."),
+    ("b.org", "Muhammad Karimi wrote."),
+]
+
+
+@pytest.mark.parametrize(("scope", "karimi"), [
+    ("corpus", ["Mohammad"] * 5),  # 4 to 3 across the run
+    ("site", ["Muhammad", "Muhammad", "Mohammad", "Mohammad", "Mohammad"]),  # each site its own count
+    ("document", ["Muhammad", "Muhammad", "Mohammad", "Mohammad", "Muhammad"]),  # no document mixes them
+])
+def test_site_and_corpus_scope_bring_one_person_to_one_spelling_across_documents(scope, karimi):
+    cleaned = [result.text for result in cleaned_as_corpus(PAGES, scope)]
+    assert [regex.findall(r"(\w+) Karimi", text) for text in cleaned] == \
+        [[given] * len(regex.findall("Karimi", text)) for given, text in zip(karimi, cleaned, strict=True)]
+    assert "Mohamed Salah" in cleaned[1]
+
+
+def test_check_in_corpus_scope_reports_each_mention_spelled_otherwise_than_the_run():
+    results = cleaned_as_corpus(PAGES, "corpus", mode="check")
+    assert [result.text for result in results] == [text for _, text in PAGES]
+    flagged = [[finding.message for finding in result.findings] for result in results]
+    assert flagged[0] == ["Muhammad Karimi: one person spelled more than one way in the corpus: "
+                          "Muhammad (3×), Mohammad (4×)"]
+    assert flagged[2] == flagged[3] == [] and len(flagged[4]) == 1
+
+
+def test_corpus_scope_without_a_first_pass_is_the_document():
+    rules = PEOPLE_RULES.with_setting("variants.scope=corpus")
+    assert clean("Muhammad Karimi spoke.", rules).text == "Muhammad Karimi spoke."
+    assert Cleaner(rules).collectors(), "corpus scope asks for a first pass"
+    assert not Cleaner(PEOPLE_RULES).collectors(), "document scope needs none"
+
+
+def test_the_first_pass_sends_only_counts_and_forgets_the_least_seen_past_its_bound():
+    import pickle
+    rules = PEOPLE_RULES.with_setting("variants.scope=corpus").with_setting("variants.scope_max_names=4")
+    [collector] = Cleaner(rules).collectors().values()
+    for n in range(1, 11):  # ten persons seen once each
+        collector.observe("a.org", f"Muhammad Karimi{'x' * n} spoke.")
+    collector.observe("a.org", "Mohammad Karimi and Muhammad Karimi and Muhammad Karimi.")
+    assert len(collector.spellings) <= 4
+    travelled = pickle.loads(pickle.dumps(collector))
+    assert travelled.spellings == collector.spellings and travelled.scope is None
+    assert list(collector.freeze().spellings.values()) == [{(0,): 1, (1,): 2}]
+
+
+def test_corpus_scope_on_the_command_line_is_the_same_on_any_number_of_cores(tmp_path):
+    import json
+    rules = tmp_path / "people.yaml"
+    rules.write_text(PEOPLE, encoding="utf-8")
+    source = tmp_path / "in.jsonl"
+    rows = [{"id": str(n), "text": text, "url": f"https://{site}/{n}"} for n, (site, text) in enumerate(PAGES * 30)]
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    outputs = []
+    for jobs in ("1", "2"):
+        output = tmp_path / f"out{jobs}.jsonl"
+        result = CliRunner().invoke(main, ["clean", "-q", "--no-shipped", "--no-config", "--rules", str(rules),
+                                           "--set", "variants.scope=site", "-j", jobs, str(source), "-o", str(output)])
+        assert result.exit_code == 0, result.output
+        outputs.append([json.loads(line)["text"] for line in output.read_text("utf-8").splitlines()])
+    assert outputs[0] == outputs[1]
+    assert outputs[0][:5] == ["Muhammad Karimi spoke.", "Muhammad Karimi left; Mohamed Salah scored.",
+                              "Mohammad Karimi slept.",
+                              "Mohammad Karimi ate. Mohammad Karimi left. Mohammad Karimi read.",
+                              "Mohammad Karimi wrote."]

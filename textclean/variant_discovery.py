@@ -17,6 +17,14 @@ Groups are merged conservatively (complete linkage: every pair in a group must
 agree) and the most frequent spelling is proposed as canonical. difflib is
 enough: names are compared only within buckets of one first letter, so the
 number of comparisons stays small, and no extra dependency is needed.
+
+Full names of one person (:func:`person_groups`): runs of two or more names that are
+the same words once every spelling of a loaded variants group is read as its group's
+canonical (same surname; given names in one group, Muhammad/Mohammad), spelled more
+than one way. Each is proposed as a rule naming that person, its most frequent
+spelling canonical, with the documents each spelling stands in: a person spelled one
+way in one document and another way in another shows here, where the per-document
+scope of the given-name groups leaves it.
 """
 from __future__ import annotations
 
@@ -31,6 +39,7 @@ import regex
 
 from .inputs import InputDoc
 from .kinds.variants import match_key
+from .kinds.variants_scope import fold, spellings_of
 from .rulefile import RuleSet
 
 _NAME = regex.compile(r"(?<![\w'’-])\p{Lu}\p{Ll}+(?:[-'’]\p{L}+)*")
@@ -54,6 +63,8 @@ _FOLDS = [
     (regex.compile(r"(.)\1+"), r"\1"),
 ]
 _GROUPS = regex.compile(r"[aeiou]+|[^aeiou]+")
+_DOCUMENTS_KEPT = 8  # documents remembered per name, to tell a mix within one document from one across documents
+_LONGEST_PERSON = 6  # words in the longest run taken as one person's full name
 
 
 def spelling_key(name: str) -> str:
@@ -111,6 +122,8 @@ class Name:
     count: int = 0
     example: str = ""
     where: str = ""
+    documents: list[str] = field(default_factory=list)  # the first _DOCUMENTS_KEPT documents it stands in
+    whole: bool = False  # a full name: it stood alone, not only inside a longer run
 
 
 @dataclass
@@ -142,28 +155,70 @@ def _names_in_line(line: str) -> list[list[tuple[str, int]]]:
 
 
 def count_names(documents: Iterable[InputDoc], max_words: int = 3) -> dict[str, Name]:
-    """Capitalised names and runs of up to ``max_words`` of them, with counts and a first context.
+    """Capitalised names and runs of up to ``max_words`` of them, with counts and a first context; and the
+    full names (``whole``): the parts of two or more words of a run of at most ``_LONGEST_PERSON`` words,
+    between its ordinary words.
 
     A word that also occurs in lower case in the corpus is an ordinary word, not a name.
     """
     names: dict[str, Name] = {}
+    wholes: dict[str, Name] = {}
     lower_words: Counter[str] = Counter()
     for doc in documents:
+        document = f"{doc.source}:{doc.line}" if doc.line else doc.source
         for number, line in enumerate(doc.text.splitlines(), start=1):
             lower_words.update(w for w in _WORD.findall(line) if w.islower())
             for run in _names_in_line(line):
+                if 2 <= len(run) <= _LONGEST_PERSON:
+                    _seen(wholes, run, line, f"{doc.source}:{number}", document)
                 for size in range(1, max_words + 1):
                     for i in range(len(run) - size + 1):
-                        text = " ".join(word for word, _ in run[i:i + size])
-                        name = names.get(text)
-                        if name is None:
-                            start = run[i][1]
-                            context = line[max(0, start - 40):start + len(text) + 40].strip()
-                            name = names[text] = Name(text, " ".join(spelling_key(w) for w, _ in run[i:i + size]),
-                                                      example=context, where=f"{doc.source}:{number}")
-                        name.count += 1
-    return {text: name for text, name in names.items()
-            if not any(word.lower() in lower_words for word in text.split(" "))}
+                        _seen(names, run[i:i + size], line, f"{doc.source}:{number}", document)
+
+    def ordinary(word: str) -> bool:
+        return word.lower() in lower_words
+
+    names = {text: name for text, name in names.items() if not any(map(ordinary, text.split(" ")))}
+    for whole in wholes.values():  # its parts between ordinary words ("Foreign Minister") are full names
+        part: list[str] = []
+        for word in [*whole.text.split(" "), ""]:
+            if word and not ordinary(word):
+                part.append(word)
+            else:
+                _add_whole(names, part, whole, max_words)
+                part = []
+    return names
+
+
+def _add_whole(names: dict[str, Name], words: list[str], whole: Name, max_words: int) -> None:
+    """Mark ``words`` (a part of the run ``whole`` between ordinary words) as a full name, counting it when it is
+    longer than ``max_words`` (shorter, every run it stands in counted it)."""
+    if len(words) < 2:
+        return
+    text = " ".join(words)
+    name = names.get(text)
+    if name is None:
+        names[text] = Name(text, " ".join(map(spelling_key, words)), whole.count, whole.example, whole.where,
+                           list(whole.documents), whole=True)
+    elif len(words) > max_words:
+        name.count += whole.count
+        room = _DOCUMENTS_KEPT - len(name.documents)
+        name.documents += [document for document in whole.documents if document not in name.documents][:room]
+    else:
+        name.whole = True
+
+
+def _seen(names: dict[str, Name], run: list[tuple[str, int]], line: str, where: str, document: str) -> None:
+    """Count one occurrence of a run of names (each with its offset in ``line``)."""
+    text = " ".join(word for word, _ in run)
+    name = names.get(text)
+    if name is None:
+        start = run[0][1]
+        context = line[max(0, start - 40):start + len(text) + 40].strip()
+        name = names[text] = Name(text, " ".join(spelling_key(w) for w, _ in run), example=context, where=where)
+    name.count += 1
+    if len(name.documents) < _DOCUMENTS_KEPT and document not in name.documents[-1:]:
+        name.documents.append(document)
 
 
 def cluster_names(names: Iterable[Name]) -> list[Cluster]:
@@ -198,16 +253,93 @@ def _without_explained(clusters: list[Cluster]) -> list[Cluster]:
 
 def discover(documents: Iterable[InputDoc], max_words: int = 3) -> list[Cluster]:
     """Candidate variant groups in ``documents``."""
-    return cluster_names(count_names(documents, max_words).values())
+    return find_groups(documents, RuleSet(), max_words)[0]
+
+
+def find_groups(documents: Iterable[InputDoc], known: RuleSet, max_words: int = 3) -> tuple[list[Cluster],
+                                                                                            list[Cluster]]:
+    """Candidate variant groups in ``documents``, and the persons spelled more than one way under the variants
+    groups of ``known``."""
+    names = count_names(documents, max_words)
+    return (cluster_names(name for name in names.values() if name.text.count(" ") < max_words),
+            person_groups(names.values(), known))
+
+
+def person_groups(names: Iterable[Name], known: RuleSet) -> list[Cluster]:
+    """Full names of one person spelled more than one way under the loaded variants groups, most frequent
+    first; left out: a person the loaded rules that rewrite everywhere already bring to one spelling, and a
+    name inside a longer one that groups as well."""
+    canonical: dict[str, str] = {}
+    rewritten: dict[str, str] = {}  # by the rules that rewrite wherever they match
+    for rule in known.rules:
+        if rule.kind == "variants":
+            for spelling in spellings_of(rule):
+                canonical[fold(spelling)] = fold(rule.spec["canonical"])
+                if rule.spec.get("scope", "global") == "global":
+                    rewritten[fold(spelling)] = fold(rule.spec["canonical"])
+    people: dict[tuple[str, ...], Cluster] = {}
+    for name in names:
+        words = name.text.split(" ")
+        if not name.whole:
+            continue
+        person = tuple(canonical.get(folded, folded) for folded in map(fold, words))
+        people.setdefault(person, Cluster()).names.append(name)
+    groups = {person: cluster for person, cluster in people.items()
+              if len({tuple(rewritten.get(w, w) for w in map(fold, name.text.split(" "))) for name in cluster.names})
+              > 1}
+    kept = [cluster for person, cluster in groups.items()
+            if not any(len(other) > len(person) and _within(person, other) for other in groups)]
+    for cluster in kept:
+        cluster.names.sort(key=lambda name: -name.count)
+    return sorted(kept, key=lambda c: (-c.count, c.canonical.text))
+
+
+def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    return any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+
+def spelled_apart(cluster: Cluster) -> tuple[bool, bool]:
+    """Whether the spellings of a group stand in different documents, and whether two share one (as far as
+    the documents kept per name tell)."""
+    seen: dict[str, int] = Counter(document for name in cluster.names for document in set(name.documents))
+    return len(seen) > 1, any(count > 1 for count in seen.values())
+
+
+def _unique_id(base: str, ids: set[str]) -> str:
+    rule_id, suffix = base, 2
+    while rule_id in ids:
+        rule_id, suffix = f"{base}-{suffix}", suffix + 1
+    ids.add(rule_id)
+    return rule_id
+
+
+def _draft_rule(rule_id: str, cluster: Cluster, canonical: str, variants: list[str], description: str) -> list[str]:
+    """A proposed rule, after its spellings' counts, documents and first contexts as comments."""
+    return [
+        "",
+        "  # " + ", ".join(f"{n.text} ×{n.count} in {len(n.documents)}{'+' * (len(n.documents) == _DOCUMENTS_KEPT)}"
+                           f" document{'s' * (len(n.documents) != 1)}" for n in cluster.names),
+        *(f"  #   {n.text}: “{n.example}” ({n.where})" for n in cluster.names),
+        f"  - id: {rule_id}",
+        "    kind: variants",
+        f"    description: {json.dumps(description, ensure_ascii=False)}",
+        f"    canonical: {json.dumps(canonical, ensure_ascii=False)}",
+        f"    variants: {json.dumps(variants, ensure_ascii=False)}",
+        "    examples:",
+        f"      - input: {json.dumps(', '.join(variants) + chr(10), ensure_ascii=False)}",
+        f"        output: {json.dumps(', '.join([canonical] * len(variants)) + chr(10), ensure_ascii=False)}",
+        f"      - keep: {json.dumps(canonical + chr(10), ensure_ascii=False)}",
+    ]
 
 
 def _slug(text: str) -> str:
     return regex.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
 
 
-def draft_rules(clusters: list[Cluster], known: RuleSet, documents: int) -> tuple[str, int]:
-    """A rule file proposing one variants rule per cluster, with counts and contexts as comments,
-    and how many rules it proposes.
+def draft_rules(clusters: list[Cluster], known: RuleSet, documents: int,
+                people: list[Cluster] = ()) -> tuple[str, int]:
+    """A rule file proposing one variants rule per cluster, and one per person of ``people`` (full names
+    from :func:`person_groups`), with counts and contexts as comments, and how many rules it proposes.
 
     Spellings that loaded rules already cover are left out; a cluster that meets a
     loaded group keeps that group's canonical spelling, so the draft loads beside it.
@@ -239,25 +371,19 @@ def draft_rules(clusters: list[Cluster], known: RuleSet, documents: int) -> tupl
         if not variants:
             covered.append(f"{' / '.join(n.text for n in cluster.names)} (loaded rules cover it)")
             continue
-        rule_id = base = f"draft.{_slug(canonical) or 'group'}"
-        suffix = 2
-        while rule_id in ids:
-            rule_id, suffix = f"{base}-{suffix}", suffix + 1
-        ids.add(rule_id)
-        out.append("")
-        out.append("  # " + ", ".join(f"{n.text} ×{n.count}" for n in cluster.names))
-        out += [f"  #   {n.text}: “{n.example}” ({n.where})" for n in cluster.names]
-        out += [
-            f"  - id: {rule_id}",
-            "    kind: variants",
-            f"    description: {json.dumps(f'{canonical}, spelled {len(variants)} other ways in the corpus.')}",
-            f"    canonical: {json.dumps(canonical, ensure_ascii=False)}",
-            f"    variants: {json.dumps(variants, ensure_ascii=False)}",
-            "    examples:",
-            f"      - input: {json.dumps(', '.join(variants) + chr(10), ensure_ascii=False)}",
-            f"        output: {json.dumps(', '.join([canonical] * len(variants)) + chr(10), ensure_ascii=False)}",
-            f"      - keep: {json.dumps(canonical + chr(10), ensure_ascii=False)}",
-        ]
+        out += _draft_rule(_unique_id(f"draft.{_slug(canonical) or 'group'}", ids), cluster, canonical, variants,
+                           f"{canonical}, spelled {len(variants)} other ways in the corpus.")
+    if people:
+        out += ["", "  # Full names of one person spelled more than one way (given names of one loaded group):",
+                "  # a rule naming the person makes its canonical the spelling everywhere."]
+    for cluster in people:
+        canonical = cluster.canonical.text
+        variants = [name.text for name in cluster.names if name.text != canonical]
+        across, within = spelled_apart(cluster)
+        where = " and ".join(part for part, present in (("across documents", across), ("within one", within))
+                             if present)
+        out += _draft_rule(_unique_id(f"draft.person.{_slug(canonical)}", ids), cluster, canonical, variants,
+                           f"{canonical}, one person spelled {len(variants) + 1} ways {where}.".replace(" .", "."))
     if not ids:
         out[-1] = "rules: []"
     if covered:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from textclean.cli import main
 
-GOOD = {"id": "ok", "text": "Muhammad arrived.\n"}
+GOOD = {"id": "ok", "text": "Hikmatyar arrived.\n"}
 
 
 def run(*args):
@@ -59,7 +59,7 @@ def test_bad_jsonl_records(tmp_path, line, reason):
     assert f"rejected: {source}:2: {reason}" in result.stderr
     assert listed[0]["source"] == str(source) and listed[0]["line"] == 2 and listed[0]["reason"].startswith(reason)
     written = [json.loads(x) for x in (out / "in.jsonl").read_text().splitlines()]
-    assert [r["text"] for r in written] == ["Mohammad arrived.\n"] * 2
+    assert [r["text"] for r in written] == ["Hekmatyar arrived.\n"] * 2
 
 
 def test_fail_fast_stops_at_the_first(tmp_path):
@@ -94,9 +94,9 @@ def test_an_encoding_that_can_be_told_is_used(tmp_path):
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
 def test_a_utf16_or_utf32_byte_order_mark_names_the_encoding(tmp_path, encoding):
     source = tmp_path / "page.txt"
-    source.write_bytes("\ufeffHossein left the caf\u00e9.  \n".encode(encoding))
+    source.write_bytes("\ufeffGulbuddin Hikmatyar left the caf\u00e9.  \n".encode(encoding))
     result = run("clean", str(source))
-    assert result.exit_code == 0 and result.stdout == "Hussein left the caf\u00e9.\n"
+    assert result.exit_code == 0 and result.stdout == "Gulbuddin Hekmatyar left the caf\u00e9.\n"
     assert f"not UTF-8: {source} ({encoding[:6]})" in result.stderr
 
 
@@ -117,12 +117,12 @@ def test_binary_empty_and_nul_files(tmp_path):
     folder.mkdir()
     (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     (folder / "empty.txt").write_bytes(b"")
-    (folder / "text.txt").write_text("Hossein left.\n")
+    (folder / "text.txt").write_text("Gulbuddin Hikmatyar left.\n")
     result, listed, out = clean_with_rejects(tmp_path, folder)
     assert result.exit_code == 1 and "binary file (NUL bytes), skipped" in result.stderr
     assert listed == [{"source": str(folder / "image.txt"), "line": None,
                        "reason": "binary file (NUL bytes), skipped", "raw": None}]
-    assert (out / "empty.txt").read_text() == "" and (out / "text.txt").read_text() == "Hussein left.\n"
+    assert (out / "empty.txt").read_text() == "" and (out / "text.txt").read_text() == "Gulbuddin Hekmatyar left.\n"
     assert not (out / "image.txt").exists()
 
 
@@ -145,7 +145,7 @@ def test_a_lone_surrogate_is_rejected_with_its_line(tmp_path, stages):
 def test_a_parquet_string_that_is_not_utf8_is_rejected_with_its_row(tmp_path):
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
-    texts = [b"Muhammad arrived.\n", b"bad \xed\xa0\x80\n", b"Muhammad left.\n"]
+    texts = [b"Hikmatyar arrived.\n", b"bad \xed\xa0\x80\n", b"Hikmatyar left.\n"]
     offsets = [0]
     for text in texts:
         offsets.append(offsets[-1] + len(text))
@@ -156,7 +156,7 @@ def test_a_parquet_string_that_is_not_utf8_is_rejected_with_its_row(tmp_path):
     result, listed, out = clean_with_rejects(tmp_path, source)
     assert result.exit_code == 1
     assert f"rejected: {source}:2: a string is not valid UTF-8 (byte 0xed at offset 4)" in result.stderr
-    assert pq.read_table(out / "in.parquet").column("text").to_pylist() == ["Mohammad arrived.\n", "Mohammad left.\n"]
+    assert pq.read_table(out / "in.parquet").column("text").to_pylist() == ["Hekmatyar arrived.\n", "Hekmatyar left.\n"]
 
 
 def test_parquet_with_the_wrong_schema(tmp_path):
@@ -174,7 +174,7 @@ def test_parquet_with_the_wrong_schema(tmp_path):
 
 
 def _shard_bytes(count=400):
-    return "".join(json.dumps({"id": n, "text": f"Muhammad arrived on day {n * 7919 % 10007}.\n"}) + "\n"
+    return "".join(json.dumps({"id": n, "text": f"Hikmatyar arrived on day {n * 7919 % 10007}.\n"}) + "\n"
                    for n in range(count)).encode()
 
 

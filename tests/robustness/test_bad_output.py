@@ -11,7 +11,7 @@ from textclean.cli import main
 from textclean.extras import DISTRIBUTION, install_hint
 from textclean.outputs import AtomicWriter, OutputError
 
-CORPUS = "".join(json.dumps({"id": n, "text": f"News ID: {n}\nMuhammad arrived.\n"}) + "\n" for n in range(3))
+CORPUS = "".join(json.dumps({"id": n, "text": f"News ID: {n}\nHikmatyar arrived.\n"}) + "\n" for n in range(3))
 
 
 def run(*args):
@@ -91,7 +91,7 @@ def test_several_inputs_into_one_file_keep_every_document(corpus):
 def test_two_inputs_with_one_relative_path_are_named_and_nothing_is_written(corpus, inputs):
     for folder in ("d1", "d2"):
         (corpus / folder).mkdir()
-        (corpus / folder / "x.txt").write_text(f"Muhammad wrote {folder}.\n")
+        (corpus / folder / "x.txt").write_text(f"Hikmatyar wrote {folder}.\n")
     result = run("clean", "-q", *inputs, "-o", "dup/")
     assert result.exit_code == 2
     assert ("textclean: error: dup/x.txt: refusing to overwrite the output of d1/x.txt with the output of d2/x.txt"
@@ -109,7 +109,7 @@ def test_parquet_nan_and_infinity_reach_jsonl_as_null(tmp_path):
     pa = pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
     nan, inf = float("nan"), float("inf")
-    pq.write_table(pa.table({"id": ["a", "b", "c"], "text": ["Muhammad arrived.\n"] * 3, "score": [nan, inf, 0.5],
+    pq.write_table(pa.table({"id": ["a", "b", "c"], "text": ["Hikmatyar arrived.\n"] * 3, "score": [nan, inf, 0.5],
                              "scores": [[1.0, -inf], [nan], []],
                              "metadata": ['{"weight": NaN}', None, '{"weight": 2.5}']}), tmp_path / "in.parquet")
     out = tmp_path / "out.jsonl"

@@ -16,7 +16,7 @@ CLI_FUZZ_EXAMPLES = int(os.environ.get("TEXTCLEAN_CLI_FUZZ_EXAMPLES", "30"))
 
 unicode_text = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=["Cs"]),
                        max_size=80) | st.sampled_from(
-    ["Muhammad arrived.\n", "cafÃ© Qalat-i-Naw\r\n", "\ufeff\u200f\u202eمرحبا\x00", "Share\nFacebook\n", "&amp;"])
+    ["Hikmatyar arrived.\n", "cafÃ© Qalat-i-Naw\r\n", "\ufeff\u200f\u202eمرحبا\x00", "Share\nFacebook\n", "&amp;"])
 json_leaves = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
                | unicode_text)
 json_values = st.recursive(json_leaves, lambda inner: st.lists(inner, max_size=3)
@@ -53,7 +53,7 @@ def strict_json(line):
 @settings(max_examples=CLI_FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(raw_lines.map(lambda raw: raw.replace(b"\n", b" ")), min_size=1, max_size=12))
 @example([b'{"text": "x", "deep": ' + b"[" * 985 + b"]" * 985 + b"}", b'{"text": "x", "big": ' + b"7" * 5000 + b"}",
-          b'{"text": "Muhammad arrived."}'])
+          b'{"text": "Hikmatyar arrived."}'])
 def test_clean_on_hostile_jsonl(lines):
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)

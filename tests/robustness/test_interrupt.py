@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PARAGRAPH = ("Muhammad Karim told reporters in Qalat-i-Naw that the river had risen by a metre overnight "
+PARAGRAPH = ("Gulbuddin Hikmatyar told reporters in Qalat-i-Naw that the river had risen by a metre overnight "
              "and that the old bridge was closed to trucks until further notice. ")
 
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from textclean.cli import main
 from textclean.inputs import ReadOptions, read_shard
 
-GOOD = json.dumps({"id": "ok", "text": "Muhammad arrived.\n"}).encode() + b"\n"
+GOOD = json.dumps({"id": "ok", "text": "Hikmatyar arrived.\n"}).encode() + b"\n"
 
 
 def run(*args, **kwargs):
@@ -18,7 +18,7 @@ def run(*args, **kwargs):
 
 
 def test_a_jsonl_line_over_the_ceiling_is_rejected_with_its_size_and_the_rest_cleaned(tmp_path):
-    big = json.dumps({"id": "big", "text": "Muhammad " * 500}).encode() + b"\r\n"
+    big = json.dumps({"id": "big", "text": "Hikmatyar " * 500}).encode() + b"\r\n"
     (tmp_path / "in.jsonl").write_bytes(GOOD + big + GOOD + big.rstrip())  # the last line has no newline
     rejects = tmp_path / "rejects.jsonl"
     result = run("clean", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out.jsonl"), "--rejects", str(rejects),
@@ -29,22 +29,22 @@ def test_a_jsonl_line_over_the_ceiling_is_rejected_with_its_size_and_the_rest_cl
     assert [(r["line"], r["reason"].split(" (--max")[0]) for r in map(json.loads, rejects.read_text().splitlines())
             ] == [(2, reason), (4, reason.replace(f"{len(big):,}", f"{len(big) - 2:,}"))]
     written = [json.loads(line)["text"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
-    assert written == ["Mohammad arrived.\n"] * 2
+    assert written == ["Hekmatyar arrived.\n"] * 2
 
 
 def test_a_text_file_over_the_ceiling_is_rejected_and_the_others_cleaned(tmp_path):
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "big.txt").write_text("Muhammad arrived.\n" * 100)
-    (tmp_path / "in" / "small.txt").write_text("Muhammad arrived.\n")
+    (tmp_path / "in" / "big.txt").write_text("Hikmatyar arrived.\n" * 100)
+    (tmp_path / "in" / "small.txt").write_text("Hikmatyar arrived.\n")
     result = run("clean", str(tmp_path / "in"), "-o", str(tmp_path / "out") + "/", "--max-document-size", "1000")
     assert result.exit_code == 1
     assert "big.txt: a text file of 1,800 bytes (0.0 MB), more than the 1,000 bytes" in result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["small.txt"]
-    assert (tmp_path / "out" / "small.txt").read_text() == "Mohammad arrived.\n"
+    assert (tmp_path / "out" / "small.txt").read_text() == "Hekmatyar arrived.\n"
 
 
 def test_stdin_over_the_ceiling_is_rejected():
-    result = run("clean", "-", "--max-document-size", "100", input=b"Muhammad arrived.\n" * 10)
+    result = run("clean", "-", "--max-document-size", "100", input=b"Hikmatyar arrived.\n" * 10)
     assert result.exit_code == 1 and "-: a text file of 180 bytes" in result.stderr and result.stdout == ""
 
 
@@ -74,16 +74,16 @@ class _Stdin(io.RawIOBase):
 def test_jsonl_on_stdin_is_read_record_by_record(monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(_Stdin())))
     first = next(read_shard("-", "stdin", ReadOptions(input_format="jsonl")))
-    assert first.text == "Muhammad arrived.\n"
+    assert first.text == "Hikmatyar arrived.\n"
 
 
 def test_a_parquet_text_over_the_ceiling_is_rejected_with_its_row(tmp_path):
     pa = pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
-    pq.write_table(pa.table({"id": ["a", "b", "c"], "text": ["Muhammad arrived.\n", "é" * 600, "Muhammad left.\n"]}),
+    pq.write_table(pa.table({"id": ["a", "b", "c"], "text": ["Hikmatyar arrived.\n", "é" * 600, "Hikmatyar left.\n"]}),
                    tmp_path / "in.parquet")
     result = run("clean", str(tmp_path / "in.parquet"), "-o", str(tmp_path / "out.jsonl"), "--max-document-size", "1KB")
     assert result.exit_code == 1
     assert "in.parquet:2: a 'text' value of 1,200 bytes (0.0 MB), more than the 1,024 bytes" in result.stderr
     written = [json.loads(line)["text"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
-    assert written == ["Mohammad arrived.\n", "Mohammad left.\n"]
+    assert written == ["Hekmatyar arrived.\n", "Hekmatyar left.\n"]

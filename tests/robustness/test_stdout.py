@@ -14,7 +14,7 @@ CORPUS_LINES = 20_000
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     path = tmp_path_factory.mktemp("stdout") / "corpus.jsonl"
-    path.write_text("".join(json.dumps({"id": n, "text": f"Muhammad arrived on day {n}.\n"}) + "\n"
+    path.write_text("".join(json.dumps({"id": n, "text": f"Hikmatyar arrived on day {n}.\n"}) + "\n"
                             for n in range(CORPUS_LINES)))
     return path
 
@@ -28,7 +28,7 @@ def test_a_reader_that_stops_early_ends_the_run_quietly_with_status_0(corpus):
     first = run.stdout.readline()
     run.stdout.close()  # what head does after its lines
     assert run.wait(timeout=120) == 0
-    assert json.loads(first)["text"] == "Mohammad arrived on day 0.\n"
+    assert json.loads(first)["text"] == "Hekmatyar arrived on day 0.\n"
     assert run.stderr.read() == b""
 
 

@@ -16,7 +16,7 @@ from textclean.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT = "News ID: 41\nThe ferry sailed late.\nShare\nFacebook\n"
-RECORDS = [{"id": 1, "text": TEXT}, {"id": 2, "text": "Muhammad came by ferry.\n"}]
+RECORDS = [{"id": 1, "text": TEXT}, {"id": 2, "text": "Hikmatyar came by ferry.\n"}]
 CORPUS = "".join(json.dumps(record) + "\n" for record in RECORDS) + "{not json\n"
 
 
@@ -91,11 +91,11 @@ def test_a_character_device_stays_a_device(corpus, place):
 def test_fix_follows_a_symbolic_link_and_keeps_it(corpus):
     target = corpus / "notes" / "page.txt"
     target.parent.mkdir()
-    target.write_text(TEXT + "Muhammad Karim spoke.\n")
+    target.write_text(TEXT + "Gulbuddin Hikmatyar spoke.\n")
     link = corpus / "link.txt"
     link.symlink_to(target)
     assert run("fix", "--no-config", link).exit_code == 1
-    assert link.is_symlink() and "Mohammad Karim" in target.read_text() and "ferry" in target.read_text()
+    assert link.is_symlink() and "Gulbuddin Hekmatyar" in target.read_text() and "ferry" in target.read_text()
 
 
 @pytest.mark.parametrize("how", ["a pipe", "a file opened to append"])

@@ -8,7 +8,7 @@ import click
 
 from ..inputs import DEFAULT_INCLUDE, InputError, ReadOptions, Reject, expand, read_documents
 from ..outputs import AtomicWriter, PathClaims
-from ..variant_discovery import discover, draft_rules
+from ..variant_discovery import draft_rules, find_groups, spelled_apart
 from .common import EXIT_FINDINGS, handles_errors, input_options, load_selected_rules, main, rule_options
 
 
@@ -28,7 +28,10 @@ def variants() -> None:
 def variants_discover(paths, output, max_words, input_format, text_field, include, exclude, **rule_args) -> None:
     """Find candidate variant groups in files, folders or JSONL, and write a draft rule file.
 
-    Spellings that the loaded rules already cover are left out of the draft.
+    Spellings that the loaded rules already cover are left out of the draft. Full
+    names of one person spelled more than one way (given names of one loaded group,
+    as Muhammad Karimi and Mohammad Karimi), within a document or across documents,
+    are proposed as rules naming that person, with the documents of each spelling.
     Review it, then add it with --rules. Input that cannot be used is named on
     stderr and skipped; the draft is still written, and the exit status is 1.
 
@@ -56,17 +59,18 @@ def variants_discover(paths, output, max_words, input_format, text_field, includ
             documents += 1
             yield item
 
-    clusters = discover(counted(), max_words)
-    draft, proposed = draft_rules(clusters, known, documents)
+    clusters, people = find_groups(counted(), known, max_words)
+    draft, proposed = draft_rules(clusters, known, documents, people)
     if output:
         writer = AtomicWriter(Path(output))
         writer.write(draft)
         writer.commit()
     else:
         click.echo(draft, nl=False)
-    click.echo(f"textclean: {len(clusters)} candidate groups in {documents} documents, {proposed} not covered "
-               "by loaded rules and proposed in the draft" + (f", {len(rejects):,} rejected" if rejects else ""),
-               err=True)
+    across = sum(spelled_apart(cluster)[0] for cluster in people)
+    click.echo(f"textclean: {len(clusters)} candidate groups in {documents} documents and {len(people)} persons "
+               f"spelled more than one way ({across} across documents), {proposed} not covered by loaded rules and "
+               "proposed in the draft" + (f", {len(rejects):,} rejected" if rejects else ""), err=True)
     for reject in rejects:
         click.echo(f"  rejected: {reject}", err=True)
     if rejects:

@@ -10,8 +10,15 @@ document that names one of ``in_document_with`` (whole words, any letter case).
 ``exceptions`` are phrases in which a spelling must stay. ``any_case`` matches a
 spelling in any letter case and writes the canonical in the case of the text:
 ``BAMIAN`` becomes ``BAMYAN``, ``bamian`` ``bamyan``.
-A spelling inside a URL (``http://``, ``https://``, ``www.``) or an e-mail address
-is left alone in every mode: rewriting it would break the address.
+A spelling inside a URL (``http://``, ``https://``, ``www.``), an e-mail address,
+a hashtag or a handle (``#Mohamed``, ``@Mohamed``) is left alone in every mode.
+
+``scope``: a ``global`` rule (the default: places, people a pack names) rewrites
+every spelling, except one inside a longer capitalised name the pack does not know
+as the same entity (``Pedro Galano``; see :class:`~.variants_scope.LongerNames`). A
+rule of ``document``, ``site`` or ``corpus`` scope (given names) is evidence that
+two full names are one person, brought to one spelling within that scope
+(:mod:`.variants_scope`).
 
 Modes: ``rewrite`` replaces the spelling; ``annotate`` leaves the text and lists
 the canonical names found in the metadata ``field``; ``check`` leaves the text
@@ -31,6 +38,7 @@ from typing import Any, NamedTuple
 import regex
 
 from ..document import Finding
+from ..evidence import Corpus
 from ..keywords import Automaton
 from ..kind import (
     Change,
@@ -43,6 +51,7 @@ from ..kind import (
     schema_beside,
 )
 from ..patterns import current_budget, timed
+from .variants_scope import SCOPES, LongerNames, LowerCaseWords, PersonCounter, PersonScope, fold, spellings_of
 
 MODES = ("rewrite", "annotate", "check")
 _SPLIT = regex.compile(r"[-\s'’]+")
@@ -52,6 +61,8 @@ _WHITESPACE = regex.compile(r"\s+")
 _SPACE = regex.compile(r"\s")
 _SPACE_BEFORE = regex.compile(r"(?r)\s")
 _LONGEST_ADDRESS = 2000  # characters looked at either side of a spelling for the address it may be in
+_HANDLE_MARKS = "#@"  # what starts a hashtag or a handle
+_ALONE = Corpus()  # a document cleaned on its own: its own scope
 # Possessive runs that start at a token's start, so a scan of a long word stays linear.
 _ADDRESS = regex.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+|(?<![\w/])(?:https?://|www\.)[^\s<>\"]++",
                          regex.IGNORECASE)
@@ -109,6 +120,18 @@ def in_address(text: str, start: int, end: int) -> bool:
     if "@" not in run and "://" not in run and "www." not in run.lower():
         return False
     return any(found.start() < end and found.end() > start for found in _ADDRESS.finditer(text, first, last))
+
+
+def in_handle(text: str, start: int) -> bool:
+    """Whether the spelling at ``start`` is part of a hashtag or a handle (``#Mohamed``, ``@Mohamed_Salah``).
+
+    >>> in_handle("#Mohamed won", 1), in_handle("Mohamed won", 0)
+    (True, False)
+    """
+    if start == 0 or text[start - 1].isspace():
+        return False
+    space = _SPACE_BEFORE.search(text, max(0, start - _LONGEST_ADDRESS), start)
+    return text[space.end() if space else max(0, start - _LONGEST_ADDRESS)] in _HANDLE_MARKS
 
 
 @dataclass(frozen=True)
@@ -270,12 +293,27 @@ class VariantsStage:
             rule.id: regex.compile("|".join(spelling_pattern(p) for p in rule.spec["exceptions"]), regex.IGNORECASE)
             for rule in rules if rule.spec.get("exceptions")
         }
+        canonicals = {fold(spelling): fold(rule.spec["canonical"]) for rule in rules for spelling in spellings_of(rule)}
+        self.persons = PersonScope(rules, settings, canonicals.get)
+        self.longer_names = LongerNames(rules, settings, {fold(part) for spelling in canonicals
+                                                           for part in spelling_parts(spelling)})
 
     def mode(self, rule: Rule) -> str:
         return self.mode_override or rule.spec.get("mode", "rewrite")
 
+    def collector(self) -> PersonCounter | None:
+        """With rules of site or corpus scope, the first pass counts the spellings of each person."""
+        if not self.persons.wants_evidence():
+            return None
+        return self.persons.collector(self._scoped)
+
+    def _scoped(self, text: str) -> list[Found]:
+        return [found for found in self.matches(text)
+                if self.persons.scoped(found.rule) and self.mode(found.rule) != "annotate"]
+
     def matches(self, text: str) -> list[Found]:
-        """Every spelling found, left to right, longest first at each place, exceptions and addresses left out."""
+        """Every spelling found, left to right, longest first at each place; left out: exceptions, addresses,
+        handles and hashtags, and a spelling of a global rule inside a longer name."""
         candidates: dict[int, list[list[Spelling]]] = {}
         for automaton, lists, folded in self.automata:
             for index, start, _ in automaton.find_matches_as_indexes(lower(text) if folded else text, overlapping=True):
@@ -284,6 +322,7 @@ class VariantsStage:
         found = []
         last_end = 0
         named: dict[regex.Pattern, bool] = {}  # whether the document names a word of each pattern asked about
+        ordinary = LowerCaseWords(text)
         for start in sorted(candidates):
             if start < last_end:
                 continue
@@ -296,8 +335,10 @@ class VariantsStage:
                 end = self._match_end(spelling, text, start)
                 if end is None:
                     continue
-                if not (self._excepted(spelling.rule, text, start, end) or in_address(text, start, end)):
-                    found.append(Found(spelling.rule, start, end))
+                rule = spelling.rule
+                if not (self._excepted(rule, text, start, end) or in_address(text, start, end)
+                        or in_handle(text, start) or self.longer_names.holds(text, start, end, rule, ordinary)):
+                    found.append(Found(rule, start, end))
                 last_end = end
                 break
         return found
@@ -314,15 +355,18 @@ class VariantsStage:
             raise RuleTimeout(spelling.rule.id, current_budget(text).seconds) from None
         return match.end() if match else None
 
-    def apply(self, text: str) -> StageOutput:
+    def apply(self, text: str, corpus: Corpus = _ALONE) -> StageOutput:
         output = StageOutput()
         annotated: dict[str, list[str]] = {}
         seen: dict[str, list[Found]] = {}
+        per_person: dict[str, list[Found]] = {"rewrite": [], "check": []}
         for found in self.matches(text):
             rule = found.rule
             canonical = rule.spec["canonical"]
             mode = self.mode(rule)
-            if mode == "annotate":
+            if mode != "annotate" and self.persons.scoped(rule):
+                per_person[mode].append(found)
+            elif mode == "annotate":
                 names = annotated.setdefault(rule.spec.get("field", "entities"), [])
                 if canonical not in names:
                     names.append(canonical)
@@ -333,6 +377,8 @@ class VariantsStage:
                 replacement = in_case_of(canonical, spelled, bool(rule.spec.get("any_case")))
                 if spelled != replacement:
                     output.changes.append(Change(found.start, found.end, replacement, rule.id))
+        output.changes += self.persons.changes(text, self.persons.runs(text, per_person["rewrite"]), corpus)
+        output.findings += self.persons.findings(text, self.persons.runs(text, per_person["check"]), corpus)
         output.metadata.update(annotated)
         for canonical, matches in seen.items():
             finding = mixed_spellings(text, canonical, matches)
@@ -391,6 +437,20 @@ KIND = RuleKind(
         "properties": {
             "mode": {"enum": list(MODES),
                      "description": "Overrides the mode of every variants rule (in a run: --set variants.mode=...)."},
+            "scope": {"enum": list(SCOPES),
+                      "description": "global: every rule rewrites wherever it matches (the behaviour before scopes). "
+                                     "document, site or corpus: the scope of every rule that unifies per person "
+                                     "(whose own scope is not global). In a run: --set variants.scope=corpus."},
+            "beside_names": {"type": "array", "items": {"type": "string", "minLength": 1},
+                             "description": "Capitalised words that stand beside a name without being part of "
+                                            "it: titles (President, Mr), kinds of place (Province), words that "
+                                            "start sentences (The, In). A person's full name is read without "
+                                            "them; beside them a spelling is not inside a longer name."},
+            "particles": {"type": "array", "items": {"type": "string", "minLength": 1},
+                          "description": "Lower-case words inside a person's name (bin, el)."},
+            "scope_max_names": {"type": "integer", "minimum": 2,
+                                "description": "Site and corpus scope: the persons the first pass keeps counts "
+                                               "for; past it the least seen are forgotten (about 200 bytes each)."},
         },
     },
 )
