@@ -336,6 +336,16 @@ def test_report_refuses_to_write_over_its_input(cleaned):
     assert cleaned["edits.jsonl"].read_text(encoding="utf-8").startswith('{"type": "header"')
 
 
+def test_report_names_a_log_that_is_not_there_or_not_a_log(tmp_path):
+    result = run("report", tmp_path / "missing.jsonl", "-o", tmp_path / "r.html")
+    assert result.exit_code == 2 and "missing.jsonl: cannot read" in result.stderr
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    result = run("report", empty, "-o", tmp_path / "r.html")
+    assert result.exit_code == 1 and "empty.jsonl: empty: not an edit log" in result.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
 def test_report_names_a_stats_file_it_cannot_use(cleaned, tmp_path):
     broken = tmp_path / "stats.json"
     broken.write_text("[1, 2", encoding="utf-8")
