@@ -285,6 +285,15 @@ def test_lone_surrogates_and_control_text_do_not_break_the_page():
     assert "x&lt;/td&gt;" in page
 
 
+def test_an_edit_of_characters_one_cannot_see_shows_their_code_points():
+    report = RunReport()
+    edits = [Edit("chars.harakat", "characters", 3, 4, "\u0652", ""), Edit("nbsp", "characters", 3, 4, "\u00a0", " "),
+             Edit("name", "variants", 0, 3, "Ali", "Aly")]
+    report.add("d", "f", edits, [], "Ali\u0652\u00a0x\n")
+    page = render_page(report)
+    assert "U+0652 → ∅" in page and "U+00A0 → U+0020" in page and "U+0041" not in page
+
+
 def test_the_page_is_self_contained(cleaned):
     page = cleaned["run.html"].read_text(encoding="utf-8")
     assert not re.search(r"(?:src|href)\s*=\s*\"(?!#)", page), "nothing fetched, no link out of the page"
@@ -325,6 +334,16 @@ def test_report_refuses_to_write_over_its_input(cleaned):
     result = run("report", cleaned["edits.jsonl"], "-o", cleaned["edits.jsonl"])
     assert result.exit_code == 2 and "is the file the report is made from" in result.stderr
     assert cleaned["edits.jsonl"].read_text(encoding="utf-8").startswith('{"type": "header"')
+
+
+def test_report_names_a_log_that_is_not_there_or_not_a_log(tmp_path):
+    result = run("report", tmp_path / "missing.jsonl", "-o", tmp_path / "r.html")
+    assert result.exit_code == 2 and "missing.jsonl: cannot read" in result.stderr
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    result = run("report", empty, "-o", tmp_path / "r.html")
+    assert result.exit_code == 1 and "empty.jsonl: empty: not an edit log" in result.stderr
+    assert not (tmp_path / "r.html").exists()
 
 
 def test_report_names_a_stats_file_it_cannot_use(cleaned, tmp_path):

@@ -330,7 +330,7 @@ def log_stream(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
                 check_header(str(path), record, number)
                 header = True
     except FileNotFoundError as exc:
-        raise InputError(str(path), None, f"cannot read: {exc.strerror}") from None
+        raise InputError(str(path), None, f"cannot read: {exc.strerror}", usage=True) from None
     if not header:
         raise InputError(str(path), None, "empty: not an edit log written by 'textclean clean --edits'")
 

@@ -6,6 +6,7 @@ so a document holding ``<script>`` shows it as text.
 from __future__ import annotations
 
 import html
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,7 @@ del { background: #f6caca; color: var(--removed-ink); text-decoration: none; bor
 ins { background: #c4ebc9; color: var(--added-ink); text-decoration: none; border-radius: 2px; }
 .eol { color: #a0a6b3; }
 .note { color: var(--muted); font-size: 13px; font-style: italic; }
+.cp { color: var(--muted); font-size: 12px; margin-left: 6px; }
 .empty { color: var(--muted); font-style: italic; }
 svg text { font: 12px system-ui, sans-serif; fill: var(--ink); }
 svg text.caption { fill: var(--muted); }
@@ -326,6 +328,17 @@ def _visible(text: str) -> str:
     return _e(text).replace("\n", '<span class="eol">⏎</span>')
 
 
+def _code_points(before: str, after: str) -> str:
+    """The code points of a short edit that changes characters one cannot see (a combining mark, a format or
+    control character, an unusual space), as ``U+0652 → ∅``; else nothing."""
+    if len(before) > 4 or len(after) > 4 or all(unicodedata.category(c)[0] not in "MCZ" or c == " "
+                                                 for c in before + after):
+        return ""
+    def named(text: str) -> str:
+        return " ".join(f"U+{ord(c):04X}" for c in text) or "∅"
+    return f' <span class="cp">{named(before)} → {named(after)}</span>'
+
+
 def _row(css: str, mark: str, content: str) -> str:
     return f'<div class="row {css}"><span class="gutter">{mark}</span><span>{content}</span></div>'
 
@@ -338,12 +351,10 @@ def _sample(sample: Sample) -> str:
     if not sample.after and sample.before.endswith("\n") and not sample.prefix:  # whole lines removed
         rows += [_row("removed", "−", _visible(line) or '<span class="eol">⏎</span>')
                  for line in sample.before[:-1].split("\n")]
-        if sample.suffix:
-            rows.append(_row("ctx", "", _e(sample.suffix)))
     else:
         edited = _e(sample.prefix) + (f"<del>{_visible(sample.before)}</del>" if sample.before else "") \
             + (f"<ins>{_visible(sample.after)}</ins>" if sample.after else "") + _e(sample.suffix)
-        rows.append(_row("changed", "~", edited))
+        rows.append(_row("changed", "~", edited + _code_points(sample.before, sample.after)))
     rows += [_row("ctx", "", _e(line)) for line in sample.context_after]
     note = f'<div class="note">{_e(sample.note)}</div>' if sample.note else ""
     return (f'<div class="sample"><div class="where">{where}</div><div class="text mono">{"".join(rows)}</div>'
