@@ -29,6 +29,7 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(needs_extra("textclean.datatrove", "datatrove")) from exc
 
+from .document import Result
 from .engine import Cleaner
 from .marks import marked_bytes
 from .rulefile import RuleSet, load_rules
@@ -85,12 +86,12 @@ class TextCleanStep(PipelineStep):
             self.update_doc_stats(doc)
             yield doc
 
-    def _count(self, result: Any, metadata_before: dict[str, Any]) -> None:
+    def _count(self, result: Result, metadata_before: dict[str, Any]) -> None:
+        """What cleaning one document did, into datatrove's stats."""
         if result.changed:
             self.stat_update("changed")
-        removed = len(result.original.encode("utf-8", "surrogatepass")) - len(result.text.encode("utf-8",
-                                                                                                  "surrogatepass"))
-        self.stat_update("bytes_removed", value=removed)
+        size_in, size_out = (len(text.encode("utf-8", "surrogatepass")) for text in (result.original, result.text))
+        self.stat_update("bytes_removed", value=size_in - size_out)
         for edit in result.edits:
             self.stat_update("edits", f"edit/{edit.rule}")
         if result.marks:

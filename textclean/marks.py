@@ -3,7 +3,8 @@
 A mark is a span of the input text that a rule would remove: ``{"rule", "kind", "start", "end", "line"}``
 (and ``"note"``, the evidence, where the rule alone does not tell), with ``start`` and ``end`` character
 offsets into the text the marks were made on and ``line`` the 1-based line where the span starts. The
-marks of one document never overlap and are sorted by ``start``; applying all of them
+marks of one document never overlap and are sorted by ``start``, and spans of one rule that meet are one
+mark; applying all of them
 (:func:`apply_marks`) gives the text a normal run with the same stages gives.
 """
 from __future__ import annotations
@@ -41,6 +42,7 @@ def marks_from_edits(text: str, edits: list[Edit]) -> list[Mark]:
 
     An edit's offsets count the text as it stood when it was made; its span of the input is what it removed
     there, so an edit that took out lines on either side of a line an earlier edit removed gives two marks.
+    Spans of one rule (and note) that meet are one mark: a menu of twenty lines is one mark, not twenty.
     In time linear in the edits and marks, times the runs of edits (:func:`textclean.document._runs`).
     """
     removed: list[tuple[int, int, int]] = []  # (start, end, edit) spans of the input, sorted, disjoint
@@ -53,9 +55,19 @@ def marks_from_edits(text: str, edits: list[Edit]) -> list[Mark]:
             spans.append((edit.start + shift, edit.end + shift, n))
             shift += edit.end - edit.start
         removed = sorted(removed + _in_input(spans, removed))
-    starts = [start for start, _, _ in removed]
+    joined: list[list[int]] = []  # [start, end, edit]: spans that meet, of one rule and note, joined
+    for start, end, n in removed:
+        if joined and joined[-1][1] == start and _same(edits[joined[-1][2]], edits[n]):
+            joined[-1][1] = end
+        else:
+            joined.append([start, end, n])
+    starts = [start for start, _, _ in joined]
     return [Mark(edits[n].rule, edits[n].kind, start, end, line, edits[n].note)
-            for (start, end, n), (line, _) in zip(removed, line_cols(text, starts), strict=True)]
+            for (start, end, n), (line, _) in zip(joined, line_cols(text, starts), strict=True)]
+
+
+def _same(one: Edit, other: Edit) -> bool:
+    return (one.rule, one.kind, one.note) == (other.rule, other.kind, other.note)
 
 
 def _in_input(spans: list[tuple[int, int, int]], removed: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
