@@ -38,14 +38,14 @@ def test_a_text_file_over_the_ceiling_is_rejected_and_the_others_cleaned(tmp_pat
     (tmp_path / "in" / "small.txt").write_text("Hikmatyar arrived.\n")
     result = run("clean", str(tmp_path / "in"), "-o", str(tmp_path / "out") + "/", "--max-document-size", "1000")
     assert result.exit_code == 1
-    assert "big.txt: a text file of 1,800 bytes (0.0 MB), more than the 1,000 bytes" in result.stderr
+    assert "big.txt: a text file of 1,900 bytes (0.0 MB), more than the 1,000 bytes" in result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["small.txt"]
     assert (tmp_path / "out" / "small.txt").read_text() == "Hekmatyar arrived.\n"
 
 
 def test_stdin_over_the_ceiling_is_rejected():
     result = run("clean", "-", "--max-document-size", "100", input=b"Hikmatyar arrived.\n" * 10)
-    assert result.exit_code == 1 and "-: a text file of 180 bytes" in result.stderr and result.stdout == ""
+    assert result.exit_code == 1 and "-: a text file of 190 bytes" in result.stderr and result.stdout == ""
 
 
 @pytest.mark.parametrize("size", ["0", "-1", "64 parsecs", ""])
