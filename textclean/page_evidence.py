@@ -9,6 +9,9 @@ holds most of the page's words), and its share of digits and link-like tokens:
 - ``short``: the rest.
 
 Lines other rules removed are ``bad`` (the headline ``good``); the page's edges count as ``bad``.
+The article's region runs from the first to the last line that is ``good`` by its own shape (or
+known to be: the headline); a rule may take only the lines outside it, where menus, teaser lists
+and footers stand, and leave the headings and list items between the paragraphs alone.
 Then the context decides
 (jusText's ``revise_paragraph_classification``): a short line between good lines is good, between bad
 lines bad; between one of each it is good only where a near-good line stands next to the bad side;
@@ -110,37 +113,52 @@ class PageEvidence:
         stop = self.language(lines)
         return [self.shape(line, stop) for line in lines]
 
+    def own_classes(self, shapes: list[Shape], known: dict[int, str]) -> list[str]:
+        """Each line's class by its shape alone, or as ``known`` (index -> class) says."""
+        return [known.get(n) or self.own_class(shape) for n, shape in enumerate(shapes)]
+
     def revised(self, shapes: list[Shape], known: dict[int, str]) -> list[tuple[str, str]]:
         """(own class, final class) of each line already measured: first by its shape, then by its context."""
-        own = [known.get(n) or self.own_class(shape) for n, shape in enumerate(shapes)]
+        own = self.own_classes(shapes, known)
+        before, after = _nearest(own, -1, True), _nearest(own, 1, True)
+        before_any, after_any = _nearest(own, -1, False), _nearest(own, 1, False)
         final = list(own)
         for n, cls in enumerate(own):
             if cls != "short":
                 continue
-            before, after = _neighbour(own, n, -1, True), _neighbour(own, n, 1, True)
-            if before == after:
-                final[n] = before
-            elif (before == "bad" and _neighbour(own, n, -1, False) == "neargood") or \
-                    (after == "bad" and _neighbour(own, n, 1, False) == "neargood"):
+            if before[n] == after[n]:
+                final[n] = before[n]
+            elif (before[n] == "bad" and before_any[n] == "neargood") or \
+                    (after[n] == "bad" and after_any[n] == "neargood"):
                 final[n] = "good"
             else:
                 final[n] = "bad"
-        revised = list(final)
-        for n, cls in enumerate(final):
-            if cls == "neargood":
-                both_bad = _neighbour(final, n, -1, True) == _neighbour(final, n, 1, True) == "bad"
-                revised[n] = "bad" if both_bad else "good"
+        before, after = _nearest(final, -1, True), _nearest(final, 1, True)
+        revised = ["bad" if cls == "neargood" and before[n] == after[n] == "bad" else
+                   "good" if cls == "neargood" else cls for n, cls in enumerate(final)]
         return list(zip(own, revised, strict=True))
 
 
-def _neighbour(classes: list[str], n: int, step: int, skip_neargood: bool) -> str:
-    """The class of the nearest line before (step -1) or after (+1) ``n`` that is not short (nor near-good)."""
-    n += step
-    while 0 <= n < len(classes):
+def article_region(own: list[str]) -> range:
+    """The indices from the first to the last line of class ``good`` (empty: there is none).
+
+    >>> article_region(["short", "good", "short", "bad", "good", "short"])
+    range(1, 5)
+    """
+    good = [n for n, cls in enumerate(own) if cls == "good"]
+    return range(good[0], good[-1] + 1) if good else range(0)
+
+
+def _nearest(classes: list[str], step: int, skip_neargood: bool) -> list[str]:
+    """For each line, the class of the nearest line before it (step -1) or after it (+1) that is not short (nor
+    near-good); the page's edge where there is none. One pass over the page."""
+    nearest = [EDGE] * len(classes)
+    last = EDGE
+    for n in range(len(classes)) if step < 0 else range(len(classes) - 1, -1, -1):
+        nearest[n] = last
         if classes[n] != "short" and not (skip_neargood and classes[n] == "neargood"):
-            return classes[n]
-        n += step
-    return EDGE
+            last = classes[n]
+    return nearest
 
 
 def evidence(own: str, final: str, shape: Shape) -> str:

@@ -70,7 +70,7 @@ _DEFAULT_CELL_SEPARATOR = r"\s*\\?\|\s*"  # Markdown table cells, and the escape
 _DEFAULT_MAX_GAP = 8
 _DEFAULT_THREAD_LINES = 400
 _DEFAULT_MIN_MARKERS = 2
-_PAGE_KEYS = {key: {"page"} for key in (*Thresholds.__dataclass_fields__, "stopwords")}
+_PAGE_KEYS = {key: {"page"} for key in (*Thresholds.__dataclass_fields__, "stopwords", "outside_article")}
 _SHAPE_KEYS = {"end": {"block", "thread"}, "max_lines": {"block", "thread"}, "inner": {"block"},
                "unless_followed_by": {"line"}, "within_lines": {"tail", "head"},
                "min_title_length": {"repeated_title"}, "cell_separator": {"table_row"},
@@ -528,20 +528,24 @@ def _threads(matcher: _Matcher, headings: list[int], page: Page, removed: dict[i
 def _page_evidence(matcher: _Matcher, page: Page, removed: dict[int, str], evidence: dict[int, str],
                    headline: int | None) -> None:
     """The lines page evidence classes as boilerplate, with what it saw; the lines other rules removed count as
-    boilerplate, the headline as a paragraph. A page with no line good by its own shape is left alone."""
+    boilerplate, the headline as a paragraph. A page with no line good by its own shape is left alone. With
+    ``outside_article``, only lines outside the article's region (first to last good line) may go."""
     numbers = page.nonblank()
     known = {at: "bad" for at, line in enumerate(numbers) if line in removed}
     if headline is not None:
         known[bisect_left(numbers, headline)] = "good"
     shapes = matcher.evidence.shapes([page.lines[line] for line in numbers])
-    classes = matcher.evidence.revised(shapes, known)
     if not any(matcher.evidence.own_class(shape) == "good" for shape in shapes):
         return  # no paragraph: nothing to tell the boilerplate from
+    classes = matcher.evidence.revised(shapes, known)
+    outside = matcher.rule.spec.get("outside_article", False)
+    article = page_evidence.article_region([own for own, _ in classes]) if outside else range(0)
     for at, (own, final) in enumerate(classes):
         line = numbers[at]
-        if final == "bad" and line not in removed and matcher.fires_on(page, line):
+        if final == "bad" and at not in article and line not in removed and matcher.fires_on(page, line):
             removed[line] = matcher.rule.id
-            evidence[line] = page_evidence.evidence(own, final, shapes[at])
+            evidence[line] = page_evidence.evidence(own, final, shapes[at]) + (", outside the article" if outside
+                                                                                else "")
 
 
 def _repeated_title(matcher: _Matcher, headers: list[int], page: Page, removed: dict[int, str]) -> str | None:
