@@ -10,7 +10,8 @@ holds most of the page's words), and its share of digits and link-like tokens:
 
 Lines other rules removed are ``bad`` (the headline ``good``); the page's edges count as ``bad``.
 The article's region runs from the first to the last line that is ``good`` by its own shape (or
-known to be: the headline); a rule may take only the lines outside it, where menus, teaser lists
+known to be: the headline) or that reads like a paragraph (``paragraph_words``, a setting of the
+kind); a rule may take only the lines outside it, where menus, teaser lists
 and footers stand, and leave the headings and list items between the paragraphs alone.
 Then the context decides
 (jusText's ``revise_paragraph_classification``): a short line between good lines is good, between bad
@@ -139,14 +140,14 @@ class PageEvidence:
         return list(zip(own, revised, strict=True))
 
 
-def article_region(own: list[str]) -> range:
-    """The indices from the first to the last line of class ``good`` (empty: there is none).
+def article_region(anchors: list[bool]) -> range:
+    """The indices from the first to the last line that anchors the article (empty: none does).
 
-    >>> article_region(["short", "good", "short", "bad", "good", "short"])
+    >>> article_region([False, True, False, False, True, False])
     range(1, 5)
     """
-    good = [n for n, cls in enumerate(own) if cls == "good"]
-    return range(good[0], good[-1] + 1) if good else range(0)
+    at = [n for n, anchor in enumerate(anchors) if anchor]
+    return range(at[0], at[-1] + 1) if at else range(0)
 
 
 def _nearest(classes: list[str], step: int, skip_neargood: bool) -> list[str]:
