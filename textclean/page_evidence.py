@@ -76,21 +76,24 @@ class PageEvidence:
         self.thresholds = thresholds
         self.stopwords = stopwords
 
-    def language(self, lines: list[str]) -> frozenset[str]:
-        """The stop-word list that holds most of the page's words."""
-        words = [word.casefold() for line in lines for word in _WORD.findall(line)]
-        return max(self.stopwords.values(), key=lambda stop: sum(word in stop for word in words), default=frozenset())
+    def language(self, words: list[list[str]]) -> frozenset[str]:
+        """The stop-word list that holds most of the page's words (per line)."""
+        folded = [word.casefold() for line in words for word in line]
+        return max(self.stopwords.values(), key=lambda stop: sum(map(stop.__contains__, folded)),
+                   default=frozenset())
 
-    def shape(self, line: str, stop: frozenset[str]) -> Shape:
-        words = _WORD.findall(line)
+    def shape(self, line: str, words: list[str], stop: frozenset[str]) -> Shape:
+        """What is measured of ``line``, whose words are ``words``."""
+        # map() over built-in methods: these loops run on every line of every page
         tokens = line.split()
-        visible = sum(not c.isspace() for c in line) or 1
+        visible = sum(map(len, tokens)) or 1
         return Shape(
             length=len(line),
             words=len(words),
-            stopwords=sum(word.casefold() in stop for word in words) / len(words) if words else 0.0,
-            digits=sum(c.isdigit() for c in line) / visible,
-            links=sum(bool(_LINK.search(token)) for token in tokens) / len(tokens) if tokens else 0.0,
+            stopwords=sum(map(stop.__contains__, map(str.casefold, words))) / len(words) if words else 0.0,
+            digits=sum(map(str.isdigit, line)) / visible,
+            links=sum(bool(_LINK.search(token)) for token in tokens if "." in token or "@" in token or "/" in token)
+            / len(tokens) if tokens else 0.0,
         )
 
     def own_class(self, shape: Shape) -> str:
@@ -111,8 +114,9 @@ class PageEvidence:
                 for n, (own, final) in enumerate(self.revised(shapes, known))}
 
     def shapes(self, lines: list[str]) -> list[Shape]:
-        stop = self.language(lines)
-        return [self.shape(line, stop) for line in lines]
+        words = [_WORD.findall(line) for line in lines]
+        stop = self.language(words)
+        return [self.shape(line, line_words, stop) for line, line_words in zip(lines, words, strict=True)]
 
     def own_classes(self, shapes: list[Shape], known: dict[int, str]) -> list[str]:
         """Each line's class by its shape alone, or as ``known`` (index -> class) says."""

@@ -535,6 +535,9 @@ def _page_evidence(matcher: _Matcher, page: Page, removed: dict[int, str], evide
     ``outside_article``, only lines outside the article's region may go (from the first to the last line that is
     good, or reads like a paragraph and no other rule removed), and only on a side of it (before, after) where
     other rules removed at least ``min_removed`` lines."""
+    spec = matcher.rule.spec
+    if spec.get("outside_article") and len(removed) < spec.get("min_removed", 0):
+        return  # no side of the article can hold that much furniture
     numbers = page.nonblank()
     known = {at: "bad" for at, line in enumerate(numbers) if line in removed}
     if headline is not None:
@@ -543,7 +546,6 @@ def _page_evidence(matcher: _Matcher, page: Page, removed: dict[int, str], evide
     if not any(matcher.evidence.own_class(shape) == "good" for shape in shapes):
         return  # no paragraph: nothing to tell the boilerplate from
     classes = matcher.evidence.revised(shapes, known)
-    spec = matcher.rule.spec
     takes = range(len(numbers))
     if spec.get("outside_article"):
         article = page_evidence.article_region([own == "good" or (line not in removed and limits.paragraph(
