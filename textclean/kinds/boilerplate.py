@@ -296,8 +296,9 @@ class BoilerplateStage:
         # end line, a thread's markers) around what they take.
         self.unbounded = {m.rule.id for m in self.sections + self.pages + self.beside} | \
             {m.rule.id for m in self.blocks if m.end is None}
-        # Rules that name no keyword are tried on every line; beside rules only ever on a menu's neighbours.
-        self.unfiltered = [m.number for m in matchers if not m.keywords and m not in self.beside]
+        # Rules that name no keyword are tried on every line; beside rules only ever on a menu's neighbours, page
+        # evidence on the lines it classes.
+        self.unfiltered = [m.number for m in matchers if not m.keywords and m not in self.beside + self.pages]
         self.menu = {m.rule.id for m in self.alone + self.blocks if m.rule.spec.get("menu")}
 
     def collector(self) -> SiteLineCounts | None:
