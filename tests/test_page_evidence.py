@@ -1,6 +1,5 @@
 """Page evidence, comment threads, the headline and the limits that protect an article (boilerplate kind)."""
 import pytest
-from conftest import ROOT
 
 from textclean import Cleaner, load_rules, parse_rule_file
 from textclean.document import Edit
@@ -55,16 +54,41 @@ def test_a_page_with_no_paragraph_is_left_alone():
     text = "Home\nWeather\nThe river rose.\nContact\n"
     assert pack(PAGE).clean(text).text == text
 
+OUTSIDE = rule("page", f"shape: page\npattern: '.+'\noutside_article: true\nlength_low: 40\nlength_high: 80\n"
+                       f"{STOPWORDS}")
+HOME = rule("home", "pattern: Home")
+
+
+def test_outside_article_keeps_the_lines_between_the_first_and_the_last_paragraph():
+    text = f"Weather\nRivers\n{P1}\nwww.example.com/rivers http://example.com/a\n{P2}\nContact\n"
+    result = pack(OUTSIDE).clean(text)
+    assert result.text == f"{P1}\nwww.example.com/rivers http://example.com/a\n{P2}\n"
+    assert result.edits[0].note.endswith(", outside the article")
+
+
+def test_min_removed_takes_lines_only_on_a_side_where_other_rules_found_furniture():
+    gated = OUTSIDE.replace("outside_article: true", "outside_article: true\n    min_removed: 1")
+    text = f"Home\nWeather\nRivers\n{P1}\n{P2}\nContact\nJobs\n"
+    assert pack(HOME + gated).clean(text).text == f"{P1}\n{P2}\nContact\nJobs\n"
+    assert pack(gated).clean(text).text == text  # a page all article, as an extractor leaves it
+
+
+def test_min_removed_needs_outside_article():
+    with pytest.raises(Exception, match="min_removed applies only with outside_article"):
+        pack(rule("page", f"shape: page\npattern: '.+'\nmin_removed: 2\n{STOPWORDS}"))
+
 
 def test_the_page_shape_needs_stopwords():
     with pytest.raises(Exception, match="shape page needs stopwords"):
         pack(rule("page", "shape: page\npattern: '.+'"))
 
 
-def test_the_opt_in_page_evidence_pack_passes_its_examples():
-    ruleset = load_rules([ROOT / "rules-optional" / "page-evidence.yaml"])
-    ruleset.rules = [rule for rule in ruleset.rules if rule.id == "page.evidence"]
-    assert ruleset.rules and run_examples(ruleset) == []
+def test_page_evidence_is_shipped_and_passes_its_examples():
+    ruleset = load_rules([])
+    page = ruleset.by_id("page.evidence")
+    assert page.spec["outside_article"] and page.spec["min_removed"] >= 1
+    ruleset.rules = [rule for rule in ruleset.rules if rule.source == page.source]
+    assert run_examples(ruleset) == []
 
 
 # --- comment threads -------------------------------------------------------------------------------------------

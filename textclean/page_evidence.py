@@ -9,6 +9,10 @@ holds most of the page's words), and its share of digits and link-like tokens:
 - ``short``: the rest.
 
 Lines other rules removed are ``bad`` (the headline ``good``); the page's edges count as ``bad``.
+The article's region runs from the first to the last line that is ``good`` by its own shape (or
+known to be: the headline) or that reads like a paragraph (``paragraph_words``, a setting of the
+kind); a rule may take only the lines outside it, where menus, teaser lists
+and footers stand, and leave the headings and list items between the paragraphs alone.
 Then the context decides
 (jusText's ``revise_paragraph_classification``): a short line between good lines is good, between bad
 lines bad; between one of each it is good only where a near-good line stands next to the bad side;
@@ -72,21 +76,24 @@ class PageEvidence:
         self.thresholds = thresholds
         self.stopwords = stopwords
 
-    def language(self, lines: list[str]) -> frozenset[str]:
-        """The stop-word list that holds most of the page's words."""
-        words = [word.casefold() for line in lines for word in _WORD.findall(line)]
-        return max(self.stopwords.values(), key=lambda stop: sum(word in stop for word in words), default=frozenset())
+    def language(self, words: list[list[str]]) -> frozenset[str]:
+        """The stop-word list that holds most of the page's words (per line)."""
+        folded = [word.casefold() for line in words for word in line]
+        return max(self.stopwords.values(), key=lambda stop: sum(map(stop.__contains__, folded)),
+                   default=frozenset())
 
-    def shape(self, line: str, stop: frozenset[str]) -> Shape:
-        words = _WORD.findall(line)
+    def shape(self, line: str, words: list[str], stop: frozenset[str]) -> Shape:
+        """What is measured of ``line``, whose words are ``words``."""
+        # map() over built-in methods: these loops run on every line of every page
         tokens = line.split()
-        visible = sum(not c.isspace() for c in line) or 1
+        visible = sum(map(len, tokens)) or 1
         return Shape(
             length=len(line),
             words=len(words),
-            stopwords=sum(word.casefold() in stop for word in words) / len(words) if words else 0.0,
-            digits=sum(c.isdigit() for c in line) / visible,
-            links=sum(bool(_LINK.search(token)) for token in tokens) / len(tokens) if tokens else 0.0,
+            stopwords=sum(map(stop.__contains__, map(str.casefold, words))) / len(words) if words else 0.0,
+            digits=sum(map(str.isdigit, line)) / visible,
+            links=sum(bool(_LINK.search(token)) for token in tokens if "." in token or "@" in token or "/" in token)
+            / len(tokens) if tokens else 0.0,
         )
 
     def own_class(self, shape: Shape) -> str:
@@ -107,40 +114,56 @@ class PageEvidence:
                 for n, (own, final) in enumerate(self.revised(shapes, known))}
 
     def shapes(self, lines: list[str]) -> list[Shape]:
-        stop = self.language(lines)
-        return [self.shape(line, stop) for line in lines]
+        words = [_WORD.findall(line) for line in lines]
+        stop = self.language(words)
+        return [self.shape(line, line_words, stop) for line, line_words in zip(lines, words, strict=True)]
+
+    def own_classes(self, shapes: list[Shape], known: dict[int, str]) -> list[str]:
+        """Each line's class by its shape alone, or as ``known`` (index -> class) says."""
+        return [known.get(n) or self.own_class(shape) for n, shape in enumerate(shapes)]
 
     def revised(self, shapes: list[Shape], known: dict[int, str]) -> list[tuple[str, str]]:
         """(own class, final class) of each line already measured: first by its shape, then by its context."""
-        own = [known.get(n) or self.own_class(shape) for n, shape in enumerate(shapes)]
+        own = self.own_classes(shapes, known)
+        before, after = _nearest(own, -1, True), _nearest(own, 1, True)
+        before_any, after_any = _nearest(own, -1, False), _nearest(own, 1, False)
         final = list(own)
         for n, cls in enumerate(own):
             if cls != "short":
                 continue
-            before, after = _neighbour(own, n, -1, True), _neighbour(own, n, 1, True)
-            if before == after:
-                final[n] = before
-            elif (before == "bad" and _neighbour(own, n, -1, False) == "neargood") or \
-                    (after == "bad" and _neighbour(own, n, 1, False) == "neargood"):
+            if before[n] == after[n]:
+                final[n] = before[n]
+            elif (before[n] == "bad" and before_any[n] == "neargood") or \
+                    (after[n] == "bad" and after_any[n] == "neargood"):
                 final[n] = "good"
             else:
                 final[n] = "bad"
-        revised = list(final)
-        for n, cls in enumerate(final):
-            if cls == "neargood":
-                both_bad = _neighbour(final, n, -1, True) == _neighbour(final, n, 1, True) == "bad"
-                revised[n] = "bad" if both_bad else "good"
+        before, after = _nearest(final, -1, True), _nearest(final, 1, True)
+        revised = ["bad" if cls == "neargood" and before[n] == after[n] == "bad" else
+                   "good" if cls == "neargood" else cls for n, cls in enumerate(final)]
         return list(zip(own, revised, strict=True))
 
 
-def _neighbour(classes: list[str], n: int, step: int, skip_neargood: bool) -> str:
-    """The class of the nearest line before (step -1) or after (+1) ``n`` that is not short (nor near-good)."""
-    n += step
-    while 0 <= n < len(classes):
+def article_region(anchors: list[bool]) -> range:
+    """The indices from the first to the last line that anchors the article (empty: none does).
+
+    >>> article_region([False, True, False, False, True, False])
+    range(1, 5)
+    """
+    at = [n for n, anchor in enumerate(anchors) if anchor]
+    return range(at[0], at[-1] + 1) if at else range(0)
+
+
+def _nearest(classes: list[str], step: int, skip_neargood: bool) -> list[str]:
+    """For each line, the class of the nearest line before it (step -1) or after it (+1) that is not short (nor
+    near-good); the page's edge where there is none. One pass over the page."""
+    nearest = [EDGE] * len(classes)
+    last = EDGE
+    for n in range(len(classes)) if step < 0 else range(len(classes) - 1, -1, -1):
+        nearest[n] = last
         if classes[n] != "short" and not (skip_neargood and classes[n] == "neargood"):
-            return classes[n]
-        n += step
-    return EDGE
+            last = classes[n]
+    return nearest
 
 
 def evidence(own: str, final: str, shape: Shape) -> str:

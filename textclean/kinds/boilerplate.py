@@ -70,7 +70,8 @@ _DEFAULT_CELL_SEPARATOR = r"\s*\\?\|\s*"  # Markdown table cells, and the escape
 _DEFAULT_MAX_GAP = 8
 _DEFAULT_THREAD_LINES = 400
 _DEFAULT_MIN_MARKERS = 2
-_PAGE_KEYS = {key: {"page"} for key in (*Thresholds.__dataclass_fields__, "stopwords")}
+_PAGE_KEYS = {key: {"page"} for key in (*Thresholds.__dataclass_fields__, "stopwords", "outside_article",
+                                                "min_removed")}
 _SHAPE_KEYS = {"end": {"block", "thread"}, "max_lines": {"block", "thread"}, "inner": {"block"},
                "unless_followed_by": {"line"}, "within_lines": {"tail", "head"},
                "min_title_length": {"repeated_title"}, "cell_separator": {"table_row"},
@@ -116,6 +117,8 @@ class _Matcher:
         for shape, key in (("thread", "markers"), ("page", "stopwords")):
             if spec.get("shape") == shape and key not in spec:
                 raise RuleError.of(rule, f"shape {shape} needs {key}", "shape")
+        if "min_removed" in spec and not spec.get("outside_article"):
+            raise RuleError.of(rule, "min_removed applies only with outside_article: true", "min_removed")
         if spec.get("menu") and (spec.get("shape", "line") not in ("line", "block")
                                  or spec.get("context", "alone") != "alone"):
             raise RuleError.of(rule, "menu applies only to blocks and to line rules with context alone", "menu")
@@ -293,8 +296,9 @@ class BoilerplateStage:
         # end line, a thread's markers) around what they take.
         self.unbounded = {m.rule.id for m in self.sections + self.pages + self.beside} | \
             {m.rule.id for m in self.blocks if m.end is None}
-        # Rules that name no keyword are tried on every line; beside rules only ever on a menu's neighbours.
-        self.unfiltered = [m.number for m in matchers if not m.keywords and m not in self.beside]
+        # Rules that name no keyword are tried on every line; beside rules only ever on a menu's neighbours, page
+        # evidence on the lines it classes.
+        self.unfiltered = [m.number for m in matchers if not m.keywords and m not in self.beside + self.pages]
         self.menu = {m.rule.id for m in self.alone + self.blocks if m.rule.spec.get("menu")}
 
     def collector(self) -> SiteLineCounts | None:
@@ -314,7 +318,7 @@ class BoilerplateStage:
                 removed[line], notes[line] = rule, note
         headline = self._headline(page, removed)
         for matcher in self.pages:
-            _page_evidence(matcher, page, removed, notes, headline)
+            _page_evidence(matcher, page, removed, notes, headline, self.limits)
         if headline is not None and (self.taken_by_context(page, headline, removed) or headline in notes):
             del removed[headline]
             notes.pop(headline, None)
@@ -526,22 +530,36 @@ def _threads(matcher: _Matcher, headings: list[int], page: Page, removed: dict[i
 
 
 def _page_evidence(matcher: _Matcher, page: Page, removed: dict[int, str], evidence: dict[int, str],
-                   headline: int | None) -> None:
+                   headline: int | None, limits: Limits) -> None:
     """The lines page evidence classes as boilerplate, with what it saw; the lines other rules removed count as
-    boilerplate, the headline as a paragraph. A page with no line good by its own shape is left alone."""
+    boilerplate, the headline as a paragraph. A page with no line good by its own shape is left alone. With
+    ``outside_article``, only lines outside the article's region may go (from the first to the last line that is
+    good, or reads like a paragraph and no other rule removed), and only on a side of it (before, after) where
+    other rules removed at least ``min_removed`` lines."""
+    spec = matcher.rule.spec
+    if spec.get("outside_article") and len(removed) < spec.get("min_removed", 0):
+        return  # no side of the article can hold that much furniture
     numbers = page.nonblank()
     known = {at: "bad" for at, line in enumerate(numbers) if line in removed}
     if headline is not None:
         known[bisect_left(numbers, headline)] = "good"
     shapes = matcher.evidence.shapes([page.lines[line] for line in numbers])
-    classes = matcher.evidence.revised(shapes, known)
     if not any(matcher.evidence.own_class(shape) == "good" for shape in shapes):
         return  # no paragraph: nothing to tell the boilerplate from
+    classes = matcher.evidence.revised(shapes, known)
+    takes = range(len(numbers))
+    if spec.get("outside_article"):
+        article = page_evidence.article_region([own == "good" or (line not in removed and limits.paragraph(
+            page.lines[line])) for (own, _), line in zip(classes, numbers, strict=True)])
+        sides = [side for side in (range(article.start), range(article.stop, len(numbers)))
+                 if sum(known.get(at) == "bad" for at in side) >= spec.get("min_removed", 0)]
+        takes = {at for side in sides for at in side}
     for at, (own, final) in enumerate(classes):
         line = numbers[at]
-        if final == "bad" and line not in removed and matcher.fires_on(page, line):
+        if final == "bad" and at in takes and line not in removed and matcher.fires_on(page, line):
             removed[line] = matcher.rule.id
-            evidence[line] = page_evidence.evidence(own, final, shapes[at])
+            evidence[line] = page_evidence.evidence(own, final, shapes[at]) + (
+                ", outside the article" if spec.get("outside_article") else "")
 
 
 def _repeated_title(matcher: _Matcher, headers: list[int], page: Page, removed: dict[int, str]) -> str | None:
