@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from ..config import ProjectConfig, find_config
-from ..files import BACKUP_SUFFIX, BinaryFileError, FileCleaner, FilePlan
+from ..files import BACKUP_SUFFIX, BinaryFileError, FileCleaner, FilePlan, FilesProblem, FilesReport, Problem
 from ..inline import names
 from ..inputs import InputError
 from ..outputs import OutputError
@@ -148,7 +148,15 @@ def check(paths, fmt, selected, normalize_line_endings, only_included, **rule_ar
     textclean check --select name --select place notes/   # only rules name.* and place.*
     """
     files = _Files(paths, rule_args, normalize_line_endings, only_included)
-    problems = [problem for plan in files for problem in plan.problems()
+    together = FilesReport(files.cleaner) if len(files.paths) > 1 else None
+    problems: list[Problem | FilesProblem] = []
+    for plan in files:
+        problems += plan.problems()
+        if together is not None:
+            together.observe(plan)
+    if together is not None:
+        problems += together.problems()
+    problems = [problem for problem in problems
                 if not selected or any(names(selector, problem.rule) for selector in selected)]
     if fmt == "json":
         click.echo(json.dumps([problem.to_dict() for problem in problems], indent=2, ensure_ascii=False))
