@@ -2,7 +2,8 @@
 
 They follow pre-commit-hooks' conventions: ``fix`` prints ``Fixing <file>`` and exits 1
 when it changed a file, 0 when nothing needed changing; ``check`` prints
-``path:line:col: rule-id: message`` lines and exits 1 when it reports anything; every
+``path:line:col: rule-id: message`` lines (then, for many files, what they show together:
+:class:`~textclean.files.FilesReport`) and exits 1 when it reports anything; every
 command exits 2 on a usage, configuration or rule-file error.
 """
 from __future__ import annotations
@@ -129,7 +130,8 @@ def _fix(files: _Files, backup: bool, show_diff: bool) -> None:
 @main.command()
 @_paths_argument
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: 'path:line:col: rule-id: message' lines. json: a list of objects, for editors and CI.")
+              help="text: 'path:line:col: rule-id: message' lines. json: a list of objects, for editors and CI "
+              "(one about files together has 'files' instead of 'path', 'line' and 'column').")
 @click.option("--select", "selected", multiple=True, metavar="RULE",
               help="Report only the rules named (repeatable): an id, or a prefix of ids up to a dot ('share' names "
               "share.buttons).")
@@ -139,6 +141,11 @@ def _fix(files: _Files, backup: bool, show_diff: bool) -> None:
 @handles_errors
 def check(paths, fmt, selected, normalize_line_endings, only_included, **rule_args) -> None:
     """Report each edit 'textclean fix' would make, and what rules noticed; change nothing.
+
+    Given more than one file, also report what the files show together, as each would
+    be after 'fix' (a person spelled one way in a.txt and another in b.txt), in
+    'a.txt, b.txt: rule-id: message' lines after the others; the files of site-scope
+    rules are compared within each folder.
 
     Exit status: 1 when anything is reported, 0 otherwise; 2 a usage error.
 
