@@ -440,6 +440,14 @@ def test_a_report_of_many_documents_names_a_few_per_spelling_and_travels_between
     one: dict = {}
     cleaner.report_on(one, "Muhammad Karimi and Mohammad Karimi.", "folder:.", "a.txt")
     assert one["variants"].freeze().findings() == [], "a mix within one document is the cleaning's to report"
+    bounded: dict = {}
+    small = Cleaner(PEOPLE_RULES.with_setting("variants.scope_max_names=4"), unicode=False, tidy=False)
+    for n in range(1, 11):  # ten persons seen once each
+        small.report_on(bounded, f"Muhammad Karimi{'x' * n} spoke.", "folder:.", f"{n}.txt")
+    small.report_on(bounded, "Mohammad Karimi and Muhammad Karimi and Muhammad Karimi.", "folder:.", "k.txt")
+    assert len(bounded["variants"].seen) <= 4 and bounded["variants"].seen.keys() == \
+        bounded["variants"].spellings.keys()
+    assert [person.spellings[(1,)].names for person in bounded["variants"].seen.values()] == [["k.txt"]]
     none: dict = {}
     Cleaner(PEOPLE_RULES.with_setting("variants.scope=global")).report_on(none, "Muhammad Karimi.", "-", "-")
     assert none == {"variants": None}, "no rule unifies per person: nothing to report"

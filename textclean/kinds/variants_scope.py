@@ -103,9 +103,9 @@ class PersonCounts:
             ways = ", ".join(f"'{spelling.written}' ({count}× in {_documents(spelling)})" for spelling, count in seen)
             where = f"the files of {person.scope}" if person.scope else "files"
             chosen = max(seen, key=lambda pair: pair[1])[0].written
+            names = tuple(dict.fromkeys(name for spelling, _ in seen for name in spelling.names))
             found.append(CorpusFinding(person.rule, f"{chosen}: one person spelled more than one way across {where}: "
-                                       f"{ways}", tuple(dict.fromkeys(name for spelling, _ in seen
-                                                                      for name in spelling.names))))
+                                       f"{ways}", names))
         return found
 
 
@@ -267,7 +267,7 @@ class PersonCounter:
         self.spellings: dict[int, dict[tuple[int, ...], int]] = {}
         self.seen: dict[int, SeenPerson] | None = {} if report else None
 
-    def __getstate__(self) -> dict[str, Any]:  # only the counts travel between processes
+    def __getstate__(self) -> dict[str, Any]:  # only the counts (and a report's sightings) travel
         return {"spellings": self.spellings, "seen": self.seen}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
