@@ -264,6 +264,64 @@ def test_check_json_is_machine_readable():
     assert json.loads(run("check", "--format", "json", "clean.txt").stdout) == []
 
 
+ZARIF_MIX = ("a.txt, b.txt: name.mohammad: Muhammad Javad Zarif: one person spelled more than one way across "
+             "files: 'Muhammad Javad Zarif' (2× in a.txt), 'Mohammad Javad Zarif' (1× in b.txt)")
+
+
+def test_check_reports_a_person_the_files_spell_differently():
+    write("a.txt", "Foreign Minister Muhammad Javad Zarif arrived.\nMuhammad Javad Zarif spoke.\n")
+    write("b.txt", "Mohammad Javad Zarif left.\n")
+    result = run("check", "a.txt", "b.txt")
+    assert result.exit_code == 1 and result.stdout == ZARIF_MIX + "\n"
+    assert untouched("a.txt") and untouched("b.txt")
+    assert run("fix", "a.txt", "b.txt").exit_code == 0, "each file alone has one spelling: nothing to fix"
+    [problem] = json.loads(run("check", "--format", "json", "b.txt", "a.txt").stdout)
+    assert problem == {"files": ["b.txt", "a.txt"], "rule": "name.mohammad", "level": "warning", "fixable": False,
+                       "message": "Muhammad Javad Zarif: one person spelled more than one way across files: "
+                                  "'Mohammad Javad Zarif' (1× in b.txt), 'Muhammad Javad Zarif' (2× in a.txt)"}
+    assert run("check", "--select", "name", "a.txt", "b.txt").stdout == ZARIF_MIX + "\n"
+    assert run("check", "--select", "place", "a.txt", "b.txt").exit_code == 0
+
+
+def test_check_compares_files_as_fix_leaves_them_after_the_edits_of_each():
+    write("a.txt", "Muhammad Javad Zarif came. Muhammad Javad Zarif spoke. Mohammad Javad Zarif left.  \n")
+    write("b.txt", "Muhammad Javad Zarif came.\n")
+    alone = run("check", "a.txt").stdout
+    result = run("check", "a.txt", "b.txt")
+    assert result.stdout == alone and "'Mohammad' -> 'Muhammad'" in alone and result.exit_code == 1
+
+
+@pytest.mark.parametrize("files", [
+    {"a.txt": "Muhammad Javad Zarif arrived.\n", "b.txt": "Muhammad Javad Zarif left.\n"},  # one spelling
+    {"a.txt": "Muhammad Javad Zarif arrived.\n", "b.txt": "Mohamed Salah scored.\n"},  # different persons
+    {"a.txt": "Muhammad Javad Zarif arrived.\n",
+     "b.txt": "<!-- textclean: disable-next-line name -->\nMohammad Javad Zarif, as the record spells it.\n"},
+])
+def test_check_reports_nothing_across_files_that_agree(files):
+    for name, text in files.items():
+        write(name, text)
+    result = run("check", *files)
+    assert result.exit_code == 0 and result.stdout == ""
+
+
+def test_check_of_one_file_reports_no_mix_across_files():
+    write("a.txt", "Muhammad Javad Zarif arrived.\n")
+    write("b.txt", "Mohammad Javad Zarif left.\n")
+    assert run("check", "a.txt").exit_code == 0 and run("check", "b.txt").exit_code == 0
+
+
+def test_check_in_site_scope_compares_the_files_of_one_folder():
+    os.mkdir("x")
+    write("x/a.txt", "Muhammad Javad Zarif arrived.\n")
+    os.mkdir("y")
+    write("y/b.txt", "Mohammad Javad Zarif left.\n")
+    assert run("check", "--set", "variants.scope=site", "x", "y").exit_code == 0
+    write("x/b.txt", "Mohammad Javad Zarif left.\n")
+    result = run("check", "--set", "variants.scope=site", "x", "y")
+    assert result.exit_code == 1 and "across the files of folder:x:" in result.stdout
+    assert result.stdout.startswith("x/a.txt, x/b.txt: name.mohammad:")
+
+
 def test_diff_previews_and_writes_nothing():
     write("page.txt", "Hikmatyar left.")
     result = run("diff", "page.txt")

@@ -423,6 +423,36 @@ def test_the_first_pass_sends_only_counts_and_forgets_the_least_seen_past_its_bo
     assert list(collector.freeze().spellings.values()) == [{(0,): 1, (1,): 2}]
 
 
+def test_a_report_of_many_documents_names_a_few_per_spelling_and_travels_between_processes():
+    import pickle
+    cleaner = Cleaner(PEOPLE_RULES, unicode=False, tidy=False)
+    first: dict = {}
+    second: dict = {}
+    for n in range(5):
+        cleaner.report_on(first, f"Muhammad Karimi spoke {n}. Mohamed Salah scored.", "folder:.", f"{n}.txt")
+    cleaner.report_on(second, "Mohammad Karimi and Mohammad Karimi left; Mohamed Salah too.", "folder:.", "z.txt")
+    reporter = first["variants"]
+    reporter.merge(pickle.loads(pickle.dumps(second["variants"])))
+    [finding] = reporter.freeze().findings()
+    assert finding.rule == "p.mohammad" and finding.documents == ("0.txt", "1.txt", "2.txt", "z.txt")
+    assert finding.message == ("Muhammad Karimi: one person spelled more than one way across files: 'Muhammad "
+                               "Karimi' (5× in 0.txt, 1.txt, 2.txt and 2 more), 'Mohammad Karimi' (2× in z.txt)")
+    one: dict = {}
+    cleaner.report_on(one, "Muhammad Karimi and Mohammad Karimi.", "folder:.", "a.txt")
+    assert one["variants"].freeze().findings() == [], "a mix within one document is the cleaning's to report"
+    bounded: dict = {}
+    small = Cleaner(PEOPLE_RULES.with_setting("variants.scope_max_names=4"), unicode=False, tidy=False)
+    for n in range(1, 11):  # ten persons seen once each
+        small.report_on(bounded, f"Muhammad Karimi{'x' * n} spoke.", "folder:.", f"{n}.txt")
+    small.report_on(bounded, "Mohammad Karimi and Muhammad Karimi and Muhammad Karimi.", "folder:.", "k.txt")
+    assert len(bounded["variants"].seen) <= 4 and bounded["variants"].seen.keys() == \
+        bounded["variants"].spellings.keys()
+    assert [person.spellings[(1,)].names for person in bounded["variants"].seen.values()] == [["k.txt"]]
+    none: dict = {}
+    Cleaner(PEOPLE_RULES.with_setting("variants.scope=global")).report_on(none, "Muhammad Karimi.", "-", "-")
+    assert none == {"variants": None}, "no rule unifies per person: nothing to report"
+
+
 def test_corpus_scope_on_the_command_line_is_the_same_on_any_number_of_cores(tmp_path):
     import json
     rules = tmp_path / "people.yaml"

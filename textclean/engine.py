@@ -38,7 +38,7 @@ from typing import Any
 
 from . import inline, rulecache
 from .document import Edit, Finding, Result, input_offset
-from .evidence import Collector, Corpus
+from .evidence import Collector, Corpus, Reporter
 from .kind import Change, Rule, RuleError, RuleKind, RuleTimeout, Stage
 from .kinds import registry
 from .marks import MARKS_FIELD, marks_from_edits
@@ -89,6 +89,24 @@ class Cleaner:
         other = copy(self)
         other.evidence = dict(evidence)
         return other
+
+    def report_on(self, reporters: dict[str, Reporter | None], text: str, site: str, document: str) -> None:
+        """Hand ``text`` (document ``document`` of ``site``, as this cleaner leaves it) to the reporter of each
+        stage that defines ``reporter()`` (:mod:`textclean.evidence`). ``reporters``, by stage kind, starts empty
+        and gets each kind's reporter the first time it is needed, so the cleaners of one run (files of
+        several ``per_file_kinds``) share them. Lines inline markers keep from any rule are not read."""
+        view = None
+        for stage in self.stages:
+            if not hasattr(stage, "reporter"):
+                continue
+            if stage.kind not in reporters:
+                reporters[stage.kind] = stage.reporter()
+            reporter = reporters[stage.kind]
+            if reporter is not None:
+                if view is None:
+                    view = inline.hidden(text, [inline.Region(region.start, region.end)
+                                                for region in inline.regions(text)])
+                reporter.observe(site, view, document)
 
     def clean(self, text: str, metadata: dict[str, Any] | None = None, site: str | None = None) -> Result:
         """Clean one document (of ``site``, for the stages that read corpus evidence). A rule that times out

@@ -15,6 +15,12 @@ one belongs to its input shard, and a plain-text file to its folder.
 
 :class:`SiteLineCounts` is a collector any kind can use: on how many pages of each site each
 line stands, kept as 8-byte hashes (about 100 bytes per distinct (site, line) pair).
+
+A stage can also report what documents show together and no one of them does (a person spelled one way
+in one file and another way in the next): it defines ``reporter()``, a fresh :class:`Reporter` (or
+None), whose ``observe`` also takes the document's name and whose frozen evidence lists
+:class:`CorpusFinding` objects (``findings()``). ``textclean check`` of more than one file hands every file,
+as it would be cleaned, to these reporters (:meth:`textclean.engine.Cleaner.report_on`).
 """
 from __future__ import annotations
 
@@ -49,6 +55,41 @@ class Collector(Protocol):
 
     def freeze(self) -> Any:
         """The evidence, small and read-only, for the stage's ``apply``."""
+
+
+@dataclass(frozen=True)
+class CorpusFinding:
+    """What a pass over many documents saw across them, which no one document shows."""
+
+    rule: str
+    message: str
+    documents: tuple[str, ...]  # the documents it names (a few of each kind, not all)
+    level: str = "warning"
+
+
+class Report(Protocol):
+    """A reporter's frozen evidence."""
+
+    def findings(self) -> list[CorpusFinding]:
+        """What the documents observed show together, in the order first seen."""
+
+
+class Reporter(Protocol):
+    """A collector for a report: it takes each document with its name, and keeps a few names per finding."""
+
+    def observe(self, site: str, text: str, document: str) -> None:
+        """Take one document of ``site``, named ``document``."""
+
+    def merge(self, other: Reporter) -> None:
+        """Add what another reporter of the same stage took (the documents after this one's)."""
+
+    def freeze(self) -> Report:
+        """The evidence, with what it shows across documents."""
+
+
+def corpus_findings(reporters: Iterable[Reporter]) -> list[CorpusFinding]:
+    """What each reporter's documents show together, reporter by reporter."""
+    return [finding for reporter in reporters for finding in reporter.freeze().findings()]
 
 
 def site_of(record: Mapping[str, Any] | None, metadata: Mapping[str, Any], url_field: str, source: str,

@@ -6,6 +6,9 @@ It is rewritten only when its bytes change, and then atomically (written beside
 it, flushed to disk, renamed over it: :class:`~textclean.outputs.AtomicWriter`),
 optionally after a backup copy. Which files are taken, and which kinds run on
 each, come from the project configuration.
+
+:class:`FilesReport` reads many files together, each as it would be cleaned, for what they show together and
+no one file does (``textclean check``).
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from typing import Any
 from .config import ProjectConfig
 from .document import Result, input_offsets, line_cols
 from .engine import Cleaner
+from .evidence import CorpusFinding, Reporter, corpus_findings, site_of
 from .inputs import BINARY_SNIFF_BYTES, InputError, ReadOptions, decode_utf8, expand, wide_encoding
 from .kinds import registry
 from .outputs import AtomicWriter, OutputError
@@ -108,6 +112,27 @@ class Problem:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class FilesProblem:
+    """A line of ``textclean check`` about files together: what they show and no one of them does."""
+
+    files: tuple[str, ...]
+    rule: str
+    message: str
+    level: str = "warning"
+    fixable: bool = False
+
+    @classmethod
+    def of(cls, finding: CorpusFinding) -> FilesProblem:
+        return cls(finding.documents, finding.rule, finding.message, finding.level)
+
+    def __str__(self) -> str:
+        return f"{', '.join(self.files)}: {self.rule}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "files": list(self.files)}
 
 
 @dataclass(frozen=True)
@@ -219,3 +244,21 @@ class FileCleaner:
         if result.text == file.text and not normalise:
             return FilePlan(file, result, file.original)
         return FilePlan(file, result, file.contents(result, self.normalize_line_endings), normalise)
+
+
+class FilesReport:
+    """What files cleaned in one run show together: each is handed, as its plan leaves it, to the reporters of
+    its cleaner's stages (:meth:`Cleaner.report_on`). A file's site is its folder, as for ``textclean clean``."""
+
+    def __init__(self, cleaner: FileCleaner):
+        self.cleaner = cleaner
+        self.reporters: dict[str, Reporter | None] = {}
+
+    def observe(self, plan: FilePlan) -> None:
+        path = plan.file.path
+        site = site_of(None, {}, "url", str(path), str(path), text_file=True)
+        self.cleaner.cleaner_for(path).report_on(self.reporters, plan.result.text, site, str(path))
+
+    def problems(self) -> list[FilesProblem]:
+        found = corpus_findings(reporter for reporter in self.reporters.values() if reporter is not None)
+        return [FilesProblem.of(finding) for finding in found]

@@ -99,7 +99,9 @@ class Stage(Protocol):
     A stage that reads corpus evidence also defines ``collector()`` (a fresh
     :class:`textclean.evidence.Collector`, or None when its rules need no first pass), and its
     ``apply`` then takes a :class:`textclean.evidence.Corpus` as well: the document's site and the
-    evidence its collectors gathered, frozen.
+    evidence its collectors gathered, frozen. A stage that can report what documents show together
+    (``textclean check`` of many files) defines ``reporter()``: a fresh
+    :class:`textclean.evidence.Reporter`, or None.
     """
 
     kind: str

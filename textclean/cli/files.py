@@ -2,7 +2,8 @@
 
 They follow pre-commit-hooks' conventions: ``fix`` prints ``Fixing <file>`` and exits 1
 when it changed a file, 0 when nothing needed changing; ``check`` prints
-``path:line:col: rule-id: message`` lines and exits 1 when it reports anything; every
+``path:line:col: rule-id: message`` lines (then, for many files, what they show together:
+:class:`~textclean.files.FilesReport`) and exits 1 when it reports anything; every
 command exits 2 on a usage, configuration or rule-file error.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import click
 
 from ..config import ProjectConfig, find_config
-from ..files import BACKUP_SUFFIX, BinaryFileError, FileCleaner, FilePlan
+from ..files import BACKUP_SUFFIX, BinaryFileError, FileCleaner, FilePlan, FilesProblem, FilesReport, Problem
 from ..inline import names
 from ..inputs import InputError
 from ..outputs import OutputError
@@ -129,7 +130,8 @@ def _fix(files: _Files, backup: bool, show_diff: bool) -> None:
 @main.command()
 @_paths_argument
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: 'path:line:col: rule-id: message' lines. json: a list of objects, for editors and CI.")
+              help="text: 'path:line:col: rule-id: message' lines. json: a list of objects, for editors and CI "
+              "(one about files together has 'files' instead of 'path', 'line' and 'column').")
 @click.option("--select", "selected", multiple=True, metavar="RULE",
               help="Report only the rules named (repeatable): an id, or a prefix of ids up to a dot ('share' names "
               "share.buttons).")
@@ -140,6 +142,11 @@ def _fix(files: _Files, backup: bool, show_diff: bool) -> None:
 def check(paths, fmt, selected, normalize_line_endings, only_included, **rule_args) -> None:
     """Report each edit 'textclean fix' would make, and what rules noticed; change nothing.
 
+    Given more than one file, also report what the files show together, as each would
+    be after 'fix' (a person spelled one way in a.txt and another in b.txt), in
+    'a.txt, b.txt: rule-id: message' lines after the others; the files of site-scope
+    rules are compared within each folder.
+
     Exit status: 1 when anything is reported, 0 otherwise; 2 a usage error.
 
     \b
@@ -148,7 +155,15 @@ def check(paths, fmt, selected, normalize_line_endings, only_included, **rule_ar
     textclean check --select name --select place notes/   # only rules name.* and place.*
     """
     files = _Files(paths, rule_args, normalize_line_endings, only_included)
-    problems = [problem for plan in files for problem in plan.problems()
+    together = FilesReport(files.cleaner) if len(files.paths) > 1 else None
+    problems: list[Problem | FilesProblem] = []
+    for plan in files:
+        problems += plan.problems()
+        if together is not None:
+            together.observe(plan)
+    if together is not None:
+        problems += together.problems()
+    problems = [problem for problem in problems
                 if not selected or any(names(selector, problem.rule) for selector in selected)]
     if fmt == "json":
         click.echo(json.dumps([problem.to_dict() for problem in problems], indent=2, ensure_ascii=False))

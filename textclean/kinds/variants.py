@@ -307,6 +307,12 @@ class VariantsStage:
             return None
         return self.persons.collector(self._scoped)
 
+    def reporter(self) -> PersonCounter | None:
+        """With rules that unify per person, a report of the persons that documents spell differently."""
+        if not self.persons.unifies():
+            return None
+        return self.persons.collector(self._scoped, report=True)
+
     def _scoped(self, text: str) -> list[Found]:
         return [found for found in self.matches(text)
                 if self.persons.scoped(found.rule) and self.mode(found.rule) != "annotate"]

@@ -17,6 +17,10 @@ the last two read the counts a first pass gathered (:mod:`textclean.evidence`): 
 person (an 8-byte hash of the scope and the name) the count of each spelling. A
 document cleaned alone is its own scope.
 
+For ``textclean check`` of many files, the same counter is a reporter (:mod:`textclean.evidence`): it reads
+each file as it would be cleaned, counting persons of document scope across all the files (those of site scope
+per folder), and reports a person that files spell more than one way, naming a few files per spelling.
+
 The same reading of names guards the rules whose own scope is ``global`` (places,
 people a pack names): :class:`LongerNames` says where a spelling of theirs stands
 inside a longer capitalised name the pack does not know (`Pedro Galano`).
@@ -25,13 +29,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import regex
 
 from ..document import Finding
-from ..evidence import Corpus
+from ..evidence import Corpus, CorpusFinding
 from ..kind import Change, Rule
 
 SCOPES = ("global", "document", "site", "corpus")
@@ -44,6 +48,7 @@ _SEPARATORS = regex.compile(r"[-\s'’]+")
 _SPACE = regex.compile(r"\s")
 _SPACE_BEFORE = regex.compile(r"(?r)\s")
 _LONGEST_WORD = 64  # characters read of a word beside a spelling
+_NAMES_KEPT = 3  # documents a report keeps the names of, per spelling of a person
 
 Mention = tuple[int, int, int]  # start, end, the index of the spelling in its rule's spellings
 Person = tuple[str, ...]  # a full name with each spelling of a loaded group as the group's canonical, folded
@@ -60,11 +65,53 @@ def person_hash(scope: str, person: Person) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
+@dataclass
+class SeenSpelling:
+    """For a report: one spelling of a person, as first written, and the documents it stands in."""
+
+    written: str
+    documents: int = 0
+    names: list[str] = field(default_factory=list)  # the first few
+
+
+@dataclass
+class SeenPerson:
+    """For a report: one person of a scope, the documents that name it, and its spellings (in order of sight)."""
+
+    rule: str  # the rule of its first scoped spelling, which the finding carries
+    scope: str  # the site of its scope; "": every document of the run
+    documents: int = 0
+    spellings: dict[tuple[int, ...], SeenSpelling] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class PersonCounts:
-    """What the first pass learned: per person hash, the count of each spelling, in order of first sight."""
+    """What the first pass learned: per person hash, the count of each spelling, in order of first sight; for a
+    report, also where each spelling stands (``seen``)."""
 
     spellings: dict[int, dict[tuple[int, ...], int]]
+    seen: dict[int, SeenPerson] | None = None
+
+    def findings(self) -> list[CorpusFinding]:
+        """Each person spelled more than one way by two documents or more (within one, the cleaning reports it)."""
+        found = []
+        for key, person in (self.seen or {}).items():
+            counts = self.spellings.get(key)
+            if counts is None or person.documents < 2:
+                continue
+            seen = [(person.spellings[spelled], count) for spelled, count in counts.items()]
+            ways = ", ".join(f"'{spelling.written}' ({count}× in {_documents(spelling)})" for spelling, count in seen)
+            where = f"the files of {person.scope}" if person.scope else "files"
+            chosen = max(seen, key=lambda pair: pair[1])[0].written
+            names = tuple(dict.fromkeys(name for spelling, _ in seen for name in spelling.names))
+            found.append(CorpusFinding(person.rule, f"{chosen}: one person spelled more than one way across {where}: "
+                                       f"{ways}", names))
+        return found
+
+
+def _documents(spelling: SeenSpelling) -> str:
+    more = spelling.documents - len(spelling.names)
+    return ", ".join(spelling.names) + (f" and {more} more" if more else "")
 
 
 @dataclass
@@ -96,6 +143,9 @@ class PersonScope:
 
     def scoped(self, rule: Rule) -> bool:
         return self.scopes[rule.id] != "global"
+
+    def unifies(self) -> bool:
+        return any(scope != "global" for scope in self.scopes.values())
 
     def wants_evidence(self) -> bool:
         return any(scope in ("site", "corpus") for scope in self.scopes.values())
@@ -158,8 +208,9 @@ class PersonScope:
             return None
         return corpus.evidence.spellings.get(person_hash(self._scope_key(run, corpus.site), run.person))
 
-    def collector(self, found: Callable[[str], Iterable[tuple[Rule, int, int]]]) -> PersonCounter:
-        return PersonCounter(self, found)
+    def collector(self, found: Callable[[str], Iterable[tuple[Rule, int, int]]], report: bool = False
+                  ) -> PersonCounter:
+        return PersonCounter(self, found, report)
 
     @staticmethod
     def _scope_key(run: NameRun, site: str) -> str:
@@ -202,35 +253,68 @@ class PersonScope:
 
 class PersonCounter:
     """The first pass of scoped rules: per person of each site (or of the corpus), the count of each spelling.
+    A report's counter (``report``) counts persons of document scope too, as of the corpus, and keeps where each
+    spelling stands.
 
-    Memory: a hash and a small dict for each distinct person; past ``scope_max_names`` of them the
-    persons seen least are forgotten (those seen once, then twice...) until half the room is free.
+    Memory: a hash and a small dict for each distinct person (a report's: a few more strings); past
+    ``scope_max_names`` of them the persons seen least are forgotten (those seen once, then twice...) until
+    half the room is free.
     """
 
-    def __init__(self, scope: PersonScope, found: Callable[[str], Iterable[tuple[Rule, int, int]]]):
+    def __init__(self, scope: PersonScope, found: Callable[[str], Iterable[tuple[Rule, int, int]]],
+                 report: bool = False):
         self.scope, self.found = scope, found
         self.spellings: dict[int, dict[tuple[int, ...], int]] = {}
+        self.seen: dict[int, SeenPerson] | None = {} if report else None
 
-    def __getstate__(self) -> dict[str, Any]:  # only the counts travel between processes
-        return {"spellings": self.spellings}
+    def __getstate__(self) -> dict[str, Any]:  # only the counts (and a report's sightings) travel
+        return {"spellings": self.spellings, "seen": self.seen}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.scope, self.found, self.spellings = None, None, state["spellings"]
+        self.scope, self.found, self.spellings, self.seen = None, None, state["spellings"], state["seen"]
 
-    def observe(self, site: str, text: str) -> None:
+    def observe(self, site: str, text: str, document: str = "-") -> None:
+        named: set[tuple[int, tuple[int, ...] | None]] = set()  # persons, and their spellings, seen in this text
         for run in self.scope.runs(text, self.found(text)):
-            if run.scope == "document":
+            if run.scope == "document" and self.seen is None:
                 continue
-            key = person_hash(PersonScope._scope_key(run, site), run.person)
+            scope = PersonScope._scope_key(run, site)
+            key = person_hash(scope, run.person)
             counts = self.spellings.setdefault(key, {})
             counts[run.spelled] = counts.get(run.spelled, 0) + 1
+            if self.seen is not None:
+                self._see(key, scope, run, text, document, named)
         self._bound()
+
+    def _see(self, key: int, scope: str, run: NameRun, text: str, document: str,
+             named: set[tuple[int, tuple[int, ...] | None]]) -> None:
+        person = self.seen.get(key)
+        if person is None:
+            person = self.seen[key] = SeenPerson(run.mentions[0][0].id, scope)
+        spelling = person.spellings.get(run.spelled)
+        if spelling is None:
+            spelling = person.spellings[run.spelled] = SeenSpelling(text[run.span[0]:run.span[1]])
+        if (key, None) not in named:
+            named.add((key, None))
+            person.documents += 1
+        if (key, run.spelled) not in named:
+            named.add((key, run.spelled))
+            spelling.documents += 1
+            if len(spelling.names) < _NAMES_KEPT:
+                spelling.names.append(document)
 
     def merge(self, other: PersonCounter) -> None:
         for key, counts in other.spellings.items():
             mine = self.spellings.setdefault(key, {})
             for spelled, count in counts.items():
                 mine[spelled] = mine.get(spelled, 0) + count
+        for key, theirs in (other.seen or {}).items():
+            person = self.seen.setdefault(key, SeenPerson(theirs.rule, theirs.scope))
+            person.documents += theirs.documents
+            for spelled, seen in theirs.spellings.items():
+                spelling = person.spellings.setdefault(spelled, SeenSpelling(seen.written))
+                spelling.documents += seen.documents
+                spelling.names += seen.names[:_NAMES_KEPT - len(spelling.names)]
         self._bound()
 
     def _bound(self) -> None:
@@ -241,9 +325,13 @@ class PersonCounter:
         while len(self.spellings) > limit // 2:
             self.spellings = {key: counts for key, counts in self.spellings.items() if sum(counts.values()) > floor}
             floor += 1
+        if self.seen is not None:
+            self.seen = {key: person for key, person in self.seen.items() if key in self.spellings}
 
     def freeze(self) -> PersonCounts:
-        return PersonCounts({key: counts for key, counts in self.spellings.items() if len(counts) > 1})
+        spellings = {key: counts for key, counts in self.spellings.items() if len(counts) > 1}
+        seen = None if self.seen is None else {key: person for key, person in self.seen.items() if key in spellings}
+        return PersonCounts(spellings, seen)
 
 
 def _scope(rule: Rule, override: str | None) -> str:
