@@ -53,8 +53,23 @@ def cleaned(tmp_path, corpus):
     return paths
 
 
+@pytest.fixture
+def marked(tmp_path, corpus):
+    """A marks run of the corpus with --edits, --stats and --report: the paths of the three."""
+    paths = {name: tmp_path / f"marks-{name}" for name in ("edits.jsonl", "stats.json", "run.html")}
+    result = run("clean", "-q", corpus, "--marks", "-o", tmp_path / "marked.jsonl", "--edits", paths["edits.jsonl"],
+                 "--stats", paths["stats.json"], "--report", paths["run.html"])
+    assert result.exit_code == 0, result.output
+    return paths
+
+
 def removal(rule, start, line, kind="boilerplate"):
     return Edit(rule, kind, start, start + len(line), line, "")
+
+
+def mark(rule, text, start, end, line, kind="boilerplate"):
+    """A mark as the edit log of a marks run holds it."""
+    return {"rule": rule, "kind": kind, "start": start, "end": end, "line": line, "before": text[start:end]}
 
 
 # --- counts
@@ -199,6 +214,63 @@ def test_findings_are_sampled_with_their_line():
     assert (found.doc_id, found.line, found.level, found.message) == ("d", 2, "warning", "left in place: ambiguous")
 
 
+def test_marks_are_counted_and_sampled_as_the_removals_they_stand_for():
+    text = "News ID: 12\nThe ferry ran again.\nShare\nTweet\nIt was full.\nAds by us\n"
+    marks = [mark("news", text, 0, 12, 1, "date_header"), mark("share", text, 33, 45, 3),
+             mark("ads", text, 58, 68, 6)]
+    report = RunReport()
+    report.add("d", "d.txt", [], ["marks", "news_id"], text, marks)
+    share = report.rules["share"]
+    assert (share.edits, share.lines_removed, share.changes, share.bytes_removed, share.documents, share.kind) == \
+        (1, 2, 0, 12, 1, "boilerplate")
+    assert (report.marked, report.documents, report.edits, report.bytes_removed) == (1, 1, 3, 34)
+    sample = report.sample("share")[0]
+    assert (sample.line, sample.before, sample.after) == (3, "Share\nTweet\n", "")
+    assert sample.context_before == ("News ID: 12", "The ferry ran again.")  # the text is whole: a marked line too
+    assert sample.context_after == ("It was full.", "Ads by us")
+    assert report.sample("ads")[0].context_before == ("Tweet", "It was full.")
+    assert [(loss.doc_id, loss.bytes_removed, loss.edits) for loss in report.top()] == [("d", 34, 3)]
+    with pytest.raises(ValueError, match="both edits and marks"):
+        report.add("e", "e.txt", [removal("r", 0, "x\n")], [], "x\n", [mark("r", "x\n", 0, 2, 1)])
+
+
+def test_a_marks_run_counts_per_rule_what_a_normal_run_of_its_stages_removes(corpus, marked, tmp_path):
+    """Lines and bytes per rule, and documents, as the run that removes what the marks cover (marks of one rule
+    that meet are one mark, so the count of marks may be smaller than of edits)."""
+    log = tmp_path / "removed-edits.jsonl"
+    assert run("clean", "-q", corpus, "-o", tmp_path / "removed.jsonl", "--edits", log, "--only", "boilerplate",
+               "--only", "date_header", "--no-unicode", "--no-tidy").exit_code == 0
+    def counts(report):
+        return {rule: (t.lines_removed, t.bytes_removed, t.documents, t.kind) for rule, t in report.rules.items()}
+    from_marks = RunReport.from_edit_log(marked["edits.jsonl"])
+    assert counts(from_marks) == counts(RunReport.from_edit_log(log)) and from_marks.rules
+    assert from_marks.marks_run and not RunReport.from_edit_log(log).marks_run
+
+
+def test_the_marks_run_log_gives_the_counts_the_run_gave(marked):
+    from_log = RunReport.from_edit_log(marked["edits.jsonl"])
+    stats = json.loads(marked["stats.json"].read_text())
+    assert stats["marks_run"] and not stats["edits_by_rule"]
+    assert {rule: tally.edits for rule, tally in from_log.rules.items()} == stats["marks_by_rule"]
+    assert {rule: tally.bytes_removed for rule, tally in from_log.rules.items()} == stats["bytes_marked_by_rule"]
+    assert (from_log.marked, from_log.bytes_removed) == (stats["marked"], stats["bytes_marked"])
+    samples = [sample for rule in from_log.rules for sample in from_log.sample(rule)]
+    assert samples and all(sample.line for sample in samples), "a mark's record holds its line"
+
+
+def test_a_malformed_mark_is_named_by_its_line(tmp_path, marked):
+    lines = marked["edits.jsonl"].read_text(encoding="utf-8").splitlines()
+    for problem, message in ((lambda m: m.update(end=m["end"] + 1), r"mark 0 spans \d+ to \d+, which does not fit"),
+                             (lambda m: m.update(line=0), "mark 0 has line 0, not a whole number from 1"),
+                             (lambda m: m.pop("before"), "mark 0 has no before")):
+        record = json.loads(lines[1])
+        problem(record["marks"][0])
+        bad = tmp_path / "bad.jsonl"
+        bad.write_text("\n".join([lines[0], json.dumps(record), *lines[2:]]) + "\n", encoding="utf-8")
+        with pytest.raises(InputError, match=r"bad\.jsonl:2: document record whose " + message):
+            RunReport.from_edit_log(bad)
+
+
 # --- reading the edit log
 
 
@@ -225,13 +297,13 @@ def test_the_page_from_the_log_has_the_run_pages_rule_table_and_samples(cleaned,
 
 
 def test_fields_the_log_does_not_know_are_passed_over(cleaned, tmp_path):
-    """Marks, or any field a later textclean adds to a document record or an edit."""
+    """Any field a later textclean adds to a document record or an edit."""
     lines = cleaned["edits.jsonl"].read_text(encoding="utf-8").splitlines()
     changed = []
     for line in lines:
         record = json.loads(line)
         if record["type"] == "document":
-            record["marks"] = [{"rule": "x", "start": 0, "end": 1}]
+            record["spans"] = [{"rule": "x", "start": 0, "end": 1}]
             for edit in record["edits"]:
                 edit["span_kind"] = "line"
         changed.append(json.dumps(record))
@@ -319,6 +391,27 @@ def test_the_run_page_shows_the_run(cleaned):
     assert set(fields) == {"news_id", "date"}
     assert "line 6" in page.text  # the newsletter line of valley-1, with its line
     assert "Farmers moved their herds to higher ground." in page.text  # the line above it, as context
+
+
+def test_the_page_of_a_marks_run_shows_the_marks(marked, tmp_path):
+    stats = json.loads(marked["stats.json"].read_text())
+    assert run("report", marked["edits.jsonl"], "--stats", marked["stats.json"], "-o", tmp_path / "log.html"
+               ).exit_code == 0
+    from_run, from_log = (Page(path.read_text(encoding="utf-8"))
+                          for path in (marked["run.html"], tmp_path / "log.html"))
+    for page in (from_run, from_log):
+        assert page.heads["rule-table"][2:6] == ["marks", "lines marked", "marks within a line", "bytes marked"]
+        assert {row[0]: int(row[2]) for row in page.tables["rule-table"]} == stats["marks_by_rule"]
+        assert page.heads["top-documents"][1] == "bytes marked"
+        assert page.tables["top-documents"][0][0].startswith("valley-1")
+        assert "A marks run" in page.text and "Marks per rule" in page.text and "Bytes marked per document" in page.text
+        assert page.rows.get("marked") and not page.rows.get("removed")
+        assert "removed" not in " ".join(page.heads["rule-table"] + page.heads["top-documents"])
+    assert from_run.tables["rule-table"] == from_log.tables["rule-table"]
+    assert "line 6" in from_run.text and "Farmers moved their herds to higher ground." in from_run.text
+    assert "line 6" in from_log.text and "Farmers moved" not in from_log.text  # a log holds no lines around
+    summary = {card[1]: card[0] for card in from_run.cards}
+    assert summary["bytes out"] == summary["bytes in"] and summary["documents marked"] == str(stats["marked"])
 
 
 def test_stats_hold_findings_and_rule_files(cleaned):
@@ -411,18 +504,34 @@ def test_chromium_shows_the_rule_table_and_the_plots(cleaned, tmp_path):
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
 
 
+def test_chromium_shows_a_marks_runs_marked_rows(marked, tmp_path):
+    dom = Page(_in_chromium(marked["run.html"], tmp_path, "--dump-dom").stdout)
+    stats = json.loads(marked["stats.json"].read_text())
+    assert {row[0]: int(row[2]) for row in dom.tables["rule-table"]} == stats["marks_by_rule"]
+    assert dom.heads["rule-table"][2] == "marks" and "A marks run" in dom.text
+    assert len(dom.bars["rule-chart"]) >= len(stats["marks_by_rule"]) and len(dom.bars["loss-histogram"]) >= 2
+    assert dom.rows.get("marked", 0) >= 1 and not dom.rows.get("removed")
+    assert "<script>alert('x')</script>" in dom.text and dom.elements.get("script", 0) == 0
+
+
 class Page(HTMLParser):
-    """What a page shows: the text of each table's body cells by table id, the widths of the bars of each
-    chart by svg id, the count of each element, and all its text."""
+    """What a page shows: the text of each table's head and body cells by table id, the summary's cards, the
+    widths of the bars of each chart by svg id, the sampled lines by class, the count of each element, and all
+    its text."""
 
     def __init__(self, page: str):
         super().__init__(convert_charrefs=True)
         self.tables: dict[str, list[list[str]]] = {}
+        self.heads: dict[str, list[str]] = {}
+        self.cards: list[list[str]] = []  # (value, label) of each summary card
+        self.rows: dict[str, int] = {}  # sampled lines by their class (removed, marked, changed, ctx)
         self.bars: dict[str, list[float]] = {}
         self.elements: dict[str, int] = {}
         self.sample_ids: list[str] = []
         self._table = self._svg = None
         self._cell: list[str] | None = None
+        self._head: list[str] | None = None
+        self._card: list[str] | None = None
         self._in_body = self._in_sample = self._in_where = False
         self._chunks: list[str] = []
         self.feed(page)
@@ -431,9 +540,19 @@ class Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         self.elements[tag] = self.elements.get(tag, 0) + 1
+        css = (attrs.get("class") or "").split()
         if tag == "table":
             self._table = attrs.get("id")
             self.tables[self._table] = []
+            self.heads[self._table] = []
+        elif tag == "th":
+            self._head = []
+        elif tag == "div" and css == ["card"]:
+            self.cards.append([])
+        elif tag == "div" and self.cards and css in (["v"], ["k"]):
+            self._card = []
+        elif tag == "div" and css[:1] == ["row"] and len(css) == 2:
+            self.rows[css[1]] = self.rows.get(css[1], 0) + 1
         elif tag == "tbody":
             self._in_body = True
         elif tag == "tr" and self._in_body:
@@ -454,6 +573,12 @@ class Page(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "tbody":
             self._in_body = False
+        elif tag == "th" and self._head is not None:
+            self.heads[self._table].append("".join(self._head).strip())
+            self._head = None
+        elif tag == "div" and self._card is not None:
+            self.cards[-1].append("".join(self._card).strip())
+            self._card = None
         elif tag == "td" and self._cell is not None:
             self.tables[self._table][-1].append("".join(self._cell).strip())
             self._cell = None
@@ -464,7 +589,8 @@ class Page(HTMLParser):
 
     def handle_data(self, data):
         self._chunks.append(data)
-        if self._cell is not None:
-            self._cell.append(data)
+        for collecting in (self._cell, self._head, self._card):
+            if collecting is not None:
+                collecting.append(data)
         if self._in_where and self.sample_ids:
             self.sample_ids[-1] += data

@@ -31,6 +31,7 @@ from typing import Any
 
 from .document import Edit, Result
 from .inputs import InputDoc, InputError
+from .marks import mark_records
 from .outputs import Output, earlier_records, jsonl_record, log_records
 from .shardlog import ShardLog, parts_folder
 
@@ -99,8 +100,7 @@ def edit_record(doc: InputDoc, result: Result, output: str, position: int, recor
         "metadata_created": doc.record is None or "metadata" not in doc.record,
         "metadata_null": doc.record is not None and "metadata" in doc.record and doc.record["metadata"] is None,
         "edits": [edit.to_dict() for edit in result.edits],
-        **({"marks": [{**mark.to_dict(), "before": result.original[mark.start:mark.end]} for mark in result.marks]}
-           if result.marks else {}),
+        **({"marks": mark_records(result.original, result.marks)} if result.marks else {}),
     }
 
 
@@ -374,6 +374,27 @@ def _field_problem(record: dict[str, Any], kind: str) -> str | None:
         problem = _edit_problem(edit)
         if problem:
             return f"edit {index} {problem}"
+    return _marks_problem(record["marks"], bool(record["edits"])) if "marks" in record else None
+
+
+def _marks_problem(marks: Any, edited: bool) -> str | None:
+    """What is wrong with the marks of a marks run's document record: each a removal (an edit that puts nothing
+    in) with the line it starts on, sorted and disjoint, and no edits beside them."""
+    if not isinstance(marks, list):
+        return f"marks is {_shown(marks)}, not a list"
+    if edited and marks:
+        return "edits and marks are both given: a marks run makes no edits"
+    end = 0
+    for index, mark in enumerate(marks):
+        problem = _edit_problem({**mark, "after": ""}) if isinstance(mark, dict) and "after" not in mark \
+            else f"is {_shown(mark)}, not a mark"
+        if problem:
+            return f"mark {index} {problem}"
+        if not _is_count(mark.get("line"), 1):
+            return f"mark {index} has line {_shown(mark.get('line'))}, not a whole number from 1"
+        if mark["start"] < end:
+            return f"mark {index} starts at {mark['start']}, before the mark ahead of it ends ({end})"
+        end = mark["end"]
     return None
 
 

@@ -1,12 +1,15 @@
 """The run report as one self-contained HTML page: inline CSS, inline SVG plots, no script, nothing fetched.
 
 Every piece of text on the page (document ids, edited text, rule ids, file names) goes through :func:`_e`,
-so a document holding ``<script>`` shows it as text.
+so a document holding ``<script>`` shows it as text. The page of a marks run (``clean --marks``) is the same
+page in other words (:data:`MARKED`): its counts are of the marks, which the report counts as the removals
+they stand for.
 """
 from __future__ import annotations
 
 import html
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,50 @@ from .run_report import DocumentLoss, RuleTally, RunReport, Sample
 CHART_RULES = 30
 #: Rules whose samples are shown open when the page loads (the others open with a click).
 OPEN_SAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Words:
+    """What the page calls what the rules did: removed, or in a marks run, marked with the text left whole."""
+
+    edit: str  # one of what a rule did
+    edits: str
+    verb: str  # what a rule did
+    removed: str  # what it did to the text it took
+    lines: str  # the line breaks of what took whole lines
+    others: str  # what took or changed text within a line
+    bytes_changed: str  # the bytes of those
+    element: str  # the element of a stretch of text taken, and the CSS class of a sampled line taken
+    row: str
+    chart: str  # the title of the chart per rule
+    per_document: str  # how the histogram counts a document's bytes
+    rules: str  # what the columns of the rule table count
+    samples: str  # what a sample shows, where the run's text is known
+    samples_from_log: str  # and where it is not
+    top: str  # the title of the top documents, and what it says when there are none
+    no_top: str
+
+
+REMOVED = Words(
+    "edit", "edits", "edited", "removed", "lines removed", "other edits", "bytes changed", "del", "removed",
+    "Removals per rule", "the run took out of each",
+    "Lines removed: the line breaks of the edits that leave nothing. Other edits change text within a line (bytes "
+    "changed: the text they replaced). Bytes removed: what the rule took out, less what it put in.",
+    "Each shows the line it starts on, the lines around it as the pass that made it found them (grey), and what "
+    "went (red, − for a line removed) or came (green).",
+    "An edit log holds no text, so each shows what went (red, − for a line removed) or came (green) without the "
+    "lines around it; <code>textclean clean --report</code> shows them.",
+    "Documents that lost the most", "No document lost any bytes.")
+MARKED = Words(
+    "mark", "marks", "marked", "marked", "lines marked", "marks within a line", "bytes marked within a line", "mark",
+    "marked", "Marks per rule", "its marks span",
+    "Lines marked: the line breaks of the marks (what a normal run would remove); marks within a line take part "
+    "of one. Bytes marked: the bytes the marks span, which the text keeps.",
+    "Each shows the line it starts on, the lines around it (grey) and the text it spans (yellow, − for a whole "
+    "line marked), which the text keeps.",
+    "An edit log holds the text a mark spans and its line, not the lines around it: each shows its line and what "
+    "it spans (yellow, − for a whole line marked); <code>textclean clean --report</code> shows the lines around.",
+    "Documents with the most bytes marked", "No document has any bytes marked.")
 
 
 def _e(value: Any) -> str:
@@ -52,7 +99,8 @@ def _percent(part: int, whole: int | None) -> str:
 
 STYLE = """
 :root { --ink: #1d2330; --muted: #5c6475; --line: #dde1e8; --bg: #f6f7f9; --accent: #2f6fbf;
-        --removed: #fbe4e4; --removed-ink: #8f1d1d; --added: #e2f4e4; --added-ink: #1d6a2b; }
+        --removed: #fbe4e4; --removed-ink: #8f1d1d; --added: #e2f4e4; --added-ink: #1d6a2b;
+        --marked: #fcf3d3; --marked-ink: #6b4e00; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
        color: var(--ink); background: var(--bg); }
@@ -91,6 +139,9 @@ details.rule > summary .meta { font-weight: 400; color: var(--muted); margin-lef
 .row.removed { background: var(--removed); color: var(--removed-ink); }
 .row.removed .gutter { color: var(--removed-ink); }
 del { background: #f6caca; color: var(--removed-ink); text-decoration: none; border-radius: 2px; }
+.row.marked { background: var(--marked); color: var(--marked-ink); }
+.row.marked .gutter { color: var(--marked-ink); }
+mark { background: #f7e3a1; color: var(--marked-ink); border-radius: 2px; }
 ins { background: #c4ebc9; color: var(--added-ink); text-decoration: none; border-radius: 2px; }
 .eol { color: #a0a6b3; }
 .note { color: var(--muted); font-size: 13px; font-style: italic; }
@@ -106,12 +157,13 @@ def render_page(report: RunReport, stats: dict[str, Any] | None = None, source: 
     """The whole page, from the counts and samples of ``report`` and the run's ``--stats`` (None when not given);
     ``source`` names what it was made from."""
     total = _total_documents(report, stats)
+    words = MARKED if report.marks_run or (stats or {}).get("marks_run") is True else REMOVED
     sections = [
-        _summary(report, stats, total),
-        _plots(report, total),
-        _rule_table(report),
-        _samples(report),
-        _top_documents(report),
+        _summary(report, stats, total, words),
+        _plots(report, total, words),
+        _rule_table(report, words),
+        _samples(report, words),
+        _top_documents(report, words),
         _metadata(report, total),
         _findings(report, stats),
     ]
@@ -158,25 +210,31 @@ def _card(value: str, label: str, title: str = "") -> str:
     return f'<div class="card"{attribute}><div class="v">{value}</div><div class="k">{_e(label)}</div></div>'
 
 
-def _summary(report: RunReport, stats: dict[str, Any] | None, total: int | None) -> str:
+def _summary(report: RunReport, stats: dict[str, Any] | None, total: int | None, words: Words) -> str:
     stats = stats or {}
+    marks_run = words is MARKED
     cards = [_card(f"{total:,}" if total is not None else "–", "documents"),
-             _card(f"{report.documents:,}", "documents changed", "changed, or given metadata"),
-             _card(f"{report.edits:,}", "edits"),
-             _card(f"{len(report.rules):,}", "rules that edited")]
+             _card(f"{report.marked:,}", "documents marked", "with a mark; every text is left whole") if marks_run
+             else _card(f"{report.documents:,}", "documents changed", "changed, or given metadata"),
+             _card(f"{report.edits:,}", words.edits),
+             _card(f"{len(report.rules):,}", f"rules that {words.verb}")]
     bytes_in = stats.get("bytes_in")
     if isinstance(bytes_in, int):
+        bytes_out = bytes_in if marks_run else bytes_in - report.bytes_removed
         cards += [_card(_size(bytes_in), "bytes in", f"{bytes_in:,} bytes"),
-                  _card(_size(bytes_in - report.bytes_removed), "bytes out",
-                        f"{bytes_in - report.bytes_removed:,} bytes")]
-    cards.append(_card(_size(report.bytes_removed), f"removed ({_percent(report.bytes_removed, bytes_in)})"
-                       if isinstance(bytes_in, int) else "removed", f"{report.bytes_removed:,} bytes"))
+                  _card(_size(bytes_out), "bytes out", f"{bytes_out:,} bytes")]
+    cards.append(_card(_size(report.bytes_removed), f"{words.removed} ({_percent(report.bytes_removed, bytes_in)})"
+                       if isinstance(bytes_in, int) else words.removed, f"{report.bytes_removed:,} bytes"))
     for key, label in (("emptied", "documents emptied"), ("dropped", "dropped (empty)"), ("rejected", "rejected")):
         if _number(stats, key):
             cards.append(_card(f"{_number(stats, key):,}", label))
     if _number(stats, "seconds"):
         cards.append(_card(f"{_number(stats, 'seconds'):,.1f} s", "cleaning time"))
     lines = []
+    if marks_run:
+        lines.append('<p id="marks-run">A marks run (<code>clean --marks</code>): every text was left whole, byte for '
+                     "byte, and what the rules would remove was kept as marks in each document's metadata field "
+                     "<code>marks</code>. The page counts and shows each mark as the removal it stands for.</p>")
     site_pass = stats.get("site_pass")
     if isinstance(site_pass, dict):
         lines.append(f"<p>Site pass: {_e(counted(int(_number(site_pass, 'pages')), 'page'))} of "
@@ -198,25 +256,25 @@ def _summary(report: RunReport, stats: dict[str, Any] | None, total: int | None)
             + "\n".join(lines))
 
 
-def _plots(report: RunReport, total: int | None) -> str:
+def _plots(report: RunReport, total: int | None, words: Words) -> str:
     return ('<h2 id="plots">Plots</h2>\n<div class="plots">'
-            f'<div class="panel"><b>Removals per rule</b> (lines removed, and other edits; the {CHART_RULES} rules '
-            f"that edited most){_rule_chart(report)}</div>"
-            f'<div class="panel"><b>Bytes removed per document</b> (documents of the run, by bytes the run took '
-            f"out of each){_histogram(report, total)}</div></div>")
+            f'<div class="panel"><b>{words.chart}</b> ({words.lines}, and {words.others}; the {CHART_RULES} rules '
+            f"that {words.verb} most){_rule_chart(report, words)}</div>"
+            f'<div class="panel"><b>Bytes {words.removed} per document</b> (documents of the run, by bytes '
+            f"{words.per_document}){_histogram(report, total, words)}</div></div>")
 
 
-def _rule_chart(report: RunReport) -> str:
-    """A horizontal bar per rule: lines removed, then its other edits."""
+def _rule_chart(report: RunReport, words: Words) -> str:
+    """A horizontal bar per rule: lines removed (or marked), then its other edits (or marks within a line)."""
     ranked = sorted(report.rules.items(), key=lambda item: (-(item[1].lines_removed + item[1].changes), item[0]))
     ranked = ranked[:CHART_RULES]
     if not ranked:
-        return '<p class="empty">No rule edited anything.</p>'
+        return f'<p class="empty">No rule {words.verb} anything.</p>'
     label_width, bar_width, row = 250, 560, 20
     most = max(tally.lines_removed + tally.changes for _, tally in ranked) or 1
     height = row * len(ranked) + 30
     parts = [f'<svg class="chart" id="rule-chart" width="100%" viewBox="0 0 {label_width + bar_width + 110} '
-             f'{height}" role="img" aria-label="removals per rule">']
+             f'{height}" role="img" aria-label="{words.edits} per rule">']
     for index, (rule, tally) in enumerate(ranked):
         y = index * row + 4
         removed_width = bar_width * tally.lines_removed / most
@@ -224,19 +282,19 @@ def _rule_chart(report: RunReport) -> str:
         shown = rule if len(rule) <= 34 else rule[:33] + "…"
         parts.append(f'<text x="{label_width - 8}" y="{y + 13}" text-anchor="end">{_e(shown)}</text>')
         parts.append(f'<rect class="bar" x="{label_width}" y="{y}" width="{removed_width:.1f}" height="{row - 5}">'
-                     f"<title>{_e(rule)}: {tally.lines_removed:,} lines removed</title></rect>")
+                     f"<title>{_e(rule)}: {tally.lines_removed:,} {words.lines}</title></rect>")
         if tally.changes:
             parts.append(f'<rect class="bar2" x="{label_width + removed_width:.1f}" y="{y}" '
                          f'width="{changed_width:.1f}" height="{row - 5}"><title>{_e(rule)}: '
-                         f"{tally.changes:,} other edits</title></rect>")
+                         f"{tally.changes:,} {words.others}</title></rect>")
         parts.append(f'<text x="{label_width + removed_width + changed_width + 6:.1f}" y="{y + 13}">'
                      f"{tally.lines_removed + tally.changes:,}</text>")
     legend_y = row * len(ranked) + 20
     parts.append(f'<rect class="key" fill="#4f86c6" x="{label_width}" y="{legend_y - 10}" width="12" height="12"/>'
-                 f'<text x="{label_width + 18}" y="{legend_y}">lines removed</text>'
+                 f'<text x="{label_width + 18}" y="{legend_y}">{words.lines}</text>'
                  f'<rect class="key" fill="#d9822b" x="{label_width + 130}" y="{legend_y - 10}" width="12" '
                  'height="12"/>'
-                 f'<text x="{label_width + 148}" y="{legend_y}">other edits (within a line)</text></svg>')
+                 f'<text x="{label_width + 148}" y="{legend_y}">{words.others}</text></svg>')
     return "".join(parts)
 
 
@@ -255,8 +313,8 @@ def _bin_range(number: int) -> str:
     return "no bytes" if number == 0 else f"{(1 << (number - 1)):,} to {(1 << number) - 1:,} bytes"
 
 
-def _histogram(report: RunReport, total: int | None) -> str:
-    """A bar per bin of bytes removed (powers of two); unchanged documents count in the first."""
+def _histogram(report: RunReport, total: int | None, words: Words) -> str:
+    """A bar per bin of bytes removed or marked (powers of two); unchanged documents count in the first."""
     bins = dict(report.loss_bins)
     if total is not None:
         bins[0] = bins.get(0, 0) + max(total - report.documents, 0)
@@ -269,20 +327,20 @@ def _histogram(report: RunReport, total: int | None) -> str:
     width = left + column * len(numbers) + 10
     base = top + plot_height
     parts = [f'<svg class="chart" id="loss-histogram" width="100%" viewBox="0 0 {width} {base + 60}" '
-             f'role="img" aria-label="bytes removed per document">',
+             f'role="img" aria-label="bytes {words.removed} per document">',
              f'<line class="axis" x1="{left}" y1="{base}" x2="{width - 10}" y2="{base}"/>']
     for index, number in enumerate(numbers):
         count = bins.get(number, 0)
         height = plot_height * count / most
         middle = left + index * column + column / 2
         parts.append(f'<rect class="bar" x="{middle - column / 2 + 3:.1f}" y="{base - height:.1f}" '
-                     f'width="{column - 6}" height="{height:.1f}"><title>{_e(_bin_range(number))} removed: '
+                     f'width="{column - 6}" height="{height:.1f}"><title>{_e(_bin_range(number))} {words.removed}: '
                      f'{_e(counted(count, "document"))}</title></rect>')
         if count:
             parts.append(f'<text x="{middle:.1f}" y="{base - height - 4:.1f}" text-anchor="middle">{count:,}</text>')
         parts.append(f'<text x="{middle:.1f}" y="{base + 16}" text-anchor="middle">{_e(_bin_label(number))}</text>')
-    parts.append(f'<text x="{left}" y="{base + 44}" class="caption">each bar: the documents that lost from the '
-                 "bytes under it to twice as many (0: nothing, or bytes added)</text></svg>")
+    parts.append(f'<text x="{left}" y="{base + 44}" class="caption">each bar: the documents with from the bytes '
+                 f"under it to twice as many {words.removed} (0: nothing, or bytes added)</text></svg>")
     return "".join(parts)
 
 
@@ -304,17 +362,16 @@ def _ordered_rules(report: RunReport) -> list[tuple[str, RuleTally]]:
     return sorted(report.rules.items(), key=lambda item: (-item[1].edits, item[0]))
 
 
-def _rule_table(report: RunReport) -> str:
+def _rule_table(report: RunReport, words: Words) -> str:
     rows = []
     for index, (rule, tally) in enumerate(_ordered_rules(report)):
         rows.append(f'<tr><td><a href="#{_rule_anchor(index)}"><code>{_e(rule)}</code></a></td>'
                     f"<td>{_e(tally.kind)}</td>{_num(tally.edits)}{_num(tally.lines_removed)}{_num(tally.changes)}"
                     f"{_bytes_cell(tally.bytes_removed)}{_bytes_cell(tally.bytes_changed)}{_num(tally.documents)}</tr>")
-    return ('<h2 id="rules">Rules</h2>\n<p class="sub">Lines removed: the line breaks of the edits that leave nothing. '
-            "Other edits change text within a line (bytes changed: the text they replaced). Bytes removed: what "
-            "the rule took out, less what it put in.</p>\n"
-            + _table("rule-table", ["rule", "kind", "#edits", "#lines removed", "#other edits", "#bytes removed",
-                                    "#bytes changed", "#documents"], rows, "No rule edited anything."))
+    return (f'<h2 id="rules">Rules</h2>\n<p class="sub">{words.rules}</p>\n'
+            + _table("rule-table", ["rule", "kind", f"#{words.edits}", f"#{words.lines}", f"#{words.others}",
+                                    f"#bytes {words.removed}", f"#{words.bytes_changed}", "#documents"], rows,
+                     f"No rule {words.verb} anything."))
 
 
 _WHITE_SPACE = str.maketrans({" ": "·", "\t": "→", "\u00a0": "⍽"})
@@ -343,16 +400,17 @@ def _row(css: str, mark: str, content: str) -> str:
     return f'<div class="row {css}"><span class="gutter">{mark}</span><span>{content}</span></div>'
 
 
-def _sample(sample: Sample) -> str:
+def _sample(sample: Sample, words: Words) -> str:
     where = f"<code>{_e(sample.doc_id)}</code> · {_e(sample.where)}"
     if sample.line is not None:
         where += f" · line {sample.line:,}"
     rows = [_row("ctx", "", _e(line)) for line in sample.context_before]
     if not sample.after and sample.before.endswith("\n") and not sample.prefix:  # whole lines removed
-        rows += [_row("removed", "−", _visible(line) or '<span class="eol">⏎</span>')
+        rows += [_row(words.row, "−", _visible(line) or '<span class="eol">⏎</span>')
                  for line in sample.before[:-1].split("\n")]
     else:
-        edited = _e(sample.prefix) + (f"<del>{_visible(sample.before)}</del>" if sample.before else "") \
+        edited = _e(sample.prefix) \
+            + (f"<{words.element}>{_visible(sample.before)}</{words.element}>" if sample.before else "") \
             + (f"<ins>{_visible(sample.after)}</ins>" if sample.after else "") + _e(sample.suffix)
         rows.append(_row("changed", "~", edited + _code_points(sample.before, sample.after)))
     rows += [_row("ctx", "", _e(line)) for line in sample.context_after]
@@ -361,30 +419,26 @@ def _sample(sample: Sample) -> str:
             f"{note}</div>")
 
 
-def _samples(report: RunReport) -> str:
+def _samples(report: RunReport, words: Words) -> str:
     blocks = []
     for index, (rule, tally) in enumerate(_ordered_rules(report)):
         samples = report.sample(rule)
-        meta = f"{tally.kind} · {counted(tally.edits, 'edit')}, {len(samples)} shown"
+        meta = f"{tally.kind} · {counted(tally.edits, words.edit)}, {len(samples)} shown"
         is_open = " open" if index < OPEN_SAMPLES else ""
         blocks.append(f'<details class="rule" id="{_rule_anchor(index)}"{is_open}><summary><code>{_e(rule)}</code>'
-                      f'<span class="meta">{_e(meta)}</span></summary>{"".join(_sample(s) for s in samples)}'
+                      f'<span class="meta">{_e(meta)}</span></summary>{"".join(_sample(s, words) for s in samples)}'
                       "</details>")
-    known = any(s.line is not None for rule in report.rules for s in report.sample(rule))
-    how = ("Each shows the line it starts on, the lines around it as the pass that made it found them (grey), "
-           "and what went "
-           "(red, − for a line removed) or came (green).") if known else (
-        "An edit log holds no text, so each shows what went (red, − for a line removed) or came (green) without "
-        "the lines around it; <code>textclean clean --report</code> shows them.")
-    return (f'<h2 id="samples">Samples</h2>\n<p class="sub">Up to {report.samples_per_rule} edits of each rule, drawn '
-            f"at random with a fixed seed: the same run gives the same page. {how}</p>\n" + "\n".join(blocks))
+    how = words.samples if report.with_text else words.samples_from_log
+    return (f'<h2 id="samples">Samples</h2>\n<p class="sub">Up to {report.samples_per_rule} {words.edits} of each '
+            f"rule, drawn at random with a fixed seed: the same run gives the same page. {how}</p>\n"
+            + "\n".join(blocks))
 
 
-def _top_documents(report: RunReport) -> str:
-    return ('<h2 id="documents">Documents that lost the most</h2>\n'
-            + _table("top-documents", ["document", "#bytes removed", "#of its size", "#edits",
-                                       "rules that removed most"],
-                     [_loss_row(loss) for loss in report.top()], "No document lost any bytes."))
+def _top_documents(report: RunReport, words: Words) -> str:
+    return (f'<h2 id="documents">{words.top}</h2>\n'
+            + _table("top-documents", ["document", f"#bytes {words.removed}", "#of its size", f"#{words.edits}",
+                                       f"rules that {words.removed} most"],
+                     [_loss_row(loss) for loss in report.top()], words.no_top))
 
 
 def _loss_row(loss: DocumentLoss) -> str:

@@ -134,6 +134,29 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def mark_records(text: str, marks: Iterable[Mark]) -> list[dict[str, Any]]:
+    """``marks`` as the edit log keeps them: each mark's dict with the text of ``text`` it spans, ``before``."""
+    return [{**mark.to_dict(), "before": text[mark.start:mark.end]} for mark in marks]
+
+
+def removals(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The marks of one document as :func:`mark_records` gives them (sorted, disjoint) turned into the edit records
+    of the removals they stand for, in order: each span moved back by what the marks before it take out, so that
+    replaying them (:func:`textclean.document.replay`) gives :func:`apply_marks`. Each keeps its mark's ``line``.
+
+    >>> removals([{"rule": "a", "kind": "k", "start": 0, "end": 2, "line": 1, "before": "x\\n"},
+    ...           {"rule": "b", "kind": "k", "start": 5, "end": 7, "line": 3, "before": "y\\n"}])[1]["start"]
+    3
+    """
+    edits, removed = [], 0
+    for record in records:
+        start, before = record["start"] - removed, record["before"]
+        edits.append({"rule": record["rule"], "kind": record["kind"], "start": start, "end": start + len(before),
+                      "before": before, "after": "", "note": record.get("note", ""), "line": record["line"]})
+        removed += len(before)
+    return edits
+
+
 def marked_bytes(text: str, marks: Iterable[Mark]) -> list[int]:
     """The UTF-8 bytes of ``text`` each of ``marks`` covers."""
     return [len(text[mark.start:mark.end].encode("utf-8", "surrogatepass")) for mark in marks]

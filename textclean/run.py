@@ -21,6 +21,7 @@ from .editlog import EditLogWriter
 from .evidence import site_of
 from .html_report import write_page
 from .inputs import InputDoc, InputError, ReadOptions, Reject, expand, input_format, read_shard
+from .marks import mark_records
 from .outputs import (
     AtomicWriter,
     Output,
@@ -364,7 +365,8 @@ class _Recorder:
         if self.report is not None:
             added = sorted(result.metadata.keys() - item.metadata.keys())
             if result.edits or added:  # the documents the edit log holds
-                self.report.add(item.id, where_read(item.source, item.line), result.edits, added, result.original)
+                self.report.add(item.id, where_read(item.source, item.line), result.edits, added, result.original,
+                                mark_records(result.original, result.marks))
             if result.findings:
                 self.report.add_findings(item.id, where_read(item.source, item.line), result.findings,
                                          result.original)

@@ -6,6 +6,10 @@ It is fed the changed documents of a run in order, either by the run itself (``c
 each document's text, so a sample shows its line and the lines around it) or from the run's edit log
 (``textclean report``, :meth:`RunReport.from_edit_log`, which holds no text). Counters, one reservoir per rule
 and a heap of the top documents are all it keeps, each sample cut to :data:`TEXT_LIMIT` characters.
+
+The marks of a marks run (``clean --marks``, :mod:`textclean.marks`) are counted and sampled as the removals they
+stand for (:func:`textclean.marks.removals`), by the same code: in such a run a rule's "edits" are its marks and
+the bytes it "removed" the bytes they span, which the page calls marked.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from typing import Any
 
 from .document import Edit, Finding, _runs, edit_input_starts, line_cols, replay
 from .editlog import log_stream
+from .marks import removals
 from .report import utf8_size
 
 #: Characters of an edit's before or after text, and of a context line, a sample keeps.
@@ -150,21 +155,35 @@ class RunReport:
     rules: dict[str, RuleTally] = field(default_factory=dict)
     metadata_fields: Counter = field(default_factory=Counter)
     loss_bins: Counter = field(default_factory=Counter)  # histogram_bin -> changed documents
-    documents: int = 0  # changed documents (or given metadata) seen
+    documents: int = 0  # changed documents (or given metadata, or marks) seen
+    marked: int = 0  # documents with marks (a marks run's)
+    with_text: bool = False  # a document came with its text: samples show the lines around them
     documents_in_shards: int = 0  # every document of the outputs, changed or not, from the log's shard records
     shards: int = 0
     edits: int = 0
-    bytes_removed: int = 0
+    bytes_removed: int = 0  # in a marks run, the bytes the marks span
     _reservoirs: dict[str, _Reservoir] = field(default_factory=dict, repr=False)
     _findings: dict[str, _Reservoir] = field(default_factory=dict, repr=False)
     _top: list[tuple[int, int, DocumentLoss]] = field(default_factory=list, repr=False)
 
-    def add(self, doc_id: str, where: str, edits: list[Edit], metadata_added: list[str], text: str | None = None
-            ) -> None:
+    @property
+    def marks_run(self) -> bool:
+        """Whether the documents came from a marks run (one had marks)."""
+        return self.marked > 0
+
+    def add(self, doc_id: str, where: str, edits: list[Edit], metadata_added: list[str], text: str | None = None,
+            marks: list[dict[str, Any]] | None = None) -> None:
         """One changed document: its id, where it was read, its edits in order (:class:`Edit`, or without ``text``
-        anything with an Edit's fields as attributes), the metadata fields the run added, and its input ``text``
-        when known (for each sample's line and context)."""
+        anything with an Edit's fields as attributes), the metadata fields the run added, its input ``text``
+        when known (for each sample's line and context), and in a marks run, which makes no edits, its marks
+        as the edit log holds them (:func:`textclean.marks.mark_records`)."""
+        if marks:
+            if edits:
+                raise ValueError(f"document {doc_id} has both edits and marks: a marks run makes no edits")
+            edits = [SimpleNamespace(**removal) for removal in removals(marks)]  # an Edit each, as far as add reads
+            self.marked += 1
         self.documents += 1
+        self.with_text |= text is not None
         self.edits += len(edits)
         self.metadata_fields.update(metadata_added)
         by_rule: dict[str, int] = {}  # bytes removed
@@ -210,9 +229,9 @@ class RunReport:
                  ) -> list[Sample]:
         if not numbers:
             return []
-        if text is None:
-            return [Sample(edits[n].rule, doc_id, where, None, cut(edits[n].before), cut(edits[n].after),
-                           getattr(edits[n], "note", "")) for n in numbers]
+        if text is None:  # the line is known of a mark (its record says), not of an edit
+            return [Sample(edits[n].rule, doc_id, where, getattr(edits[n], "line", None), cut(edits[n].before),
+                           cut(edits[n].after), getattr(edits[n], "note", "")) for n in numbers]
         starts = edit_input_starts(edits)
         lines = dict(zip(numbers, (line for line, _ in line_cols(text, [starts[n] for n in numbers])), strict=True))
         found = []
@@ -281,7 +300,7 @@ class RunReport:
             else:
                 edits = [SimpleNamespace(**edit) for edit in record["edits"]]  # an Edit each, as far as add reads
                 report.add(str(record.get("id")), where_read(record.get("source"), record.get("line")), edits,
-                           record["metadata_added"])
+                           record["metadata_added"], marks=record.get("marks"))
         return report
 
 
