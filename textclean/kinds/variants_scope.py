@@ -4,7 +4,8 @@ A rule whose ``scope`` is ``document``, ``site`` or ``corpus`` (a group of given
 spellings: Mohammad, Muhammad, Mohamed...) is evidence, never a rewrite on its own. Each
 spelling it finds is read with the name it stands in: the run of capitalised words
 (and lower-case ``particles`` such as bin, el) around it on its line, without the
-``beside_names`` that stand before or after a name (President, Minister, Province).
+``beside_names`` that stand before or after a name (President, Minister, Province, Later),
+and from after a possessive (Iran's).
 Two such full names are one person when, with every spelling of a loaded group taken
 as its group's canonical, they are the same words: `Muhammad Javad Zarif` and
 `Mohammad Javad Zarif` are; `Mohamed Salah` and `Muhammad Ali` are not, and a bare
