@@ -187,7 +187,8 @@ def main() -> int:
     print(f"ratio: stage / regex alternation: {stage_wall / speed['regex alternation'][0]:.1f}x")
     if args.against:
         other_wall, other_cpu = speed[f"against {args.against}"]
-        print(f"ratio: stage / the other checkout's: {stage_wall / other_wall:.2f}x (CPU: {stage_cpu / other_cpu:.2f}x)")
+        print(f"ratio: stage / the other checkout's: {stage_wall / other_wall:.2f}x "
+              f"(CPU: {stage_cpu / other_cpu:.2f}x)")
     goal = f"goal: the stage >= {GOAL_MB_S:.0f} MB/s with {GOAL_VARIANTS:,} variants"
     if args.variants != GOAL_VARIANTS:
         print(f"{goal}: not measured ({args.variants:,} variants)")

@@ -323,10 +323,11 @@ class VariantsStage:
         lists = {key: KeySpellings(sorted(spellings, key=lambda s: -len(s.text)), (key[0], len(key[1])))
                  for key, spellings in keys.items()}
         #: The automata of the keys that start a spelling other than an as-is one (``as_is`` of Spelling).
-        self.automata = [_automaton({key[1]: found for key, found in lists.items()
-                                     if key[0] == folded and not _all_as_is(found)}, folded) for folded in (False, True)]
+        self.automata = [_automaton({key: found for (in_folded, key), found in lists.items()
+                                     if in_folded == folded and not _all_as_is(found)}, folded)
+                         for folded in (False, True)]
         #: The keys all of whose spellings are as-is: each such spelling is the whole word it matches.
-        self.as_is_words = {key[1]: found for key, found in lists.items() if _all_as_is(found)}
+        self.as_is_words = {key: found for (_, key), found in lists.items() if _all_as_is(found)}
         self.as_is_automaton = _automaton(self.as_is_words, False)
         self.longer_names = LongerNames(rules, settings, {fold(part) for spelling in canonicals
                                                            for part in spelling_parts(spelling)})
