@@ -4,6 +4,8 @@ import re
 import pytest
 from conftest import SHARED
 
+from textclean.kinds.variants_scope import spellings_of
+
 SEEDS = SHARED / "seeds"
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"{SEEDS} is absent: the seeds live outside the repository")
 
@@ -30,6 +32,11 @@ PEOPLE = {  # each person's full name, in any of the spellings the five use
     "Rahmon": r"\bEmomali Ra\w*mon\b",
     "Mohammadi": r"\bBismillah M\w+di\b",
 }
+
+
+def _parts(spelling):
+    """A spelling as places compare it: letter case and separators aside."""
+    return re.sub(r"[-\s'’]+", "-", spelling.casefold())
 
 
 def _seeds():
@@ -87,8 +94,10 @@ def test_variants_unified_across_all_five(cleaned):
             assert variant not in joined, (canonical, variant)
 
 
-def test_each_person_has_one_spelling_across_all_five_cleaned_together_as_one_jsonl(tmp_path, cleaned):
-    """In corpus scope, one spelling per person across the documents of a run (the first pass counts them)."""
+def test_each_person_and_place_has_one_spelling_across_all_five_cleaned_together_as_one_jsonl(tmp_path, cleaned,
+                                                                                              shipped_rules):
+    """In corpus scope, one spelling per person across the documents of a run (the first pass counts them), and
+    one per place the shipped packs name (letter case aside: a dateline keeps its capitals)."""
     import json
 
     from click.testing import CliRunner
@@ -104,6 +113,13 @@ def test_each_person_has_one_spelling_across_all_five_cleaned_together_as_one_js
     for person, pattern in PEOPLE.items():
         spellings = set(re.findall(pattern, joined))
         assert len(spellings) == 1, (person, spellings)
+    places = [rule for rule in shipped_rules.rules if rule.kind == "variants" and rule.spec.get("any_case")]
+    assert len(places) > 20
+    for rule in places:
+        written = {_parts(found) for spelling in spellings_of(rule) for found in re.findall(
+            r"(?<!\w)" + r"[-\s'’]*".join(map(re.escape, re.split(r"[-\s'’]+", spelling))) + r"(?!\w)", joined,
+            re.IGNORECASE)}
+        assert written <= {_parts(rule.spec["canonical"])}, (rule.id, written)
     # cleaned one by one, the articles keep their own spellings of a person they spell one way
     alone = {spelling for _, result in cleaned.values() for spelling in re.findall(PEOPLE["Zarif"], result.text)}
     assert len(alone) > 1

@@ -28,10 +28,13 @@ and reports a document that mixes spellings of one name. The kind setting
 Matching is an Aho–Corasick scan for the first part of every spelling (over the
 lower-cased text too when a rule ignores case); each hit at the start of a word
 is then checked against that spelling's own pattern (separators, case, context).
+A stage's scan leaves out the spellings that can change nothing when found (a
+global rule's one-word canonical, as written): most names in a text are written
+so, and each would cost the checks of a hit.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -57,6 +60,7 @@ MODES = ("rewrite", "annotate", "check")
 _SPLIT = regex.compile(r"[-\s'’]+")
 _SEPARATOR = r"(?:[-'’]|[^\S\n])"  # between the parts of a name within a line: a name never spans lines
 _WORD_CHAR = regex.compile(r"\w")
+_WORD = regex.compile(r"\w*")
 _WHITESPACE = regex.compile(r"\s+")
 _SPACE = regex.compile(r"\s")
 _SPACE_BEFORE = regex.compile(r"(?r)\s")
@@ -143,6 +147,7 @@ class Spelling:
     pattern: regex.Pattern
     plain: bool  # one part, case as written, no context: the automaton hit is the match
     document: regex.Pattern | None = None  # counts only in a document this pattern finds a word of
+    as_is: bool = False  # found, it can change nothing (:meth:`VariantsStage._as_is`)
 
     @property
     def folded(self) -> bool:
@@ -266,6 +271,29 @@ def check_groups(rules: list[Rule]) -> None:
             claims.setdefault(key.casefold(), []).append((rule, spelling, role))
 
 
+class KeySpellings(NamedTuple):
+    """The spellings an automaton key starts, longest first."""
+
+    spellings: list[Spelling]
+    #: Where a key's hits stand among others at one place: keys matched as written before keys matched
+    #: case-folded, each shorter key first (the order an automaton reports them in).
+    rank: tuple[bool, int]
+
+
+def _all_as_is(found: KeySpellings) -> bool:
+    return all(spelling.as_is for spelling in found.spellings)
+
+
+def _rank(found: KeySpellings) -> tuple[bool, int]:
+    return found.rank
+
+
+def _automaton(lists: dict[str, KeySpellings], folded: bool) -> tuple[Automaton | None, list[KeySpellings], bool]:
+    """An automaton of the keys ``lists`` holds, the spellings of each (by the automaton's index), and whether it
+    reads the text lower-cased."""
+    return Automaton(list(lists)) if lists else None, list(lists.values()), folded
+
+
 class Found(NamedTuple):
     """A spelling found in a text."""
 
@@ -280,26 +308,39 @@ class VariantsStage:
     def __init__(self, rules: list[Rule], settings: dict[str, Any]):
         check_groups(rules)
         self.mode_override: str | None = settings.get("mode")
-        # Spellings matched as written (False) and matched case-folded (True), by the key an automaton finds.
-        keys: dict[bool, dict[str, list[Spelling]]] = {False: {}, True: {}}
-        for rule in rules:
-            for spelling in _spellings(rule):
-                keys[spelling.folded].setdefault(spelling.key, []).append(spelling)
-        for spellings in (s for by_key in keys.values() for s in by_key.values()):
-            spellings.sort(key=lambda s: -len(s.text))
-        self.automata = [(Automaton(list(spellings)), list(spellings.values()), folded)
-                         for folded, spellings in keys.items() if spellings]
         self.exceptions = {
             rule.id: regex.compile("|".join(spelling_pattern(p) for p in rule.spec["exceptions"]), regex.IGNORECASE)
             for rule in rules if rule.spec.get("exceptions")
         }
         canonicals = {fold(spelling): fold(rule.spec["canonical"]) for rule in rules for spelling in spellings_of(rule)}
         self.persons = PersonScope(rules, settings, canonicals.get)
+        # Spellings matched as written (False) and matched case-folded (True), by the key an automaton finds.
+        keys: dict[tuple[bool, str], list[Spelling]] = {}
+        for rule in rules:
+            for spelling in _spellings(rule):
+                spelling = replace(spelling, as_is=self._as_is(spelling))
+                keys.setdefault((spelling.folded, spelling.key), []).append(spelling)
+        lists = {key: KeySpellings(sorted(spellings, key=lambda s: -len(s.text)), (key[0], len(key[1])))
+                 for key, spellings in keys.items()}
+        #: The automata of the keys that start a spelling other than an as-is one (``as_is`` of Spelling).
+        self.automata = [_automaton({key: found for (in_folded, key), found in lists.items()
+                                     if in_folded == folded and not _all_as_is(found)}, folded)
+                         for folded in (False, True)]
+        #: The keys all of whose spellings are as-is: each such spelling is the whole word it matches.
+        self.as_is_words = {key: found for (_, key), found in lists.items() if _all_as_is(found)}
+        self.as_is_automaton = _automaton(self.as_is_words, False)
         self.longer_names = LongerNames(rules, settings, {fold(part) for spelling in canonicals
                                                            for part in spelling_parts(spelling)})
 
     def mode(self, rule: Rule) -> str:
         return self.mode_override or rule.spec.get("mode", "rewrite")
+
+    def _as_is(self, spelling: Spelling) -> bool:
+        """Whether a spelling found can change nothing: one word, matched as written, its rule's canonical, of a
+        global rule that rewrites."""
+        rule = spelling.rule
+        return spelling.plain and spelling.text == rule.spec["canonical"] and self.mode(rule) == "rewrite" \
+            and not self.persons.scoped(rule) and all(map(_is_word_char, spelling.text))
 
     def collector(self) -> PersonCounter | None:
         """With rules of site or corpus scope, the first pass counts the spellings of each person."""
@@ -314,17 +355,29 @@ class VariantsStage:
         return self.persons.collector(self._scoped, report=True)
 
     def _scoped(self, text: str) -> list[Found]:
-        return [found for found in self.matches(text)
+        return [found for found in self.matches(text, as_is=False)
                 if self.persons.scoped(found.rule) and self.mode(found.rule) != "annotate"]
 
-    def matches(self, text: str) -> list[Found]:
+    def matches(self, text: str, as_is: bool = True) -> list[Found]:
         """Every spelling found, left to right, longest first at each place; left out: exceptions, addresses,
-        handles and hashtags, and a spelling of a global rule inside a longer name."""
-        candidates: dict[int, list[list[Spelling]]] = {}
-        for automaton, lists, folded in self.automata:
+        handles and hashtags, and a spelling of a global rule inside a longer name.
+
+        ``as_is=False`` leaves out too the spellings that can change nothing (``as_is`` of :class:`Spelling`),
+        and so need no checks: as such a spelling is one whole word, no other one starts inside it, and it is
+        looked up only where another starts, where it may be the longest.
+        """
+        candidates: dict[int, list[KeySpellings]] = {}
+        for automaton, lists, folded in self.automata if not as_is else [*self.automata, self.as_is_automaton]:
+            if not lists:
+                continue
             for index, start, _ in automaton.find_matches_as_indexes(lower(text) if folded else text, overlapping=True):
                 if start == 0 or not _is_word_char(text[start - 1]):
                     candidates.setdefault(start, []).append(lists[index])
+        if not as_is:
+            for start, lists in candidates.items():
+                word = self.as_is_words.get(text[start:_WORD.match(text, start).end()])
+                if word is not None:
+                    lists.append(word)
         found = []
         last_end = 0
         named: dict[regex.Pattern, bool] = {}  # whether the document names a word of each pattern asked about
@@ -333,8 +386,8 @@ class VariantsStage:
             if start < last_end:
                 continue
             lists = candidates[start]
-            spellings = lists[0] if len(lists) == 1 else sorted((s for ss in lists for s in ss),
-                                                                key=lambda s: -len(s.text))
+            spellings = lists[0].spellings if len(lists) == 1 else sorted(
+                (s for ks in sorted(lists, key=_rank) for s in ks.spellings), key=lambda s: -len(s.text))
             for spelling in spellings:
                 if spelling.document is not None and not _names(spelling.document, text, named):
                     continue
@@ -342,7 +395,8 @@ class VariantsStage:
                 if end is None:
                     continue
                 rule = spelling.rule
-                if not (self._excepted(rule, text, start, end) or in_address(text, start, end)
+                if (as_is or not spelling.as_is) and not (
+                        self._excepted(rule, text, start, end) or in_address(text, start, end)
                         or in_handle(text, start) or self.longer_names.holds(text, start, end, rule, ordinary)):
                     found.append(Found(rule, start, end))
                 last_end = end
@@ -366,7 +420,7 @@ class VariantsStage:
         annotated: dict[str, list[str]] = {}
         seen: dict[str, list[Found]] = {}
         per_person: dict[str, list[Found]] = {"rewrite": [], "check": []}
-        for found in self.matches(text):
+        for found in self.matches(text, as_is=False):
             rule = found.rule
             canonical = rule.spec["canonical"]
             mode = self.mode(rule)

@@ -4,7 +4,8 @@ A rule whose ``scope`` is ``document``, ``site`` or ``corpus`` (a group of given
 spellings: Mohammad, Muhammad, Mohamed...) is evidence, never a rewrite on its own. Each
 spelling it finds is read with the name it stands in: the run of capitalised words
 (and lower-case ``particles`` such as bin, el) around it on its line, without the
-``beside_names`` that stand before or after a name (President, Minister, Province).
+``beside_names`` that stand before or after a name (President, Minister, Province, Later),
+and from after a possessive (Iran's).
 Two such full names are one person when, with every spelling of a loaded group taken
 as its group's canonical, they are the same words: `Muhammad Javad Zarif` and
 `Mohammad Javad Zarif` are; `Mohamed Salah` and `Muhammad Ali` are not, and a bare
@@ -43,6 +44,7 @@ _NARROWEST = {"document": 0, "site": 1, "corpus": 2}
 _LONGEST_NAME = 6  # words looked at either side of a spelling for the name it stands in
 _NAME_WORD = regex.compile(r"(?:\p{Ll}{1,3}-)?\p{Lu}[\p{L}\p{M}'’-]*")  # Zarif, el-Sisi, Qal'a
 _CLOSING = ",.;:!?)]”\""  # punctuation that ends a name
+_POSSESSIVE = ("'s", "’s")
 _BLANK = " \t"
 _SEPARATORS = regex.compile(r"[-\s'’]+")
 _SPACE = regex.compile(r"\s")
@@ -220,7 +222,8 @@ class PersonScope:
         """The span of the name ``text[start:end]`` stands in, and its person."""
         before: list[tuple[int, str]] = []
         position = start
-        while len(before) < _LONGEST_NAME and self._is_name_word(word := _word_before(text, position)):
+        while len(before) < _LONGEST_NAME and self._is_name_word(word := _word_before(text, position)) \
+                and not word.endswith(_POSSESSIVE):  # Iran's Zarif: the name starts after the possessive
             position -= len(word) + 1
             before.append((position, word))
         after: list[tuple[int, str]] = []
@@ -432,4 +435,4 @@ def _word_after(text: str, end: int) -> str:
         return ""
     space = _SPACE.search(text, end + 1, end + 1 + _LONGEST_WORD)
     word = text[end + 1:space.start() if space else end + 1 + _LONGEST_WORD].rstrip(_CLOSING)
-    return word[:-2] if word.endswith(("'s", "’s")) else word.rstrip("'’")
+    return word[:-2] if word.endswith(_POSSESSIVE) else word.rstrip("'’")
