@@ -535,7 +535,9 @@ def _page_evidence(matcher: _Matcher, page: Page, removed: dict[int, str], evide
     boilerplate, the headline as a paragraph. A page with no line good by its own shape is left alone. With
     ``outside_article``, only lines outside the article's region may go (from the first to the last line that is
     good, or reads like a paragraph and no other rule removed), and only on a side of it (before, after) where
-    other rules removed at least ``min_removed`` lines."""
+    other rules removed at least ``min_removed`` lines.
+
+    Lines are measured only as far as their classes decide what goes (:class:`page_evidence.PageClasses`)."""
     spec = matcher.rule.spec
     if spec.get("outside_article") and len(removed) < spec.get("min_removed", 0):
         return  # no side of the article can hold that much furniture
@@ -543,22 +545,28 @@ def _page_evidence(matcher: _Matcher, page: Page, removed: dict[int, str], evide
     known = {at: "bad" for at, line in enumerate(numbers) if line in removed}
     if headline is not None:
         known[bisect_left(numbers, headline)] = "good"
-    shapes = matcher.evidence.shapes([page.lines[line] for line in numbers])
-    if not any(matcher.evidence.own_class(shape) == "good" for shape in shapes):
-        return  # no paragraph: nothing to tell the boilerplate from
-    classes = matcher.evidence.revised(shapes, known)
-    takes = range(len(numbers))
+    classes = page_evidence.PageClasses(matcher.evidence, [page.lines[line] for line in numbers], known)
+    takes = [range(len(numbers))]
     if spec.get("outside_article"):
-        article = page_evidence.article_region([own == "good" or (line not in removed and limits.paragraph(
-            page.lines[line])) for (own, _), line in zip(classes, numbers, strict=True)])
-        sides = [side for side in (range(article.start), range(article.stop, len(numbers)))
-                 if sum(known.get(at) == "bad" for at in side) >= spec.get("min_removed", 0)]
-        takes = {at for side in sides for at in side}
-    for at, (own, final) in enumerate(classes):
+        def anchor(at: int) -> bool:
+            line = numbers[at]
+            return classes.good(at) or (line not in removed and limits.paragraph(page.lines[line]))
+
+        first = next((at for at in range(len(numbers)) if anchor(at)), None)
+        article = range(0) if first is None else \
+            range(first, next(at for at in range(len(numbers) - 1, first - 1, -1) if anchor(at)) + 1)
+        takes = [side for side in (range(article.start), range(article.stop, len(numbers)))
+                 if sum(cls == "bad" and at in side for at, cls in known.items()) >= spec.get("min_removed", 0)]
+    longest = matcher.max_length if matcher.max_length is not None else math.inf
+    eligible = [at for side in takes for at in side
+                if numbers[at] not in removed and len(page.lines[numbers[at]]) <= longest]
+    if not eligible or not classes.any_good():
+        return  # nothing could go, or no paragraph to tell the boilerplate from
+    for at, (own, final) in classes.revised(eligible).items():
         line = numbers[at]
-        if final == "bad" and at in takes and line not in removed and matcher.fires_on(page, line):
+        if final == "bad" and matcher.fires_on(page, line):
             removed[line] = matcher.rule.id
-            evidence[line] = page_evidence.evidence(own, final, shapes[at]) + (
+            evidence[line] = page_evidence.evidence(own, final, classes.shape(at)) + (
                 ", outside the article" if spec.get("outside_article") else "")
 
 
