@@ -3,7 +3,8 @@
 Prints MB/s (UTF-8 bytes of input per second of this process's CPU time, so other
 load on the machine does not count) for the stage with the shipped rules, next to a
 plain ``str.splitlines()`` pass over the same texts in the same run, and the ratio.
-Each figure is the best of ``--repeat`` runs. The goal is >= 30 MB/s.
+Each figure is the best of ``--repeat`` runs. The goal is >= 30 MB/s; issue 16 asks
+for >= 20 MB/s with page evidence.
 
     python benchmarks/bench_boilerplate.py [--repeat 5] [--limit N]
 """
@@ -22,23 +23,26 @@ sys.path.insert(0, str(ROOT))
 
 from textclean import load_rules  # noqa: E402
 from textclean.kinds import registry  # noqa: E402
-from textclean.patterns import compile_all  # noqa: E402
+from textclean.patterns import compile_all, document_budget  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "fullpage" / "corpus.jsonl.gz"
 GOAL_MB_S = 30.0
+ISSUE_16_MB_S = 20.0  # issue 16's done-when: the stage stays at least this fast
 
 
 def best_seconds(make: Callable[[], Callable[[str], object]], texts: list[str], repeat: int) -> float:
     """The least CPU time the work ``make()`` returns took over all texts, in ``repeat`` runs.
 
-    Each run gets fresh work, so that what one run remembered cannot speed up the next.
+    Each run gets fresh work, so that what one run remembered cannot speed up the next. Each text is
+    worked on under its own match budget, as ``Cleaner.clean`` does.
     """
     best = float("inf")
     for _ in range(repeat):
         work = make()
         started = time.process_time()
         for text in texts:
-            work(text)
+            with document_budget(text):
+                work(text)
         best = min(best, time.process_time() - started)
     return best
 
@@ -67,8 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(texts)} documents, {megabytes:.1f} MB, {len(ruleset.rules)} boilerplate rules, best of {args.repeat}")
     print(f"  boilerplate stage   {stage_s:7.3f} s  {megabytes / stage_s:8.1f} MB/s")
     print(f"  str.splitlines()    {split_s:7.3f} s  {megabytes / split_s:8.1f} MB/s")
-    verdict = "met" if megabytes / stage_s >= GOAL_MB_S else "NOT MET"
-    print(f"  the stage takes {stage_s / split_s:.1f}x the time of splitlines; goal >= {GOAL_MB_S:.0f} MB/s: {verdict}")
+    verdicts = [f"goal >= {goal:.0f} MB/s{where}: {'met' if megabytes / stage_s >= goal else 'NOT MET'}"
+                for goal, where in ((GOAL_MB_S, ""), (ISSUE_16_MB_S, " (issue 16)"))]
+    print(f"  the stage takes {stage_s / split_s:.1f}x the time of splitlines; {'; '.join(verdicts)}")
     return 0
 
 

@@ -156,6 +156,7 @@ class PageEvidence:
         self.stopwords = stopwords
         #: per list, its words that are all letters: a text's words of that kind are its whitespace-separated parts
         self._letters = [(stop, [word for word in stop if word.isalpha()]) for stop in stopwords.values()]
+        self._any = frozenset().union(*stopwords.values())
 
     def language(self, text: str) -> frozenset[str]:
         """The stop-word list that holds most of the words of ``text`` (the page's lines).
@@ -168,7 +169,7 @@ class PageEvidence:
             return frozenset()
         parts = text.casefold().split()
         words = Counter(_WORD.findall(" ".join(filterfalse(str.isalpha, parts))))
-        parts = Counter(parts)
+        parts = Counter(filter(self._any.__contains__, parts))
         return max(((stop, sum(map(parts.get, letters, repeat(0))) + sum(map(words.get, stop, repeat(0))))
                     for stop, letters in self._letters), key=lambda counted: counted[1])[0]
 

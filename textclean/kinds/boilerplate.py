@@ -46,6 +46,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress
 from typing import Any
 
 import regex
@@ -198,6 +199,7 @@ class Page:
         self.lines = self._text.stripped
         self.count = len(self._text.nonblank)
         self._zones: dict[tuple[str, str], range] = {}
+        self.paragraphs: dict[int, None] | None = None  # the lines that read like paragraphs (Limits.paragraphs)
 
     def after(self, number: int) -> int | None:
         """The next non-blank line after ``number``."""
@@ -254,11 +256,22 @@ class Limits:
 
     def paragraph(self, line: str) -> bool:
         """Whether a stripped line reads like a paragraph."""
-        return self.paragraph_words is not None and len(line.split()) >= self.paragraph_words
+        words = self.paragraph_words
+        # n words take at least 2n - 1 characters: most lines are told without splitting them
+        return words is not None and len(line) >= 2 * words - 1 and len(line.split()) >= words
 
-    def article(self, line: str) -> bool:
-        """Whether a stripped line reads like article text: a paragraph or a sentence."""
-        return self.paragraph(line) or (self.sentence is not None and self.sentence.fullmatch(line) is not None)
+    def paragraphs(self, page: Page) -> dict[int, None]:
+        """The numbers of the page's lines that read like paragraphs, in order; found once per page."""
+        if page.paragraphs is None:
+            numbers = page.nonblank()
+            page.paragraphs = dict.fromkeys(compress(numbers, map(self.paragraph,
+                                                                  map(page.lines.__getitem__, numbers))))
+        return page.paragraphs
+
+    def article(self, page: Page, line: int) -> bool:
+        """Whether line ``line`` of the page reads like article text: a paragraph or a sentence."""
+        return line in self.paragraphs(page) or (self.sentence is not None
+                                                 and self.sentence.fullmatch(page.lines[line]) is not None)
 
 
 def _setting_pattern(settings: dict[str, Any], key: str, prefix: str = "") -> regex.Pattern | None:
@@ -365,7 +378,7 @@ class BoilerplateStage:
             return None
         numbers = page.nonblank()
         body = next((at for at, line in enumerate(numbers)
-                     if line not in removed and limits.article(page.lines[line])), None)
+                     if line not in removed and limits.article(page, line)), None)
         for at in range(body - 1, max(-1, body - 1 - limits.headline_within), -1) if body else ():
             line = numbers[at]
             if line in removed and not self.taken_by_context(page, line, removed):
@@ -379,7 +392,7 @@ class BoilerplateStage:
         stands around them stay, and a finding says so. A line a rule's pattern matched whole, and the lines of a
         block with an end line or of a comment thread, are not counted: their own text bounds them."""
         limit = self.limits.max_paragraph_loss
-        paragraphs = [line for line in page.nonblank() if self.limits.paragraph(page.lines[line])]
+        paragraphs = self.limits.paragraphs(page)
         total = sum(len(page.lines[line]) for line in paragraphs)
         taken = [line for line in paragraphs if removed.get(line) in self.unbounded]
         lost = sum(len(page.lines[line]) for line in taken)
@@ -471,12 +484,12 @@ def _section(matcher: _Matcher, markers: list[int], page: Page, removed: dict[in
     for marker in (markers if tail else reversed(markers)):
         section = page.nonblank(marker) if tail else page.nonblank(0, marker + 1)[::-1]
         rest = page.nonblank(0, marker) if tail else page.nonblank(marker + 1)
-        if (limits.sentence or limits.paragraph_words) and not any(limits.article(page.lines[n]) for n in rest):
+        if (limits.sentence or limits.paragraph_words) and not any(limits.article(page, n) for n in rest):
             continue
         if not matcher.fires_on(page, marker):
             continue
         for line in section:
-            if line != marker and limits.paragraph(page.lines[line]):
+            if line != marker and line in limits.paragraphs(page):
                 break
             removed.setdefault(line, matcher.rule.id)
         return
@@ -548,9 +561,11 @@ def _page_evidence(matcher: _Matcher, page: Page, removed: dict[int, str], evide
     classes = page_evidence.PageClasses(matcher.evidence, [page.lines[line] for line in numbers], known)
     takes = [range(len(numbers))]
     if spec.get("outside_article"):
+        paragraphs = limits.paragraphs(page)
+
         def anchor(at: int) -> bool:
             line = numbers[at]
-            return classes.good(at) or (line not in removed and limits.paragraph(page.lines[line]))
+            return (line not in removed and line in paragraphs) or classes.good(at)
 
         first = next((at for at in range(len(numbers)) if anchor(at)), None)
         article = range(0) if first is None else \
