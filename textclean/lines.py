@@ -1,7 +1,7 @@
 """Line bookkeeping shared by the kinds that work on whole lines."""
 from __future__ import annotations
 
-from itertools import accumulate, compress
+from itertools import accumulate, compress, repeat
 
 from .kind import Change
 
@@ -56,8 +56,12 @@ def numbered_line_removals(text: str, raw_lines: list[str], removed: dict[int, s
     before = list(accumulate(map(len, raw_lines), initial=0))  # characters of the lines before, newlines aside
     last = len(raw_lines) - 1
     notes = notes or {}
-    changes = [Change(before[number] + number, before[number + 1] + number + 1, "", rule, notes.get(number, ""))
-               for number, rule in sorted(removed.items()) if number != last]
+    numbers = [number for number in sorted(removed) if number != last]
+    # Change._make and map(): one removal per line of boilerplate, thousands on a page of menus
+    changes = list(map(Change._make, zip([before[number] + number for number in numbers],
+                                         [before[number + 1] + number + 1 for number in numbers], repeat(""),
+                                         map(removed.__getitem__, numbers), map(notes.get, numbers, repeat("")),
+                                         strict=False)))
     if last in removed:
         start = before[last] + last
         changes.append(Change(start if last - 1 in removed else max(0, start - 1), len(text), "", removed[last],

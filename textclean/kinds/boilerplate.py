@@ -46,7 +46,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import compress
+from itertools import compress, repeat
+from operator import ge
 from typing import Any
 
 import regex
@@ -257,13 +258,21 @@ class Limits:
     def paragraph(self, line: str) -> bool:
         """Whether a stripped line reads like a paragraph."""
         words = self.paragraph_words
-        # n words take at least 2n - 1 characters: most lines are told without splitting them
-        return words is not None and len(line) >= 2 * words - 1 and len(line.split()) >= words
+        # most lines are told by their length, and the others are split only as far as their first n words
+        return words is not None and len(line) >= self.paragraph_length and len(line.split(None, words - 1)) >= words
+
+    @property
+    def paragraph_length(self) -> int:
+        """The fewest characters a paragraph has: n words take at least 2n - 1."""
+        return 2 * self.paragraph_words - 1 if self.paragraph_words is not None else 0
 
     def paragraphs(self, page: Page) -> dict[int, None]:
         """The numbers of the page's lines that read like paragraphs, in order; found once per page."""
         if page.paragraphs is None:
             numbers = page.nonblank()
+            # only the lines long enough for a paragraph are looked at
+            numbers = list(compress(numbers, map(ge, map(len, map(page.lines.__getitem__, numbers)),
+                                                 repeat(self.paragraph_length))))
             page.paragraphs = dict.fromkeys(compress(numbers, map(self.paragraph,
                                                                   map(page.lines.__getitem__, numbers))))
         return page.paragraphs
@@ -570,8 +579,11 @@ def _page_evidence(matcher: _Matcher, page: Page, removed: dict[int, str], evide
         first = next((at for at in range(len(numbers)) if anchor(at)), None)
         article = range(0) if first is None else \
             range(first, next(at for at in range(len(numbers) - 1, first - 1, -1) if anchor(at)) + 1)
-        takes = [side for side in (range(article.start), range(article.stop, len(numbers)))
-                 if sum(cls == "bad" and at in side for at, cls in known.items()) >= spec.get("min_removed", 0)]
+        bad = sorted(at for at, cls in known.items() if cls == "bad")
+        before, after = bisect_left(bad, article.start), len(bad) - bisect_left(bad, article.stop)
+        takes = [side for side, furniture in ((range(article.start), before),
+                                              (range(article.stop, len(numbers)), after))
+                 if furniture >= spec.get("min_removed", 0)]
     longest = matcher.max_length if matcher.max_length is not None else math.inf
     eligible = [at for side in takes for at in side
                 if numbers[at] not in removed and len(page.lines[numbers[at]]) <= longest]
