@@ -1,4 +1,5 @@
 """Page evidence, comment threads, the headline and the limits that protect an article (boilerplate kind)."""
+import pickle
 import sys
 
 import pytest
@@ -271,3 +272,6 @@ def test_classes_of_some_lines_are_those_of_the_whole_page(lines, data):
     assert page.revised(asked) == {n: whole[n] for n in asked}
     assert page.any_good() == any(evidence.own_class(shape) == "good" for shape in evidence.shapes(lines))
     assert [page.shape(n).describe() for n in asked] == [evidence.shapes(lines)[n].describe() for n in asked]
+    kept = pickle.loads(pickle.dumps(evidence.shapes(lines)))  # as tune_page_evidence.py keeps them
+    assert evidence.revised(kept, known) == whole and [shape.describe() for shape in kept] == \
+        [shape.describe() for shape in evidence.shapes(lines)]
