@@ -1,6 +1,7 @@
 """Line bookkeeping shared by the kinds that work on whole lines."""
 from __future__ import annotations
 
+from functools import partial
 from itertools import accumulate, compress, repeat
 
 from .kind import Change
@@ -57,11 +58,13 @@ def numbered_line_removals(text: str, raw_lines: list[str], removed: dict[int, s
     last = len(raw_lines) - 1
     notes = notes or {}
     numbers = [number for number in sorted(removed) if number != last]
-    # Change._make and map(): one removal per line of boilerplate, thousands on a page of menus
-    changes = list(map(Change._make, zip([before[number] + number for number in numbers],
-                                         [before[number + 1] + number + 1 for number in numbers], repeat(""),
-                                         map(removed.__getitem__, numbers), map(notes.get, numbers, repeat("")),
-                                         strict=False)))
+    # map() and tuple.__new__ (what Change._make calls, here without a Python frame per change): a page of menus
+    # loses hundreds of lines
+    make = partial(tuple.__new__, Change)
+    starts = [before[number] + number for number in numbers]
+    ends = [before[number + 1] + number + 1 for number in numbers]
+    changes = list(map(make, zip(starts, ends, repeat(""), map(removed.__getitem__, numbers),
+                                 map(notes.get, numbers, repeat("")), strict=False)))
     if last in removed:
         start = before[last] + last
         changes.append(Change(start if last - 1 in removed else max(0, start - 1), len(text), "", removed[last],

@@ -402,9 +402,9 @@ class BoilerplateStage:
         block with an end line or of a comment thread, are not counted: their own text bounds them."""
         limit = self.limits.max_paragraph_loss
         paragraphs = self.limits.paragraphs(page)
-        total = sum(len(page.lines[line]) for line in paragraphs)
+        total = sum(map(len, map(page.lines.__getitem__, paragraphs)))
         taken = [line for line in paragraphs if removed.get(line) in self.unbounded]
-        lost = sum(len(page.lines[line]) for line in taken)
+        lost = sum(map(len, map(page.lines.__getitem__, taken)))
         if limit is None or not total or lost <= limit * total:
             return []
         rules = sorted({removed.pop(line) for line in taken})
