@@ -75,7 +75,7 @@ class Shape:
         self._tokens = self._words = self._stopwords = self._digits = self._links = None
 
     def __getstate__(self) -> tuple[str, list[str], float, float, float]:
-        """Pickled measured: the page's language is not kept."""
+        """Pickled with every figure measured; the page's language is not kept."""
         self.measured()
         return self.line, self._words, self._stopwords, self._digits, self._links
 
@@ -161,9 +161,9 @@ class PageEvidence:
     def language(self, text: str) -> frozenset[str]:
         """The stop-word list that holds most of the words of ``text`` (the page's lines).
 
-        Counted without splitting all of the text into words: case folding keeps the words of a text (what
-        is a word character stays one, tested), so the folded text's whitespace-separated parts that are all
-        letters are each one folded word; only the other parts are split into words.
+        Counted without running the word pattern over all of it: case folding keeps the words of a text (what
+        is a word character stays one, tested), so each whitespace-separated part of the folded text that is all
+        letters is one folded word; only the other parts are split into words.
         """
         if not self._letters:
             return frozenset()
