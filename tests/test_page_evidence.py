@@ -1,8 +1,15 @@
 """Page evidence, comment threads, the headline and the limits that protect an article (boilerplate kind)."""
-import pytest
+import pickle
+import sys
 
-from textclean import Cleaner, load_rules, parse_rule_file
+import pytest
+import regex
+from hypothesis import given
+from hypothesis import strategies as st
+
+from textclean import Cleaner, load_rules, page_evidence, parse_rule_file
 from textclean.document import Edit
+from textclean.page_evidence import PageClasses, PageEvidence, Thresholds
 from textclean.rule_examples import run_examples
 
 STOPWORDS = "stopwords: {en: [a, an, and, at, by, for, in, is, it, of, 'on', that, the, to, was, with]}"
@@ -199,3 +206,72 @@ def test_a_short_article_keeps_every_line_beside_a_widget(cleaner, widget, where
     lines = WIDGETS[widget] + ARTICLE if where == "top" else ARTICLE + WIDGETS[widget]
     kept = cleaner.clean("\n".join(lines) + "\n").text.splitlines()
     assert [line for line in ARTICLE if line not in kept] == []
+
+
+# --- measured only as far as needed: the same classes as measuring every line ------------------------------------
+WORD_CHAR = regex.compile(r"\w")
+STOP = {"en": frozenset({"the", "a", "of", "to", "in", "is"}), "de": frozenset({"der", "die", "und", "in", "ist"}),
+        "fr": frozenset({"le", "la", "et", "c'est", "à"})}
+LINES = ["Home", "News", "www.example.com/a http://example.com/b", "12 34 56", "Über uns", "L'été, c'est là.",
+         "The road to the north is open again, and the bus runs to the town.", "(the) THE, the's a 'of' x'y",
+         "Der Weg ist in der Nacht und am Tag offen, die Brücke auch.", "Le pont et la route, c'est à l'ouest.",
+         "It is the first time in a year that the road is open to all of the traffic of the valley, and more.",
+         "Σ² ① ߁ ٣ 3", "ﬁne İstanbul ΣΑΣ ß", "a-b_c d’the x’’the 'the' ’tis"]
+
+
+def test_case_folding_keeps_the_words_of_a_text():
+    """PageEvidence.language folds a page before splitting it into words: what is a word character must stay one."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        folded = char.casefold()
+        if folded != char:
+            assert all(WORD_CHAR.fullmatch(part) for part in folded) == bool(WORD_CHAR.fullmatch(char)), hex(code)
+            assert not any(part in "'’" for part in folded), hex(code)
+
+
+def test_the_quick_tests_of_a_line_miss_nothing():
+    """A letter is a word character, white space is none; a digit is a number; a link holds what _LINKISH finds."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char.isalpha():
+            assert WORD_CHAR.fullmatch(char), hex(code)
+        if char.isspace():
+            assert not WORD_CHAR.fullmatch(char) and char not in "'’", hex(code)
+        if char.isdigit():
+            assert page_evidence._NUMBERISH.fullmatch(char), hex(code)
+    for token in ["http://x", "HTTPS://x.y", "www.a", "WWW.A", "a@b.c", "x.COM", "a.org/b", "p.aspx", "q.HTM"]:
+        assert page_evidence._LINK.search(token) and page_evidence._LINKISH.search(token)
+
+
+def words_in(lines, stop):
+    return sum(word.casefold() in stop for line in lines for word in page_evidence._WORD.findall(line))
+
+
+@given(st.lists(st.sampled_from(LINES), max_size=12))
+def test_the_language_is_the_list_that_holds_most_words(lines):
+    evidence = PageEvidence(Thresholds(), STOP)
+    most = max(STOP.values(), key=lambda stop: words_in(lines, stop))
+    assert evidence.language("\n".join(lines)) == most
+
+
+# one line of each class at these thresholds: short, bad (links, digits, few stop words), near-good, good
+CLASSED = ["Home", "www.example.com/a http://example.com/b", "12 34 56 78", "Bus times, ferry times and the tides",
+           "The bus runs to the town in the morning.",
+           "It is the first time in a year that the road is open to all of the traffic of the valley, and more."]
+
+
+@given(st.lists(st.sampled_from(CLASSED), min_size=1, max_size=16), st.data())
+def test_classes_of_some_lines_are_those_of_the_whole_page(lines, data):
+    evidence = PageEvidence(Thresholds(length_low=20, length_high=60), STOP)
+    assert {evidence.own_class(shape) for shape in evidence.shapes(CLASSED)} == {"short", "bad", "neargood", "good"}
+    positions = st.integers(0, len(lines) - 1)
+    known = data.draw(st.dictionaries(positions, st.sampled_from(["bad", "good"]), max_size=4))
+    asked = sorted(data.draw(st.sets(positions, min_size=1)))
+    whole = evidence.revised(evidence.shapes(lines), known)
+    page = PageClasses(evidence, lines, known)
+    assert page.revised(asked) == {n: whole[n] for n in asked}
+    assert page.any_good() == any(evidence.own_class(shape) == "good" for shape in evidence.shapes(lines))
+    assert [page.shape(n).describe() for n in asked] == [evidence.shapes(lines)[n].describe() for n in asked]
+    kept = pickle.loads(pickle.dumps(evidence.shapes(lines)))  # as tune_page_evidence.py keeps them
+    assert evidence.revised(kept, known) == whole and [shape.describe() for shape in kept] == \
+        [shape.describe() for shape in evidence.shapes(lines)]

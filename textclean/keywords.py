@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable
 from functools import cache
+from itertools import compress, filterfalse
 from typing import NamedTuple
 
 import ahocorasick_rs
@@ -332,15 +333,16 @@ class LineIndex:
         if not self._keywords:
             return found
         known = self._known
-        new = [line for line in dict.fromkeys(lines) if line not in known]
+        new = list(filterfalse(known.__contains__, dict.fromkeys(lines)))
         if len(known) + len(new) > MEMO_LINES:
             known.clear()
             new = list(dict.fromkeys(lines))
         if new:
             known.update(dict.fromkeys(new, ()))
             known.update(self._search(new))
-        for number, keys in [(number, keys) for number, keys in enumerate(map(known.__getitem__, lines)) if keys]:
-            for key in keys:
+        held = list(map(known.__getitem__, lines))
+        for number in compress(range(len(lines)), held):
+            for key in held[number]:
                 found.setdefault(key, []).append(number)
         return found
 

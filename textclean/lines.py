@@ -1,7 +1,8 @@
 """Line bookkeeping shared by the kinds that work on whole lines."""
 from __future__ import annotations
 
-from itertools import accumulate, compress
+from functools import partial
+from itertools import accumulate, compress, repeat
 
 from .kind import Change
 
@@ -56,8 +57,14 @@ def numbered_line_removals(text: str, raw_lines: list[str], removed: dict[int, s
     before = list(accumulate(map(len, raw_lines), initial=0))  # characters of the lines before, newlines aside
     last = len(raw_lines) - 1
     notes = notes or {}
-    changes = [Change(before[number] + number, before[number + 1] + number + 1, "", rule, notes.get(number, ""))
-               for number, rule in sorted(removed.items()) if number != last]
+    numbers = [number for number in sorted(removed) if number != last]
+    # map() and tuple.__new__ (what Change._make calls, here without a Python frame per change): a page of menus
+    # loses hundreds of lines
+    make = partial(tuple.__new__, Change)
+    starts = [before[number] + number for number in numbers]
+    ends = [before[number + 1] + number + 1 for number in numbers]
+    changes = list(map(make, zip(starts, ends, repeat(""), map(removed.__getitem__, numbers),
+                                 map(notes.get, numbers, repeat("")), strict=False)))
     if last in removed:
         start = before[last] + last
         changes.append(Change(start if last - 1 in removed else max(0, start - 1), len(text), "", removed[last],

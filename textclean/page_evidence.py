@@ -27,13 +27,20 @@ a near-good line between bad lines is bad, else good.
 """
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import filterfalse, repeat
 from typing import Any
 
 import regex
 
 _WORD = regex.compile(r"\w+(?:['’]\w+)*")
 _LINK = regex.compile(r"(?i)(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S+\.(?:com|org|net|html?|php|aspx?)(?:/\S*)?$")
+# What every text _LINK finds holds (so a line without it has no link-like token), and a class of characters
+# that holds every one str.isdigit() counts (so a line without one has no digits): checked by the tests.
+_LINKISH = regex.compile(r"(?i)://|www\.|@|\.(?:com|org|net|html?|php|aspx?)")
+_NUMBERISH = regex.compile(r"\p{N}")
 EDGE = "bad"
 
 
@@ -53,15 +60,87 @@ class Thresholds:
         return cls(**{key: spec[key] for key in cls.__dataclass_fields__ if key in spec})
 
 
-@dataclass(frozen=True)
 class Shape:
-    """What is measured of one line."""
+    """What is measured of one line, each figure when first asked for: most lines are classed by their
+    length, links and digits alone, and only the lines that go are described.
 
-    length: int
-    words: int
-    stopwords: float
-    digits: float
-    links: float
+    ``language`` gives the page's stop-word list (:meth:`PageEvidence.language`), when a figure needs it.
+    """
+
+    __slots__ = ("line", "_language", "_tokens", "_words", "_stopwords", "_digits", "_links")
+
+    def __init__(self, line: str, language: Callable[[], frozenset[str]]):
+        self.line = line
+        self._language = language
+        self._tokens = self._words = self._stopwords = self._digits = self._links = None
+
+    def __getstate__(self) -> tuple[str, list[str], float, float, float]:
+        """Pickled with every figure measured; the page's language is not kept."""
+        self.measured()
+        return self.line, self._words, self._stopwords, self._digits, self._links
+
+    def __setstate__(self, state: tuple[str, list[str], float, float, float]) -> None:
+        self.line, self._words, self._stopwords, self._digits, self._links = state
+        self._language = self._tokens = None
+
+    def measured(self) -> Shape:
+        """The shape with every figure measured."""
+        self.words, self.stopwords, self.digits, self.links  # noqa: B018 - measured when read
+        return self
+
+    @property
+    def length(self) -> int:
+        return len(self.line)
+
+    @property
+    def words(self) -> int:
+        if self._words is None:
+            self._measure_words()
+        return len(self._words)
+
+    @property
+    def stopwords(self) -> float:
+        """The share of the line's words that are stop words of the page's language."""
+        if self._stopwords is None:
+            if self._words is None:
+                self._measure_words()
+            words, stop = self._words, self._language()
+            # map() over built-in methods: this runs on every long line of a page
+            self._stopwords = sum(map(stop.__contains__, map(str.casefold, words))) / len(words) if words else 0.0
+        return self._stopwords
+
+    @property
+    def digits(self) -> float:
+        """The share of digits among the line's visible characters."""
+        if self._digits is None:
+            if _NUMBERISH.search(self.line) is None:
+                self._digits = 0.0
+            else:
+                visible = sum(map(len, self.tokens)) or 1
+                self._digits = sum(map(str.isdigit, self.line)) / visible
+        return self._digits
+
+    @property
+    def links(self) -> float:
+        """The share of link-like tokens (a URL, an e-mail address, a host name) among the line's tokens."""
+        if self._links is None:
+            line = self.line
+            if ("." not in line and "@" not in line and "/" not in line) or _LINKISH.search(line) is None:
+                self._links = 0.0
+            else:
+                tokens = self.tokens
+                self._links = sum(bool(_LINK.search(token)) for token in tokens
+                                  if "." in token or "@" in token or "/" in token) / len(tokens) if tokens else 0.0
+        return self._links
+
+    @property
+    def tokens(self) -> list[str]:
+        if self._tokens is None:
+            self._tokens = self.line.split()
+        return self._tokens
+
+    def _measure_words(self) -> None:
+        self._words = _WORD.findall(self.line)
 
     def describe(self) -> str:
         return (f"{self.words} words, {self.length} chars, stop words {self.stopwords:.2f}"
@@ -75,26 +154,29 @@ class PageEvidence:
     def __init__(self, thresholds: Thresholds, stopwords: dict[str, frozenset[str]]):
         self.thresholds = thresholds
         self.stopwords = stopwords
+        #: per list, its words that are all letters: a text's words of that kind are its whitespace-separated parts
+        self._letters = [(stop, [word for word in stop if word.isalpha()]) for stop in stopwords.values()]
+        self._any = frozenset().union(*stopwords.values())
 
-    def language(self, words: list[list[str]]) -> frozenset[str]:
-        """The stop-word list that holds most of the page's words (per line)."""
-        folded = [word.casefold() for line in words for word in line]
-        return max(self.stopwords.values(), key=lambda stop: sum(map(stop.__contains__, folded)),
-                   default=frozenset())
+    def language(self, text: str) -> frozenset[str]:
+        """The stop-word list that holds most of the words of ``text`` (the page's lines).
 
-    def shape(self, line: str, words: list[str], stop: frozenset[str]) -> Shape:
-        """What is measured of ``line``, whose words are ``words``."""
-        # map() over built-in methods: these loops run on every line of every page
-        tokens = line.split()
-        visible = sum(map(len, tokens)) or 1
-        return Shape(
-            length=len(line),
-            words=len(words),
-            stopwords=sum(map(stop.__contains__, map(str.casefold, words))) / len(words) if words else 0.0,
-            digits=sum(map(str.isdigit, line)) / visible,
-            links=sum(bool(_LINK.search(token)) for token in tokens if "." in token or "@" in token or "/" in token)
-            / len(tokens) if tokens else 0.0,
-        )
+        Counted without running the word pattern over all of it: case folding keeps the words of a text (what
+        is a word character stays one, tested), so each whitespace-separated part of the folded text that is all
+        letters is one folded word; only the other parts are split into words.
+        """
+        if not self._letters:
+            return frozenset()
+        parts = text.casefold().split()
+        words = Counter(_WORD.findall(" ".join(filterfalse(str.isalpha, parts))))
+        parts = Counter(filter(self._any.__contains__, parts))
+        return max(((stop, sum(map(parts.get, letters, repeat(0))) + sum(map(words.get, stop, repeat(0))))
+                    for stop, letters in self._letters), key=lambda counted: counted[1])[0]
+
+    def shapes(self, lines: list[str]) -> list[Shape]:
+        """Every line of a page, measured."""
+        page = PageClasses(self, lines, {})
+        return [page.shape(n).measured() for n in range(len(lines))]
 
     def own_class(self, shape: Shape) -> str:
         t = self.thresholds
@@ -113,11 +195,6 @@ class PageEvidence:
         return {n: (final, evidence(own, final, shapes[n]))
                 for n, (own, final) in enumerate(self.revised(shapes, known))}
 
-    def shapes(self, lines: list[str]) -> list[Shape]:
-        words = [_WORD.findall(line) for line in lines]
-        stop = self.language(words)
-        return [self.shape(line, line_words, stop) for line, line_words in zip(lines, words, strict=True)]
-
     def own_classes(self, shapes: list[Shape], known: dict[int, str]) -> list[str]:
         """Each line's class by its shape alone, or as ``known`` (index -> class) says."""
         return [known.get(n) or self.own_class(shape) for n, shape in enumerate(shapes)]
@@ -125,23 +202,101 @@ class PageEvidence:
     def revised(self, shapes: list[Shape], known: dict[int, str]) -> list[tuple[str, str]]:
         """(own class, final class) of each line already measured: first by its shape, then by its context."""
         own = self.own_classes(shapes, known)
-        before, after = _nearest(own, -1, True), _nearest(own, 1, True)
-        before_any, after_any = _nearest(own, -1, False), _nearest(own, 1, False)
-        final = list(own)
-        for n, cls in enumerate(own):
-            if cls != "short":
+        return list(zip(own, _revised(own), strict=True))
+
+
+class PageClasses:
+    """The classes of one page's lines, each line measured when its class is first asked for.
+
+    ``known``: the class of the lines other evidence settled (index -> "bad" or "good").
+    """
+
+    def __init__(self, evidence: PageEvidence, lines: list[str], known: dict[int, str]):
+        self.evidence = evidence
+        self.lines = lines
+        self.known = known
+        self._shapes: dict[int, Shape] = {}
+        self._own: dict[int, str] = {}  # by shape alone
+        self._stop: frozenset[str] | None = None
+
+    def language(self) -> frozenset[str]:
+        """The page's stop-word list, found when a line first needs it."""
+        if self._stop is None:
+            self._stop = self.evidence.language("\n".join(self.lines))
+        return self._stop
+
+    def shape(self, n: int) -> Shape:
+        shape = self._shapes.get(n)
+        if shape is None:
+            shape = self._shapes[n] = Shape(self.lines[n], self.language)
+        return shape
+
+    def own_class(self, n: int) -> str:
+        """Line ``n``'s class by its shape alone."""
+        own = self._own.get(n)
+        if own is None:
+            own = self._own[n] = self.evidence.own_class(self.shape(n))
+        return own
+
+    def own(self, n: int) -> str:
+        """Line ``n``'s class by its shape, or as ``known`` says."""
+        return self.known.get(n) or self.own_class(n)
+
+    def good(self, n: int) -> bool:
+        """Whether line ``n``'s own class is good; a line too short to be good is not measured."""
+        known = self.known.get(n)
+        if known is not None:
+            return known == "good"
+        return len(self.lines[n]) >= self._good_length and self.own_class(n) == "good"
+
+    def any_good(self) -> bool:
+        """Whether some line is good by its shape alone (whatever ``known`` says)."""
+        return any(self.own_class(n) == "good" for n, line in enumerate(self.lines) if len(line) >= self._good_length)
+
+    @property
+    def _good_length(self) -> int:
+        return max(self.evidence.thresholds.length_low, self.evidence.thresholds.length_high)
+
+    def revised(self, lines: list[int]) -> dict[int, tuple[str, str]]:
+        """(own class, final class) of the given lines (indices in order), as :meth:`PageEvidence.revised`
+        gives them for the whole page: each line's context reaches no further than the nearest good or bad
+        line on either side, so only the lines out to those are measured."""
+        found: dict[int, tuple[str, str]] = {}
+        last = len(self.lines) - 1
+        for n in lines:
+            if n in found:
                 continue
-            if before[n] == after[n]:
-                final[n] = before[n]
-            elif (before[n] == "bad" and before_any[n] == "neargood") or \
-                    (after[n] == "bad" and after_any[n] == "neargood"):
-                final[n] = "good"
-            else:
-                final[n] = "bad"
-        before, after = _nearest(final, -1, True), _nearest(final, 1, True)
-        revised = ["bad" if cls == "neargood" and before[n] == after[n] == "bad" else
-                   "good" if cls == "neargood" else cls for n, cls in enumerate(final)]
-        return list(zip(own, revised, strict=True))
+            start, stop = n, n
+            while start > 0 and self.own(start) not in ("good", "bad"):
+                start -= 1
+            while stop < last and self.own(stop) not in ("good", "bad"):
+                stop += 1
+            # the span's ends are the page's edges or good or bad lines: the context of each line between
+            # them lies within the span, as it does on the whole page
+            own = [self.own(at) for at in range(start, stop + 1)]
+            found.update(zip(range(start, stop + 1), zip(own, _revised(own), strict=True), strict=True))
+        return {n: found[n] for n in lines}
+
+
+def _revised(own: list[str]) -> list[str]:
+    """The final class of each line of a run whose own classes are ``own``: short lines and near-good lines take
+    the class of the good or bad lines around them (jusText's ``revise_paragraph_classification``)."""
+    before, after = _nearest(own, -1, True), _nearest(own, 1, True)
+    before_any, after_any = _nearest(own, -1, False), _nearest(own, 1, False)
+    final = list(own)
+    for n, cls in enumerate(own):
+        if cls != "short":
+            continue
+        if before[n] == after[n]:
+            final[n] = before[n]
+        elif (before[n] == "bad" and before_any[n] == "neargood") or \
+                (after[n] == "bad" and after_any[n] == "neargood"):
+            final[n] = "good"
+        else:
+            final[n] = "bad"
+    before, after = _nearest(final, -1, True), _nearest(final, 1, True)
+    return ["bad" if cls == "neargood" and before[n] == after[n] == "bad" else
+            "good" if cls == "neargood" else cls for n, cls in enumerate(final)]
 
 
 def article_region(anchors: list[bool]) -> range:

@@ -46,6 +46,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress, repeat
+from operator import ge
 from typing import Any
 
 import regex
@@ -198,6 +200,7 @@ class Page:
         self.lines = self._text.stripped
         self.count = len(self._text.nonblank)
         self._zones: dict[tuple[str, str], range] = {}
+        self.paragraphs: dict[int, None] | None = None  # the lines that read like paragraphs (Limits.paragraphs)
 
     def after(self, number: int) -> int | None:
         """The next non-blank line after ``number``."""
@@ -254,11 +257,30 @@ class Limits:
 
     def paragraph(self, line: str) -> bool:
         """Whether a stripped line reads like a paragraph."""
-        return self.paragraph_words is not None and len(line.split()) >= self.paragraph_words
+        words = self.paragraph_words
+        # most lines are told by their length, and the others are split only as far as their first n words
+        return words is not None and len(line) >= self.paragraph_length and len(line.split(None, words - 1)) >= words
 
-    def article(self, line: str) -> bool:
-        """Whether a stripped line reads like article text: a paragraph or a sentence."""
-        return self.paragraph(line) or (self.sentence is not None and self.sentence.fullmatch(line) is not None)
+    @property
+    def paragraph_length(self) -> int:
+        """The fewest characters a paragraph has: n words take at least 2n - 1."""
+        return 2 * self.paragraph_words - 1 if self.paragraph_words is not None else 0
+
+    def paragraphs(self, page: Page) -> dict[int, None]:
+        """The numbers of the page's lines that read like paragraphs, in order; found once per page."""
+        if page.paragraphs is None:
+            numbers = page.nonblank()
+            # only the lines long enough for a paragraph are looked at
+            numbers = list(compress(numbers, map(ge, map(len, map(page.lines.__getitem__, numbers)),
+                                                 repeat(self.paragraph_length))))
+            page.paragraphs = dict.fromkeys(compress(numbers, map(self.paragraph,
+                                                                  map(page.lines.__getitem__, numbers))))
+        return page.paragraphs
+
+    def article(self, page: Page, line: int) -> bool:
+        """Whether line ``line`` of the page reads like article text: a paragraph or a sentence."""
+        return line in self.paragraphs(page) or (self.sentence is not None
+                                                 and self.sentence.fullmatch(page.lines[line]) is not None)
 
 
 def _setting_pattern(settings: dict[str, Any], key: str, prefix: str = "") -> regex.Pattern | None:
@@ -365,7 +387,7 @@ class BoilerplateStage:
             return None
         numbers = page.nonblank()
         body = next((at for at, line in enumerate(numbers)
-                     if line not in removed and limits.article(page.lines[line])), None)
+                     if line not in removed and limits.article(page, line)), None)
         for at in range(body - 1, max(-1, body - 1 - limits.headline_within), -1) if body else ():
             line = numbers[at]
             if line in removed and not self.taken_by_context(page, line, removed):
@@ -379,10 +401,10 @@ class BoilerplateStage:
         stands around them stay, and a finding says so. A line a rule's pattern matched whole, and the lines of a
         block with an end line or of a comment thread, are not counted: their own text bounds them."""
         limit = self.limits.max_paragraph_loss
-        paragraphs = [line for line in page.nonblank() if self.limits.paragraph(page.lines[line])]
-        total = sum(len(page.lines[line]) for line in paragraphs)
+        paragraphs = self.limits.paragraphs(page)
+        total = sum(map(len, map(page.lines.__getitem__, paragraphs)))
         taken = [line for line in paragraphs if removed.get(line) in self.unbounded]
-        lost = sum(len(page.lines[line]) for line in taken)
+        lost = sum(map(len, map(page.lines.__getitem__, taken)))
         if limit is None or not total or lost <= limit * total:
             return []
         rules = sorted({removed.pop(line) for line in taken})
@@ -471,12 +493,12 @@ def _section(matcher: _Matcher, markers: list[int], page: Page, removed: dict[in
     for marker in (markers if tail else reversed(markers)):
         section = page.nonblank(marker) if tail else page.nonblank(0, marker + 1)[::-1]
         rest = page.nonblank(0, marker) if tail else page.nonblank(marker + 1)
-        if (limits.sentence or limits.paragraph_words) and not any(limits.article(page.lines[n]) for n in rest):
+        if (limits.sentence or limits.paragraph_words) and not any(limits.article(page, n) for n in rest):
             continue
         if not matcher.fires_on(page, marker):
             continue
         for line in section:
-            if line != marker and limits.paragraph(page.lines[line]):
+            if line != marker and line in limits.paragraphs(page):
                 break
             removed.setdefault(line, matcher.rule.id)
         return
@@ -535,7 +557,9 @@ def _page_evidence(matcher: _Matcher, page: Page, removed: dict[int, str], evide
     boilerplate, the headline as a paragraph. A page with no line good by its own shape is left alone. With
     ``outside_article``, only lines outside the article's region may go (from the first to the last line that is
     good, or reads like a paragraph and no other rule removed), and only on a side of it (before, after) where
-    other rules removed at least ``min_removed`` lines."""
+    other rules removed at least ``min_removed`` lines.
+
+    Lines are measured only as far as their classes decide what goes (:class:`page_evidence.PageClasses`)."""
     spec = matcher.rule.spec
     if spec.get("outside_article") and len(removed) < spec.get("min_removed", 0):
         return  # no side of the article can hold that much furniture
@@ -543,22 +567,33 @@ def _page_evidence(matcher: _Matcher, page: Page, removed: dict[int, str], evide
     known = {at: "bad" for at, line in enumerate(numbers) if line in removed}
     if headline is not None:
         known[bisect_left(numbers, headline)] = "good"
-    shapes = matcher.evidence.shapes([page.lines[line] for line in numbers])
-    if not any(matcher.evidence.own_class(shape) == "good" for shape in shapes):
-        return  # no paragraph: nothing to tell the boilerplate from
-    classes = matcher.evidence.revised(shapes, known)
-    takes = range(len(numbers))
+    classes = page_evidence.PageClasses(matcher.evidence, [page.lines[line] for line in numbers], known)
+    takes = [range(len(numbers))]
     if spec.get("outside_article"):
-        article = page_evidence.article_region([own == "good" or (line not in removed and limits.paragraph(
-            page.lines[line])) for (own, _), line in zip(classes, numbers, strict=True)])
-        sides = [side for side in (range(article.start), range(article.stop, len(numbers)))
-                 if sum(known.get(at) == "bad" for at in side) >= spec.get("min_removed", 0)]
-        takes = {at for side in sides for at in side}
-    for at, (own, final) in enumerate(classes):
+        paragraphs = limits.paragraphs(page)
+
+        def anchor(at: int) -> bool:
+            line = numbers[at]
+            return (line not in removed and line in paragraphs) or classes.good(at)
+
+        first = next((at for at in range(len(numbers)) if anchor(at)), None)
+        article = range(0) if first is None else \
+            range(first, next(at for at in range(len(numbers) - 1, first - 1, -1) if anchor(at)) + 1)
+        bad = sorted(at for at, cls in known.items() if cls == "bad")
+        before, after = bisect_left(bad, article.start), len(bad) - bisect_left(bad, article.stop)
+        takes = [side for side, furniture in ((range(article.start), before),
+                                              (range(article.stop, len(numbers)), after))
+                 if furniture >= spec.get("min_removed", 0)]
+    longest = matcher.max_length if matcher.max_length is not None else math.inf
+    eligible = [at for side in takes for at in side
+                if numbers[at] not in removed and len(page.lines[numbers[at]]) <= longest]
+    if not eligible or not classes.any_good():
+        return  # nothing could go, or no paragraph to tell the boilerplate from
+    for at, (own, final) in classes.revised(eligible).items():
         line = numbers[at]
-        if final == "bad" and at in takes and line not in removed and matcher.fires_on(page, line):
+        if final == "bad" and matcher.fires_on(page, line):
             removed[line] = matcher.rule.id
-            evidence[line] = page_evidence.evidence(own, final, shapes[at]) + (
+            evidence[line] = page_evidence.evidence(own, final, classes.shape(at)) + (
                 ", outside the article" if spec.get("outside_article") else "")
 
 
