@@ -30,16 +30,22 @@ _SELECTIVE = 4  # keywords that start a line and are longer than this are prefer
 
 class Automaton:
     """An Aho-Corasick automaton (standard matches) over ``words``; pickled as its words, and built again
-    when loaded (:mod:`textclean.rulecache`)."""
+    when loaded (:mod:`textclean.rulecache`).
 
-    def __init__(self, words: list[str]):
-        self.words = words
+    ``dfa``: built as a DFA, which searches faster where matches are few but takes several times longer to
+    build and far more memory for thousands of words (the keyword pass of :class:`LineIndex` wants it; a
+    pack of 5,000 variants does not).
+    """
+
+    def __init__(self, words: list[str], dfa: bool = False):
+        self.words, self.dfa = words, dfa
         #: ``(word index, start, end)`` of each word found, as ``ahocorasick_rs.AhoCorasick`` gives them.
         self.find_matches_as_indexes = ahocorasick_rs.AhoCorasick(
-            words, matchkind=ahocorasick_rs.MatchKind.Standard).find_matches_as_indexes
+            words, matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.DFA if dfa else None).find_matches_as_indexes
 
     def __reduce__(self):
-        return Automaton, (self.words,)
+        return Automaton, (self.words, self.dfa)
 
 
 class _Literals(NamedTuple):
@@ -320,7 +326,7 @@ class LineIndex:
         self._cut = None if widest == float("inf") else max(reach, widest)
         # Per keyword: whether it starts a line (its match then begins at the newline before the line), its keys.
         self._keywords = [(keyword.startswith("\n"), tuple(keys)) for keyword, keys in owners.items()]
-        self._automaton = Automaton(list(owners))
+        self._automaton = Automaton(list(owners), dfa=True)
         self._known: dict[str, tuple[Hashable, ...]] = {}  # line -> the keys whose keywords it holds
 
     def lines(self, lines: list[str]) -> dict[Hashable, list[int]]:
