@@ -1,5 +1,7 @@
 """Which matches run without a timeout: only those that a bound on backtracking proves end in time."""
+import signal
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import regex
@@ -102,14 +104,44 @@ def test_timed_passes_no_timeout_within_the_free_length_and_the_budget_left_beyo
         return kwargs
 
     assert timed(match, "x" * 20, free=20) == {}
-    assert timed(match, "x" * 21, free=20) == {"timeout": budget("x" * 21)}
+    assert timed(match, "x" * 21, free=20) == {"timeout": budget("x" * 21)}  # outside a document: no watchdog
     assert timed(match, "") == {"timeout": budget("")}
     with document_budget(seconds=5.0) as spending:
         spending.spent = 4.0
-        assert timed(match, "x" * 100)["timeout"] == pytest.approx(1.0)
+        assert timed(match, "x" * 100) == {}  # the document's watchdog timer stops a match in the main thread
+        assert spending.timer and 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 1.0
         spending.spent = 5.0
         with pytest.raises(TimeoutError):
             timed(match, "x" * 100)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_off_the_main_thread_a_match_is_given_the_budget_left_as_its_timeout():
+    def match(text, *args, **kwargs):
+        return kwargs
+
+    def in_a_document():
+        with document_budget(seconds=5.0) as spending:
+            spending.spent = 4.0
+            return timed(match, "x" * 100)
+
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(in_a_document).result()["timeout"] == pytest.approx(1.0)
+
+
+def test_the_watchdog_is_armed_again_after_a_budget_inside_the_document_used_the_timer(monkeypatch):
+    """The culprit search of a timed-out set runs under a budget of its own, which takes over the timer; the
+    document's later matches are still stopped by a timer of their own budget."""
+    patterns = PatternSet([(Rule("slow", "boilerplate", "d", {}), "(?:a|aa)+c")])
+    with document_budget(seconds=0.2) as spending:
+        assert timed(patterns._combined.fullmatch, "aac") and spending.timer
+        with document_budget(seconds=0.05):
+            with pytest.raises(TimeoutError):
+                timed(patterns._combined.fullmatch, "a" * 36)
+        started = time.perf_counter()
+        with pytest.raises(TimeoutError):
+            timed(patterns._combined.fullmatch, "a" * 36)
+        assert time.perf_counter() - started < 5 and spending.spent >= 0.2
 
 
 def test_a_pattern_set_reads_no_clock_within_its_free_length_and_spends_the_budget_beyond(monkeypatch):

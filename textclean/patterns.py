@@ -2,11 +2,12 @@
 
 The budget is per document (:func:`document_budget`): all the matches of one document
 that are not proven to end in time (:func:`textclean.backtracking.free_length`) share
-:func:`budget` seconds of wall time. Each such match is given what is left as its
-``timeout``, which ``regex`` counts in processor time; in the main thread a timer
-(SIGALRM, armed once per document) also stops a match when the wall time is spent,
-so a busy machine does not stretch the budget. Matches proven to end in time read no
-clock at all.
+:func:`budget` seconds of wall time. In the main thread one watchdog per document, a
+timer (SIGALRM, armed once), stops the running match when that time is spent; a match
+then takes no ``timeout`` of its own, which would cost ``regex`` two reads of the
+processor clock (system calls) on every call. Elsewhere (another thread, a timer
+already in use) each match is given what is left as its ``timeout``, which ``regex``
+counts in processor time. Matches proven to end in time read no clock at all.
 """
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ class Budget:
     """Seconds of wall time left to the matches of one document, and the match running now, if any.
 
     Use it as a context manager around one match: entering gives the seconds left (raising
-    TimeoutError when none are), leaving counts the time the match took.
+    TimeoutError when none are), leaving counts the time the match took. Entering the budget of the
+    document being cleaned in the main thread arms the watchdog timer (:attr:`timer`) for the seconds left.
     """
 
     __slots__ = ("seconds", "spent", "started", "timer")
@@ -59,7 +61,7 @@ class Budget:
         left = self.seconds - self.spent
         if left <= 0:
             raise TimeoutError
-        if not self.timer and _timer_usable():
+        if not self.timer and getattr(_current, "budget", None) is self and _timer_usable():
             signal.setitimer(signal.ITIMER_REAL, left)
             self.timer = True
         self.started = perf_counter()
@@ -98,6 +100,8 @@ class document_budget:  # noqa: N801 - used as a function: ``with document_budge
     def __exit__(self, *exc: object) -> None:
         self.budget.stop_timer()
         _current.budget = self.outer
+        if self.outer is not None and self.outer.timer:  # this budget's timer replaced it: armed again when next used
+            self.outer.timer = False
 
 
 def _on_alarm(signum: int, frame: Any) -> None:
@@ -128,13 +132,14 @@ def _timer_usable() -> bool:
 
 
 def timed(match: Any, text: str, *args: Any, free: int = -1) -> Any:
-    """``match(text, *args, timeout=...)`` under the document's budget; with no timeout at all where ``text`` is no
-    longer than ``free`` (:func:`free_length`). Raises TimeoutError when the budget is spent."""
+    """``match(text, *args)`` under the document's budget: stopped by its watchdog timer where one is armed, else
+    given ``timeout=`` the seconds left; with no timeout at all where ``text`` is no longer than ``free``
+    (:func:`free_length`). Raises TimeoutError when the budget is spent."""
     if len(text) <= free:
         return match(text, *args)
     spending = current_budget(text)
     with spending as left:
-        return match(text, *args, timeout=left)
+        return match(text, *args) if spending.timer else match(text, *args, timeout=left)
 
 
 def refuse_unusable_groups(rule: Rule, pattern: str, key: str = "pattern") -> None:
