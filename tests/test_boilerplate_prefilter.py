@@ -109,13 +109,15 @@ def test_line_index_finds_each_key_on_its_lines_in_one_pass():
 
 def test_the_keyword_pass_searches_with_a_dfa_kept_through_a_pickle():
     """The keyword pass's automaton is a DFA (faster where matches are few), and a rule cache's pickle
-    keeps it one; other automata (a pack of thousands of variants) stay the smaller kind."""
+    keeps it one; other automata (a pack of thousands of variants, thousands of keywords) stay the smaller kind."""
     import pickle
 
     from textclean.keywords import Automaton
     index = pickle.loads(pickle.dumps(LineIndex([("share", frozenset({"\nshare\n"}), None)])))
     assert index._automaton.dfa and not Automaton(["share"]).dfa
     assert index.lines(["Share", "Shar", "share"]) == {"share": [0, 2]}
+    many = LineIndex([(n, frozenset({f"\nline {n}\n"}), None) for n in range(2000)])  # a DFA would be large
+    assert not many._automaton.dfa and many.lines(["x", "Line 1999"]) == {1999: [1]}
 
 
 def test_line_index_searches_long_lines_only_as_far_as_a_line_start_keyword_reaches():
