@@ -1,5 +1,6 @@
 """The HTML run report: its counts and samples (textclean.run_report), the page (textclean.html_report),
 ``textclean report`` and ``clean --report``, and the page as headless Chromium shows it."""
+import html
 import json
 import os
 import re
@@ -103,6 +104,21 @@ def test_histogram_bins_are_powers_of_two():
     for lost in (0, 3, 3, 1000):
         report.add("d", "d", [removal("r", 0, "x" * lost)] if lost else [Edit("r", "k", 0, 1, "a", "b")], [])
     assert report.loss_bins == {0: 1, 2: 2, 10: 1}
+
+
+def test_no_text_of_a_narrow_histogram_is_cut_at_its_edge():
+    """An SVG shows none of its text beyond its viewBox, which a histogram of few bars makes narrow."""
+    report = RunReport()
+    report.add("d", "f", [removal("share.word", 0, "Share\n")], [])
+    page = render_page(report, {"documents": 3})
+    svg = re.search(r'<svg [^>]*id="loss-histogram"[^>]*viewBox="0 0 ([\d.]+) [\d.]+"[^>]*>(.*?)</svg>', page, re.S)
+    texts = re.findall(r'<text x="([\d.]+)"([^>]*)>([^<]*)</text>', svg[2])
+    assert len(texts) >= 3
+    for x, attributes, text in texts:
+        extent = 7 * len(html.unescape(text))  # 12px text: 7px a character at most
+        left = float(x) - (extent / 2 if 'text-anchor="middle"' in attributes else 0)
+        assert 0 <= left and left + extent <= float(svg[1]), text
+    assert "each bar: the documents with from the bytes under it to twice as many removed" in page
 
 
 def test_top_documents_are_the_ones_that_lost_most_earlier_first_among_equals():
