@@ -252,6 +252,9 @@ def _summary(report: RunReport, stats: dict[str, Any] | None, total: int | None,
                      "shown.</p>")
     if report.shards:
         lines.append(f"<p>{_e(counted(report.shards, 'output file'))} in the edit log.</p>")
+    if report.counted_by_run:
+        lines.append('<p id="counted-by-run">The counts are those the run made, from its --stats file, whose edit '
+                     "log holds, rule by rule, the edits they count; the samples are drawn from the edit log.</p>")
     return (f'<h2 id="summary">Summary</h2>\n<div class="cards">{"".join(cards)}</div>\n'
             + "\n".join(lines))
 

@@ -41,7 +41,8 @@ def report(edits_path, stats_path, output, samples, top) -> None:
         if given and Path(output).resolve() == Path(given).resolve():
             raise click.UsageError(f"-o {output} is the file the report is made from; name another")
     stats = read_stats(stats_path) if stats_path else None
-    run = RunReport.from_edit_log(edits_path, samples_per_rule=samples, top_documents=top)
+    run = RunReport.from_edit_log(edits_path, (stats or {}).get("report"), samples_per_rule=samples,
+                                  top_documents=top)
     write_page(output, run, stats, source=edits_path)
 
 
