@@ -307,7 +307,8 @@ class RunReport:
                 "rules": {rule: asdict(tally) for rule, tally in self.rules.items()},
                 "metadata_fields": dict(self.metadata_fields),
                 "loss_bins": {str(number): count for number, count in sorted(self.loss_bins.items())},
-                "top_documents": self.top_documents, "top": [asdict(loss) for loss in self.top()]}
+                "top_documents": self.top_documents,
+                "top": [{**asdict(loss), "top_rules": [list(pair) for pair in loss.top_rules]} for loss in self.top()]}
 
     @classmethod
     def from_edit_log(cls, path: str | Path, counts: Any = None, **options) -> RunReport:
