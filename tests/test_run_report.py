@@ -1,6 +1,5 @@
 """The HTML run report: its counts and samples (textclean.run_report), the page (textclean.html_report),
 ``textclean report`` and ``clean --report``, and the page as headless Chromium shows it."""
-import functools
 import html
 import json
 import os
@@ -15,7 +14,6 @@ from click.testing import CliRunner
 
 from textclean import Edit, Finding
 from textclean.cli import main
-from textclean.editlog import log_chunks
 from textclean.html_report import render_page
 from textclean.inputs import InputError
 from textclean.run_report import TEXT_LIMIT, RunReport, histogram_bin
@@ -331,7 +329,7 @@ def test_the_runs_counts_are_those_of_the_whole_reading_and_the_draw_the_same(tm
     log, stats = tmp_path / "many.edits.jsonl", tmp_path / "many.stats.json"
     assert run("clean", "-q", corpus, "-o", tmp_path / "out", "--format", "jsonl", "--edits", log, "--stats", stats,
                *marks).exit_code == 0
-    monkeypatch.setattr("textclean.run_report.log_chunks", functools.partial(log_chunks, size=700))
+    monkeypatch.setattr("textclean.run_report.DRAW_CHUNK", 700)
     counts = json.loads(stats.read_text())["report"]
     quick, whole = RunReport.from_edit_log(log, counts), RunReport.from_edit_log(log)
     assert quick.counted_by_run and not whole.counted_by_run and quick.marks_run == whole.marks_run == bool(marks)

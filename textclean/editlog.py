@@ -311,7 +311,7 @@ def checked_kind(path: str, record: Any, number: int) -> str:
 def log_stream(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
     """(type, record) of each document and shard record of an edit log (a document's edits as dicts), checked one
     at a time as it is read (see :func:`log_chunks`; no check across records: see :class:`EditLog`)."""
-    for file, first, chunk in log_chunks(path):
+    for file, first, chunk, _ in log_chunks(path):
         try:
             text = chunk.decode("utf-8")
         except UnicodeDecodeError:
@@ -322,11 +322,11 @@ def log_stream(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield checked_kind(file, record, first + offset), record
 
 
-def log_chunks(path: str | Path, size: int = 1 << 20) -> Iterator[tuple[str, int, bytes]]:
-    """(file, number of its first line, bytes) of the lines of an edit log after its header, which is checked: whole
-    lines, about ``size`` bytes at a time, in memory that does not grow with the log. A run that was stopped leaves
-    no log but the parts of the shards it completed (:mod:`textclean.shardlog`): they are read instead, in the
-    order of their names."""
+def log_chunks(path: str | Path, size: int = 1 << 20) -> Iterator[tuple[str, int, bytes, int]]:
+    """(file, number of its first line, bytes, their line breaks) of the lines of an edit log after its header, which
+    is checked: whole lines, about ``size`` bytes at a time, in memory that does not grow with the log. A run that
+    was stopped leaves no log but the parts of the shards it completed (:mod:`textclean.shardlog`): they are read
+    instead, in the order of their names."""
     path = Path(path)
     folder = parts_folder(path)
     if not path.exists() and folder.is_dir():
@@ -339,7 +339,7 @@ def log_chunks(path: str | Path, size: int = 1 << 20) -> Iterator[tuple[str, int
         raise InputError(str(path), None, f"cannot read: {exc.strerror}", usage=True) from None
 
 
-def _chunks(path: Path, size: int, header: bool) -> Iterator[tuple[str, int, bytes]]:
+def _chunks(path: Path, size: int, header: bool) -> Iterator[tuple[str, int, bytes, int]]:
     number = 1
     try:
         with open_binary(str(path)) as stream:  # .gz and .zst as written
@@ -354,8 +354,9 @@ def _chunks(path: Path, size: int, header: bool) -> Iterator[tuple[str, int, byt
             while chunk := stream.read(size):
                 if not chunk.endswith(b"\n"):
                     chunk += stream.readline()
-                yield str(path), number, chunk
-                number += chunk.count(b"\n")
+                breaks = chunk.count(b"\n")
+                yield str(path), number, chunk, breaks
+                number += breaks
     except FileNotFoundError:
         raise
     except (OSError, EOFError) as exc:
