@@ -12,6 +12,7 @@ import pyarrow as pa  # noqa: E402  (after the skip: pyarrow comes with Ray Data
 import ray  # noqa: E402
 
 from textclean import Cleaner  # noqa: E402
+from textclean.marks import apply_marks  # noqa: E402
 from textclean.ray import TextCleanBatch, clean_jsonl_with_ray  # noqa: E402
 
 BODIES = [
@@ -104,6 +105,22 @@ def test_a_numpy_batch_and_a_bad_option():
     assert out["text"].tolist() == ["Text.\n"] and json.loads(out["metadata"][0]) == {"news_id": "7"}
     with pytest.raises(ValueError, match="metadata_as"):
         TextCleanBatch(metadata_as="xml")
+
+
+def test_marks_leave_each_text_whole_as_a_marks_run_does():
+    texts = [BODIES[0], BODIES[1], "Plain.\n", None]
+    out = TextCleanBatch(marks=True)(pa.table({"text": texts}))
+    assert out.column("text").to_pylist() == texts  # byte for byte
+    marking = Cleaner(marks=True)
+    metadata = [json.loads(value) for value in out.column("metadata").to_pylist()]
+    for text, fields in zip(texts[:3], metadata, strict=False):
+        assert fields == marking.clean(text).metadata
+    assert metadata[0]["marks"] and metadata[1]["marks"] and "marks" not in metadata[2]
+    assert apply_marks(BODIES[1], metadata[1]["marks"]) == Cleaner(marks=False, unicode=False, tidy=False).clean(
+        BODIES[1]).text
+    batch = TextCleanBatch(marks=True)
+    batch(pa.table({"text": texts}))
+    assert batch.summary.marks_run and batch.summary.marked == 2 and batch.summary.changed == 0
 
 
 def test_the_cli_runs_a_corpus_on_ray(local_ray, tmp_path):

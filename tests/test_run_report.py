@@ -1,5 +1,6 @@
 """The HTML run report: its counts and samples (textclean.run_report), the page (textclean.html_report),
 ``textclean report`` and ``clean --report``, and the page as headless Chromium shows it."""
+import html
 import json
 import os
 import re
@@ -103,6 +104,21 @@ def test_histogram_bins_are_powers_of_two():
     for lost in (0, 3, 3, 1000):
         report.add("d", "d", [removal("r", 0, "x" * lost)] if lost else [Edit("r", "k", 0, 1, "a", "b")], [])
     assert report.loss_bins == {0: 1, 2: 2, 10: 1}
+
+
+def test_no_text_of_a_narrow_histogram_is_cut_at_its_edge():
+    """An SVG shows none of its text beyond its viewBox, which a histogram of few bars makes narrow."""
+    report = RunReport()
+    report.add("d", "f", [removal("share.word", 0, "Share\n")], [])
+    page = render_page(report, {"documents": 3})
+    svg = re.search(r'<svg [^>]*id="loss-histogram"[^>]*viewBox="0 0 ([\d.]+) [\d.]+"[^>]*>(.*?)</svg>', page, re.S)
+    texts = re.findall(r'<text x="([\d.]+)"([^>]*)>([^<]*)</text>', svg[2])
+    assert len(texts) >= 3
+    for x, attributes, text in texts:
+        extent = 7 * len(html.unescape(text))  # 12px text: 7px a character at most
+        left = float(x) - (extent / 2 if 'text-anchor="middle"' in attributes else 0)
+        assert 0 <= left and left + extent <= float(svg[1]), text
+    assert "each bar: the documents with from the bytes under it to twice as many removed" in page
 
 
 def test_top_documents_are_the_ones_that_lost_most_earlier_first_among_equals():
@@ -284,16 +300,70 @@ def test_the_edit_log_gives_the_counts_the_run_gave(cleaned):
 
 
 def test_the_page_from_the_log_has_the_run_pages_rule_table_and_samples(cleaned, tmp_path):
-    assert run("report", cleaned["edits.jsonl"], "--stats", cleaned["stats.json"], "-o", tmp_path / "log.html"
+    """With the run's --stats the counts are the run's, the log read for the samples only; without, all from the
+    log: the same numbers, the same samples, and the page says which."""
+    assert run("report", cleaned["edits.jsonl"], "--stats", cleaned["stats.json"], "-o", tmp_path / "stats.html"
                ).exit_code == 0
-    from_run, from_log = (Page(path.read_text(encoding="utf-8"))
-                          for path in (cleaned["run.html"], tmp_path / "log.html"))
-    assert from_run.tables["rule-table"] == from_log.tables["rule-table"]
-    def without_share(rows):  # a document's share of its size needs its text, which only the run has
+    assert run("report", cleaned["edits.jsonl"], "-o", tmp_path / "log.html").exit_code == 0
+    from_run, from_stats, from_log = (Page(path.read_text(encoding="utf-8")) for path in
+                                      (cleaned["run.html"], tmp_path / "stats.html", tmp_path / "log.html"))
+    for page in (from_stats, from_log):
+        assert from_run.tables["rule-table"] == page.tables["rule-table"]
+        assert from_run.tables["metadata-fields"] == page.tables["metadata-fields"]
+        assert from_run.bars == page.bars and from_run.bars["loss-histogram"]
+        assert from_run.sample_ids == page.sample_ids and from_run.sample_ids
+    def without_share(rows):  # a document's share of its size needs its text, which the run has, and not its log
         return [row[:2] + row[3:] for row in rows]
+    assert from_run.tables["top-documents"] == from_stats.tables["top-documents"]
     assert without_share(from_run.tables["top-documents"]) == without_share(from_log.tables["top-documents"])
     assert from_run.tables["top-documents"][0][2].endswith("%") and from_log.tables["top-documents"][0][2] == "–"
-    assert from_run.sample_ids == from_log.sample_ids and from_run.sample_ids
+    assert "The counts are those the run made" in from_stats.text and "counts are those" not in from_log.text
+
+
+@pytest.mark.parametrize("marks", [[], ["--marks"]])
+def test_the_runs_counts_are_those_of_the_whole_reading_and_the_draw_the_same(tmp_path, monkeypatch, marks):
+    """A log of many documents read in small chunks, each edit's (or mark's) line parsed only where it is drawn."""
+    corpus = tmp_path / "many.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"{doc['id']}-{n}", "text": f"{doc['text']}Note {n} of the desk.\n"})
+                              + "\n" for n in range(40) for doc in DOCS), encoding="utf-8")
+    log, stats = tmp_path / "many.edits.jsonl", tmp_path / "many.stats.json"
+    assert run("clean", "-q", corpus, "-o", tmp_path / "out", "--format", "jsonl", "--edits", log, "--stats", stats,
+               *marks).exit_code == 0
+    monkeypatch.setattr("textclean.run_report.DRAW_CHUNK", 700)
+    counts = json.loads(stats.read_text())["report"]
+    quick, whole = RunReport.from_edit_log(log, counts), RunReport.from_edit_log(log)
+    assert quick.counted_by_run and not whole.counted_by_run and quick.marks_run == whole.marks_run == bool(marks)
+    def without_sizes(counts):  # a document's size needs its text, which the run has, and not its log
+        return {**counts, "top": [{**loss, "bytes_in": None} for loss in counts["top"]]}
+    assert quick.counts()["top"][0]["bytes_in"] and whole.counts()["top"][0]["bytes_in"] is None
+    assert without_sizes(quick.counts()) == whole.counts() and quick.rules
+    assert (quick.shards, quick.documents_in_shards) == (whole.shards, whole.documents_in_shards) == (1, 160)
+    assert all(quick.sample(rule) == whole.sample(rule) for rule in whole.rules)
+    assert sum(len(whole.sample(rule)) for rule in whole.rules) > 10
+
+
+@pytest.mark.parametrize("change", ["another run", "a line changed", "a count changed", "not counts"])
+def test_counts_the_log_does_not_hold_are_not_taken(cleaned, corpus, tmp_path, change):
+    log, counts = cleaned["edits.jsonl"], json.loads(cleaned["stats.json"].read_text())["report"]
+    if change == "another run":  # a run of a part of the corpus
+        corpus.write_text("".join(corpus.read_text().splitlines(keepends=True)[:2]), encoding="utf-8")
+        stats = tmp_path / "part.json"
+        assert run("clean", "-q", corpus, "-o", tmp_path / "part.jsonl", "--edits", tmp_path / "part.edits.jsonl",
+                   "--stats", stats).exit_code == 0
+        counts = json.loads(stats.read_text())["report"]
+    elif change == "a line changed":  # a record with a field that holds an edit of its own
+        lines = log.read_text(encoding="utf-8").splitlines()
+        record = json.loads(lines[1])
+        record["spans"] = [dict(record["edits"][0])]
+        log = tmp_path / "changed.jsonl"
+        log.write_text("\n".join([lines[0], json.dumps(record), *lines[2:]]) + "\n", encoding="utf-8")
+    elif change == "a count changed":
+        counts["rules"]["newsletter.prompt"]["edits"] += 1
+    else:
+        counts["rules"]["newsletter.prompt"]["lines_removed"] = "2"
+    report = RunReport.from_edit_log(log, counts)
+    assert not report.counted_by_run
+    assert report.counts() == RunReport.from_edit_log(log).counts() and report.rules
 
 
 def test_fields_the_log_does_not_know_are_passed_over(cleaned, tmp_path):

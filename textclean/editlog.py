@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from .document import Edit, Result
-from .inputs import InputDoc, InputError
+from .inputs import InputDoc, InputError, open_binary
 from .marks import mark_records
-from .outputs import Output, earlier_records, jsonl_record, log_records
+from .outputs import Output, earlier_records, jsonl_record, log_record, log_records
 from .shardlog import ShardLog, parts_folder
 
 FORMAT = 3
@@ -310,29 +310,57 @@ def checked_kind(path: str, record: Any, number: int) -> str:
 
 def log_stream(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
     """(type, record) of each document and shard record of an edit log (a document's edits as dicts), checked one
-    at a time as it is read,
-    in memory that does not grow with the log (no check across records: see :class:`EditLog`). A run that was
-    stopped leaves no log but the parts of the shards it completed (:mod:`textclean.shardlog`): they are read
+    at a time as it is read (see :func:`log_chunks`; no check across records: see :class:`EditLog`)."""
+    for file, first, chunk, _ in log_chunks(path):
+        try:
+            text = chunk.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(file, None, "not UTF-8 text") from None
+        for offset, line in enumerate(text.split("\n")):
+            if line.strip():
+                record = log_record(file, first + offset, line)
+                yield checked_kind(file, record, first + offset), record
+
+
+def log_chunks(path: str | Path, size: int = 1 << 20) -> Iterator[tuple[str, int, bytes, int]]:
+    """(file, number of its first line, bytes, their line breaks) of the lines of an edit log after its header, which
+    is checked: whole lines, about ``size`` bytes at a time, in memory that does not grow with the log. A run that
+    was stopped leaves no log but the parts of the shards it completed (:mod:`textclean.shardlog`): they are read
     instead, in the order of their names."""
     path = Path(path)
     folder = parts_folder(path)
     if not path.exists() and folder.is_dir():
         for part in sorted(folder.glob("*.jsonl")):
-            for number, record, _ in log_records(part):
-                yield checked_kind(str(part), record, number), record
+            yield from _chunks(part, size, header=False)
         return
-    header = False
     try:
-        for number, record, _ in log_records(path):
-            if header:
-                yield checked_kind(str(path), record, number), record
-            else:
-                check_header(str(path), record, number)
-                header = True
+        yield from _chunks(path, size, header=True)
     except FileNotFoundError as exc:
         raise InputError(str(path), None, f"cannot read: {exc.strerror}", usage=True) from None
-    if not header:
-        raise InputError(str(path), None, "empty: not an edit log written by 'textclean clean --edits'")
+
+
+def _chunks(path: Path, size: int, header: bool) -> Iterator[tuple[str, int, bytes, int]]:
+    number = 1
+    try:
+        with open_binary(str(path)) as stream:  # .gz and .zst as written
+            if header:
+                line = stream.readline()
+                while line and not line.strip():
+                    line, number = stream.readline(), number + 1
+                if not line:
+                    raise InputError(str(path), None, "empty: not an edit log written by 'textclean clean --edits'")
+                check_header(str(path), log_record(path, number, line), number)
+                number += 1
+            while chunk := stream.read(size):
+                if not chunk.endswith(b"\n"):
+                    chunk += stream.readline()
+                breaks = chunk.count(b"\n")
+                yield str(path), number, chunk, breaks
+                number += breaks
+    except FileNotFoundError:
+        raise
+    except (OSError, EOFError) as exc:
+        raise InputError(str(path), None, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
 
 
 def _shown(value: Any) -> str:
@@ -371,7 +399,7 @@ def _field_problem(record: dict[str, Any], kind: str) -> str | None:
     if not isinstance(record["edits"], list):
         return f"edits is {_shown(record['edits'])}, not a list"
     for index, edit in enumerate(record["edits"]):
-        problem = _edit_problem(edit)
+        problem = edit_problem(edit)
         if problem:
             return f"edit {index} {problem}"
     return _marks_problem(record["marks"], bool(record["edits"])) if "marks" in record else None
@@ -386,7 +414,7 @@ def _marks_problem(marks: Any, edited: bool) -> str | None:
         return "edits and marks are both given: a marks run makes no edits"
     end = 0
     for index, mark in enumerate(marks):
-        problem = _edit_problem({**mark, "after": ""}) if isinstance(mark, dict) and "after" not in mark \
+        problem = edit_problem({**mark, "after": ""}) if isinstance(mark, dict) and "after" not in mark \
             else f"is {_shown(mark)}, not a mark"
         if problem:
             return f"mark {index} {problem}"
@@ -398,7 +426,8 @@ def _marks_problem(marks: Any, edited: bool) -> str | None:
     return None
 
 
-def _edit_problem(edit: Any) -> str | None:
+def edit_problem(edit: Any) -> str | None:
+    """What is wrong with an edit record of the log (its end of a sentence), or None."""
     if (type(edit) is dict and type(edit.get("rule")) is str and type(edit.get("kind")) is str
             and type(edit.get("before")) is str and type(edit.get("after")) is str
             and type(start := edit.get("start")) is int and type(end := edit.get("end")) is int

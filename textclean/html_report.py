@@ -148,7 +148,7 @@ ins { background: #c4ebc9; color: var(--added-ink); text-decoration: none; borde
 .cp { color: var(--muted); font-size: 12px; margin-left: 6px; }
 .empty { color: var(--muted); font-style: italic; }
 svg text { font: 12px system-ui, sans-serif; fill: var(--ink); }
-svg text.caption { fill: var(--muted); }
+.caption { color: var(--muted); font-size: 13px; margin: 4px 0 0; }
 svg .bar { fill: #4f86c6; } svg .bar2 { fill: #d9822b; } svg .axis { stroke: #9aa3b2; }
 """
 
@@ -252,6 +252,9 @@ def _summary(report: RunReport, stats: dict[str, Any] | None, total: int | None,
                      "shown.</p>")
     if report.shards:
         lines.append(f"<p>{_e(counted(report.shards, 'output file'))} in the edit log.</p>")
+    if report.counted_by_run:
+        lines.append('<p id="counted-by-run">The counts are those the run made, from its --stats file, whose edit '
+                     "log holds, rule by rule, the edits they count; the samples are drawn from the edit log.</p>")
     return (f'<h2 id="summary">Summary</h2>\n<div class="cards">{"".join(cards)}</div>\n'
             + "\n".join(lines))
 
@@ -326,7 +329,7 @@ def _histogram(report: RunReport, total: int | None, words: Words) -> str:
     column, plot_height, top, left = max(36, min(64, 880 // len(numbers))), 170, 28, 20
     width = left + column * len(numbers) + 10
     base = top + plot_height
-    parts = [f'<svg class="chart" id="loss-histogram" width="100%" viewBox="0 0 {width} {base + 60}" '
+    parts = [f'<svg class="chart" id="loss-histogram" width="100%" viewBox="0 0 {width} {base + 26}" '
              f'role="img" aria-label="bytes {words.removed} per document">',
              f'<line class="axis" x1="{left}" y1="{base}" x2="{width - 10}" y2="{base}"/>']
     for index, number in enumerate(numbers):
@@ -339,8 +342,10 @@ def _histogram(report: RunReport, total: int | None, words: Words) -> str:
         if count:
             parts.append(f'<text x="{middle:.1f}" y="{base - height - 4:.1f}" text-anchor="middle">{count:,}</text>')
         parts.append(f'<text x="{middle:.1f}" y="{base + 16}" text-anchor="middle">{_e(_bin_label(number))}</text>')
-    parts.append(f'<text x="{left}" y="{base + 44}" class="caption">each bar: the documents with from the bytes '
-                 f"under it to twice as many {words.removed} (0: nothing, or bytes added)</text></svg>")
+    parts.append("</svg>")
+    # under the chart, not in it: text in an SVG is cut at its viewBox, which is as narrow as its few bars
+    parts.append(f'<p class="caption">each bar: the documents with from the bytes under it to twice as many '
+                 f"{words.removed} (0: nothing, or bytes added)</p>")
     return "".join(parts)
 
 

@@ -268,22 +268,25 @@ def log_records(path: Path | str) -> Iterator[tuple[int, Any, str]]:
             for number, line in enumerate(stream, start=1):
                 if not line.strip():
                     continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(str(path), number, f"not JSON: {json_problem(exc)} (column {exc.colno})") \
-                        from None
-                except RecursionError:
-                    raise InputError(str(path), number, "nested too deeply to be a record textclean wrote") from None
-                except ValueError as exc:  # an integer of more digits than Python converts
-                    raise InputError(str(path), number, f"not a record textclean wrote: {exc}") from None
-                yield number, record, line if line.endswith("\n") else line + "\n"
+                yield number, log_record(path, number, line), line if line.endswith("\n") else line + "\n"
     except FileNotFoundError:
         raise
     except (OSError, EOFError) as exc:
         raise InputError(str(path), None, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     except UnicodeDecodeError:
         raise InputError(str(path), None, "not UTF-8 text") from None
+
+
+def log_record(path: Path | str, number: int, line: str) -> Any:
+    """Line ``number`` of the log at ``path`` as JSON; an InputError naming the line when it is not."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(str(path), number, f"not JSON: {json_problem(exc)} (column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(str(path), number, "nested too deeply to be a record textclean wrote") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise InputError(str(path), number, f"not a record textclean wrote: {exc}") from None
 
 
 def earlier_records(path: Path) -> Iterator[tuple[int, Any, str]]:

@@ -70,20 +70,26 @@ class TextCleanBatch:
     since the column is replaced and the value would be lost. It is replaced by the metadata after cleaning:
     ``metadata_as="json"`` writes a JSON string (any mix of fields fits one column), ``"struct"`` a
     struct, where the fields a document lacks are null. A null text passes through unchanged.
+
+    ``marks=True`` is a marks run, as ``Cleaner(marks=True)`` and ``clean --marks``: every text is left whole, and
+    what the boilerplate and date-header rules would remove is kept as marks in the metadata field ``marks``
+    (:mod:`textclean.marks`); unicode repair and the whitespace tidy do not run.
     """
 
     def __init__(self, rules: Iterable[str | Path] | RuleSet = (), *, disable: Iterable[str] = (),
                  only: Iterable[str] = (), shipped: bool = True, text_column: str = "text",
                  metadata_column: str = "metadata", metadata_as: str = "json", unicode: bool = True,
-                 tidy: bool = True, url_column: str = "url", evidence: dict[int, Any] | None = None):
+                 tidy: bool = True, url_column: str = "url", evidence: dict[int, Any] | None = None,
+                 marks: bool = False):
         if metadata_as not in METADATA_FORMATS:
             raise ValueError(f"metadata_as must be one of {', '.join(METADATA_FORMATS)}, not {metadata_as!r}")
         ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules, shipped=shipped)
-        self.cleaner = Cleaner(ruleset.select(disable, only), unicode=unicode, tidy=tidy, evidence=evidence)
+        self.cleaner = Cleaner(ruleset.select(disable, only), unicode=unicode, tidy=tidy, evidence=evidence,
+                               marks=marks)
         self.text_column, self.metadata_column, self.metadata_as = text_column, metadata_column, metadata_as
         self.url_column = url_column
         #: The counts of the batches cleaned so far, as the CLI's run summary shows them.
-        self.summary = RunSummary()
+        self.summary = RunSummary(marks_run=marks)
 
     def __call__(self, batch: Any) -> Any:
         texts, seeds, sites = self._read(batch)

@@ -270,7 +270,9 @@ class _Recorder:
     def __init__(self, plan: _Plan, options: RunOptions, progress: Progress, source: str):
         self.plan, self.options, self.progress, self.source = plan, options, progress, source
         self.summary = RunSummary(skipped_shards=[rel for _, rel in plan.skipped])
-        self.report = RunReport() if options.report_path else None
+        # the page's counts: for --report, and beside the edit log in --stats, for 'textclean report' to take
+        self.report = RunReport() if options.report_path or {"--stats", "--edits"} <= plan.side_files.keys() \
+            else None
         self.edits: EditLogWriter | None = None
         self.rejects: ShardLog | None = None
         self.stats: AtomicWriter | None = None
@@ -375,9 +377,12 @@ class _Recorder:
         """Commit the output, then the statistics and logs."""
         self.plan.output.close()
         if self.stats is not None:
-            self.stats.write(json.dumps(self.summary.to_json(), indent=2) + "\n")
+            stats = self.summary.to_json()
+            if self.report is not None and self.edits is not None and not self.summary.skipped_shards:
+                stats["report"] = self.report.counts()
+            self.stats.write(json.dumps(stats, indent=2) + "\n")
             self.stats.commit()
-        if self.report is not None:
+        if self.options.report_path:
             write_page(self.options.report_path, self.report, self.summary.to_json(), source=self.source)
         if self.edits is not None:
             self.edits.commit(self.plan.outputs)

@@ -7,6 +7,11 @@ each document's text, so a sample shows its line and the lines around it) or fro
 (``textclean report``, :meth:`RunReport.from_edit_log`, which holds no text). Counters, one reservoir per rule
 and a heap of the top documents are all it keeps, each sample cut to :data:`TEXT_LIMIT` characters.
 
+A run with ``--edits`` and ``--stats`` writes its counts into the stats (:meth:`RunReport.counts`), and the report
+of its log takes them, reading the log for the samples alone: each edit found by its rule's name in the bytes,
+a line parsed only where one of its edits is drawn. A log of millions of edits is read so in a fraction of the
+time it takes to parse it.
+
 The marks of a marks run (``clean --marks``, :mod:`textclean.marks`) are counted and sampled as the removals they
 stand for (:func:`textclean.marks.removals`), by the same code: in such a run a rule's "edits" are its marks and
 the bytes it "removed" the bytes they span, which the page calls marked.
@@ -14,17 +19,20 @@ the bytes it "removed" the bytes they span, which the page calls marked.
 from __future__ import annotations
 
 import heapq
+import json
 import math
 import random
+import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from .document import Edit, Finding, _runs, edit_input_starts, line_cols, replay
-from .editlog import log_stream
+from .editlog import checked_kind, edit_problem, log_chunks, log_stream
 from .marks import removals
+from .outputs import log_record
 from .report import utf8_size
 
 #: Characters of an edit's before or after text, and of a context line, a sample keeps.
@@ -33,6 +41,15 @@ CONTEXT_LINES = 2
 SEED = "textclean-report"
 #: Findings shown of each rule.
 FINDING_SAMPLES = 3
+#: Bytes of an edit log read at a time for the samples alone: few, as a drawn edit is looked for from their start.
+DRAW_CHUNK = 1 << 18
+
+# How each edit (or mark) of a document line of an edit log starts, and each shard line: never inside a JSON
+# string, whose quotes are escaped.
+_ITEM = b'{"rule": "'
+_RULE = re.compile(rb'\{"rule": "([^"\\]*)"')
+_SHARD_LINE = b'{"type": "shard", '
+_DECODER = json.JSONDecoder()
 
 
 def cut(text: str, limit: int = TEXT_LIMIT) -> str:
@@ -162,6 +179,7 @@ class RunReport:
     shards: int = 0
     edits: int = 0
     bytes_removed: int = 0  # in a marks run, the bytes the marks span
+    counted_by_run: bool = False  # the counts are those the run made (its --stats file), not the edit log's
     _reservoirs: dict[str, _Reservoir] = field(default_factory=dict, repr=False)
     _findings: dict[str, _Reservoir] = field(default_factory=dict, repr=False)
     _top: list[tuple[int, int, DocumentLoss]] = field(default_factory=list, repr=False)
@@ -290,9 +308,30 @@ class RunReport:
         """The sampled edits of ``rule``, in the order of the run."""
         return self._reservoirs[rule].in_order() if rule in self._reservoirs else []
 
+    def counts(self) -> dict[str, Any]:
+        """All but the samples, as JSON: what a run's --stats file holds as ``report``, for :meth:`from_edit_log`."""
+        return {"documents": self.documents, "marked": self.marked, "edits": self.edits,
+                "bytes_removed": self.bytes_removed,
+                "rules": {rule: asdict(tally) for rule, tally in self.rules.items()},
+                "metadata_fields": dict(self.metadata_fields),
+                "loss_bins": {str(number): count for number, count in sorted(self.loss_bins.items())},
+                "top_documents": self.top_documents,
+                "top": [{**asdict(loss), "top_rules": [list(pair) for pair in loss.top_rules]} for loss in self.top()]}
+
     @classmethod
-    def from_edit_log(cls, path: str | Path, **options) -> RunReport:
-        """The report of the run that wrote the edit log at ``path``, read once (see :func:`log_stream`)."""
+    def from_edit_log(cls, path: str | Path, counts: Any = None, **options) -> RunReport:
+        """The report of the run that wrote the edit log at ``path``, read once (see :func:`log_chunks`).
+
+        With ``counts``, those the run made (:meth:`counts`, the ``report`` of its --stats file), the log is read
+        for the samples only, by the names of the rules (a line is parsed where an edit of it is drawn, in the
+        same draw as a whole reading), and they are the report's where the log holds, rule by rule, the edits
+        they count, and their documents. Else the log is read whole and counted, in several times the time.
+        """
+        if counts is not None:
+            report = cls(**options)
+            if report._take_counts(counts) and report._draw_samples(path):
+                report.counted_by_run = True
+                return report
         report = cls(**options)
         for kind, record in log_stream(path):
             if kind == "shard":
@@ -302,6 +341,120 @@ class RunReport:
                 report.add(str(record.get("id")), where_read(record.get("source"), record.get("line")), edits,
                            record["metadata_added"], marks=record.get("marks"))
         return report
+
+    def _take_counts(self, counts: Any) -> bool:
+        """Take the counts of :meth:`counts`; False, and none taken, when they are not such counts (a --stats file
+        is read as given) or keep fewer of the top documents than this report shows."""
+        try:
+            rules = {rule: RuleTally(**tally) for rule, tally in counts["rules"].items()}
+            top = [DocumentLoss(**{**loss, "top_rules": tuple(tuple(pair) for pair in loss["top_rules"])})
+                   for loss in counts["top"]]
+            bins = {int(number): count for number, count in counts["loss_bins"].items()}
+            fields = dict(counts["metadata_fields"])
+            totals = [counts[key] for key in ("documents", "marked", "edits", "bytes_removed", "top_documents")]
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return False
+        if not (all(map(_whole, [*totals, *bins.values(), *fields.values()])) and all(map(_sound, rules.values()))
+                and all(map(_sound_loss, top))):
+            return False
+        if len(top) == totals[-1] < self.top_documents:  # the run kept as many as it could: more lost bytes
+            return False
+        self.documents, self.marked, self.edits, self.bytes_removed = totals[:4]
+        self.rules, self.loss_bins, self.metadata_fields = rules, Counter(bins), Counter(fields)
+        self._top = [(loss.bytes_removed, -index, loss) for index, loss in enumerate(top[:self.top_documents])]
+        heapq.heapify(self._top)
+        return True
+
+    def _draw_samples(self, path: str | Path) -> bool:
+        """Offer each edit (or mark) of the edit log at ``path`` to the sample of its rule, found by the rule's name
+        and parsed only where it is drawn, and add the log's shard records. Whether the log's document lines hold,
+        rule by rule, the edits the report counts, and as many documents."""
+        found: Counter = Counter()
+        documents = 0
+        for file, first, chunk, breaks in log_chunks(path, DRAW_CHUNK):
+            in_chunk = Counter(_RULE.findall(chunk))
+            found.update(in_chunk)
+            documents += breaks + (not chunk.endswith(b"\n"))  # its lines, less the shard lines (below)
+            drawn = []
+            for name, count in in_chunk.items():
+                rule = name.decode("utf-8", "replace")
+                reservoir = self._reservoirs.get(rule)
+                if reservoir is None:
+                    reservoir = self._reservoirs[rule] = _Reservoir(self.samples_per_rule, f"{self.seed}:{rule}")
+                if reservoir.seen + count < reservoir.next:  # none of them is drawn
+                    reservoir.seen += count
+                    continue
+                drawn.append(rule)
+                needle, at = _ITEM + name + b'"', -1
+                while count:
+                    if reservoir.seen + count < reservoir.next:  # none of the rest is drawn
+                        reservoir.seen += count
+                        break
+                    at, count = chunk.find(needle, at + 1), count - 1
+                    slot = reservoir.slot()
+                    if slot is not None:
+                        reservoir.put(slot, at)  # where it starts, until the chunk is read
+            for rule in drawn:  # the edits drawn in this chunk (and kept), parsed
+                reservoir = self._reservoirs[rule]
+                for slot, (_, item) in enumerate(reservoir.items):
+                    if isinstance(item, int):
+                        sample = self._sample_at(chunk, item, rule)
+                        if sample is None:
+                            return False
+                        reservoir.put(slot, sample)
+            at = chunk.find(_SHARD_LINE)
+            while at >= 0:
+                start, line = _line_at(chunk, at)
+                number = first + chunk.count(b"\n", 0, start)
+                record = log_record(file, number, line)
+                if checked_kind(file, record, number) == "shard":
+                    self.add_shard(record["documents"])
+                    documents -= 1
+                at = chunk.find(_SHARD_LINE, at + 1)
+        # a line of another kind than these, or blank, makes the documents more than the run's: then the whole
+        # reading says what it is
+        return documents == self.documents and {rule.decode("utf-8", "replace"): count for rule, count in found.items()
+                                                } == {rule: tally.edits for rule, tally in self.rules.items()}
+
+    def _sample_at(self, chunk: bytes, at: int, rule: str) -> Sample | None:
+        """The sample of the edit (or mark) of ``rule`` whose record starts at ``at`` in ``chunk``, lines of an edit
+        log, parsed alone with the head of its line (id, source, line); None where they are not sound."""
+        start, end = chunk.rfind(b"\n", 0, at) + 1, chunk.find(b"\n", at)
+        end = len(chunk) if end < 0 else end
+        head, following = chunk.find(b', "output": ', start, at), chunk.find(b', ' + _ITEM, at, end)
+        try:
+            record = json.loads(chunk[start:head] + b"}") if head >= 0 else None
+            item = _DECODER.raw_decode(chunk[at:end if following < 0 else following].decode("utf-8"))[0]
+        except ValueError:
+            return None
+        if not (isinstance(record, dict) and record.get("type") == "document" and isinstance(item, dict)):
+            return None
+        edit = item if "after" in item else {**item, "after": ""}  # a mark: the removal it stands for
+        if edit_problem(edit) or edit["rule"] != rule or "after" not in item and not _whole(item.get("line")):
+            return None
+        return self._samples(str(record.get("id")), where_read(record.get("source"), record.get("line")),
+                             [SimpleNamespace(**edit)], [0], None)[0]
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _sound(tally: RuleTally) -> bool:
+    return isinstance(tally.kind, str) and all(map(_whole, astuple(tally)[1:]))
+
+
+def _sound_loss(loss: DocumentLoss) -> bool:
+    return (isinstance(loss.doc_id, str) and isinstance(loss.where, str) and _whole(loss.bytes_removed)
+            and (loss.bytes_in is None or _whole(loss.bytes_in)) and _whole(loss.edits)
+            and all(len(pair) == 2 and isinstance(pair[0], str) and _whole(pair[1]) for pair in loss.top_rules))
+
+
+def _line_at(chunk: bytes, at: int) -> tuple[int, bytes]:
+    """Where the line of ``chunk`` that holds ``at`` starts, and the line."""
+    start = chunk.rfind(b"\n", 0, at) + 1
+    end = chunk.find(b"\n", at)
+    return start, chunk[start:len(chunk) if end < 0 else end]
 
 
 def _sample(edit: Edit, doc_id: str, where: str, line: int, text: str, start: int, end: int) -> Sample:

@@ -59,7 +59,8 @@ class ByteSize(click.ParamType):
 @click.option("--explain", is_flag=True, help="Show every edit: rule id, line, before and after.")
 @click.option("--edits", "edits_path", type=click.Path(), help="Write the edit log as JSONL, for audit and undo.")
 @click.option("--stats", "stats_path", type=click.Path(),
-              help="Write a JSON run summary: documents, edits and bytes per rule, fields, seconds per stage.")
+              help="Write a JSON run summary: documents, edits and bytes per rule, fields, seconds per stage; "
+              "with --edits, the counts 'textclean report' takes from it.")
 @click.option("--report", "report_path", type=click.Path(),
               help="Write an HTML page of the run: edits per rule, a seeded sample of each rule's edits in context, "
               "the documents that lost the most, plots, metadata fields, findings (see 'textclean report').")
