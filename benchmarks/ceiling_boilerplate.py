@@ -35,11 +35,10 @@ from eval_boilerplate import (BOILERPLATE_LABELS, CORPUS, FORMS, GOALS, SCORED_L
                               clean_corpus, read_form)
 
 from textclean import load_rules  # noqa: E402
-from textclean.page_evidence import PageEvidence, Thresholds  # noqa: E402
+from textclean.page_evidence import _WORD, PageEvidence, Thresholds  # noqa: E402
 
 TOLERANCE = 0.005
 _SENTENCE_END = regex.compile(r'[.!?:;]["”’)]?$')
-_WORD = regex.compile(r"\w+(?:['’]\w+)*")
 _LIST_MARKS = "|»·•›"
 NEIGHBOURS = (-2, -1, 1, 2)
 

@@ -419,8 +419,8 @@ class RunReport:
     def _sample_at(self, chunk: bytes, at: int, rule: str) -> Sample | None:
         """The sample of the edit (or mark) of ``rule`` whose record starts at ``at`` in ``chunk``, lines of an edit
         log, parsed alone with the head of its line (id, source, line); None where they are not sound."""
-        start, end = chunk.rfind(b"\n", 0, at) + 1, chunk.find(b"\n", at)
-        end = len(chunk) if end < 0 else end
+        start, line = _line_at(chunk, at)
+        end = start + len(line)
         head, following = chunk.find(b', "output": ', start, at), chunk.find(b', ' + _ITEM, at, end)
         try:
             record = json.loads(chunk[start:head] + b"}") if head >= 0 else None
