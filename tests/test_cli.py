@@ -9,6 +9,7 @@ from conftest import ROOT
 
 from textclean import Edit, replay, undo
 from textclean.cli import main
+from textclean.rulefile import shipped_packs_dir
 
 PAGE = "News ID: 501\nPublish Date : 03 March 2020 - 08:15\n\nGulbuddin Hikmatyar spoke in Qalat-i-Naw.  \n\n\n* Comment:\n"
 CLEAN = "Gulbuddin Hekmatyar spoke in Qala-e-Naw.\n"
@@ -197,13 +198,16 @@ def test_quiet_still_names_rejected_input(tmp_path):
     assert result.stderr.startswith(f"rejected: {feed}:2: ") and "documents read" not in result.stderr
 
 
-def test_rules_list_show_test_lint():
+def test_rules_list_show_test_lint(monkeypatch):
     assert "person.hekmatyar" in run("rules", "list").stdout
     assert "canonical: Hekmatyar" in run("rules", "show", "person.hekmatyar").stdout
     assert run("rules", "show", "nope").exit_code == 2
     tested = run("rules", "test")
     assert tested.exit_code == 0 and " passed, 0 failed" in tested.stdout
     assert ": ok, " in run("rules", "lint").stdout
+    monkeypatch.chdir(shipped_packs_dir().parent)
+    one_pack = run("rules", "test", f"{shipped_packs_dir().name}/variants-places.yaml")  # a shipped pack named again
+    assert one_pack.exit_code == 0 and " 0 failed" in one_pack.stdout and not one_pack.stdout.startswith("0 passed")
     assert json.loads(run("rules", "schema").stdout)["title"] == "textclean rule file"
 
 

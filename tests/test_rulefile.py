@@ -5,7 +5,7 @@ import pytest
 from conftest import ROOT
 
 from textclean import Cleaner, RuleError, load_rules, parse_rule_file
-from textclean.rulefile import rulefile_schema
+from textclean.rulefile import rulefile_schema, shipped_packs_dir
 
 GOOD_RULE = """
   - id: my.rule
@@ -83,6 +83,18 @@ def test_duplicate_ids_across_packs(tmp_path):
     (tmp_path / "b.yaml").write_text("rules:" + GOOD_RULE)
     with pytest.raises(RuleError, match="duplicate id, first defined at .*a.yaml:2"):
         load_rules([tmp_path], shipped=False)
+
+
+def test_a_file_named_twice_is_read_once(tmp_path, monkeypatch):
+    """A shipped pack given again (``rules test rules/x.yaml`` from a checkout), or one file reached by two paths,
+    is one pack, not a duplicate of itself."""
+    (tmp_path / "a.yaml").write_text("rules:" + GOOD_RULE)
+    monkeypatch.chdir(tmp_path)
+    assert [r.id for r in load_rules(["a.yaml", tmp_path / "a.yaml", tmp_path], shipped=False).rules] == ["my.rule"]
+    errors = []
+    assert len(load_rules([tmp_path / "a.yaml"], shipped=False, errors=errors).rules) == 1 and not errors
+    given = shipped_packs_dir() / "variants-given-names.yaml"
+    assert [r.id for r in load_rules([given]).rules] == [r.id for r in load_rules().rules]
 
 
 def test_select_rejects_unknown_ids_and_kinds(shipped_rules):

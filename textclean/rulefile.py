@@ -232,10 +232,11 @@ def load_rules(paths: Iterable[str | Path] = (), shipped: bool = True,
     """
     roots = ([shipped_packs_dir()] if shipped else []) + [Path(p) for p in paths]
     vocabulary = [] if shipped else rule_files(shipped_packs_dir())
+    seen = {file.resolve() for file in vocabulary}
     if errors is not None:
-        return _assembled((load_rule_file(file) for file in vocabulary), _every_file(roots, errors), errors)
+        return _assembled((load_rule_file(file) for file in vocabulary), _every_file(roots, seen, errors), errors)
     read = ([(file, _read(file)) for file in vocabulary],
-            [(file, _read(file)) for root in roots for file in rule_files(root)])
+            [(file, _read(file)) for root in roots for file in _once(rule_files(root), seen)])
     origin = rulecache.key("rules", str(shipped), *(part for pairs in read for file, data in pairs
                                                     for part in (str(file), data)))
     cached = rulecache.load(origin)
@@ -260,14 +261,25 @@ def _assembled(vocabulary: Iterable[RuleSet], packs: Iterable[RuleSet],
     return ruleset
 
 
-def _every_file(roots: list[Path], errors: list[RuleError]) -> Iterator[RuleSet]:
-    """The pack of every rule file under ``roots``; a root or file that cannot be read goes to ``errors``."""
+def _every_file(roots: list[Path], seen: set[Path], errors: list[RuleError]) -> Iterator[RuleSet]:
+    """The pack of every rule file under ``roots`` not in ``seen``; a root or file that cannot be read goes to
+    ``errors``."""
     for root in roots:
         try:
-            for file in rule_files(root):
+            for file in _once(rule_files(root), seen):
                 yield load_rule_file(file, errors)
         except RuleError as exc:
             errors.append(exc)
+
+
+def _once(files: list[Path], seen: set[Path]) -> Iterator[Path]:
+    """``files`` but those ``seen`` already (by resolved path: a shipped pack named again is read once), which
+    they join."""
+    for file in files:
+        resolved = file.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            yield file
 
 
 def load_rule_file(path: str | Path, errors: list[RuleError] | None = None) -> RuleSet:

@@ -70,12 +70,17 @@ def _written_lines(rule: Rule) -> str | None:
 
 def _rules_from_files(files: tuple[str, ...], rule_args: dict[str, Any],
                       errors: list[RuleError] | None = None) -> tuple[RuleSet, set[str]]:
-    """All loaded rules, and the sources to report on: the given files, or everything."""
+    """All loaded rules, and the files to report on (resolved): the given files, or everything."""
     ruleset = load_selected_rules(rule_paths=(*rule_args.pop("rule_paths"), *files), **rule_args, errors=errors)
     try:
-        return ruleset, {str(p) for f in files for p in rule_files(Path(f))}
+        return ruleset, {p.resolve() for f in files for p in rule_files(Path(f))}
     except RuleError:  # a file that does not exist, which ``errors`` holds
         return ruleset, set()
+
+
+def _reported(rule: Rule, sources: set[Path]) -> bool:
+    """Whether ``rule`` comes from one of ``sources`` (resolved paths; none: every file)."""
+    return not sources or Path(rule.source).resolve() in sources
 
 
 @rules.command("lint")
@@ -92,7 +97,7 @@ def rules_lint(files, **rule_args) -> None:
         fail(f"{counted(len(errors), 'error')} in the rule files", EXIT_USAGE)
     warnings = 0
     for rule in ruleset.rules:
-        if sources and rule.source not in sources:
+        if not _reported(rule, sources):
             continue
         for missing, needed in (("input", "an input and its output, to show what the rule changes"),
                                 ("keep", "a keep text, to show what the rule must leave alone")):
@@ -117,7 +122,7 @@ def rules_lint(files, **rule_args) -> None:
 def rules_test(files, **rule_args) -> None:
     """Run the examples of every loaded rule (or of the rules in FILES); print failures as diffs."""
     ruleset, sources = _rules_from_files(files, rule_args)
-    tested = RuleSet([r for r in ruleset.rules if not sources or r.source in sources], ruleset.settings)
+    tested = RuleSet([r for r in ruleset.rules if _reported(r, sources)], ruleset.settings)
     failures = run_examples(tested)
     for failure in failures:
         click.echo(str(failure))
