@@ -69,7 +69,7 @@ def _written_lines(rule: Rule) -> str | None:
 
 
 def _rules_from_files(files: tuple[str, ...], rule_args: dict[str, Any],
-                      errors: list[RuleError] | None = None) -> tuple[RuleSet, set[str]]:
+                      errors: list[RuleError] | None = None) -> tuple[RuleSet, set[Path]]:
     """All loaded rules, and the files to report on (resolved): the given files, or everything."""
     ruleset = load_selected_rules(rule_paths=(*rule_args.pop("rule_paths"), *files), **rule_args, errors=errors)
     try:
