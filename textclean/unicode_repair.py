@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
 
 from ftfy import TextFixerConfig, chardata, fix_and_explain, fixes
 from ftfy.badness import BADNESS_RE
@@ -180,7 +181,7 @@ class _BadnessCheck:
 
     def __init__(self):
         #: A re2 superset of BADNESS_RE, where re2 is installed (not pickled: compiled again when loaded).
-        self._prefilter = prefilter(BADNESS_RE)
+        self._prefilter = _badness_prefilter()
         parsed = sre_parse.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
         needed = None if BADNESS_RE.flags & re.IGNORECASE else _required_chars_of(parsed)
         # ftfy never decodes ASCII text again, so any non-ASCII character is a safe (if slow) clue.
@@ -196,7 +197,7 @@ class _BadnessCheck:
         return dict(self.__dict__, _prefilter=None)
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, _prefilter=prefilter(BADNESS_RE))
+        self.__dict__.update(state, _prefilter=_badness_prefilter())
 
     def may_be_in(self, text: str) -> bool:
         """False when :meth:`is_bad` is false for every part of ``text``: its re2 prefilter finds nothing there."""
@@ -221,6 +222,12 @@ class _BadnessCheck:
                 return True
             low, high = max(at - width + 1, 0), at + width
         return high >= 0 and bool(BADNESS_RE.search(segment, low, high))
+
+
+@cache
+def _badness_prefilter():
+    """The re2 prefilter of BADNESS_RE (:func:`textclean.re2_prefilter.prefilter`), made once in a process."""
+    return prefilter(BADNESS_RE)
 
 
 def _segment(text: str, pos: int, limit: int) -> tuple[int, int]:
