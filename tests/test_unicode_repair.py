@@ -103,7 +103,8 @@ def test_the_re2_prefilter_finds_something_wherever_ftfys_badness_regex_does(tex
 def test_with_re2_a_document_without_mojibake_is_not_searched_for_it(monkeypatch):
     checked = []
     real = unicode_repair._BadnessCheck.is_bad
-    monkeypatch.setattr(unicode_repair._BadnessCheck, "is_bad", lambda self, text: checked.append(text) or real(self, text))
+    monkeypatch.setattr(unicode_repair._BadnessCheck, "is_bad",
+                        lambda self, text: checked.append(text) or real(self, text))
     text = "Große Straße, Ærø, naïve café, Αθήνα, «Москва».\nThe next line.\n"
     assert stage_output(UnicodeRepair(), text) == text
     assert checked == []
