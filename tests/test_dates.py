@@ -321,9 +321,17 @@ def test_a_word_meaning_two_months_is_a_settings_error():
         Cleaner(RuleSet(parse_rule_file(NUMERIC.join(["rules:", ""])).rules, {"date_header": settings}))
 
 
-def test_the_long_word_lists_are_written_once_in_the_full_grammar():
+def test_the_long_word_lists_are_written_once_in_the_full_grammar_and_in_the_span():
     full = GRAMMAR.pattern("_d0_") + GRAMMAR.definitions
-    assert [full.count(rf"\L<date_{key}>") for key in ("months", "weekdays", "zones")] == [1, 1, 1]
+    assert [full.count(rf"\L<date_{key}>") for key in ("months", "weekdays", "zones", "day_words")] == [1, 1, 1, 1]
+    assert GRAMMAR.span("_d0_").count(r"\L<date_day_words>") == 1
+
+
+def test_two_spans_in_one_pattern_each_call_their_own_day_words():
+    grammar = DateGrammar({"months": {"xx": [["one"]]}, "day_words": {"xx": [["first"], ["first two"]]}})
+    both = regex.compile(f"{grammar.span('_a_')} to {grammar.span('_b_')}", ignore_unused=True,
+                         **grammar.named_lists)
+    assert both.fullmatch("first one 2021 to first two one 2022")
 
 
 def test_a_called_word_list_gives_up_its_longest_word_when_the_date_needs_a_shorter_one():

@@ -2,6 +2,7 @@
 
 TEXTCLEAN_UNICODE_EXAMPLES=20000 python -m pytest tests/test_unicode_repair.py   # a long local run
 """
+import math
 import os
 
 import ftfy
@@ -25,7 +26,26 @@ CONFIGS = [
     TextFixerConfig(unescape_html=True, normalization="NFKC", max_decode_length=9),  # segments inside lines
     TextFixerConfig(fix_encoding=False, normalization=None, remove_control_chars=False, fix_line_breaks=False),
 ]
-STAGES = [UnicodeRepair(config) for config in CONFIGS]
+
+
+def prefiltered(stage: UnicodeRepair) -> UnicodeRepair:
+    """``stage``, its badness check making its re2 prefilter for the first text (as after a few MB)."""
+    if stage._triggers.badness:
+        stage._triggers.badness.prefilter_after = 0
+    return stage
+
+
+STAGES = [prefiltered(UnicodeRepair(config)) for config in CONFIGS]
+WITHOUT_RE2 = [UnicodeRepair(config) for config in CONFIGS]  # as where the google-re2 wheel is not installed
+for _stage in WITHOUT_RE2:
+    if _stage._triggers.badness:
+        _stage._triggers.badness.prefilter_after = math.inf
+try:
+    import re2  # noqa: F401
+    HAS_RE2 = True
+except ImportError:
+    HAS_RE2 = False
+needs_re2 = pytest.mark.skipif(not HAS_RE2, reason="the google-re2 wheel is not installed (extra: re2)")
 MOJIBAKE_CODECS = ["latin-1", "windows-1252", "sloppy-windows-1252", "sloppy-windows-1251", "macroman", "cp437"]
 
 # Pieces of scraped text, each of which some fix of ftfy cares about (or must leave alone).
@@ -72,6 +92,58 @@ def stage_output(stage: UnicodeRepair, text: str) -> str:
 def test_stage_equals_ftfy_fix_text(text, which):
     stage = STAGES[which]
     assert stage_output(stage, text) == ftfy.fix_text(text, stage.config)
+
+
+@PROPERTY
+@given(documents, st.sampled_from(range(len(CONFIGS))))
+def test_stage_equals_ftfy_fix_text_without_re2(text, which):
+    stage = WITHOUT_RE2[which]
+    assert stage_output(stage, text) == ftfy.fix_text(text, stage.config)
+
+
+@needs_re2
+@PROPERTY
+@given(st.one_of(documents, st.text(), mojibake()))
+def test_the_re2_prefilter_finds_something_wherever_ftfys_badness_regex_does(text):
+    from ftfy.badness import BADNESS_RE
+    check = unicode_repair._BadnessCheck()
+    check.prefilter_after = 0
+    assert check.may_be_in(text) or not BADNESS_RE.search(text)
+
+
+@needs_re2
+def test_with_re2_a_document_without_mojibake_is_not_searched_for_it(monkeypatch):
+    checked = []
+    real = unicode_repair._BadnessCheck.is_bad
+    monkeypatch.setattr(unicode_repair._BadnessCheck, "is_bad",
+                        lambda self, text: checked.append(text) or real(self, text))
+    text = "Große Straße, Ærø, naïve café, Αθήνα, «Москва».\nThe next line.\n"
+    assert stage_output(prefiltered(UnicodeRepair()), text) == text
+    assert checked == []
+    assert stage_output(prefiltered(UnicodeRepair()), text + "The cafÃ© line.\n") == text + "The café line.\n"
+    assert checked[-1] == "The cafÃ© line.\n"  # a document where re2 finds some: its segments are checked
+
+
+def test_a_pickled_stage_gives_the_same_output():
+    import pickle
+    text = "Plain.\nThe cafÃ© line.\nnaïve &amp; ﬁne\n"
+    original = prefiltered(UnicodeRepair())
+    assert stage_output(original, text) == ftfy.fix_text(text, DEFAULT_CONFIG)
+    stage = pickle.loads(pickle.dumps(original))
+    assert stage._triggers.badness._prefilter is None  # re2's pattern is not pickled: each process makes its own
+    assert stage_output(prefiltered(stage), text) == ftfy.fix_text(text, DEFAULT_CONFIG)
+    assert (stage._triggers.badness._prefilter is not None) == HAS_RE2
+
+
+def test_the_re2_prefilter_waits_for_text_enough_to_repay_it():
+    stage = UnicodeRepair()
+    stage._triggers.badness.prefilter_after = 100
+    line = "A plain line of text, café.\n"
+    for _ in range(3):
+        assert stage_output(stage, line) == line
+    assert stage._triggers.badness._prefilter is None  # a one-file fix loads no re2
+    assert stage_output(stage, line * 4) == line * 4
+    assert (stage._triggers.badness._prefilter is not None) == HAS_RE2
 
 
 @PROPERTY

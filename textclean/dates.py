@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -63,6 +63,9 @@ _DEFAULT_YEARS = (1900, 2099)
 # The full grammar needs months in five places; every copy of a list costs a fifth of a second to compile,
 # so it defines each list once as a group and calls that group where the list goes.
 _LONG_LISTS = ("months", "weekdays", "zones")
+# Lists called as a group in the span too: the day words (Persian ordinals in all their spellings) stand in five
+# places of the grammar, and each copy took 40 ms to compile (a cold start's rules: 155 copies).
+_SPAN_CALLED = ("day_words",)
 # A call of such a group saves every group of the pattern, so the grammar first looks at the next character:
 # a digit, a space or a punctuation mark starts no name, for no letter case makes one of them anything else.
 _NAME_START = r"[^\d\s\p{P}]"
@@ -148,10 +151,10 @@ class DateGrammar:
         self.named_lists = lists
         #: The long word lists as the groups that :meth:`pattern` calls; a pattern embedding it holds them once,
         #: however many dates it has.
-        self.definitions = "(?(DEFINE){})".format("".join(rf"(?P<_date_{key}>(?i:\L<date_{key}>))"
-                                                          for key in _LONG_LISTS))
-        self._exact = self._build(called=frozenset(_LONG_LISTS))
-        self._span = self._build(generic=frozenset(_LONG_LISTS))
+        self.definitions = _definitions(_LONG_LISTS + _SPAN_CALLED)
+        self._exact = self._build(called=frozenset(_LONG_LISTS + _SPAN_CALLED))
+        self._span = self._build(generic=frozenset(_LONG_LISTS), called=frozenset(_SPAN_CALLED)) \
+            + _definitions(_SPAN_CALLED)
         self._month_names = Automaton(sorted({fold_case(name) for name in lists["date_months"]}))
         compile_later(self)
 
@@ -174,9 +177,9 @@ class DateGrammar:
 
         It has the grammar's shape, with any word where a month, weekday or
         time-zone name goes, so that rules embedding it compile fast; :meth:`parse`
-        then reads the span it matched with the full grammar.
+        then reads the span it matched with the full grammar. It holds the groups it calls.
         """
-        return _prefixed(self._span, prefix)
+        return _prefixed(self._span, prefix, calls=True)
 
     def may_hold(self, text: str) -> bool:
         """A quick test: False when ``text`` holds no date the grammar reads (no digit, no month name
@@ -327,8 +330,16 @@ class DateGrammar:
         return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def _prefixed(pattern: str, prefix: str) -> str:
-    return pattern.replace("(?P<", f"(?P<{prefix}").replace("(?P=", f"(?P={prefix}")
+def _definitions(keys: Iterable[str]) -> str:
+    """A group for each list of ``keys``, to be called where the list goes (see :meth:`DateGrammar._build`)."""
+    return "(?(DEFINE){})".format("".join(rf"(?P<_date_{key}>(?i:\L<date_{key}>))" for key in keys))
+
+
+def _prefixed(pattern: str, prefix: str, calls: bool = False) -> str:
+    """``pattern`` with ``prefix`` before its group names; ``calls``: before the names of the groups it calls too
+    (which it then holds itself)."""
+    pattern = pattern.replace("(?P<", f"(?P<{prefix}").replace("(?P=", f"(?P={prefix}")
+    return pattern.replace("(?&", f"(?&{prefix}") if calls else pattern
 
 
 def _number_words(table: dict[str, Any], by_language: Mapping[str, list[list[str]]], value: Callable[[int], Any],
