@@ -1,23 +1,29 @@
 # cython: language_level=3
 """Compiled twins of textclean.lines' loops; the pure functions there are the spec."""
-cimport cython
 from cpython.unicode cimport Py_UNICODE_ISSPACE
 
 from textclean.kind import Change
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
+cdef extern from "Python.h":
+    int PyUnicode_KIND(object text)
+    void *PyUnicode_DATA(object text)
+    Py_UCS4 PyUnicode_READ(int kind, void *data, Py_ssize_t index)
+    Py_ssize_t PyUnicode_GET_LENGTH(object text)
+
+
 cdef inline str _strip(str line):
-    """str.strip(): the same white space (Py_UNICODE_ISSPACE), the same object where nothing goes."""
-    cdef Py_ssize_t start = 0, end = len(line)
-    while start < end and Py_UNICODE_ISSPACE(line[start]):
-        start += 1
-    while end > start and Py_UNICODE_ISSPACE(line[end - 1]):
-        end -= 1
-    if start == 0 and end == len(line):
+    """line.strip(), called only where the line starts or ends in white space (Py_UNICODE_ISSPACE, as
+    str.strip takes it): most lines do neither, and str.strip would give them back as they are."""
+    cdef Py_ssize_t size = PyUnicode_GET_LENGTH(line)
+    if size == 0:
         return line
-    return line[start:end]
+    cdef int kind = PyUnicode_KIND(line)
+    cdef void *data = PyUnicode_DATA(line)
+    if not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, 0)) and \
+            not Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, size - 1)):
+        return line
+    return line.strip()
 
 
 def split_lines(str text):
