@@ -40,7 +40,6 @@ def loop_inputs(texts: list[str]) -> dict[str, list[tuple]]:
     removed = [dict.fromkeys(range(0, len(raw), 3), "rule") for raw in split]
     removals = [lines.numbered_line_removals(text, raw, gone) for text, raw, gone in zip(texts, split, removed)]
     return {
-        "textclean.lines.split_lines": [(text,) for text in texts],
         "textclean.lines.nonblank_numbers": [(lines_,) for lines_ in stripped],
         "textclean.lines.numbered_line_removals": list(zip(texts, split, removed)),
         "textclean.tidy.trailing_spaces": [(raw, tidy._SPACES) for raw in split],

@@ -13,7 +13,8 @@ class TextLines:
 
     def __init__(self, text: str):
         self.text = text
-        self.raw, self.stripped = split_lines(text)
+        self.raw = text.split("\n")
+        self.stripped = list(map(str.strip, self.raw))
         self._nonblank: list[int] | None = None
 
     @property
@@ -26,13 +27,6 @@ class TextLines:
     def start(self, number: int) -> int:
         """The offset of line ``number`` in the text."""
         return sum(map(len, self.raw[:number])) + number  # asked for a few lines near either end, not all
-
-
-@compiled.twin("textclean._lines")
-def split_lines(text: str) -> tuple[list[str], list[str]]:
-    """``text``'s lines (split at newlines) as written, and stripped."""
-    raw = text.split("\n")
-    return raw, list(map(str.strip, raw))
 
 
 @compiled.twin("textclean._lines")
