@@ -35,9 +35,9 @@ def twin(module: str) -> Callable[[Function], Function]:
     """Decorate a pure function: the function in use is its namesake in ``module`` (one of MODULES) where
     that module is built and the pure path is not forced, the pure function otherwise."""
     def pick(pure: Function) -> Function:
-        compiled = getattr(_loaded[module], pure.__name__, None) if _loaded[module] else None
-        TWINS[f"{pure.__module__}.{pure.__qualname__}"] = (pure, compiled)
-        return compiled if compiled is not None and not FORCED_PURE else pure
+        built = getattr(_loaded[module], pure.__name__, None) if _loaded[module] else None
+        TWINS[f"{pure.__module__}.{pure.__qualname__}"] = (pure, built)
+        return built if built is not None and not FORCED_PURE else pure
     return pick
 
 
