@@ -21,11 +21,6 @@ if not BUILT and os.environ.get("TEXTCLEAN_REQUIRE_COMPILED") == "1":
 needs_compiled = pytest.mark.skipif(not BUILT, reason=f"compiled core: {compiled.in_use()}")
 
 
-def twins(name: str):
-    pure, twin = compiled.TWINS[name]
-    return pure, twin
-
-
 # Any Unicode, lone surrogates too, with more of what the loops look at: line ends, CRs, white space of
 # every sort (and \x1c-\x1f, which str.strip takes and the whitespace stage does not), and empty lines.
 special = st.sampled_from(["\n", "\r", "\r\n", " ", "\t", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0",
@@ -40,7 +35,7 @@ texts = st.lists(st.one_of(special, st.text(any_char, max_size=8)), max_size=40)
 @example("")
 @example(" a \n\n\t\r\n\x1c")
 def test_nonblank_numbers(text):
-    pure, twin = twins("textclean.lines.nonblank_numbers")
+    pure, twin = compiled.TWINS["textclean.lines.nonblank_numbers"]
     stripped = [line.strip() for line in text.split("\n")]
     assert twin(stripped) == pure(stripped)
 
@@ -51,7 +46,7 @@ def test_nonblank_numbers(text):
 @example("", None)
 @example("a\nb", None)
 def test_numbered_line_removals(text, data):
-    pure, twin = twins("textclean.lines.numbered_line_removals")
+    pure, twin = compiled.TWINS["textclean.lines.numbered_line_removals"]
     raw = text.split("\n")
     if data is None:  # the examples: every line removed, with notes
         removed, notes = dict.fromkeys(range(len(raw)), "rule.x"), {0: "a note"}
@@ -71,7 +66,7 @@ def test_numbered_line_removals(text, data):
 def test_whitespace_scans(text):
     split = text.split("\n")
     for name in ("textclean.tidy.trailing_spaces", "textclean.tidy.ends_in_space"):
-        pure, twin = twins(name)
+        pure, twin = compiled.TWINS[name]
         assert twin(split, tidy._SPACES) == pure(split, tidy._SPACES), name
 
 
@@ -79,7 +74,7 @@ def test_whitespace_scans(text):
 @settings(settings.get_profile("twins"))
 @given(texts, st.data())
 def test_apply_changes(text, data):
-    pure, twin = twins("textclean.engine.apply_changes")
+    pure, twin = compiled.TWINS["textclean.engine.apply_changes"]
     cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=12)))
     spans = list(zip(cuts[::2], cuts[1::2], strict=False))
     if data.draw(st.booleans()):  # overlapping: both refuse the same way
@@ -117,3 +112,13 @@ def test_compiled_in_use_by_default():
     env = {key: value for key, value in os.environ.items() if key != "TEXTCLEAN_PURE_PYTHON"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert done.stdout.split("\n")[:2] == ["yes", "True"]
+
+
+def test_version_says_which_core_is_in_use():
+    cli = os.path.join(os.path.dirname(__file__), "..", "cli.py")
+    done = subprocess.run([sys.executable, cli, "--version"], capture_output=True, text=True, check=True,
+                          env={**os.environ, "TEXTCLEAN_PURE_PYTHON": "1"})
+    assert done.stdout.splitlines()[1] == "compiled core: no (TEXTCLEAN_PURE_PYTHON is set)"
+    done = subprocess.run([sys.executable, cli, "--version"], capture_output=True, text=True, check=True,
+                          env={**os.environ, "TEXTCLEAN_PURE_PYTHON": "0"})
+    assert done.stdout.splitlines()[1] == f"compiled core: {'yes' if BUILT else 'no (not built: pure Python)'}"
