@@ -45,13 +45,15 @@ def loop_inputs(texts: list[str]) -> dict[str, list[tuple]]:
     split = [text.split("\n") for text in texts]
     stripped = [list(map(str.strip, raw)) for raw in split]
     removed = [dict.fromkeys(range(0, len(raw), 3), "rule") for raw in split]
-    removals = [lines.numbered_line_removals(text, raw, gone) for text, raw, gone in zip(texts, split, removed, strict=True)]
+    removals = [lines.numbered_line_removals(text, raw, gone)
+                for text, raw, gone in zip(texts, split, removed, strict=True)]
     return {
         "textclean.lines.nonblank_numbers": [(lines_,) for lines_ in stripped],
         "textclean.lines.numbered_line_removals": list(zip(texts, split, removed, strict=True)),
         "textclean.tidy.trailing_spaces": [(raw, tidy._SPACES) for raw in split],
         "textclean.tidy.ends_in_space": [(raw, tidy._SPACES) for raw in split],
-        "textclean.engine.apply_changes": [(text, changes, "boilerplate") for text, changes in zip(texts, removals, strict=True)],
+        "textclean.engine.apply_changes": [(text, changes, "boilerplate")
+                                           for text, changes in zip(texts, removals, strict=True)],
     }
 
 
