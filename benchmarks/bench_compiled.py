@@ -9,23 +9,19 @@ two paths (which goes first alternates too) and the figures are medians over the
   steady state) once with the compiled core and once with TEXTCLEAN_PURE_PYTHON=1 per round: seconds per
   stage and MB/s of the whole.
 
-With --instructions KB, the pipeline's instruction counts instead (valgrind --tool=callgrind, repeatable
-on a loaded machine): each path cleans the first KB kilobytes of the corpus after start-up and a warm-up,
-and the same run without the documents is subtracted.
+With --in-process, the whole pipeline's processor time instead (less sensitive to a loaded machine than
+wall time), both paths in one process, swapped in and out round by round.
 
-    python benchmarks/bench_compiled.py [--megabytes 5] [--rounds 5]
-    python benchmarks/bench_compiled.py --instructions 300
+    python benchmarks/bench_compiled.py [--megabytes 5] [--rounds 5] [--in-process]
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -84,49 +80,46 @@ def pipeline_round(path: str, megabytes: float) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def clean_kilobytes(kilobytes: float) -> None:
-    """Clean the first ``kilobytes`` KB of corpus text after a warm-up (the child of --instructions)."""
+def use(path: str) -> None:
+    """Bind every loaded textclean module's name of a twin to its ``path`` function ("compiled" or "pure")."""
+    from textclean import compiled
+
+    for name, (pure, twin) in compiled.TWINS.items():
+        function = name.rsplit(".", 1)[1]
+        for module_name, module in list(sys.modules.items()):
+            if module_name.startswith("textclean") and getattr(module, function, None) in (pure, twin):
+                setattr(module, function, twin if path == "compiled" else pure)
+
+
+def pipeline_in_process(megabytes: float, rounds: int) -> dict[str, float]:
+    """Processor seconds of the full pipeline on ``megabytes`` MB, per path, median of ``rounds`` rounds in
+    this process (a warm-up round first), the two paths swapped in and out by :func:`use`."""
     from textclean import Cleaner
     from textclean.patterns import compile_all
 
     cleaner = Cleaner()
     compile_all()
-    cleaner.clean("Warm-up: News ID: 1\nThe café opened.\n")
-    if kilobytes:
-        for text in bench_corpus.documents(kilobytes / 1e3):
-            cleaner.clean(text)
-
-
-def instructions(path: str, kilobytes: float) -> int:
-    """Instructions callgrind counts in a child that cleans ``kilobytes`` KB on ``path``."""
-    with tempfile.TemporaryDirectory() as folder:
-        done = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/out",
-                               sys.executable, __file__, "--clean-kilobytes", str(kilobytes)],
-                              capture_output=True, text=True, check=True,
-                              env={**os.environ, "TEXTCLEAN_PURE_PYTHON": PATHS[path]})
-    return int(re.search(r"Collected : (\d+)", done.stderr).group(1))
-
-
-def count_instructions(kilobytes: float) -> None:
-    counts = {path: instructions(path, kilobytes) - instructions(path, 0) for path in PATHS}
-    print(f"The full default pipeline on the first {kilobytes:g} KB of the corpus, after start-up and a warm-up:"
-          " instructions (valgrind --tool=callgrind)")
-    for path, count in counts.items():
-        print(f"{path:<9} {count:>15,}")
-    print(f"pure / compiled: {counts['pure'] / counts['compiled']:.3f}x")
+    texts = list(bench_corpus.documents(megabytes))
+    seconds: dict[str, list[float]] = {"compiled": [], "pure": []}
+    for round_ in range(rounds + 1):
+        for path in (("compiled", "pure") if round_ % 2 == 0 else ("pure", "compiled")):
+            use(path)
+            started = time.process_time()
+            for text in texts:
+                cleaner.clean(text)
+            if round_:
+                seconds[path].append(time.process_time() - started)
+    use("compiled")
+    return {path: statistics.median(values) for path, values in seconds.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--megabytes", type=float, default=5.0, help="MB of corpus text per pipeline run.")
     parser.add_argument("--rounds", type=int, default=5, help="Rounds; each runs both paths.")
-    parser.add_argument("--instructions", type=float, metavar="KB",
-                        help="Count the pipeline's instructions on this many KB instead (valgrind).")
-    parser.add_argument("--clean-kilobytes", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--in-process", action="store_true",
+                        help="The whole pipeline's processor time, both paths in this process, instead.")
     args = parser.parse_args(argv)
-    if args.clean_kilobytes is not None:
-        clean_kilobytes(args.clean_kilobytes)
-        return 0
     if not all(path.is_file() for path in bench_corpus.RENDERINGS):
         print(f"skipped: the corpus is not at {bench_corpus.CORPUS.resolve()} (it lives outside the repository)")
         return 0
@@ -134,8 +127,13 @@ def main(argv: list[str] | None = None) -> int:
     if compiled.in_use() != "yes":
         print(f"skipped: the compiled core is not in use here ({compiled.in_use()}); build it with pip install .")
         return 0
-    if args.instructions:
-        count_instructions(args.instructions)
+    if args.in_process:
+        seconds = pipeline_in_process(args.megabytes, args.rounds)
+        print(f"The full default pipeline on {args.megabytes:g} MB, processor seconds, median of {args.rounds} rounds"
+              " in one process:")
+        print(f"pure {seconds['pure']:.2f} s ({args.megabytes / seconds['pure']:.2f} MB/s), compiled"
+              f" {seconds['compiled']:.2f} s ({args.megabytes / seconds['compiled']:.2f} MB/s):"
+              f" {seconds['pure'] / seconds['compiled']:.3f}x")
         return 0
 
     loops = time_loops(min(args.megabytes, 2.0), args.rounds)
