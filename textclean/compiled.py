@@ -4,7 +4,7 @@ A twin is a function of the same name in a small module of typed Cython (``textc
 install where a C compiler is (``hatch_build.py``). The pure function stays the spec and the fallback: it
 runs where the module was not built, and everywhere when the environment sets TEXTCLEAN_PURE_PYTHON=1.
 Both give the same output (tests/test_compiled.py); ``textclean --version`` says which one is in use.
-The modules are built beside their sources: after changing a ``.pyx``, run ``pip install -e .`` again.
+The modules are built beside their sources: after changing a ``.pyx``, build again (``pip install .``, or editable).
 """
 from __future__ import annotations
 
