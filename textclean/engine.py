@@ -36,7 +36,7 @@ from operator import itemgetter
 from time import perf_counter
 from typing import Any
 
-from . import inline, rulecache
+from . import compiled, inline, rulecache
 from .document import Edit, Finding, Result, input_offset
 from .evidence import Collector, Corpus, Reporter
 from .kind import Change, Rule, RuleError, RuleKind, RuleTimeout, Stage
@@ -255,6 +255,7 @@ def compile_kinds(ruleset: RuleSet) -> list[Stage]:
 _span = itemgetter(0, 1)  # a Change's start and end
 
 
+@compiled.twin("textclean._changes")
 def apply_changes(text: str, changes: Iterable[Change], kind: str) -> tuple[str, list[Edit]]:
     """Apply non-overlapping changes; return the new text and the edits in replay order."""
     parts: list[str] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import partial
 from itertools import accumulate, compress, repeat
 
+from . import compiled
 from .kind import Change
 
 
@@ -20,12 +21,18 @@ class TextLines:
     def nonblank(self) -> list[int]:
         """The numbers of the lines that hold more than white space."""
         if self._nonblank is None:
-            self._nonblank = list(compress(range(len(self.stripped)), self.stripped))
+            self._nonblank = nonblank_numbers(self.stripped)
         return self._nonblank
 
     def start(self, number: int) -> int:
         """The offset of line ``number`` in the text."""
         return sum(map(len, self.raw[:number])) + number  # asked for a few lines near either end, not all
+
+
+@compiled.twin("textclean._lines")
+def nonblank_numbers(lines: list[str]) -> list[int]:
+    """The numbers of the lines of ``lines`` that are not empty."""
+    return list(compress(range(len(lines)), lines))
 
 
 _last: TextLines | None = None
@@ -44,6 +51,7 @@ def lines_of(text: str) -> TextLines:
     return last
 
 
+@compiled.twin("textclean._lines")
 def numbered_line_removals(text: str, raw_lines: list[str], removed: dict[int, str],
                            notes: dict[int, str] | None = None) -> list[Change]:
     """One change per removed line (line number in ``raw_lines = text.split("\\n")`` -> rule id), with

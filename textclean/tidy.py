@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
+from . import compiled
 from .kind import Change, StageOutput
 
 # Unicode White_Space (``\s`` of the ``regex`` module) without the newline. The patterns below use
@@ -14,7 +14,6 @@ _BLANK_LINES = f"(?:[{SPACE}]*\n)+(?:[{SPACE}]*\\Z)?"  # with a blank last line
 _LEADING_BLANK_LINES = re.compile(_BLANK_LINES)
 _INNER_BLANK_LINES = re.compile(f"\n({_BLANK_LINES})")  # a line end, then the run: found by its '\n'
 _SPACES = frozenset(re.findall(f"[{SPACE}]", "".join(map(chr, range(0x3001)))))  # SPACE's characters, listed
-_TRAILING = "".join(sorted(_SPACES))  # what goes from a line's end, before its CR if it has one (a stray CR too)
 
 
 class WhitespaceTidy:
@@ -39,7 +38,7 @@ class WhitespaceTidy:
                 output.changes.append(Change(start, end, after, "whitespace.blank-lines"))
         runs = iter(blank_runs)
         run_start, run_end = next(runs, (len(text), len(text)))
-        for start, end in _trailing_spaces(lines):
+        for start, end in trailing_spaces(lines, _SPACES):
             while start >= run_end:
                 run_start, run_end = next(runs, (len(text), len(text)))
             if start < run_start:  # whitespace-only lines belong to their blank run
@@ -47,14 +46,25 @@ class WhitespaceTidy:
         return output
 
 
-def _trailing_spaces(lines: list[str]) -> Iterator[tuple[int, int]]:
-    """Where each of a text's lines ends in white space (before its CR, if it has one): (start, end) offsets."""
+@compiled.twin("textclean._tidy")
+def trailing_spaces(lines: list[str], spaces: frozenset[str]) -> list[tuple[int, int]]:
+    """Where each of a text's lines (``lines``, split at newlines) ends in ``spaces`` (before its CR, if it has
+    one; a stray CR is one of SPACE): (start, end) offsets."""
+    trailing = "".join(spaces)
+    found = []
     offset = 0
     for line in lines:  # a loop over lines, because a regex would stop at every space between words
         body = line[:-1] if line[-1:] == "\r" else line
-        if body and body[-1] in _TRAILING:
-            yield offset + len(body.rstrip(_TRAILING)), offset + len(body)
+        if body and body[-1] in spaces:
+            found.append((offset + len(body.rstrip(trailing)), offset + len(body)))
         offset += len(line) + 1
+    return found
+
+
+@compiled.twin("textclean._tidy")
+def ends_in_space(lines: list[str], spaces: frozenset[str]) -> bool:
+    """Whether one of ``lines`` ends in one of ``spaces``."""
+    return any(line[-1:] in spaces for line in lines)
 
 
 def _tidy(text: str, lines: list[str]) -> bool:
@@ -65,4 +75,4 @@ def _tidy(text: str, lines: list[str]) -> bool:
     follows another, or starts or ends the text), and this test is several times faster than the scans.
     """
     return not (text.startswith("\n") or text.endswith("\n\n") or "\n\n\n" in text
-                or any(line[-1:] in _SPACES for line in lines))
+                or ends_in_space(lines, _SPACES))

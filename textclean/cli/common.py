@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from .. import compiled
 from ..config import ConfigError, find_config
 from ..extras import DISTRIBUTION
 from ..inputs import DEFAULT_INCLUDE, InputError
@@ -123,7 +124,8 @@ class _Commands(click.Group):
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name=DISTRIBUTION)
+@click.version_option(package_name=DISTRIBUTION,
+                      message=f"%(prog)s, version %(version)s\ncompiled core: {compiled.in_use()}")
 def main() -> None:
     """Clean scraped text with declarative rules: unicode repair, date headers,
     boilerplate and transliteration variants. Every edit is recorded."""
