@@ -6,6 +6,10 @@ checkout once, then check the changed one against them:
     PYTHONPATH=/path/to/main python benchmarks/same_output.py save /tmp/main.pickle
     python benchmarks/same_output.py check /tmp/main.pickle
 
+or save both (at once, on two cores) and compare the two files:
+
+    python benchmarks/same_output.py compare /tmp/main.pickle /tmp/changed.pickle
+
 Each document of ../shared/corpus (fullpage and extracted) is cleaned with
 ``textclean.Cleaner()``; its text, metadata, edits and findings are compared. The
 script says which documents differ and in what, and exits 1 if any does; it
@@ -44,14 +48,18 @@ def results() -> Iterator[tuple[str, tuple]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=["save", "check"],
-                        help="save: write the results to FILE; check: compare the results with those in FILE")
+    parser.add_argument("action", choices=["save", "check", "compare"],
+                        help="save: write the results to FILE; check: compare the results with those in FILE; "
+                             "compare: the results saved in FILE with those saved in CHANGED")
     parser.add_argument("file", type=Path, help="the pickle of the reference checkout's results")
+    parser.add_argument("changed", type=Path, nargs="?", help="compare: the pickle of the changed checkout's results")
     args = parser.parse_args(argv)
+    if (args.action == "compare") != (args.changed is not None):
+        parser.error("compare takes two files, save and check one")
     if not CORPUS.is_dir():
         print(f"{CORPUS} is absent: nothing to compare")
         return 0
-    found = dict(results())
+    found = pickle.loads(args.changed.read_bytes()) if args.changed else dict(results())
     if args.action == "save":
         args.file.write_bytes(pickle.dumps(found))
         print(f"{len(found)} documents saved to {args.file}")
