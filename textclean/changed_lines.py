@@ -7,11 +7,25 @@ offsets of what the stage says there back to the text.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import accumulate, compress, pairwise
+from operator import add, attrgetter, gt, lt, sub
 
 from .document import Edit
 from .kind import StageOutput
+
+_start, _before, _after = attrgetter("start"), attrgetter("before"), attrgetter("after")
+
+
+#: Following an edit costs about as much as a stage's scan of this many characters (ftfy's checks, in C): where
+#: the text has fewer characters than that per edit made since a stage last ran, it reads the whole text again.
+CHARACTERS_PER_EDIT = 256
+
+
+def worth_following(edits: Sequence[Edit], text: str) -> bool:
+    """Whether to find the lines ``edits`` touched in ``text`` (which they produced) rather than read it all."""
+    return len(edits) * CHARACTERS_PER_EDIT <= len(text)
 
 
 def touched_spans(edits: Sequence[Edit]) -> list[tuple[int, int]]:
@@ -23,47 +37,43 @@ def touched_spans(edits: Sequence[Edit]) -> list[tuple[int, int]]:
     >>> touched_spans([Edit("r", "k", 2, 4, "xx", ""), Edit("r", "k", 0, 1, "a", "AB")])  # "a?xx!" -> "AB?!"
     [(0, 2), (3, 3)]
     """
+    # Lists and map() rather than a loop over the edits: a page of menus loses hundreds of lines.
+    starts = list(map(_start, edits))
+    befores = list(map(len, map(_before, edits)))
+    afters = list(map(len, map(_after, edits)))
+    ends = list(map(add, starts, afters))
+    # Runs: each edit of a run stands at or after where the one before it left the text, in the text the edits
+    # of the run before it left.
+    breaks = [0, *compress(range(1, len(edits)), map(lt, starts[1:], ends)), len(edits)]
     spans: list[tuple[int, int]] = []
-    for run in _runs(edits):
-        old_starts, old_ends, new_starts, new_ends, grown = [], [], [], [], [0]
-        for edit in run:  # an edit of a run stands where the edits before it in the run left the text
-            old_starts.append(edit.start - grown[-1])
-            old_ends.append(old_starts[-1] + len(edit.before))
-            new_starts.append(edit.start)
-            new_ends.append(edit.start + len(edit.after))
-            grown.append(grown[-1] + len(edit.after) - len(edit.before))
-
-        def moved(pos: int, inside: list[int]) -> int:
-            at = bisect_left(old_ends, pos)  # the edits before ``at`` end before ``pos``
-            return inside[at] if at < len(old_starts) and old_starts[at] <= pos else pos + grown[at]
-
-        spans = _merged(sorted([*((moved(start, new_starts), moved(end, new_ends)) for start, end in spans),
-                                *zip(new_starts, new_ends, strict=True)]))
+    for first, stop in pairwise(breaks):
+        new_starts, new_ends, removed = starts[first:stop], ends[first:stop], befores[first:stop]
+        grown = list(accumulate(map(sub, afters[first:stop], removed), initial=0))  # before each edit of the run
+        old_starts = list(map(sub, new_starts, grown))
+        old_ends = list(map(add, old_starts, removed))
+        run = (old_starts, old_ends, grown)
+        mapped = [(_moved(start, new_starts, *run), _moved(end, new_ends, *run)) for start, end in spans]
+        own = list(zip(new_starts, new_ends, strict=True))
+        spans = _merged(sorted(mapped + own) if mapped else own)
     return spans
 
 
-def _runs(edits: Sequence[Edit]) -> Iterator[Sequence[Edit]]:
-    """The edits in runs, each edit of a run at or after where the one before it left the text."""
-    first = 0
-    for index in range(1, len(edits)):
-        before = edits[index - 1]
-        if edits[index].start < before.start + len(before.after):
-            yield edits[first:index]
-            first = index
-    if edits:
-        yield edits[first:]
+def _moved(pos: int, inside: list[int], old_starts: list[int], old_ends: list[int], grown: list[int]) -> int:
+    """Where ``pos``, in the text before a run of edits, is after it: where an edit stands, its place in
+    ``inside`` (the starts or the ends of what the edits wrote)."""
+    at = bisect_left(old_ends, pos)  # the edits before ``at`` end before ``pos``
+    return inside[at] if at < len(old_starts) and old_starts[at] <= pos else pos + grown[at]
 
 
-def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Ascending closed spans, those that overlap or meet made one."""
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Closed spans ascending by start, those that overlap or meet made one."""
+    if not spans:
+        return []
+    starts, ends = zip(*spans, strict=True)
+    reach = list(accumulate(ends, max))  # the furthest end so far
+    firsts = [0, *compress(range(1, len(spans)), map(gt, starts[1:], reach))]
+    lasts = [*map((-1).__add__, firsts[1:]), len(spans) - 1]
+    return list(zip(map(starts.__getitem__, firsts), map(reach.__getitem__, lasts), strict=True))
 
 
 @dataclass(frozen=True)

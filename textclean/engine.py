@@ -41,7 +41,7 @@ from time import perf_counter
 from typing import Any
 
 from . import inline, rulecache
-from .changed_lines import Selection, touched_spans
+from .changed_lines import Selection, touched_spans, worth_following
 from .document import Edit, Finding, Result, input_offset
 from .evidence import Collector, Corpus, Reporter
 from .kind import Change, LineLocal, Rule, RuleError, RuleKind, RuleTimeout, Stage, StageOutput
@@ -184,10 +184,11 @@ class Cleaner:
                last_run: tuple[int, LineLocal | None] | None, site: str | None) -> tuple[StageOutput, LineLocal | None]:
         """What stage ``index`` says on ``text``, and its locality there (None: it reads it whole, or lines are
         hidden from it). Where it is line-local with the same locality as when it last ran, it runs only on the
-        lines the edits made since then touched, if those have that locality too."""
+        lines the edits made since then touched, if those have that locality too and there are few edits."""
         stage = self.stages[index]
         locality = stage.locality(text) if self.incremental and not kept and hasattr(stage, "locality") else None
-        if locality is not None and last_run is not None and last_run[1] == locality:
+        if locality is not None and last_run is not None and last_run[1] == locality \
+                and worth_following(edits[last_run[0]:], text):
             selection = Selection.of(text, touched_spans(edits[last_run[0]:]))
             if stage.locality(selection.text) == locality:
                 return selection.in_text(self._run(index, selection.text, site)), locality

@@ -24,7 +24,7 @@ from typing import Any
 
 import regex
 
-from ..kind import Change, LineLocal, Rule, RuleError, RuleKind, StageOutput, compile_pattern, schema_beside
+from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, compile_pattern, schema_beside
 
 _WORD_END = regex.compile(r"\w*")
 _WORD_START = regex.compile(r"\w*", regex.REVERSE)
@@ -91,11 +91,8 @@ class CharacterMap:
         )
 
     def applies_to(self, text: str) -> bool:
-        return self.trigger.search(text) is not None and self.document_allows(text)
-
-    def document_allows(self, text: str) -> bool:
-        """Whether ``when_document_has`` and ``unless_document_has`` let the rule apply to ``text``."""
-        return ((self.document_needs is None or self.document_needs.search(text) is not None)
+        return (self.trigger.search(text) is not None
+                and (self.document_needs is None or self.document_needs.search(text) is not None)
                 and (self.document_excludes is None or self.document_excludes.search(text) is None))
 
     def words(self, text: str) -> list[tuple[int, int]]:
@@ -143,10 +140,6 @@ class CharactersStage:
         # literal characters cannot backtrack, and the standard ``re`` scans for one many times faster.
         triggers = dict.fromkeys("".join(character_map.changed for character_map in self.maps))
         self.any_trigger = re.compile("[" + "".join(map(re.escape, triggers)) + "]") if triggers else None
-
-    def locality(self, text: str) -> LineLocal:
-        """Line-local (a word never runs across lines), given which rules the whole document lets apply."""
-        return LineLocal(tuple(character_map.document_allows(text) for character_map in self.maps))
 
     def apply(self, text: str) -> StageOutput:
         """Each rule in turn; a character an earlier rule changes is left to that rule."""
