@@ -6,10 +6,14 @@ changed the text, the pipeline is repeated on its own output until it is
 stable, so cleaning is idempotent even when one removal brings another rule
 into reach (a header zone that now reaches one line further), or when ftfy
 finds more to fix in what it fixed; a stage that already ran on the text as it
-now is is not run again, since it would answer the same. Changes by the
-whitespace stage need no second pass of the rule kinds: it finishes in one go,
-and only touches blank lines and line ends, which no rule kind looks at; ftfy
-does (a trailing space can hide mojibake), so the unicode stage runs again.
+now is is not run again, since it would answer the same. A stage whose changes
+can give only some stages more to do says so (:class:`textclean.kind.Stage`'s
+``unsettles``): the whitespace stage finishes in one go, and only touches blank
+lines and line ends, which no rule kind looks at; ftfy does (a trailing space
+can hide mojibake), so the unicode stage runs again. A stage that is line-local
+on the text (:class:`textclean.kind.LineLocal`) runs again only on the lines
+edits touched since it last ran (:mod:`textclean.changed_lines`): it would say
+the same as before on the others.
 
 There is no bound on the passes that shorten the text: they end by themselves.
 Rules that bring the text back to what an earlier pass left (a cycle, as when a
@@ -37,9 +41,10 @@ from time import perf_counter
 from typing import Any
 
 from . import compiled, inline, rulecache
+from .changed_lines import Selection, touched_spans, worth_following
 from .document import Edit, Finding, Result, input_offset
 from .evidence import Collector, Corpus, Reporter
-from .kind import Change, Rule, RuleError, RuleKind, RuleTimeout, Stage
+from .kind import Change, LineLocal, Rule, RuleError, RuleKind, RuleTimeout, Stage, StageOutput
 from .kinds import registry
 from .marks import MARKS_FIELD, marks_from_edits
 from .patterns import compile_all, document_budget
@@ -56,9 +61,13 @@ class Cleaner:
     """
 
     def __init__(self, ruleset: RuleSet | None = None, *, unicode: bool = True, tidy: bool = True,
-                 max_idle_passes: int = 64, evidence: dict[int, Any] | None = None, marks: bool = False):
+                 max_idle_passes: int = 64, evidence: dict[int, Any] | None = None, marks: bool = False,
+                 incremental: bool = True):
         self.ruleset = load_rules() if ruleset is None else ruleset
         self.max_idle_passes = max_idle_passes
+        #: A later pass runs a line-local stage only on the lines edits touched since it last ran; False: on the
+        #: whole text, as the same result is reached without that shortcut (for tests and benchmarks).
+        self.incremental = incremental
         #: A marks run: the text stays whole; the edits of kinds that only remove text become marks
         #: (:mod:`textclean.marks`), the unicode and whitespace stages do not run, and the other kinds give
         #: their metadata and findings but change nothing.
@@ -126,9 +135,10 @@ class Cleaner:
     def _clean(self, text: str, metadata: dict[str, Any], site: str | None) -> Result:
         current, edits, findings = text, [], {}
         given = dict(metadata)  # the input's own fields win over extracted ones, which are then reported
-        # The stages that have run on the text as it is now. The whitespace stage's changes leave itself and
-        # the rule kinds settled.
+        # The stages that have run on the text as it is now, or would say the same on it.
         settled: set[int] = set()
+        # For each stage that has run: the number of edits made before its last run, and its locality then.
+        last_run: dict[int, tuple[int, LineLocal | None]] = {}
         kept = inline.regions(current)  # the lines inline markers keep from the rules
         seen = {_digest(current): 0}  # the text as each pass left it -> the number of edits made by then
         idle = 0  # passes that did not shorten the text
@@ -138,12 +148,8 @@ class Cleaner:
                 if index in settled:
                     continue
                 started = perf_counter()
-                view = inline.hidden(current, kept)
-                output = stage.apply(view, Corpus(site, self.evidence.get(index))) \
-                    if index in self.corpus_stages else stage.apply(view)
-                if kept:
-                    output = replace(output, changes=inline.allowed_changes(output.changes, kept),
-                                     findings=inline.allowed_findings(output.findings, kept))
+                output, locality = self._apply(index, current, kept, edits, last_run.get(index), site)
+                last_run[index] = (len(edits), locality)
                 self.stage_seconds[stage.kind] += perf_counter() - started
                 _merge_metadata(metadata, given, output.metadata, stage.kind, findings)
                 for finding in output.findings:
@@ -156,10 +162,9 @@ class Cleaner:
                 else:
                     edits.extend(applied)
                     kept = inline.regions(current)
-                    if stage.kind == WhitespaceTidy.kind:  # what it changes, only ftfy may see anew
-                        settled = {i for i in settled if self.stages[i].kind != UnicodeRepair.kind} | {index}
-                    else:
-                        settled.clear()
+                    unsettles = getattr(stage, "unsettles", None)
+                    settled = set() if unsettles is None else \
+                        {i for i in settled if self.stages[i].kind not in unsettles} | {index}
             if len(settled) == len(self.stages):
                 break
             idle = idle + 1 if len(current) >= len(passed_from) else 0
@@ -174,6 +179,29 @@ class Cleaner:
                                 findings)
             return Result(text, text, metadata, [], list(findings.values()), marks)
         return Result(text, current, metadata, edits, list(findings.values()))
+
+    def _apply(self, index: int, text: str, kept: list[inline.Region], edits: list[Edit],
+               last_run: tuple[int, LineLocal | None] | None, site: str | None) -> tuple[StageOutput, LineLocal | None]:
+        """What stage ``index`` says on ``text``, and its locality there (None: it reads it whole, or lines are
+        hidden from it). Where it is line-local with the same locality as when it last ran, it runs only on the
+        lines the edits made since then touched, if those have that locality too and there are few edits."""
+        stage = self.stages[index]
+        locality = stage.locality(text) if self.incremental and not kept and hasattr(stage, "locality") else None
+        if locality is not None and last_run is not None and last_run[1] == locality \
+                and worth_following(edits[last_run[0]:], text):
+            selection = Selection.of(text, touched_spans(edits[last_run[0]:]))
+            if stage.locality(selection.text) == locality:
+                return selection.in_text(self._run(index, selection.text, site)), locality
+        output = self._run(index, inline.hidden(text, kept), site)
+        if kept:
+            output = replace(output, changes=inline.allowed_changes(output.changes, kept),
+                             findings=inline.allowed_findings(output.findings, kept))
+        return output, locality
+
+    def _run(self, index: int, text: str, site: str | None) -> StageOutput:
+        stage = self.stages[index]
+        return stage.apply(text, Corpus(site, self.evidence.get(index))) if index in self.corpus_stages \
+            else stage.apply(text)
 
 
 def compile_errors(ruleset: RuleSet) -> list[RuleError]:

@@ -4,12 +4,13 @@ A rule kind is one module in ``textclean/kinds/`` that defines ``KIND``, an
 instance of :class:`RuleKind`, with a JSON Schema beside it
 (``<module>.schema.json``) for the keys a rule of that kind may have. The engine only ever
 calls :meth:`RuleKind.compile` and :meth:`Stage.apply`, and, for a stage that reads corpus
-evidence, its ``collector()`` (see :mod:`textclean.evidence`).
+evidence, its ``collector()`` (see :mod:`textclean.evidence`); what a stage declares about what a later
+pass of the pipeline must read again (``locality``, ``unsettles``) only saves work.
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
@@ -102,12 +103,31 @@ class Stage(Protocol):
     evidence its collectors gathered, frozen. A stage that can report what documents show together
     (``textclean check`` of many files) defines ``reporter()``: a fresh
     :class:`textclean.evidence.Reporter`, or None.
+
+    What a later pass must read again, where a stage declares it (by default, the whole text):
+    ``locality(text)`` returns a :class:`LineLocal` where the stage is line-local on ``text``, else None;
+    ``unsettles`` names the kinds of the stages to which its changes can give more to do, where that is
+    not every stage (it then does its own work in one go).
     """
 
     kind: str
 
     def apply(self, text: str) -> StageOutput:
         """Changes must not overlap; the engine sorts and applies them."""
+
+
+@dataclass(frozen=True)
+class LineLocal:
+    """A stage's answer to ``locality(text)`` (:class:`Stage`) where it is line-local on ``text``.
+
+    Its changes and findings on a line (with its line break) then depend only on that line and on
+    ``context`` (what it reads of the whole text, such as a document-wide condition of a rule), and it
+    extracts no metadata: run on some of the text's lines joined in order, whose locality is the same, it
+    changes and reports on each of them what it does there in the whole text. A later pass of the
+    pipeline runs it only on the lines that edits touched since it last ran.
+    """
+
+    context: Hashable = None
 
 
 @dataclass(frozen=True)

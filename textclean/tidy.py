@@ -20,6 +20,9 @@ class WhitespaceTidy:
     """Leaves at most one blank line between paragraphs and none at either end."""
 
     kind = "whitespace"
+    #: Its changes give only ftfy more to do (:class:`textclean.kind.Stage`): blank lines and line ends, which no
+    #: rule kind reads, and a trailing space can hide mojibake; it finishes its own work in one go.
+    unsettles = frozenset({"unicode"})
 
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()

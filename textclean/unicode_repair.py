@@ -49,7 +49,7 @@ from typing import Any
 from ftfy import TextFixerConfig, chardata, fix_and_explain, fixes
 from ftfy.badness import BADNESS_RE
 
-from .kind import Change, StageOutput
+from .kind import Change, LineLocal, StageOutput
 from .memo import remember
 from .re2_prefilter import prefilter
 from .re_tree import sre_parse
@@ -86,6 +86,11 @@ class UnicodeRepair:
         # Segments ftfy was found to leave as they are (with whether HTML is unescaped in them): the
         # second pipeline pass, and lines a site repeats, skip the checks.
         self._unchanged: dict[tuple[str, bool], None] = {}
+
+    def locality(self, text: str) -> LineLocal | None:
+        """Line-local (ftfy fixes a text segment by segment, each in a line), unless ``unescape_html`` is "auto"
+        and ``text`` holds a '<': HTML is then unescaped only in the lines before the first that holds one."""
+        return None if self.config.unescape_html == "auto" and "<" in text else LineLocal()
 
     def apply(self, text: str) -> StageOutput:
         output = StageOutput()
