@@ -23,6 +23,7 @@ import json
 import pickle
 import sys
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,14 +33,15 @@ RENDERINGS = ("fullpage", "extracted")
 PARTS = ("text", "metadata", "edits", "findings")
 
 
-def results() -> Iterator[tuple[str, tuple]]:
-    """Per document, ``rendering/id`` and what cleaning it gives, in comparable form."""
+def results(limit: int | None = None) -> Iterator[tuple[str, tuple]]:
+    """Per document (the first ``limit`` of each rendering; None: all), ``rendering/id`` and what cleaning it
+    gives, in comparable form."""
     from textclean import Cleaner  # the checkout on PYTHONPATH, else this one
 
     cleaner = Cleaner()
     for rendering in RENDERINGS:
         with gzip.open(CORPUS / rendering / "corpus.jsonl.gz", "rt", encoding="utf-8") as lines:
-            for line in lines:
+            for line in islice(lines, limit):
                 document = json.loads(line)
                 result = cleaner.clean(document["text"])
                 yield f"{rendering}/{document['id']}", (result.text, result.metadata, list(map(repr, result.edits)),
@@ -53,13 +55,14 @@ def main(argv: list[str] | None = None) -> int:
                              "compare: the results saved in FILE with those saved in CHANGED")
     parser.add_argument("file", type=Path, help="the pickle of the reference checkout's results")
     parser.add_argument("changed", type=Path, nargs="?", help="compare: the pickle of the changed checkout's results")
+    parser.add_argument("--limit", type=int, help="only the first LIMIT documents of each rendering (default: all)")
     args = parser.parse_args(argv)
     if (args.action == "compare") != (args.changed is not None):
         parser.error("compare takes two files, save and check one")
     if not CORPUS.is_dir():
         print(f"{CORPUS} is absent: nothing to compare")
         return 0
-    found = pickle.loads(args.changed.read_bytes()) if args.changed else dict(results())
+    found = pickle.loads(args.changed.read_bytes()) if args.changed else dict(results(args.limit))
     if args.action == "save":
         args.file.write_bytes(pickle.dumps(found))
         print(f"{len(found)} documents saved to {args.file}")
