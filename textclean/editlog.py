@@ -323,7 +323,11 @@ class EditLog:
 def check_header(path: str, record: Any, number: int) -> None:
     """Raise an InputError unless ``record`` (line ``number`` of the log at ``path``) is the header of a log
     this textclean reads."""
-    if not isinstance(record, dict) or record.get("type") != "header":
+    if not isinstance(record, dict) or "type" not in record:
+        raise InputError(path, number, "not an edit log: its first line is no header (the log of "
+                         "'textclean clean --edits' starts with {\"type\": \"header\", ...}; one from an older "
+                         "textclean had none, nor the hashes to check its records against: clean again with --edits)")
+    if record.get("type") != "header":
         raise InputError(path, number, "no header line: an edit log from an older textclean, which has "
                          "no hashes for undo to check its records against; clean again with --edits")
     if record.get("format") in (1, 2):
