@@ -166,11 +166,11 @@ def choose(results: list[tuple[dict, dict]], without: dict, sources: list[str], 
     """The qualifying setting with the best full-page recall on ``sources`` (then extractor recall), and its
     scores (form -> source -> Score); (None, the scores without page evidence) when none qualifies."""
     base = {form: merged(without[form], sources) for form in FORMS}
-    best, best_scores, best_key = None, without, None
+    best, best_scores, best_key = None, without, (base["fullpage"].recall(), base["extracted"].recall())
     for setting, by_form in results:
         on = {form: merged(by_form[form], sources) for form in FORMS}
         key = (on["fullpage"].recall(), on["extracted"].recall())
-        if qualifies(on, base, tolerance) and key > (best_key or (base["fullpage"].recall(), base["extracted"].recall())):
+        if qualifies(on, base, tolerance) and key > best_key:
             best, best_scores, best_key = setting, by_form, key
     return best, best_scores
 

@@ -270,7 +270,8 @@ def test_logs_go_into_a_folder_made_for_them_as_every_other_file_of_a_run(tmp_pa
 def test_a_file_that_is_no_edit_log_is_named_so(tmp_path, page):
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text(json.dumps({"id": "a", "text": PAGE}) + "\n", encoding="utf-8")
-    for command in (["undo", str(page), "--edits", str(corpus)], ["report", str(corpus), "-o", str(tmp_path / "r.html")]):
+    for command in (["undo", str(page), "--edits", str(corpus)],
+                    ["report", str(corpus), "-o", str(tmp_path / "r.html")]):
         result = run(*command)
         assert result.exit_code == 1 and f"{corpus}:1: not an edit log: its first line is no header" in result.stderr
 
