@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,6 +107,10 @@ def c4_drops(line: str) -> bool:
 # --- scoring ---------------------------------------------------------------------------------------------------
 @dataclass
 class Score:
+    """Removal counts over scored lines (also tune_page_evidence.py's): ``add`` a line with its text, or ``count``
+    lines by their sizes and categories alone, which leaves the per-line lists (wrongly removed, kept) and the
+    per-rule counts out."""
+
     removed: int = 0
     removed_main: int = 0
     main_lines: int = 0
@@ -121,26 +125,38 @@ class Score:
 
     def add(self, line: str, label: str, rule: str | None) -> None:
         """Count one scored line; ``rule`` is what removed it (None: kept)."""
-        gone = rule is not None
+        main, gone = label == "main", rule is not None
+        self.count([(0, main, len(line), None if main else category(line))], (0,) if gone else ())
         if gone:
             self.by_rule[rule] += 1
-            self.main_by_rule[rule] += label == "main"
-        if label == "main":
-            self.main_lines += 1
-            self.main_chars += len(line)
-            if gone:
-                self.removed += 1
-                self.removed_main += 1
-                self.lost_chars += len(line)
+            self.main_by_rule[rule] += main
+            if main:
                 self.wrongly_removed[(rule, line)] += 1
-            return
-        kind = category(line)
-        self.boilerplate[kind] += 1
-        if gone:
-            self.removed += 1
-            self.caught[kind] += 1
-        else:
+        elif not main:
             self.kept[line] += 1
+
+    def count(self, lines: Iterable[tuple[int, bool, int, str | None]], removed: Container[int]) -> None:
+        """Count scored lines, each (index, main text?, characters, category if boilerplate), those whose index is
+        in ``removed`` as removed."""
+        boilerplate, caught = self.boilerplate, self.caught
+        main_lines = main_chars = removed_main = lost_chars = removed_boilerplate = 0
+        for at, main, chars, kind in lines:
+            if main:
+                main_lines += 1
+                main_chars += chars
+                if at in removed:
+                    removed_main += 1
+                    lost_chars += chars
+            else:
+                boilerplate[kind] += 1
+                if at in removed:
+                    removed_boilerplate += 1
+                    caught[kind] += 1
+        self.main_lines += main_lines
+        self.main_chars += main_chars
+        self.removed += removed_main + removed_boilerplate
+        self.removed_main += removed_main
+        self.lost_chars += lost_chars
 
     def merge(self, other: Score) -> None:
         for name in ("removed", "removed_main", "main_lines", "main_chars", "lost_chars"):

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from eval_boilerplate import CORPUS, FORMS, SCORED_LABELS, c4_drops, category, read_form  # noqa: E402
+from eval_boilerplate import CORPUS, FORMS, SCORED_LABELS, Score, c4_drops, category, read_form  # noqa: E402
 
 from textclean import load_rules  # noqa: E402
 from textclean.evidence import site_of  # noqa: E402
@@ -70,57 +70,7 @@ class Prepared:
     lengths: list[int]
     paragraphs: list[tuple[int, int]]  # (index, characters) of the lines that read like paragraphs
     articles: set[int]  # indices of the lines that read like paragraphs and no other rule removed
-    scored: list[tuple[int, bool, int, bool]]  # (index, main?, characters, comment-widget category?)
-
-
-@dataclasses.dataclass
-class Tally:
-    """Removal counts over scored lines, as eval_boilerplate.Score keeps them."""
-
-    removed: int = 0
-    removed_main: int = 0
-    main_chars: int = 0
-    lost_chars: int = 0
-    boilerplate: int = 0
-    caught: int = 0
-    comment_widgets: int = 0  # boilerplate lines of eval_boilerplate's "comment widget" category
-    comment_widgets_caught: int = 0
-
-    def __iadd__(self, other: Tally) -> Tally:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        return self
-
-    def add(self, main: bool, chars: int, widget: bool, gone: bool) -> None:
-        if main:
-            self.main_chars += chars
-            if gone:
-                self.removed += 1
-                self.removed_main += 1
-                self.lost_chars += chars
-            return
-        self.boilerplate += 1
-        self.comment_widgets += widget
-        if gone:
-            self.removed += 1
-            self.caught += 1
-            self.comment_widgets_caught += widget
-
-    @property
-    def precision(self) -> float:
-        return 1 - self.removed_main / self.removed if self.removed else 1.0
-
-    @property
-    def loss(self) -> float:
-        return self.lost_chars / self.main_chars if self.main_chars else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.caught / self.boilerplate if self.boilerplate else 0.0
-
-    @property
-    def widget_recall(self) -> float:
-        return self.comment_widgets_caught / self.comment_widgets if self.comment_widgets else 0.0
+    scored: list[tuple[int, bool, int, str | None]]  # (index, main?, characters, category of boilerplate)
 
 
 def prepare(form: str, stage: BoilerplateStage, matcher, evidence: PageEvidence, limit: int | None):
@@ -131,7 +81,7 @@ def prepare(form: str, stage: BoilerplateStage, matcher, evidence: PageEvidence,
     for site, page in zip(sites, pages):
         collector.observe(site, page.text)
     learned = collector.freeze()
-    prepared, c4 = [], defaultdict(Tally)
+    prepared, c4 = [], defaultdict(Score)
     for site, labelled in zip(sites, pages):
         page = Page(labelled.text)
         with document_budget(labelled.text):
@@ -152,8 +102,9 @@ def prepare(form: str, stage: BoilerplateStage, matcher, evidence: PageEvidence,
         for at, line in enumerate(numbers):
             text, label = page.lines[line], labelled.labels[line]
             if label in SCORED_LABELS:
-                scored.append((at, label == "main", len(text), category(text) == "comment widget"))
-                c4[labelled.source].add(label == "main", len(text), scored[-1][3], c4_drops(text))
+                main = label == "main"
+                scored.append((at, main, len(text), None if main else category(text)))
+                c4[labelled.source].count(scored[-1:], (at,) if c4_drops(text) else ())
         prepared.append(Prepared(
             labelled.source, known, {at: removed[line] in stage.unbounded for at, line in enumerate(numbers)
                                      if line in removed},
@@ -166,13 +117,13 @@ def prepare(form: str, stage: BoilerplateStage, matcher, evidence: PageEvidence,
 
 
 def replay(prepared: list[Prepared], thresholds: Thresholds | None, max_paragraph_loss: float | None
-           ) -> dict[tuple[int, bool, int], dict[str, Tally]]:
-    """(max_length, outside_article, min_removed) -> source -> Tally, page evidence at ``thresholds`` (None:
+           ) -> dict[tuple[int, bool, int], dict[str, Score]]:
+    """(max_length, outside_article, min_removed) -> source -> Score, page evidence at ``thresholds`` (None:
     without it)."""
     evidence = PageEvidence(thresholds or Thresholds(), {})
     settings = [(length, *outside) for length, outside in itertools.product(MAX_LENGTHS, OUTSIDE)] \
         if thresholds else [(0, False, 0)]
-    scores: dict[tuple[int, bool, int], dict[str, Tally]] = {setting: defaultdict(Tally) for setting in settings}
+    scores: dict[tuple[int, bool, int], dict[str, Score]] = {setting: defaultdict(Score) for setting in settings}
     for doc in prepared:
         bad, region, furniture = [], range(0), (0, 0)
         if thresholds and any(evidence.own_class(shape) == "good" for shape in doc.shapes):
@@ -190,20 +141,20 @@ def replay(prepared: list[Prepared], thresholds: Thresholds | None, max_paragrap
                 counted = [(at, chars) for at, chars in doc.paragraphs if at in taken or doc.removed.get(at)]
                 if sum(chars for _, chars in counted) > max_paragraph_loss * total:
                     gone -= {at for at, _ in counted}
-            tally = scores[(max_length, outside, min_removed)][doc.source]
-            for at, main, chars, widget in doc.scored:
-                tally.add(main, chars, widget, at in gone)
+            score = scores[(max_length, outside, min_removed)][doc.source]
+            score.count(doc.scored, gone)
     return scores
 
 
-def merged(by_source: dict[str, Tally], sources: list[str]) -> Tally:
-    total = Tally()
+def merged(by_source: dict[str, Score], sources: list[str]) -> Score:
+    total = Score()
     for source in sources:
-        total += by_source.get(source, Tally())
+        if source in by_source:
+            total.merge(by_source[source])
     return total
 
 
-def qualifies(on: dict[str, Tally], base: dict[str, Tally], tolerance: float) -> bool:
+def qualifies(on: dict[str, Score], base: dict[str, Score], tolerance: float) -> bool:
     """The goals, or, where the rules without page evidence miss a precision goal, their precision; each less
     ``tolerance``."""
     return all(on[form].precision >= min(GOALS[form][0], base[form].precision) - tolerance
@@ -213,25 +164,26 @@ def qualifies(on: dict[str, Tally], base: dict[str, Tally], tolerance: float) ->
 def choose(results: list[tuple[dict, dict]], without: dict, sources: list[str], tolerance: float
            ) -> tuple[dict | None, dict]:
     """The qualifying setting with the best full-page recall on ``sources`` (then extractor recall), and its
-    scores (form -> source -> Tally); (None, the scores without page evidence) when none qualifies."""
+    scores (form -> source -> Score); (None, the scores without page evidence) when none qualifies."""
     base = {form: merged(without[form], sources) for form in FORMS}
-    best, best_scores, best_key = None, without, None
+    best, best_scores, best_key = None, without, (base["fullpage"].recall(), base["extracted"].recall())
     for setting, by_form in results:
         on = {form: merged(by_form[form], sources) for form in FORMS}
-        key = (on["fullpage"].recall, on["extracted"].recall)
-        if qualifies(on, base, tolerance) and key > (best_key or (base["fullpage"].recall, base["extracted"].recall)):
+        key = (on["fullpage"].recall(), on["extracted"].recall())
+        if qualifies(on, base, tolerance) and key > best_key:
             best, best_scores, best_key = setting, by_form, key
     return best, best_scores
 
 
-def row(name: str, score: Tally, c4: Tally | None = None) -> str:
-    text = (f"    {name:<36}{score.recall:>8.3f}{score.precision:>11.4f}{score.loss:>9.3%}"
-            f"{score.widget_recall:>10.3f}")
-    return text + (f"   C4 {c4.recall:.3f} / {c4.precision:.4f} / {c4.loss:.1%}" if c4 else "")
+def row(name: str, score: Score, c4: Score | None = None) -> str:
+    text = (f"    {name:<36}{score.recall():>8.3f}{score.precision:>11.4f}{score.loss:>9.3%}"
+            f"{score.recall('comment widget'):>10.3f}")
+    return text + (f"   C4 {c4.recall():.3f} / {c4.precision:.4f} / {c4.loss:.1%}" if c4 else "")
 
 
 def cache_key(rule_files: list[Path], limit: int | None) -> str:
-    """What the prepared pages depend on: the corpus files, the rule files, the stage's code."""
+    """What the prepared pages depend on: the corpus files, the rule files, the stage's code, this script's and
+    the scoring's (the pages are kept as this script's objects)."""
     digest = hashlib.sha256(str(limit).encode())
     for form in FORMS:
         for name in ("corpus.jsonl.gz", "line_labels.jsonl.gz"):
@@ -239,6 +191,7 @@ def cache_key(rule_files: list[Path], limit: int | None) -> str:
             digest.update(f"{form}/{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     code = [ROOT / "textclean" / name for name in ("page_evidence.py", "evidence.py", "lines.py")]
     code += sorted((ROOT / "textclean" / "kinds").glob("boilerplate*"))
+    code += [Path(__file__).resolve(), ROOT / "benchmarks" / "eval_boilerplate.py"]
     for path in sorted(set(rule_files)) + code:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -297,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
                             {form: by_form[form][setting] for form in FORMS}))
     print(f"replayed {len(results)} settings in {time.perf_counter() - started:.0f} s")
     header = f"    {'':<36}{'recall':>8}{'precision':>11}{'lost':>9}{'comments':>10}   C4 recall / precision / lost"
-    held_out = {form: defaultdict(Tally) for form in FORMS}
+    held_out = {form: defaultdict(Score) for form in FORMS}
     for held in sources:
         chosen_on = [source for source in sources if source != held]
         setting, scores = choose(results, without, chosen_on, args.tolerance)

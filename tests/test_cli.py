@@ -247,6 +247,35 @@ def test_cli_py_in_the_checkout_is_the_same_command(page):
     assert result.returncode == 0 and result.stdout == CLEAN
 
 
+@pytest.mark.parametrize("program", [["cli.py"], ["-m", "textclean"]])
+def test_the_checkout_and_python_m_call_themselves_textclean(program):
+    """Usage lines and --version name the command a user types, not the file that runs it."""
+    def output(*args):
+        return subprocess.run([sys.executable, *program, *args], capture_output=True, text=True, cwd=ROOT)
+    assert output("--version").stdout.startswith("textclean, version ")
+    result = output("clean")
+    assert result.returncode == 2 and result.stderr.startswith("Usage: textclean clean [OPTIONS] PATHS...")
+
+
+def test_logs_go_into_a_folder_made_for_them_as_every_other_file_of_a_run(tmp_path, page):
+    logs = tmp_path / "new" / "logs"
+    result = run("clean", "-q", str(page), "-o", str(tmp_path / "out.txt"), "--edits", str(logs / "edits.jsonl"),
+                 "--rejects", str(logs / "rejects.jsonl"), "--stats", str(logs / "stats.json"))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(path.name for path in logs.iterdir()) == ["edits.jsonl", "rejects.jsonl", "stats.json"]
+    back = run("undo", str(tmp_path / "out.txt"), "--edits", str(logs / "edits.jsonl"))
+    assert back.exit_code == 0 and back.stdout == PAGE
+
+
+def test_a_file_that_is_no_edit_log_is_named_so(tmp_path, page):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": PAGE}) + "\n", encoding="utf-8")
+    for command in (["undo", str(page), "--edits", str(corpus)],
+                    ["report", str(corpus), "-o", str(tmp_path / "r.html")]):
+        result = run(*command)
+        assert result.exit_code == 1 and f"{corpus}:1: not an edit log: its first line is no header" in result.stderr
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["diff", "nothere.txt"], "nothere.txt: no such file or folder"),
     (["clean", "{page}", "--resume", "-o", "{tmp}/out.jsonl"], "--resume needs a folder output"),

@@ -304,7 +304,7 @@ def test_the_page_from_the_log_has_the_run_pages_rule_table_and_samples(cleaned,
     log: the same numbers, the same samples, and the page says which."""
     assert run("report", cleaned["edits.jsonl"], "--stats", cleaned["stats.json"], "-o", tmp_path / "stats.html"
                ).exit_code == 0
-    assert run("report", cleaned["edits.jsonl"], "-o", tmp_path / "log.html").exit_code == 0
+    assert run("report", cleaned["edits.jsonl"], "--no-stats", "-o", tmp_path / "log.html").exit_code == 0
     from_run, from_stats, from_log = (Page(path.read_text(encoding="utf-8")) for path in
                                       (cleaned["run.html"], tmp_path / "stats.html", tmp_path / "log.html"))
     for page in (from_stats, from_log):
@@ -499,6 +499,44 @@ def test_report_refuses_to_write_over_its_input(cleaned):
     assert cleaned["edits.jsonl"].read_text(encoding="utf-8").startswith('{"type": "header"')
 
 
+def test_report_takes_the_stats_the_log_names_wherever_the_two_went(cleaned, tmp_path):
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    for name in ("edits.jsonl", "stats.json"):
+        cleaned[name].rename(moved / name)
+    result = run("report", moved / "edits.jsonl", "-o", tmp_path / "r.html")
+    assert result.exit_code == 0 and f"the run's stats: {moved / 'stats.json'}" in result.stderr
+    page = Page((tmp_path / "r.html").read_text(encoding="utf-8"))
+    assert "The counts are those the run made" in page.text and "No --stats file given" not in page.text
+    assert {card[1]: card[0] for card in page.cards}["documents"] == str(len(DOCS))
+
+
+def test_report_never_takes_the_stats_of_another_run(cleaned, corpus, tmp_path):
+    """A later run wrote its --stats over the file the log names: the log's run id is not in it."""
+    assert run("clean", "-q", corpus, "-o", tmp_path / "again.jsonl", "--stats", cleaned["stats.json"]
+               ).exit_code == 0
+    result = run("report", cleaned["edits.jsonl"], "-o", tmp_path / "r.html")
+    assert result.exit_code == 0 and "it is the stats of another run" in result.stderr
+    assert "No --stats file given" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    result = run("report", cleaned["edits.jsonl"], "--stats", cleaned["stats.json"], "-o", tmp_path / "s.html")
+    assert result.exit_code == 2 and "stats.json: the --stats file of another run" in result.stderr
+    assert not (tmp_path / "s.html").exists()
+
+
+def test_report_without_the_stats_the_log_names(cleaned, tmp_path):
+    cleaned["stats.json"].unlink()
+    result = run("report", cleaned["edits.jsonl"], "-o", tmp_path / "r.html")
+    assert result.exit_code == 0 and "stats.json: cannot read" in result.stderr
+    assert "No --stats file given" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_report_does_not_write_over_the_stats_the_log_names(cleaned):
+    before = cleaned["stats.json"].read_bytes()
+    result = run("report", cleaned["edits.jsonl"], "-o", cleaned["stats.json"])
+    assert result.exit_code == 2 and "is the file the report is made from" in result.stderr
+    assert cleaned["stats.json"].read_bytes() == before
+
+
 def test_report_names_a_log_that_is_not_there_or_not_a_log(tmp_path):
     result = run("report", tmp_path / "missing.jsonl", "-o", tmp_path / "r.html")
     assert result.exit_code == 2 and "missing.jsonl: cannot read" in result.stderr
@@ -520,14 +558,15 @@ def test_a_stats_file_of_other_types_is_shown_as_far_as_it_goes(cleaned, tmp_pat
     odd = tmp_path / "odd.json"
     odd.write_text(json.dumps({"documents": "many", "bytes_in": None, "seconds": "long", "emptied": [1],
                                "site_pass": {"pages": "x"}, "decoded_as": {"latin-1": "x"}, "rule_files": "nope",
-                               "findings_by_rule": {"r": "x", "s": {"warning": 2}}, "skipped_shards": 3}))
+                               "findings_by_rule": {"r": "x", "s": {"warning": 2}}, "skipped_shards": 3,
+                               "run": json.loads(cleaned["stats.json"].read_text())["run"]}))
     assert run("report", cleaned["edits.jsonl"], "--stats", odd, "-o", tmp_path / "r.html").exit_code == 0
     page = Page((tmp_path / "r.html").read_text(encoding="utf-8"))
     assert page.tables["findings-table"] == [["s", "0", "2", ""]]
 
 
 def test_report_without_stats(cleaned, tmp_path):
-    result = run("report", cleaned["edits.jsonl"], "-o", tmp_path / "r.html", "--samples", "1")
+    result = run("report", cleaned["edits.jsonl"], "--no-stats", "-o", tmp_path / "r.html", "--samples", "1")
     assert result.exit_code == 0
     page = Page((tmp_path / "r.html").read_text(encoding="utf-8"))
     assert page.tables["rule-table"] and "No --stats file given" in page.text

@@ -1,6 +1,9 @@
 """The edit log of a run (``clean --edits``): written as the run goes, read back by ``undo``.
 
-One JSON object a line. The first is the header, ``{"type": "header", "format": 3}``; then, by output file:
+One JSON object a line. The first is the header, ``{"type": "header", "format": 3}``; a run that also wrote
+``--stats`` adds ``"stats"``, that file's path (relative to the log's folder), and ``"run"``, an id the stats file
+holds as ``run`` too, so that ``textclean report`` takes that file, and only that file, by itself
+(:func:`linked_stats`). Then, by output file:
 
 - ``{"type": "document", ...}`` for every document the run changed: where it came from
   (``source``, ``relpath``, ``line``, ``id``), where it went (``output``: the output file's path
@@ -24,7 +27,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import uuid
 from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
@@ -113,11 +118,12 @@ class EditLogWriter:
     complete; ``commit`` at the end, or ``close_failed``.
 
     ``output`` names each document's output file (:meth:`textclean.outputs.Output.log_name`) and gives the record
-    written for it (:meth:`~textclean.outputs.Output.record_for`). ``fresh``: not a --resume.
+    written for it (:meth:`~textclean.outputs.Output.record_for`). ``fresh``: not a --resume. ``stats``: the link
+    to the run's --stats file (:func:`stats_link`), kept in the header.
     """
 
-    def __init__(self, path: Path, output: Output, fresh: bool):
-        self._parts = ShardLog(path, fresh, _line({"type": "header", "format": FORMAT}))
+    def __init__(self, path: Path, output: Output, fresh: bool, stats: StatsLink | None = None):
+        self._parts = ShardLog(path, fresh, _line({"type": "header", "format": FORMAT, **(stats or {})}))
         self.path = path
         self._out = output
         self._output: str | None = None
@@ -199,6 +205,39 @@ class EditLogWriter:
     def close_failed(self, outputs: Collection[str]) -> None:
         """The run stopped: keep the records of the output files it completed (and of those it kept)."""
         self._parts.close_failed(outputs)
+
+
+StatsLink = dict[str, str]
+
+
+def stats_link(log: Path, stats: Path) -> StatsLink:
+    """What the header of the edit log at ``log`` holds of the run's --stats file at ``stats``: its path, relative
+    to the log's folder (so the two can move together), and a new run id, which the stats file must hold as
+    ``run`` too."""
+    try:
+        where = os.path.relpath(stats.resolve(), log.resolve().parent)
+    except ValueError:  # another drive
+        where = str(stats.resolve())
+    return {"stats": Path(where).as_posix(), "run": uuid.uuid4().hex}
+
+
+def linked_stats(path: str | Path) -> tuple[Path, str] | None:
+    """The --stats file the header of the edit log at ``path`` names (resolved from the log's folder) and the id
+    of the run that wrote both; None when it names none (a run without --stats, or a stopped run's parts)."""
+    path = Path(path)
+    if not path.exists() and parts_folder(path).is_dir():
+        return None
+    try:
+        with open_binary(str(path)) as stream:
+            header = _header(stream, path)[0]
+    except FileNotFoundError:
+        raise InputError(str(path), None, "cannot read: No such file or directory", usage=True) from None
+    except (OSError, EOFError) as exc:
+        raise InputError(str(path), None, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    stats, run = header.get("stats"), header.get("run")
+    if not (isinstance(stats, str) and stats and isinstance(run, str) and run):
+        return None
+    return path.parent / stats, run
 
 
 class EditLog:
@@ -284,7 +323,11 @@ class EditLog:
 def check_header(path: str, record: Any, number: int) -> None:
     """Raise an InputError unless ``record`` (line ``number`` of the log at ``path``) is the header of a log
     this textclean reads."""
-    if not isinstance(record, dict) or record.get("type") != "header":
+    if not isinstance(record, dict) or "type" not in record:
+        raise InputError(path, number, "not an edit log: its first line is no header (the log of "
+                         "'textclean clean --edits' starts with {\"type\": \"header\", ...}; one from an older "
+                         "textclean had none, nor the hashes to check its records against: clean again with --edits)")
+    if record.get("type") != "header":
         raise InputError(path, number, "no header line: an edit log from an older textclean, which has "
                          "no hashes for undo to check its records against; clean again with --edits")
     if record.get("format") in (1, 2):
@@ -344,13 +387,7 @@ def _chunks(path: Path, size: int, header: bool) -> Iterator[tuple[str, int, byt
     try:
         with open_binary(str(path)) as stream:  # .gz and .zst as written
             if header:
-                line = stream.readline()
-                while line and not line.strip():
-                    line, number = stream.readline(), number + 1
-                if not line:
-                    raise InputError(str(path), None, "empty: not an edit log written by 'textclean clean --edits'")
-                check_header(str(path), log_record(path, number, line), number)
-                number += 1
+                number = _header(stream, path)[1] + 1
             while chunk := stream.read(size):
                 if not chunk.endswith(b"\n"):
                     chunk += stream.readline()
@@ -361,6 +398,20 @@ def _chunks(path: Path, size: int, header: bool) -> Iterator[tuple[str, int, byt
         raise
     except (OSError, EOFError) as exc:
         raise InputError(str(path), None, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _header(stream: Any, path: Path) -> tuple[dict[str, Any], int]:
+    """The header of the edit log at ``path``, read from the start of its binary ``stream``, checked, and its line
+    number."""
+    number = 1
+    line = stream.readline()
+    while line and not line.strip():
+        line, number = stream.readline(), number + 1
+    if not line:
+        raise InputError(str(path), None, "empty: not an edit log written by 'textclean clean --edits'")
+    record = log_record(path, number, line)
+    check_header(str(path), record, number)
+    return record, number
 
 
 def _shown(value: Any) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from .document import Result
-from .editlog import EditLogWriter
+from .editlog import EditLogWriter, stats_link
 from .evidence import site_of
 from .html_report import write_page
 from .inputs import InputDoc, InputError, ReadOptions, Reject, expand, input_format, read_shard
@@ -276,6 +276,8 @@ class _Recorder:
         self.edits: EditLogWriter | None = None
         self.rejects: ShardLog | None = None
         self.stats: AtomicWriter | None = None
+        self._stats_link = stats_link(plan.side_files["--edits"], plan.side_files["--stats"]) \
+            if {"--stats", "--edits"} <= plan.side_files.keys() else None  # for 'textclean report' to find the stats
         self._log_name = {source: plan.output.log_name(rel) for source, rel in plan.files}
         self._file_rejected = False  # the shard being read was rejected whole (binary, no text column)
 
@@ -283,7 +285,7 @@ class _Recorder:
         """Open the logs; with --resume, keep the records of the shards it skips, or refuse when some are lost."""
         side, fresh = self.plan.side_files, not self.options.resume
         if "--edits" in side:
-            self.edits = EditLogWriter(side["--edits"], self.plan.output, fresh)
+            self.edits = EditLogWriter(side["--edits"], self.plan.output, fresh, self._stats_link)
         if "--rejects" in side:
             self.rejects = ShardLog(side["--rejects"], fresh)
         if self.options.resume:
@@ -378,6 +380,8 @@ class _Recorder:
         self.plan.output.close()
         if self.stats is not None:
             stats = self.summary.to_json()
+            if self._stats_link is not None:
+                stats["run"] = self._stats_link["run"]
             if self.report is not None and self.edits is not None and not self.summary.skipped_shards:
                 stats["report"] = self.report.counts()
             self.stats.write(json.dumps(stats, indent=2) + "\n")

@@ -35,7 +35,7 @@ class ShardLog:
         if fresh:
             shutil.rmtree(self.folder, ignore_errors=True)
         try:
-            self.folder.mkdir(exist_ok=True)
+            self.folder.mkdir(parents=True, exist_ok=True)  # and the log's folder, as for every file a run writes
         except OSError as exc:
             raise OutputError(f"{self.folder}: cannot make the folder of the log's parts: {exc.strerror}") from None
         self._key: str | None = None

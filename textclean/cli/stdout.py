@@ -80,7 +80,7 @@ def run_command(command: click.Command) -> None:
     raw = _guarded_stdout()
     try:
         try:
-            command()
+            command(prog_name="textclean")  # also as python -m textclean and python cli.py
             code: int | str | None = 0
         except SystemExit as done:
             code = done.code
