@@ -64,6 +64,20 @@ class InputDoc:
 
 
 @dataclass(frozen=True)
+class RawLine:
+    """A JSONL line as read, not yet parsed: its bytes, or its length when it is longer than a document may be.
+    Parsed by :meth:`document` where the work is, a worker process in a run with ``--jobs``."""
+
+    source: str
+    relpath: str
+    line: int
+    raw: bytes | int
+
+    def document(self, options: ReadOptions) -> InputDoc | Reject:
+        return jsonl_document(self.raw, self.line, self.source, self.relpath, options)
+
+
+@dataclass(frozen=True)
 class Reject:
     """A document or file that could not be used, and why."""
 
@@ -152,11 +166,13 @@ def _selected(rel: str, options: ReadOptions) -> bool:
     return matches(options.include) and not matches(options.exclude)
 
 
-def read_shard(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc | Reject]:
-    """Every document of one input file, or rejects where a document cannot be read."""
+def read_shard(source: str, rel: str, options: ReadOptions, raw_lines: bool = False
+               ) -> Iterator[InputDoc | Reject | RawLine]:
+    """Every document of one input file, or rejects where a document cannot be read; with ``raw_lines``, the
+    lines of a JSONL file as :class:`RawLine`, for the caller to parse."""
     fmt = input_format(source, options)
     if fmt == "jsonl":
-        return _read_jsonl(source, rel, options)
+        return _read_jsonl(source, rel, options, raw_lines)
     if fmt == "parquet":
         return _read_parquet(source, rel, options)
     return _read_text(source, rel, options)
@@ -443,12 +459,13 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
-def _read_jsonl(source: str, rel: str, options: ReadOptions) -> Iterator[InputDoc | Reject]:
+def _read_jsonl(source: str, rel: str, options: ReadOptions, raw_lines: bool) -> Iterator[InputDoc | Reject | RawLine]:
     number = 0
     try:
         with _open_source(source) as stream:
             for number, raw in jsonl_lines(stream, options.max_document_bytes):
-                yield jsonl_document(raw, number, source, rel, options)
+                yield RawLine(source, rel, number, raw) if raw_lines else jsonl_document(raw, number, source, rel,
+                                                                                          options)
     except _read_errors(source) as exc:
         raise _unreadable(source, exc, number) from None
 

@@ -24,7 +24,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -341,8 +341,37 @@ def parquet_row(doc: InputDoc, result: Result, text_field: str, id_field: str, m
     return row
 
 
+@dataclass(frozen=True)
+class DocumentForm:
+    """What an output holds for a cleaned document, by the format of the file it goes to: its JSONL line, its
+    text, or its Parquet row. Made where the document is cleaned (by a worker, in a run with ``--jobs``), and
+    written in input order by :class:`Output`."""
+
+    fmt: str
+    folder: bool
+    formats: Mapping[str, str]  # relative path of an input shard -> the format of its output, in a folder
+    text_field: str = "text"
+    id_field: str = "id"
+    metadata_column: bool = True
+
+    def format_of(self, relpath: str) -> str:
+        return self.formats[relpath] if self.folder else self.fmt
+
+    def record_for(self, doc: InputDoc, result: Result) -> dict[str, Any] | str:
+        """A document's record (JSONL) or row (Parquet), or its text."""
+        fmt = self.format_of(doc.relpath)
+        if fmt == "parquet":
+            return parquet_row(doc, result, self.text_field, self.id_field, self.metadata_column)
+        return jsonl_record(doc, result, self.text_field, self.id_field) if fmt == "jsonl" else result.text
+
+    def of(self, doc: InputDoc, result: Result) -> str | dict[str, Any]:
+        """What is written for a document: its JSONL line, its text, or its Parquet row."""
+        form = self.record_for(doc, result)
+        return json_text(form) + "\n" if self.format_of(doc.relpath) == "jsonl" else form
+
+
 class ShardWriter(Protocol):
-    def write(self, doc: InputDoc, result: Result) -> None: ...
+    def write(self, form: Any, origin: str) -> None: ...
     def commit(self) -> None: ...
     def abort(self) -> None: ...
 
@@ -354,19 +383,19 @@ class _TextShard:
     does not end with one when another comes after it, so one document is written as it is.
     """
 
-    def __init__(self, path: Path | None, fmt: str, text_field: str, id_field: str):
-        self.fmt, self.text_field, self.id_field = fmt, text_field, id_field
+    def __init__(self, path: Path | None, fmt: str):
+        self.fmt = fmt
         self.writer = AtomicWriter(path) if path else None
         self._line_open = False  # the text written so far does not end with a newline
 
-    def write(self, doc: InputDoc, result: Result) -> None:
+    def write(self, form: str, origin: str) -> None:
+        """Write a document's JSONL line, or its text (see :class:`DocumentForm`)."""
         if self.fmt == "jsonl":
-            record = jsonl_record(doc, result, self.text_field, self.id_field)
-            line = json_text(record) + "\n"
+            line = form
         else:
-            line = ("\n" if self._line_open and result.text else "") + result.text
-            if result.text:
-                self._line_open = not result.text.endswith("\n")
+            line = ("\n" if self._line_open and form else "") + form
+            if form:
+                self._line_open = not form.endswith("\n")
         if self.writer:
             self.writer.write(line)
         else:
@@ -408,9 +437,9 @@ class _ParquetShard:
         self.origins: list[str] = []  # where each row was read, for errors
         self.writer = None
 
-    def write(self, doc: InputDoc, result: Result) -> None:
-        self.rows.append(parquet_row(doc, result, self.text_field, self.id_field, self.metadata_column))
-        self.origins.append(f"{doc.source}:{doc.line}" if doc.line else doc.source)
+    def write(self, row: dict[str, Any], origin: str) -> None:
+        self.rows.append(row)
+        self.origins.append(origin)
         if len(self.rows) >= self._ROWS_PER_GROUP:
             with _naming(self.path):
                 self._flush()
@@ -586,6 +615,7 @@ class Output:
         self.folder = folder
         self._claims = PathClaims(inputs)
         self._shards: dict[str, tuple[Path, str]] = {}  # relative path -> output file and format, in a folder
+        self.form = DocumentForm(fmt, folder, {}, text_field, id_field, metadata_column)
         self._shard: ShardWriter | None = None
         self._key: str | None = None
         self._written: set[str] = set()  # the shards committed, by relative path ('' for one file)
@@ -614,6 +644,7 @@ class Output:
                 path = path.with_name(path.stem + FORMAT_SUFFIXES[fmt])
             self._claim(path, f"the output of {source}", fmt)
             self._shards[relpath] = (path, fmt)
+        self.form = replace(self.form, formats={relpath: fmt for relpath, (_, fmt) in self._shards.items()})
 
     def path_for(self, relpath: str) -> Path | None:
         """The output file of a claimed input shard, or None when writing to stdout or one file."""
@@ -629,18 +660,20 @@ class Output:
 
     def format_of(self, relpath: str) -> str:
         """The format ('text', 'jsonl' or 'parquet') of the output an input shard's documents go to."""
-        return self._shards[relpath][1] if self.folder else self.fmt
+        return self.form.format_of(relpath)
 
     def record_for(self, doc: InputDoc, result: Result) -> dict[str, Any] | str:
         """What ``write`` writes for a document: its record (JSONL) or row (Parquet), or its text."""
-        fmt = self.format_of(doc.relpath)
-        if fmt == "parquet":
-            return parquet_row(doc, result, self.text_field, self.id_field, self.metadata_column)
-        return jsonl_record(doc, result, self.text_field, self.id_field) if fmt == "jsonl" else result.text
+        return self.form.record_for(doc, result)
 
     def write(self, doc: InputDoc, result: Result) -> None:
-        self._start(doc.relpath if self.folder else "")
-        self._shard.write(doc, result)
+        self.write_form(doc.relpath, self.form.of(doc, result), f"{doc.source}:{doc.line}" if doc.line else doc.source)
+
+    def write_form(self, relpath: str, form: str | dict[str, Any], origin: str) -> None:
+        """Write what :attr:`form` made for a document of the input shard ``relpath``, read at ``origin``
+        (``file:line``, or the file), which an error names."""
+        self._start(relpath if self.folder else "")
+        self._shard.write(form, origin)
 
     def _start(self, key: str) -> None:
         if key != self._key:
@@ -654,7 +687,7 @@ class Output:
             path, fmt = self.target, self.fmt
         if fmt == "parquet":  # never to stdout: output_format refuses it
             return _ParquetShard(path, self.text_field, self.id_field, self.metadata_column)
-        return _TextShard(path, fmt, self.text_field, self.id_field)
+        return _TextShard(path, fmt)
 
     def finish_shard(self, relpath: str) -> None:
         """An input shard is complete: in a folder, commit its output so it appears under its final name,

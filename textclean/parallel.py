@@ -1,7 +1,11 @@
 """Cleaning a stream of documents on several cores, in input order, with bounded memory.
 
 Documents are sent to worker processes in chunks; at most ``2 * jobs`` chunks
-are in flight, so memory stays flat however long the input is. Where the
+are in flight, so memory stays flat however long the input is. A JSONL line
+goes as the bytes read (:class:`~textclean.inputs.RawLine`) and, in a run that
+needs only what its output holds, comes back as the line to write
+(:meth:`ParallelCleaner.finished`): the workers parse and serialise, and the
+parent only reads, hands on and writes, in input order. Where the
 platform can fork, workers start as copies of the parent and share its
 compiled :class:`~textclean.engine.Cleaner`; elsewhere each worker builds its
 own once from the same rules.
@@ -31,9 +35,9 @@ from typing import TYPE_CHECKING, Any
 from .document import Result
 from .engine import Cleaner
 from .evidence import Collector, gather
-from .inputs import InputDoc, Reject
+from .inputs import InputDoc, RawLine, ReadOptions, Reject
 from .patterns import compile_all
-from .report import EditCounts
+from .report import RunSummary
 from .rulefile import RuleSet
 
 if TYPE_CHECKING:  # imported where a pool starts: a run in one process does without them
@@ -61,35 +65,83 @@ class CleanerSpec:
         return Cleaner(self.ruleset, **dict(self.options))
 
 
+def no_site(doc: InputDoc) -> None:
+    return None
+
+
+#: What is done with a cleaned document where it was cleaned, when the parent needs only what its output holds:
+#: count it into the chunk's summary, and give what is written for it (None: nothing).
+Finish = Callable[[InputDoc, Result, RunSummary], Any]
+
+
+@dataclass(frozen=True)
+class DocumentWork:
+    """What is done around cleaning a document, by the worker that cleans it: reading a JSONL line, naming the
+    document's site, and (:meth:`ParallelCleaner.finished`) finishing it."""
+
+    read: ReadOptions = ReadOptions()
+    site: Callable[[InputDoc], str | None] = no_site
+    finish: Finish | None = None
+
+    def document(self, entry: InputDoc | RawLine) -> InputDoc | Reject:
+        return entry.document(self.read) if isinstance(entry, RawLine) else entry
+
+    def pages(self, entries: list[InputDoc | RawLine | tuple[str, str]]) -> list[tuple[str, str]]:
+        """The (site, text) of every entry that is a document, or already such a pair."""
+        pages = []
+        for entry in entries:
+            doc = entry if isinstance(entry, tuple) else self.document(entry)
+            if isinstance(doc, tuple):
+                pages.append(doc)
+            elif isinstance(doc, InputDoc):
+                pages.append((self.site(doc), doc.text))
+        return pages
+
+
 @dataclass(frozen=True)
 class _ChunkResult:
-    """A worker's answer: the results in order, seconds per stage, and the edits it counted instead of sending."""
+    """A worker's answer: the results in order, and seconds per stage."""
 
     results: list[Result]
     stage_seconds: dict[str, float]
-    edit_counts: EditCounts | None
 
 
-_worker_cleaner: Cleaner | None = None
+@dataclass(frozen=True)
+class _FinishedChunk:
+    """A worker's answer for :meth:`ParallelCleaner.finished`: for each entry in order, what ``finish`` gave and
+    the bytes the document took in its input, or the Reject of a line that cannot be read; the chunk's summary;
+    seconds per stage."""
+
+    outcomes: list[tuple[Any, int] | Reject]
+    summary: RunSummary
+    stage_seconds: dict[str, float]
 
 
-def _build_worker_cleaner(spec_and_evidence: tuple[CleanerSpec, dict[int, Any]]) -> None:
-    spec, evidence = spec_and_evidence
+_worker: tuple[Cleaner, DocumentWork] | None = None
+
+
+def _build_worker(spec_evidence_work: tuple[CleanerSpec, dict[int, Any], DocumentWork]) -> None:
+    spec, evidence, work = spec_evidence_work
     cleaner = spec.build()
     cleaner.evidence = evidence
     gc.freeze()
-    _share_worker_cleaner(cleaner)
+    _share_worker((cleaner, work))
 
 
-def _share_worker_cleaner(cleaner: Cleaner) -> None:
-    global _worker_cleaner
-    _worker_cleaner = cleaner
+def _share_worker(cleaner_and_work: tuple[Cleaner, DocumentWork]) -> None:
+    global _worker
+    _worker = cleaner_and_work
 
 
-def _observe_chunk(pages: list[tuple[str, str]]) -> dict[int, Collector]:
-    """The first pass over one chunk of (site, text) pairs: fresh collectors that took each page."""
-    assert _worker_cleaner is not None
-    return observed(_worker_cleaner, pages)
+def _observe_chunk(entries: list[Any]) -> tuple[dict[int, Collector], int, set[str]]:
+    assert _worker is not None
+    return _observe(*_worker, entries)
+
+
+def _observe(cleaner: Cleaner, work: DocumentWork, entries: list[Any]) -> tuple[dict[int, Collector], int, set[str]]:
+    """The first pass over one chunk: fresh collectors that took each page, the number of pages, their sites."""
+    pages = work.pages(entries)
+    return observed(cleaner, pages), len(pages), {site for site, _ in pages}
 
 
 def observed(cleaner: Cleaner, pages: list[tuple[str, str]]) -> dict[int, Collector]:
@@ -100,42 +152,72 @@ def observed(cleaner: Cleaner, pages: list[tuple[str, str]]) -> dict[int, Collec
     return collectors
 
 
-def _clean_chunk(texts: list[tuple[str, dict[str, Any], str | None]], keep_edits: bool) -> _ChunkResult:
+def _on_new_thread(function: Callable[..., Any], *args: Any) -> Any:
     # On a new thread, whose Python frame stack starts empty. A worker forked deep in the parent's call
     # stack would run the rules right across a frame-stack chunk boundary, where CPython (3.11 and 3.12
     # at least) maps and unmaps 16 KiB on every call that crosses it (python/cpython#142183): half again the CPU time.
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(1) as thread:
-        return thread.submit(_clean_chunk_here, texts, keep_edits).result()
+        return thread.submit(function, *args).result()
 
 
-def _clean_chunk_here(texts: list[tuple[str, dict[str, Any], str | None]], keep_edits: bool) -> _ChunkResult:
-    assert _worker_cleaner is not None
-    before = dict(_worker_cleaner.stage_seconds)
-    results = [replace(_worker_cleaner.clean(text, metadata, site), original="") for text, metadata, site in texts]
-    spent = {k: v - before.get(k, 0.0) for k, v in _worker_cleaner.stage_seconds.items()}
-    if keep_edits:
-        return _ChunkResult(results, spent, None)
-    counts = EditCounts()
-    for result in results:
-        counts.add(result.edits)
-    return _ChunkResult([replace(result, edits=[]) for result in results], spent, counts)
+def _clean_chunk(texts: list[tuple[str, dict[str, Any], str | None]]) -> _ChunkResult:
+    assert _worker is not None
+    return _on_new_thread(_clean_here, _worker[0], texts)
 
 
-def _chunks(items: Iterable[InputDoc | Reject | tuple[str, str]]) -> Iterator[list[Any]]:
-    """Items in chunks of at most CHUNK_DOCS, or of CHUNK_BYTES of text: documents, rejects or (site, text) pairs."""
+def _clean_here(cleaner: Cleaner, texts: list[tuple[str, dict[str, Any], str | None]]) -> _ChunkResult:
+    before = dict(cleaner.stage_seconds)
+    results = [replace(cleaner.clean(text, metadata, site), original="") for text, metadata, site in texts]
+    return _ChunkResult(results, _spent(cleaner, before))
+
+
+def _finish_chunk(entries: list[InputDoc | RawLine]) -> _FinishedChunk:
+    assert _worker is not None
+    return _on_new_thread(_finish_here, *_worker, entries)
+
+
+def _finish_here(cleaner: Cleaner, work: DocumentWork, entries: list[InputDoc | RawLine]) -> _FinishedChunk:
+    assert work.finish is not None
+    before = dict(cleaner.stage_seconds)
+    summary = RunSummary()
+    outcomes: list[tuple[Any, int] | Reject] = []
+    for entry in entries:
+        doc = work.document(entry)
+        if isinstance(doc, Reject):
+            outcomes.append(doc)
+            continue
+        result = cleaner.clean(doc.text, doc.metadata, work.site(doc))
+        outcomes.append((work.finish(doc, result, summary), doc.size))
+    return _FinishedChunk(outcomes, summary, _spent(cleaner, before))
+
+
+def _spent(cleaner: Cleaner, before: dict[str, float]) -> dict[str, float]:
+    return {k: v - before.get(k, 0.0) for k, v in cleaner.stage_seconds.items()}
+
+
+def _chunks(items: Iterable[Any]) -> Iterator[list[Any]]:
+    """Items in chunks of at most CHUNK_DOCS, or of CHUNK_BYTES of text: documents, JSONL lines, (site, text)
+    pairs, and whatever else comes between them."""
     chunk: list[Any] = []
     size = 0
     for item in items:
         chunk.append(item)
-        size += len(item.text) if isinstance(item, InputDoc) else len(item[1]) if isinstance(item, tuple) else 0
+        size += _size(item)
         if len(chunk) >= CHUNK_DOCS or size >= CHUNK_BYTES:
             yield chunk
             chunk, size = [], 0
     if chunk:
         yield chunk
 
+
+def _size(item: Any) -> int:
+    if isinstance(item, InputDoc):
+        return len(item.text)
+    if isinstance(item, RawLine):
+        return 0 if isinstance(item.raw, int) else len(item.raw)  # a line too long to read is not sent
+    return len(item[1]) if isinstance(item, tuple) else 0
 
 
 class WorkerDied(RuntimeError):
@@ -302,18 +384,19 @@ class WorkerPool:
 
 
 class ParallelCleaner:
-    """Cleans ``(doc, result)`` pairs in input order; rejects pass through with a None result.
+    """Cleans documents in input order, in this process or on a pool of workers.
 
-    With ``keep_edits=False`` the results of a pool come without their edits, which
-    are costly to send between processes; :attr:`edit_counts` holds their counts.
+    :meth:`run` gives each document's whole result; :meth:`finished` has the workers finish each document
+    (``finish``) and gives what that made, for a run that needs only what its output holds.
     """
 
-    def __init__(self, spec: CleanerSpec, jobs: int, keep_edits: bool = True,
-                 site: Callable[[InputDoc], str | None] = lambda doc: None):
-        self.spec, self.jobs, self.keep_edits, self.site = spec, jobs, keep_edits, site
+    def __init__(self, spec: CleanerSpec, jobs: int, site: Callable[[InputDoc], str | None] = no_site,
+                 read: ReadOptions | None = None, finish: Finish | None = None):
+        self.spec, self.jobs = spec, jobs
+        self.work = DocumentWork(read or ReadOptions(), site, finish)
         self.stage_seconds: dict[str, float] = {}
-        #: Edits the workers counted and did not send back, per rule.
-        self.edit_counts = EditCounts()
+        #: The summary of the documents :meth:`finished` gave, their chunks' summaries added in input order.
+        self.summary = RunSummary()
         # Built here even for a pool: a rule that does not compile fails now, with its file and line,
         # not later inside a worker.
         self._local = spec.build()
@@ -328,60 +411,83 @@ class ParallelCleaner:
         """Whether a rule learns from a first pass over the corpus (see :meth:`learn`)."""
         return bool(self._local.collectors())
 
-    def learn(self, pages: Iterable[tuple[str, str]]) -> None:
-        """The first pass: every (site, text) of the corpus, observed in chunks (by the workers, where there are
-        any) and merged in input order, so the evidence is the same whatever the number of workers; then
-        every document is cleaned with it."""
-        chunks = _chunks(pages)
+    def learn(self, items: Iterable[Any]) -> tuple[int, int]:
+        """The first pass: every page of the corpus (a document, a JSONL line, or a (site, text) pair; anything
+        else is passed over), observed in chunks (by the workers, where there are any) and merged in input order,
+        so the evidence is the same whatever the number of workers; then every document is cleaned with it.
+        Return how many pages and how many sites there were."""
+        chunks = ([item for item in chunk if isinstance(item, InputDoc | RawLine | tuple)] for chunk in _chunks(items))
         if self._pool is None:
-            found = (observed(self._local, chunk) for chunk in chunks)
+            found = (_observe(self._local, self.work, chunk) for chunk in chunks)
         else:
             tasks = ((None, (_observe_chunk, (chunk,))) for chunk in chunks)
             found = (answer for _, answer in self._pool.map(tasks, 2 * self.jobs))
-        self._local.evidence = gather(self._local.collectors(), found)
+        sites: set[str] = set()
+        pages = 0
+
+        def collectors() -> Iterator[dict[int, Collector]]:
+            nonlocal pages
+            for collected, count, seen in found:
+                pages += count
+                sites.update(seen)
+                yield collected
+
+        self._local.evidence = gather(self._local.collectors(), collectors())
         if self._pool is not None:  # workers restart from the parent as it now is, evidence included
             self._pool.close()
             self._pool = self._start_pool()
+        return pages, len(sites)
 
     def run(self, items: Iterable[InputDoc | Reject]) -> Iterator[tuple[InputDoc | Reject, Result | None]]:
-        if self.jobs <= 1:
-            yield from self._run_local(items)
-        else:
-            yield from self._run_pool(items)
+        """(item, its result) for each document of ``items``, in order; (item, None) for anything else."""
+        if self._pool is None:
+            for item in items:
+                yield item, self._local.clean(item.text, item.metadata, self.work.site(item)) \
+                    if isinstance(item, InputDoc) else None
+            self.stage_seconds = dict(self._local.stage_seconds)
+            return
+        tasks = ((chunk, (_clean_chunk, ([(item.text, item.metadata, self.work.site(item)) for item in chunk
+                                          if isinstance(item, InputDoc)],)))
+                 for chunk in _chunks(items))
+        for chunk, answer in self._pool.map(tasks, 2 * self.jobs):
+            self._add_seconds(answer.stage_seconds)
+            found = iter(answer.results)
+            for item in chunk:
+                yield (item, replace(next(found), original=item.text)) if isinstance(item, InputDoc) else (item, None)
 
-    def _run_local(self, items):
-        for item in items:
-            yield item, self._local.clean(item.text, item.metadata, self.site(item)) \
-                if isinstance(item, InputDoc) else None
-        self.stage_seconds = dict(self._local.stage_seconds)
+    def finished(self, items: Iterable[Any]) -> Iterator[tuple[Any, tuple[Any, int] | Reject | None]]:
+        """Each item of ``items`` with what became of it, in order: for a document (an InputDoc, or a RawLine
+        read where it is cleaned), what ``finish`` gave and the bytes it took in its input; a Reject for a line
+        that cannot be read; None for anything else. The documents' counts go to :attr:`summary`."""
+        assert self.work.finish is not None
+        tasks = ((chunk, [item for item in chunk if isinstance(item, InputDoc | RawLine)]) for chunk in _chunks(items))
+        if self._pool is None:
+            answers = ((chunk, _finish_here(self._local, self.work, entries)) for chunk, entries in tasks)
+        else:
+            answers = self._pool.map(((chunk, (_finish_chunk, (entries,))) for chunk, entries in tasks),
+                                     2 * self.jobs)
+        for chunk, answer in answers:
+            self._add_seconds(answer.stage_seconds)
+            self.summary.update(answer.summary)
+            found = iter(answer.outcomes)
+            for item in chunk:
+                yield item, next(found) if isinstance(item, InputDoc | RawLine) else None
+
+    def _add_seconds(self, spent: dict[str, float]) -> None:
+        for name, seconds in spent.items():
+            self.stage_seconds[name] = self.stage_seconds.get(name, 0.0) + seconds
 
     def _start_pool(self) -> WorkerPool:
         import multiprocessing
 
         if "fork" not in multiprocessing.get_all_start_methods():
-            return WorkerPool(self.jobs, multiprocessing.get_context("spawn"), _build_worker_cleaner,
-                              (self.spec, self._local.evidence))
+            return WorkerPool(self.jobs, multiprocessing.get_context("spawn"), _build_worker,
+                              (self.spec, self._local.evidence, self.work))
         # Forked now, before a progress bar or any other thread of ours exists, sparing each worker a
         # rebuild of the rules that costs more than a small corpus takes to clean; every pattern is
         # compiled first, once, for all the workers.
         compile_all()
-        return WorkerPool(self.jobs, multiprocessing.get_context("fork"), _share_worker_cleaner, self._local)
-
-    def _run_pool(self, items):
-        tasks = ((chunk, (_clean_chunk, ([(item.text, item.metadata, self.site(item)) for item in chunk
-                                           if isinstance(item, InputDoc)], self.keep_edits)))
-                 for chunk in _chunks(items))
-        for chunk, answer in self._pool.map(tasks, 2 * self.jobs):
-            yield from self._collect(chunk, answer)
-
-    def _collect(self, chunk, answer: _ChunkResult):
-        for name, seconds in answer.stage_seconds.items():
-            self.stage_seconds[name] = self.stage_seconds.get(name, 0.0) + seconds
-        if answer.edit_counts is not None:
-            self.edit_counts.update(answer.edit_counts)
-        found = iter(answer.results)
-        for item in chunk:
-            yield (item, replace(next(found), original=item.text)) if isinstance(item, InputDoc) else (item, None)
+        return WorkerPool(self.jobs, multiprocessing.get_context("fork"), _share_worker, (self._local, self.work))
 
     def close(self, cancel: bool = False) -> None:
         """End the workers; ``cancel`` kills them at once, chunks in flight and all."""

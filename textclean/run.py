@@ -10,7 +10,7 @@ import json
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,10 +20,11 @@ from .document import Result
 from .editlog import EditLogWriter, stats_link
 from .evidence import site_of
 from .html_report import write_page
-from .inputs import InputDoc, InputError, ReadOptions, Reject, expand, input_format, read_shard
+from .inputs import InputDoc, InputError, RawLine, ReadOptions, Reject, expand, input_format, read_shard
 from .marks import mark_records
 from .outputs import (
     AtomicWriter,
+    DocumentForm,
     Output,
     OutputError,
     earlier_records,
@@ -110,28 +111,37 @@ def _is_corpus(plan: _Plan, read: ReadOptions) -> bool:
     return len(files) > 1 or input_format(files[0][0], read) != "text"
 
 
-def _first_pass(cleaner: ParallelCleaner, plan: _Plan, read: ReadOptions, site: Callable[[InputDoc], str]
-                ) -> dict[str, float]:
+def _first_pass(cleaner: ParallelCleaner, plan: _Plan, read: ReadOptions) -> dict[str, float]:
     """Read the whole input once, the shards --resume skips too, for the rules that learn from the corpus
     (:mod:`textclean.evidence`). What cannot be read is left for the cleaning pass to report."""
     started = time.perf_counter()
-    sites: set[str] = set()
-    pages = 0
-
-    def documents() -> Iterator[tuple[str, str]]:
-        nonlocal pages
-        for item in _items(plan.files + plan.skipped, read):
-            if isinstance(item, InputDoc):
-                pages += 1
-                sites.add(found := site(item))
-                yield found, item.text
-
     try:
-        cleaner.learn(documents())
+        pages, sites = cleaner.learn(_items(plan.files + plan.skipped, read))
     except BaseException:
         cleaner.close(cancel=True)
         raise
-    return {"pages": pages, "sites": len(sites), "seconds": time.perf_counter() - started}
+    return {"pages": pages, "sites": sites, "seconds": time.perf_counter() - started}
+
+
+def tally(summary: RunSummary, doc: InputDoc, result: Result, drop_empty: bool) -> bool:
+    """Count a cleaned document into ``summary``; whether it is written (--drop-empty leaves out an empty one)."""
+    summary.add(doc.id, result, doc.metadata, doc.decoded_as)
+    if drop_empty and not result.text.strip():
+        summary.dropped += 1
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Finish:
+    """What a run without --explain, --edits or --report does with a document where it is cleaned (a worker,
+    with --jobs): count it, and make what its output holds (:class:`textclean.parallel.Finish`)."""
+
+    form: DocumentForm
+    drop_empty: bool
+
+    def __call__(self, doc: InputDoc, result: Result, summary: RunSummary) -> str | dict | None:
+        return self.form.of(doc, result) if tally(summary, doc, result, self.drop_empty) else None
 
 
 def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: RunOptions) -> RunSummary:
@@ -144,10 +154,10 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
     try:
         plan = _plan(paths, read, options)
         site = functools.partial(site_of_document, url_field=options.url_field)
-        cleaner = ParallelCleaner(spec, _jobs(plan, read, options),
-                                  keep_edits=options.explain or bool(options.edits_path or options.report_path),
-                                  site=site)
-        learned = _first_pass(cleaner, plan, read, site) \
+        whole_results = options.explain or bool(options.edits_path or options.report_path)
+        cleaner = ParallelCleaner(spec, _jobs(plan, read, options), site=site, read=read,
+                                  finish=None if whole_results else _Finish(plan.output.form, options.drop_empty))
+        learned = _first_pass(cleaner, plan, read) \
             if _is_corpus(plan, read) and options.site_pass and cleaner.wants_evidence else None
         progress = Progress(plan.size, options.progress)
         recorder = _Recorder(plan, options, progress, " ".join(paths))
@@ -155,13 +165,18 @@ def run(paths: Sequence[str], read: ReadOptions, spec: CleanerSpec, options: Run
         recorder.summary.rule_files = list(spec.ruleset.sources)
         recorder.summary.marks_run = options.marks
         recorder.open_logs()
-        for item, result in cleaner.run(_items(plan.files, read)):
-            stops.check()
-            recorder.take(item, result)
+        if whole_results:
+            for item, result in cleaner.run(_items(plan.files, read, raw_lines=False)):
+                stops.check()
+                recorder.take(item, result)
+        else:
+            for item, outcome in cleaner.finished(_items(plan.files, read)):
+                stops.check()
+                recorder.take_finished(item, outcome)
         cleaner.close()
         summary = recorder.summary
+        summary.update(cleaner.summary)
         summary.stage_seconds = cleaner.stage_seconds
-        summary.by_rule.update(cleaner.edit_counts)
         summary.seconds = time.perf_counter() - started
         stops.check()
         recorder.commit()
@@ -344,6 +359,19 @@ class _Recorder:
             self.plan.output.finish_shard(relpath)
         self._file_rejected = False
 
+    def take_finished(self, item: InputDoc | RawLine | Reject | _ShardEnd | _ShardFailure,
+                      outcome: tuple[str | dict | None, int] | Reject | None) -> None:
+        """Take an item of :meth:`ParallelCleaner.finished` with what became of it."""
+        if isinstance(outcome, Reject):
+            self._reject(outcome)
+        elif outcome is None:
+            self.take(item, None)
+        else:
+            form, size = outcome
+            self.progress.advance(size)
+            if form is not None:
+                self.plan.output.write_form(item.relpath, form, where_read(item.source, item.line))
+
     def _reject(self, item: Reject) -> None:
         self._file_rejected = item.line is None
         self.summary.rejects.append(str(item))
@@ -354,15 +382,13 @@ class _Recorder:
 
     def _document(self, item: InputDoc, result: Result) -> None:
         options = self.options
-        self.summary.add(item.id, result, item.metadata, item.decoded_as)
+        kept = tally(self.summary, item, result, options.drop_empty)
         self.progress.advance(item.size)
         if options.explain:
             shown = render_edits(item.id, result, sys.stdout.isatty())
             if shown:
                 click.echo(shown)
-        if options.drop_empty and not result.text.strip():
-            self.summary.dropped += 1
-        elif not options.explain or options.output:
+        if kept and (not options.explain or options.output):
             self.plan.output.write(item, result)
         if self.edits is not None:
             self.edits.add(item, result)
@@ -429,11 +455,13 @@ def _keep_earlier_rejects(rejects: ShardLog, skipped: dict[str, str]) -> list[st
     return []
 
 
-def _items(files: list[tuple[str, str]], read: ReadOptions
-           ) -> Iterator[InputDoc | Reject | _ShardEnd | _ShardFailure]:
+def _items(files: list[tuple[str, str]], read: ReadOptions, raw_lines: bool = True
+           ) -> Iterator[InputDoc | RawLine | Reject | _ShardEnd | _ShardFailure]:
+    """What the shards hold, in order, each followed by its end or its failure; with ``raw_lines``, the lines of
+    a JSONL shard unread, for the workers to read."""
     for source, rel in files:
         try:
-            yield from read_shard(source, rel, read)
+            yield from read_shard(source, rel, read, raw_lines)
         except InputError as exc:
             yield _ShardFailure(exc)
             return
