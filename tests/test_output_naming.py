@@ -63,6 +63,8 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_again(tmp_path, pa
     assert result.exit_code == 0, result.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == first
     assert sorted(first) == ["a.txt", "b.txt"]
+    assert f"not reading the 2 file(s) under {out}, the output folder inside the input folder {pages}" \
+        in result.stderr  # a user who counts the documents read sees why two are missing
 
 
 def test_empty_input_gives_an_empty_output_file(tmp_path):

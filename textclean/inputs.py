@@ -120,7 +120,8 @@ def expand(paths: Sequence[str], options: ReadOptions, output_folder: Path | Non
     """(file, relative path) pairs for the given files, folders and '-', in a stable order.
 
     Files under ``output_folder`` (a run's output) are not taken from an input folder it lies
-    inside; an output folder that is an input folder is left to be refused for what it would overwrite.
+    inside, and stderr says how many were passed over; an output folder that is an input folder is left
+    to be refused for what it would overwrite.
     A file given twice (or given and found again in a folder given) is a usage InputError.
     """
     found = []
@@ -132,12 +133,17 @@ def expand(paths: Sequence[str], options: ReadOptions, output_folder: Path | Non
         path = Path(raw)
         if path.is_dir():
             inside = output is not None and output != path.resolve() and output.is_relative_to(path.resolve())
+            passed_over = 0
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
                 if inside and file.resolve().is_relative_to(output):
+                    passed_over += 1
                     continue
                 rel = file.relative_to(path).as_posix()
                 if _selected(rel, options):
                     found.append((str(file), rel))
+            if passed_over:
+                print(f"textclean: not reading the {passed_over} file(s) under {output_folder}, the output folder "
+                      f"inside the input folder {raw}", file=sys.stderr)
         elif path.is_file():
             found.append((raw, path.name))
         else:
