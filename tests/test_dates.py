@@ -508,3 +508,30 @@ def test_a_date_on_top_of_every_page_of_a_site_is_its_masthead_in_a_corpus_run(t
         assert result.exit_code == 0, result.output
         records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
         assert [record.get("metadata", {}).get("date") for record in records] == wanted, extra
+
+
+WORDS_ONLY = {key: value for key, value in RULES.settings["date_header"].items() if key != "article"}
+
+
+@pytest.mark.parametrize(("extra", "missing"), [
+    ("    labelled: false\n", "body_within, paragraph_words, paragraph_chars, sentence_ends, masthead_pages, "
+                            "masthead_share"),
+    ("    where: footer\n", "body_within, paragraph_words, paragraph_chars, sentence_ends"),
+])
+def test_a_rule_that_needs_the_article_settings_is_refused_without_them(extra, missing):
+    """The article thresholds are data in the rule files: a pack without them gets an error naming the rule
+    and the keys, not thresholds from the code."""
+    rules = parse_rule_file(NUMERIC.join(["rules:", ""]) + extra, "mine.yaml").rules
+    with pytest.raises(RuleError, match=rf"^mine\.yaml:\d+: rule 't\.numeric': .* lacks {missing}: "):
+        Cleaner(RuleSet(rules, {"date_header": WORDS_ONLY}), unicode=False)
+
+
+def test_a_labelled_head_rule_needs_no_article_settings_and_a_footer_rule_no_masthead_ones():
+    head = parse_rule_file(NUMERIC.join(["rules:", ""]), "mine.yaml").rules
+    assert Cleaner(RuleSet(head, {"date_header": WORDS_ONLY}), unicode=False).clean(
+        "Date: 13/05/2021\n" + STORY).metadata == {"date": "2021-05-13"}
+    footer = parse_rule_file(NUMERIC.join(["rules:", ""]) + "    where: footer\n", "mine.yaml").rules
+    body = {key: RULES.settings["date_header"]["article"][key]
+            for key in ("body_within", "paragraph_words", "paragraph_chars", "sentence_ends")}
+    cleaner = Cleaner(RuleSet(footer, {"date_header": {**WORDS_ONLY, "article": body}}), unicode=False)
+    assert cleaner.clean(STORY + "Date: 13/05/2021\n").metadata == {"date": "2021-05-13"}

@@ -51,9 +51,10 @@ from ..memo import remember
 from ..patterns import PatternSet, refuse_unusable_groups
 
 _DEFAULT_LINES = 5
-_DEFAULT_ARTICLE = {"body_within": 3, "paragraph_words": 10, "paragraph_chars": 60,
-                    "sentence_ends": ".!?…。！？؟۔\"”»", "masthead_pages": 3,
-                    "masthead_share": 0.5}  # as in rules/dates.yaml, for a pack without the shipped one
+# The settings.date_header.article keys a rule reads: where the body must be (a bare date, a footer line) and,
+# for a bare date, when its line is a site's masthead.
+_BODY_KEYS = ("body_within", "paragraph_words", "paragraph_chars", "sentence_ends")
+_MASTHEAD_KEYS = ("masthead_pages", "masthead_share")
 #: ``{date}`` placeholders the patterns of one rule file may hold.
 MOST_DATES_PER_FILE = 32
 _DEFAULT_MAX_LENGTH = 200
@@ -257,6 +258,22 @@ def _refuse_too_many_dates(rules: list[_CompiledRule]) -> None:
                                "(each compiles the date grammar); split the file", "pattern")
 
 
+def _article(article: dict[str, Any], rules: list[_CompiledRule]) -> dict[str, Any]:
+    """``settings.date_header.article``, checked: a bare-date rule needs all of its keys, a rule with a footer
+    zone those that find the body (they are data in the rule files, rules/dates.yaml, with no default here)."""
+    for compiled in rules:
+        needed = (_BODY_KEYS + _MASTHEAD_KEYS if compiled.bare and compiled.zones != ["glued"]
+                  else _BODY_KEYS if "footer" in compiled.zones else ())
+        missing = [key for key in needed if key not in article]
+        if missing:
+            why = "a bare date (labelled: false)" if compiled.bare else "a line in the footer zone"
+            raise RuleError.of(compiled.rule, f"{why} is taken only beside the article's text, which "
+                               f"settings.date_header.article says how to find, but it lacks {', '.join(missing)}: "
+                               "set them in a rule file's settings (rules/dates.yaml has them), or load that file "
+                               "with this one", "labelled" if compiled.bare else "where")
+    return article
+
+
 def _names(count: int) -> dict[str, Any]:
     return {"type": "array", "minItems": count, "maxItems": count,
             "items": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}}
@@ -285,8 +302,8 @@ class DateHeaderStage:
         except ValueError as exc:
             raise RuleError("settings.date_header", None, str(exc)) from None
         self.grammar = grammar
-        self.article = {**_DEFAULT_ARTICLE, **settings.get("article", {})}
         self.rules = [_CompiledRule(rule, grammar) for rule in rules]
+        self.article = _article(settings.get("article", {}), self.rules)
         _refuse_too_many_dates(self.rules)
         line_rules = [compiled for compiled in self.rules if compiled.zones != ["glued"]]
         self.regions = frozenset(compiled.region for compiled in line_rules)
