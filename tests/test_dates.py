@@ -535,3 +535,52 @@ def test_a_labelled_head_rule_needs_no_article_settings_and_a_footer_rule_no_mas
             for key in ("body_within", "paragraph_words", "paragraph_chars", "sentence_ends")}
     cleaner = Cleaner(RuleSet(footer, {"date_header": {**WORDS_ONLY, "article": body}}), unicode=False)
     assert cleaner.clean(STORY + "Date: 13/05/2021\n").metadata == {"date": "2021-05-13"}
+
+
+@pytest.mark.parametrize(("header", "metadata"), [
+    ("Posted on Oktober 3, 2022 by Lena Hartmann", {"date": "2022-10-03", "author": "Lena Hartmann"}),
+    ("14.05.2021, 08:45 Uhr von Jonas Weber", {"date": "2021-05-14T08:45", "author": "Jonas Weber"}),
+])
+def test_a_line_the_span_misreads_is_read_with_the_full_grammar_of_its_rule(header, metadata):
+    result = CLEANER.clean(header + "\n" + STORY)
+    assert result.metadata == metadata and result.text == STORY
+
+
+def test_the_full_grammars_word_lists_are_compiled_once_for_the_rules_that_can_share_them():
+    [stage] = [stage for stage in CLEANER.stages if stage.kind == "date_header"]
+    dated = [compiled for compiled in stage.rules if compiled.dates]
+    sets = {id(compiled.exact.patterns): compiled.exact.patterns for compiled in dated}
+    held = "".join(pattern for patterns in sets.values() for pattern in patterns._patterns)
+    assert held.count("(?P<_date_months>") == len(sets) <= len(dated) // 3
+
+
+TWO_RULES = """rules:
+  - id: t.date
+    kind: date_header
+    description: a date line
+    pattern: 'Date:\\s*{date}'
+    field: date
+    examples: [{keep: x}]
+  - id: t.posted
+    kind: date_header
+    description: a posted line
+    pattern: 'Posted\\s*{date}'
+    field: date
+    examples: [{keep: x}]
+  - id: t.behind
+    kind: date_header
+    description: a line whose pattern looks behind
+    pattern: '(?<!\\S)Filed\\s*{date}'
+    field: date
+    examples: [{keep: x}]
+"""
+
+
+def test_a_shared_full_grammar_matches_only_the_branch_its_marker_picks():
+    date, posted, behind = DateHeaderStage(parse_rule_file(TWO_RULES).rules, RULES.settings["date_header"]).rules
+    assert date.exact.patterns is posted.exact.patterns and date.exact.marker != posted.exact.marker
+    assert date.exact.patterns.fullmatch(date.exact.marker + "Posted 7 July 2021") is None
+    assert posted.exact.patterns.fullmatch(posted.exact.marker + "Posted 7 July 2021")[0] is posted.rule
+    # a lookbehind would see the marker: the rule keeps a set of its own, and matches as it is written
+    assert behind.exact.marker == "" and behind.exact.patterns is not date.exact.patterns
+    assert behind.match("fullmatch", "Filed 7 July 2021") == (len("Filed 7 July 2021"), {"date": "2021-07-07"})

@@ -37,7 +37,7 @@ import itertools
 import unicodedata
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -49,6 +49,7 @@ from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, compile_patte
 from ..lines import TextLines, lines_of, numbered_line_removals, zone_positions
 from ..memo import remember
 from ..patterns import PatternSet, refuse_unusable_groups
+from ..re_tree import parse, sre, sre_parse
 
 _DEFAULT_LINES = 5
 # The settings.date_header.article keys a rule reads: where the body must be (a bare date, a footer line) and,
@@ -98,8 +99,8 @@ class _CompiledRule:
 
     ``{date}`` is first matched by the grammar's fast :meth:`~DateGrammar.span`; only
     when a span found that way is no date is the rule tried with the full grammar
-    in its place (compiled when first needed), so that a word the span took for a
-    month cannot hide the right reading of the line.
+    in its place (:class:`_ExactDates`, set by the stage), so that a word the span took
+    for a month cannot hide the right reading of the line.
     """
 
     def __init__(self, rule: Rule, grammar: DateGrammar):
@@ -135,8 +136,10 @@ class _CompiledRule:
         #: The rule with the grammar's fast :meth:`~DateGrammar.span` for each date; and with the full grammar.
         self.patterns = PatternSet([(rule, self._pattern(grammar.span))], named_lists=grammar.named_lists,
                                    checked=True)
-        self._exact = PatternSet([(rule, self._pattern(grammar.pattern, grammar.definitions))],
-                                 named_lists=grammar.named_lists, checked=True) if self.dates else None
+        #: The rule with the full grammar for each date, without the definitions it calls; and the set that
+        #: matches it (:class:`_ExactDates`).
+        self.exact_pattern = self._pattern(grammar.pattern) if self.dates else ""
+        self.exact = _ExactDates.Branch(None, "")
         self._misses: dict[tuple[str, str], None] = {}  # (method, text) that gave no match and no refusal
 
     def _pattern(self, date_pattern: Callable[[str], str], definitions: str = "") -> str:
@@ -152,8 +155,8 @@ class _CompiledRule:
         pattern += definitions  # last, so that the rule's own groups keep their numbers
         return rf"\s*(?{flag}:{pattern})\s*" if self.zones == ["glued"] else f"(?{flag}:{pattern})"
 
-    def match(self, method: str, text: str) -> tuple[regex.Match, dict[str, str]] | None:
-        """The rule's match on ``text`` (``method``: fullmatch or match) and the metadata it gives.
+    def match(self, method: str, text: str) -> tuple[int, dict[str, str]] | None:
+        """Where the rule's match on ``text`` (``method``: fullmatch or match) ends, and the metadata it gives.
 
         Raises :class:`DateRefused` when a date in it is ambiguous or cannot exist.
         """
@@ -163,13 +166,16 @@ class _CompiledRule:
             return None
         hit = getattr(self.patterns, method)(text)
         values = self._values(hit[1]) if hit else None
-        if hit and values is None and self._exact:
-            hit = getattr(self._exact, method)(text)
+        end = hit[1].end() if hit else 0
+        if hit and values is None and self.exact.patterns:
+            exact = self.exact
+            hit = getattr(exact.patterns, method)(exact.marker + text)
             values = self._values(hit[1]) if hit else None
+            end = hit[1].end() - len(exact.marker) if hit else 0
         if values is None:
             remember(self._misses, (method, text), None)
             return None
-        return hit[1], values
+        return end, values
 
     def _values(self, match: regex.Match) -> dict[str, str] | None:
         values = {}
@@ -184,6 +190,55 @@ class _CompiledRule:
         if not values:
             values[self.rule.spec["field"]] = ascii_digits(match.group().strip())
         return values
+
+
+class _ExactDates:
+    """The dated rules' patterns with the full grammar for each date, compiled together: the grammar's word lists
+    (months, weekdays, zones, day words: a fifth of a second to compile) once for all rules, not once per rule.
+
+    A rule's branch is chosen by a marker put before the text, which only its branch matches. A pattern that
+    looks behind, asserts a position (an anchor, a word boundary) or sets flags for the whole pattern would see
+    the marker or reach the other branches: such a rule, or one ``re``'s parser cannot read, has its own set.
+    """
+
+    class Branch(NamedTuple):
+        patterns: PatternSet | None
+        marker: str  # put before the text, it picks the rule's branch
+
+    def __init__(self, rules: list[_CompiledRule], grammar: DateGrammar):
+        dated = [compiled for compiled in rules if compiled.dates]
+        shared = [compiled for compiled in dated if _may_share(compiled.rule.spec["pattern"])]
+        markers = [f"\x00{number}\x00" for number in range(len(shared))]
+        if shared:
+            entries = [(compiled.rule, regex.escape(marker) + compiled.exact_pattern)
+                       for compiled, marker in zip(shared, markers, strict=True)]
+            last_rule, last = entries[-1]
+            entries[-1] = (last_rule, last + grammar.definitions)  # the groups are called from every branch
+            together = PatternSet(entries, named_lists=grammar.named_lists, checked=True)
+            for compiled, marker in zip(shared, markers, strict=True):
+                compiled.exact = self.Branch(together, marker)
+        for compiled in dated:
+            if compiled.exact.patterns is None:
+                compiled.exact = self.Branch(PatternSet([(compiled.rule, compiled.exact_pattern + grammar.definitions)],
+                                                        named_lists=grammar.named_lists, checked=True), "")
+
+
+def _may_share(pattern: str) -> bool:
+    """Whether a rule's own pattern (its dates aside) can be a branch behind a marker: ``re``'s parser reads it,
+    and it has no lookbehind, no anchor or word boundary, and no flag for the whole pattern."""
+    tree = parse(_PROPERTY.sub(r"\1\\w", _PLACEHOLDER.sub("(?:.+)", pattern)))
+    return tree is not None and not tree.state.flags & ~sre.SRE_FLAG_UNICODE and _looks_only_ahead(tree)
+
+
+def _looks_only_ahead(tree: Any) -> bool:
+    for op, argument in tree:
+        if op == sre.AT or (op in (sre.ASSERT, sre.ASSERT_NOT) and argument[0] < 0):
+            return False
+        for part in argument if isinstance(argument, (tuple, list)) else ():
+            for sub in part if isinstance(part, list) else [part]:
+                if isinstance(sub, sre_parse.SubPattern) and not _looks_only_ahead(sub):
+                    return False
+    return True
 
 
 def ascii_digits(text: str) -> str:
@@ -303,6 +358,7 @@ class DateHeaderStage:
             raise RuleError("settings.date_header", None, str(exc)) from None
         self.grammar = grammar
         self.rules = [_CompiledRule(rule, grammar) for rule in rules]
+        _ExactDates(self.rules, grammar)
         self.article = _article(settings.get("article", {}), self.rules)
         _refuse_too_many_dates(self.rules)
         line_rules = [compiled for compiled in self.rules if compiled.zones != ["glued"]]
@@ -470,14 +526,14 @@ class DateHeaderStage:
         while taken < len(raw):
             rest = raw[taken:]
             hit = self._try(compiled, "match", rest[:compiled.max_length], start + taken, output)
-            if hit is None or not hit[0].end():
+            if hit is None or not hit[0]:
                 break
             values = values or hit[1]
-            if hit[0].end() == len(rest):
+            if hit[0] == len(rest):
                 claimed[0] = compiled.rule.id
                 candidates.append(_Candidate(compiled.rule.id, (0,), values, (0, compiled.bare), start))
                 return
-            taken += hit[0].end()
+            taken += hit[0]
         if taken:
             cut.add(0)
             candidates.append(_Candidate(compiled.rule.id, (), values, (0, compiled.bare), start,
@@ -485,8 +541,8 @@ class DateHeaderStage:
 
     @staticmethod
     def _try(compiled: _CompiledRule, method: str, text: str, offset: int,
-             output: StageOutput) -> tuple[regex.Match, dict[str, str]] | None:
-        """The rule's match and the values it gives; None (and a finding) when a date cannot be trusted."""
+             output: StageOutput) -> tuple[int, dict[str, str]] | None:
+        """Where the rule's match ends and the values it gives; None (and a finding) when a date cannot be trusted."""
         try:
             return compiled.match(method, text)
         except DateRefused as exc:
