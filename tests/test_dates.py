@@ -584,3 +584,21 @@ def test_a_shared_full_grammar_matches_only_the_branch_its_marker_picks():
     # a lookbehind would see the marker: the rule keeps a set of its own, and matches as it is written
     assert behind.exact.marker == "" and behind.exact.patterns is not date.exact.patterns
     assert behind.match("fullmatch", "Filed 7 July 2021") == (len("Filed 7 July 2021"), {"date": "2021-07-07"})
+
+
+def test_a_line_without_a_date_is_joined_to_the_next_only_where_it_can_lead_the_rules_date():
+    """What a pattern matches before its date rules out, with one small match, the lines it cannot begin."""
+    rules = {compiled.rule.id: compiled for compiled in DateHeaderStage(
+        [rule for rule in RULES.rules if rule.kind == "date_header"], RULES.settings["date_header"]).rules}
+    bare, on = rules["date.bare-line"], rules["date.on-line"]
+    assert not bare.may_lead("The dam gave way") and bare.may_lead("|") and bare.may_lead("- *")
+    assert on.may_lead("On") and on.may_lead("| On") and not on.may_lead("Once upon a time")
+    result = CLEANER.clean("|\n7 July 2021\n" + STORY)
+    assert result.metadata == {"date": "2021-07-07"} and result.text == STORY
+
+
+def test_a_date_in_a_branch_or_after_a_lookbehind_leaves_every_line_to_the_pattern():
+    rules = parse_rule_file(TWO_RULES.replace("'Posted\\s*{date}'", "'(?:Posted\\s*{date}|x)'")).rules
+    assert "(?:Posted" in rules[1].spec["pattern"]
+    date, posted, behind = DateHeaderStage(rules, RULES.settings["date_header"]).rules
+    assert not date.may_lead("Headline") and posted.may_lead("Headline") and behind.may_lead("Headline")

@@ -48,8 +48,9 @@ from ..keywords import LineIndex, line_keywords
 from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, compile_pattern, schema_beside
 from ..lines import TextLines, lines_of, numbered_line_removals, zone_positions
 from ..memo import remember
-from ..patterns import PatternSet, refuse_unusable_groups
-from ..re_tree import parse, sre, sre_parse
+from ..backtracking import free_length
+from ..patterns import PatternSet, refuse_unusable_groups, timed
+from ..re_tree import parse, pieces, sre, sre_parse
 
 _DEFAULT_LINES = 5
 # The settings.date_header.article keys a rule reads: where the body must be (a bare date, a footer line) and,
@@ -140,6 +141,9 @@ class _CompiledRule:
         #: matches it (:class:`_ExactDates`).
         self.exact_pattern = self._pattern(grammar.pattern) if self.dates else ""
         self.exact = _ExactDates.Branch(None, "")
+        #: What the pattern matches before its date, where it is plain enough to rule out a line (:meth:`may_lead`).
+        self._label = _before_date(rule.spec["pattern"], self._flag) \
+            if len(self.dates) == 1 and self.zones != ["glued"] else None
         self._misses: dict[tuple[str, str], None] = {}  # (method, text) that gave no match and no refusal
 
     def _pattern(self, date_pattern: Callable[[str], str], definitions: str = "") -> str:
@@ -151,9 +155,23 @@ class _CompiledRule:
             return f"(?-x:(?P<{name}>{date_pattern(name + '_')}))"
 
         pattern = _PLACEHOLDER.sub(expand, self.rule.spec["pattern"])
-        flag = "i" if self.rule.spec.get("ignore_case", True) else "-i"
         pattern += definitions  # last, so that the rule's own groups keep their numbers
-        return rf"\s*(?{flag}:{pattern})\s*" if self.zones == ["glued"] else f"(?{flag}:{pattern})"
+        return rf"\s*(?{self._flag}:{pattern})\s*" if self.zones == ["glued"] else f"(?{self._flag}:{pattern})"
+
+    @property
+    def _flag(self) -> str:
+        return "i" if self.rule.spec.get("ignore_case", True) else "-i"
+
+    def may_lead(self, line: str) -> bool:
+        """Whether ``line`` and a line break may begin what the rule's pattern matches before its date; False only
+        where that is sure. A line that holds no date, joined to the next, is matched only this way."""
+        if self._label is None:
+            return True
+        pattern, free = self._label
+        try:
+            return timed(pattern.fullmatch, line + "\n", None, None, None, True, free=free) is not None
+        except TimeoutError:
+            return True  # the rule's own pattern is tried, under the document's budget
 
     def match(self, method: str, text: str) -> tuple[int, dict[str, str]] | None:
         """Where the rule's match on ``text`` (``method``: fullmatch or match) ends, and the metadata it gives.
@@ -221,6 +239,53 @@ class _ExactDates:
             if compiled.exact.patterns is None:
                 compiled.exact = self.Branch(PatternSet([(compiled.rule, compiled.exact_pattern + grammar.definitions)],
                                                         named_lists=grammar.named_lists, checked=True), "")
+
+
+# What the part of a pattern before its date may hold for a line to be ruled out by it: a text ``regex`` matches
+# partly where it matches the first characters of a text of the pattern (no lookaround, anchor, reference,
+# atomic group or possessive repeat, which could stop a partial match that the whole pattern continues).
+_PLAIN = {sre.LITERAL, sre.NOT_LITERAL, sre.IN, sre.ANY, sre.MAX_REPEAT, sre.MIN_REPEAT, sre.SUBPATTERN, sre.BRANCH}
+_DATE_HERE = "(?P<_date_here>.+)"
+
+
+def _before_date(written: str, flag: str) -> tuple[regex.Pattern, int] | None:
+    """The part of a rule's pattern (as written, with its one date) before the date, compiled with the rule's
+    case ``flag``, and its :func:`free_length`; None where the date is not in the pattern's main sequence (it
+    stands in a branch or a repeat) or the part is not plain."""
+    tree = parse(_PROPERTY.sub(r"\1\\w", _PLACEHOLDER.sub(lambda _: _DATE_HERE, written)))
+    if tree is None or tree.state.flags & ~sre.SRE_FLAG_UNICODE or not _in_sequence(tree, tree.state.groupdict[
+            "_date_here"]):
+        return None
+    date = _PLACEHOLDER.search(written)
+    before = written[:date.start()]
+    depth = sum((1 if piece == "(" else -1) for piece, syntax in pieces(before) if syntax and piece in "()")
+    part = before + ")" * depth
+    plain = parse(_PROPERTY.sub(r"\1\\w", part))
+    if plain is None or not _only(plain, _PLAIN):
+        return None
+    whole = f"(?{flag}:{part})"
+    return regex.compile(whole), free_length((whole,))
+
+
+def _in_sequence(tree: Any, group: int) -> bool:
+    """Whether ``group`` is in the main sequence of ``tree``: inside groups only, no branch or repeat around it."""
+    for op, argument in tree:
+        if op == sre.SUBPATTERN and (argument[0] == group or _in_sequence(argument[-1], group)):
+            return True
+    return False
+
+
+def _only(tree: Any, ops: set[Any]) -> bool:
+    """Whether ``tree`` is made of ``ops`` alone (what a set holds aside)."""
+    for op, argument in tree:
+        if op not in ops:
+            return False
+        if op != sre.IN:
+            for part in argument if isinstance(argument, (tuple, list)) else ():
+                for sub in part if isinstance(part, list) else [part]:
+                    if isinstance(sub, sre_parse.SubPattern) and not _only(sub, ops):
+                        return False
+    return True
 
 
 def _may_share(pattern: str) -> bool:
@@ -505,7 +570,9 @@ class DateHeaderStage:
         if hit is None and pos + 1 in lines and pos + 1 not in claimed and pos + 1 not in cut:
             span = (pos, pos + 1)
             joined = f"{lines[pos]}\n{lines[pos + 1]}"
-            if len(joined) <= compiled.max_length and all(not held.isdisjoint(span) for held in gates):
+            # gates[-1]: the lines that may hold a date, for a rule with dates; a date never runs across lines
+            if len(joined) <= compiled.max_length and all(not held.isdisjoint(span) for held in gates) and (
+                    not compiled.dates or pos in gates[-1] or compiled.may_lead(lines[pos])):
                 hit = self._try(compiled, "fullmatch", joined, start, output)
         if hit is not None:
             for covered in span:
