@@ -508,3 +508,97 @@ def test_a_date_on_top_of_every_page_of_a_site_is_its_masthead_in_a_corpus_run(t
         assert result.exit_code == 0, result.output
         records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
         assert [record.get("metadata", {}).get("date") for record in records] == wanted, extra
+
+
+WORDS_ONLY = {key: value for key, value in RULES.settings["date_header"].items() if key != "article"}
+
+
+@pytest.mark.parametrize(("extra", "missing"), [
+    ("    labelled: false\n", "body_within, paragraph_words, paragraph_chars, sentence_ends, masthead_pages, "
+                            "masthead_share"),
+    ("    where: footer\n", "body_within, paragraph_words, paragraph_chars, sentence_ends"),
+])
+def test_a_rule_that_needs_the_article_settings_is_refused_without_them(extra, missing):
+    """The article thresholds are data in the rule files: a pack without them gets an error naming the rule
+    and the keys, not thresholds from the code."""
+    rules = parse_rule_file(NUMERIC.join(["rules:", ""]) + extra, "mine.yaml").rules
+    with pytest.raises(RuleError, match=rf"^mine\.yaml:\d+: rule 't\.numeric': .* lacks {missing}: "):
+        Cleaner(RuleSet(rules, {"date_header": WORDS_ONLY}), unicode=False)
+
+
+def test_a_labelled_head_rule_needs_no_article_settings_and_a_footer_rule_no_masthead_ones():
+    head = parse_rule_file(NUMERIC.join(["rules:", ""]), "mine.yaml").rules
+    assert Cleaner(RuleSet(head, {"date_header": WORDS_ONLY}), unicode=False).clean(
+        "Date: 13/05/2021\n" + STORY).metadata == {"date": "2021-05-13"}
+    footer = parse_rule_file(NUMERIC.join(["rules:", ""]) + "    where: footer\n", "mine.yaml").rules
+    body = {key: RULES.settings["date_header"]["article"][key]
+            for key in ("body_within", "paragraph_words", "paragraph_chars", "sentence_ends")}
+    cleaner = Cleaner(RuleSet(footer, {"date_header": {**WORDS_ONLY, "article": body}}), unicode=False)
+    assert cleaner.clean(STORY + "Date: 13/05/2021\n").metadata == {"date": "2021-05-13"}
+
+
+@pytest.mark.parametrize(("header", "metadata"), [
+    ("Posted on Oktober 3, 2022 by Lena Hartmann", {"date": "2022-10-03", "author": "Lena Hartmann"}),
+    ("14.05.2021, 08:45 Uhr von Jonas Weber", {"date": "2021-05-14T08:45", "author": "Jonas Weber"}),
+])
+def test_a_line_the_span_misreads_is_read_with_the_full_grammar_of_its_rule(header, metadata):
+    result = CLEANER.clean(header + "\n" + STORY)
+    assert result.metadata == metadata and result.text == STORY
+
+
+def test_the_full_grammars_word_lists_are_compiled_once_for_the_rules_that_can_share_them():
+    [stage] = [stage for stage in CLEANER.stages if stage.kind == "date_header"]
+    dated = [compiled for compiled in stage.rules if compiled.dates]
+    sets = {id(compiled.exact.patterns): compiled.exact.patterns for compiled in dated}
+    held = "".join(pattern for patterns in sets.values() for pattern in patterns._patterns)
+    assert held.count("(?P<_date_months>") == len(sets) <= len(dated) // 3
+
+
+TWO_RULES = """rules:
+  - id: t.date
+    kind: date_header
+    description: a date line
+    pattern: 'Date:\\s*{date}'
+    field: date
+    examples: [{keep: x}]
+  - id: t.posted
+    kind: date_header
+    description: a posted line
+    pattern: 'Posted\\s*{date}'
+    field: date
+    examples: [{keep: x}]
+  - id: t.behind
+    kind: date_header
+    description: a line whose pattern looks behind
+    pattern: '(?<!\\S)Filed\\s*{date}'
+    field: date
+    examples: [{keep: x}]
+"""
+
+
+def test_a_shared_full_grammar_matches_only_the_branch_its_marker_picks():
+    date, posted, behind = DateHeaderStage(parse_rule_file(TWO_RULES).rules, RULES.settings["date_header"]).rules
+    assert date.exact.patterns is posted.exact.patterns and date.exact.marker != posted.exact.marker
+    assert date.exact.patterns.fullmatch(date.exact.marker + "Posted 7 July 2021") is None
+    assert posted.exact.patterns.fullmatch(posted.exact.marker + "Posted 7 July 2021")[0] is posted.rule
+    # a lookbehind would see the marker: the rule keeps a set of its own, and matches as it is written
+    assert behind.exact.marker == "" and behind.exact.patterns is not date.exact.patterns
+    assert behind.match("fullmatch", "Filed 7 July 2021") == (len("Filed 7 July 2021"), {"date": "2021-07-07"})
+
+
+def test_a_line_without_a_date_is_joined_to_the_next_only_where_it_can_lead_the_rules_date():
+    """What a pattern matches before its date rules out, with one small match, the lines it cannot begin."""
+    rules = {compiled.rule.id: compiled for compiled in DateHeaderStage(
+        [rule for rule in RULES.rules if rule.kind == "date_header"], RULES.settings["date_header"]).rules}
+    bare, on = rules["date.bare-line"], rules["date.on-line"]
+    assert not bare.may_lead("The dam gave way") and bare.may_lead("|") and bare.may_lead("- *")
+    assert on.may_lead("On") and on.may_lead("| On") and not on.may_lead("Once upon a time")
+    result = CLEANER.clean("|\n7 July 2021\n" + STORY)
+    assert result.metadata == {"date": "2021-07-07"} and result.text == STORY
+
+
+def test_a_date_in_a_branch_or_after_a_lookbehind_leaves_every_line_to_the_pattern():
+    rules = parse_rule_file(TWO_RULES.replace("'Posted\\s*{date}'", "'(?:Posted\\s*{date}|x)'")).rules
+    assert "(?:Posted" in rules[1].spec["pattern"]
+    date, posted, behind = DateHeaderStage(rules, RULES.settings["date_header"]).rules
+    assert not date.may_lead("Headline") and posted.may_lead("Headline") and behind.may_lead("Headline")

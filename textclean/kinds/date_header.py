@@ -37,7 +37,7 @@ import itertools
 import unicodedata
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -48,12 +48,15 @@ from ..keywords import LineIndex, line_keywords
 from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, compile_pattern, schema_beside
 from ..lines import TextLines, lines_of, numbered_line_removals, zone_positions
 from ..memo import remember
-from ..patterns import PatternSet, refuse_unusable_groups
+from ..backtracking import free_length
+from ..patterns import PatternSet, refuse_unusable_groups, timed
+from ..re_tree import parse, pieces, sre, sre_parse
 
 _DEFAULT_LINES = 5
-_DEFAULT_ARTICLE = {"body_within": 3, "paragraph_words": 10, "paragraph_chars": 60,
-                    "sentence_ends": ".!?…。！？؟۔\"”»", "masthead_pages": 3,
-                    "masthead_share": 0.5}  # as in rules/dates.yaml, for a pack without the shipped one
+# The settings.date_header.article keys a rule reads: where the body must be (a bare date, a footer line) and,
+# for a bare date, when its line is a site's masthead.
+_BODY_KEYS = ("body_within", "paragraph_words", "paragraph_chars", "sentence_ends")
+_MASTHEAD_KEYS = ("masthead_pages", "masthead_share")
 #: ``{date}`` placeholders the patterns of one rule file may hold.
 MOST_DATES_PER_FILE = 32
 _DEFAULT_MAX_LENGTH = 200
@@ -97,8 +100,8 @@ class _CompiledRule:
 
     ``{date}`` is first matched by the grammar's fast :meth:`~DateGrammar.span`; only
     when a span found that way is no date is the rule tried with the full grammar
-    in its place (compiled when first needed), so that a word the span took for a
-    month cannot hide the right reading of the line.
+    in its place (:class:`_ExactDates`, set by the stage), so that a word the span took
+    for a month cannot hide the right reading of the line.
     """
 
     def __init__(self, rule: Rule, grammar: DateGrammar):
@@ -134,8 +137,13 @@ class _CompiledRule:
         #: The rule with the grammar's fast :meth:`~DateGrammar.span` for each date; and with the full grammar.
         self.patterns = PatternSet([(rule, self._pattern(grammar.span))], named_lists=grammar.named_lists,
                                    checked=True)
-        self._exact = PatternSet([(rule, self._pattern(grammar.pattern, grammar.definitions))],
-                                 named_lists=grammar.named_lists, checked=True) if self.dates else None
+        #: The rule with the full grammar for each date, without the definitions it calls; and the set that
+        #: matches it (:class:`_ExactDates`).
+        self.exact_pattern = self._pattern(grammar.pattern) if self.dates else ""
+        self.exact = _ExactDates.Branch(None, "")
+        #: What the pattern matches before its date, where it is plain enough to rule out a line (:meth:`may_lead`).
+        self._label = _before_date(rule.spec["pattern"], self._flag) \
+            if len(self.dates) == 1 and self.zones != ["glued"] else None
         self._misses: dict[tuple[str, str], None] = {}  # (method, text) that gave no match and no refusal
 
     def _pattern(self, date_pattern: Callable[[str], str], definitions: str = "") -> str:
@@ -147,12 +155,26 @@ class _CompiledRule:
             return f"(?-x:(?P<{name}>{date_pattern(name + '_')}))"
 
         pattern = _PLACEHOLDER.sub(expand, self.rule.spec["pattern"])
-        flag = "i" if self.rule.spec.get("ignore_case", True) else "-i"
         pattern += definitions  # last, so that the rule's own groups keep their numbers
-        return rf"\s*(?{flag}:{pattern})\s*" if self.zones == ["glued"] else f"(?{flag}:{pattern})"
+        return rf"\s*(?{self._flag}:{pattern})\s*" if self.zones == ["glued"] else f"(?{self._flag}:{pattern})"
 
-    def match(self, method: str, text: str) -> tuple[regex.Match, dict[str, str]] | None:
-        """The rule's match on ``text`` (``method``: fullmatch or match) and the metadata it gives.
+    @property
+    def _flag(self) -> str:
+        return "i" if self.rule.spec.get("ignore_case", True) else "-i"
+
+    def may_lead(self, line: str) -> bool:
+        """Whether ``line`` and a line break may begin what the rule's pattern matches before its date; False only
+        where that is sure. A line that holds no date, joined to the next, is matched only this way."""
+        if self._label is None:
+            return True
+        pattern, free = self._label
+        try:
+            return timed(pattern.fullmatch, line + "\n", None, None, None, True, free=free) is not None
+        except TimeoutError:
+            return True  # the rule's own pattern is tried, under the document's budget
+
+    def match(self, method: str, text: str) -> tuple[int, dict[str, str]] | None:
+        """Where the rule's match on ``text`` (``method``: fullmatch or match) ends, and the metadata it gives.
 
         Raises :class:`DateRefused` when a date in it is ambiguous or cannot exist.
         """
@@ -162,13 +184,16 @@ class _CompiledRule:
             return None
         hit = getattr(self.patterns, method)(text)
         values = self._values(hit[1]) if hit else None
-        if hit and values is None and self._exact:
-            hit = getattr(self._exact, method)(text)
+        end = hit[1].end() if hit else 0
+        if hit and values is None and self.exact.patterns:
+            exact = self.exact
+            hit = getattr(exact.patterns, method)(exact.marker + text)
             values = self._values(hit[1]) if hit else None
+            end = hit[1].end() - len(exact.marker) if hit else 0
         if values is None:
             remember(self._misses, (method, text), None)
             return None
-        return hit[1], values
+        return end, values
 
     def _values(self, match: regex.Match) -> dict[str, str] | None:
         values = {}
@@ -183,6 +208,102 @@ class _CompiledRule:
         if not values:
             values[self.rule.spec["field"]] = ascii_digits(match.group().strip())
         return values
+
+
+class _ExactDates:
+    """The dated rules' patterns with the full grammar for each date, compiled together: the grammar's word lists
+    (months, weekdays, zones, day words: a fifth of a second to compile) once for all rules, not once per rule.
+
+    A rule's branch is chosen by a marker put before the text, which only its branch matches. A pattern that
+    looks behind, asserts a position (an anchor, a word boundary) or sets flags for the whole pattern would see
+    the marker or reach the other branches: such a rule, or one ``re``'s parser cannot read, has its own set.
+    """
+
+    class Branch(NamedTuple):
+        patterns: PatternSet | None
+        marker: str  # put before the text, it picks the rule's branch
+
+    def __init__(self, rules: list[_CompiledRule], grammar: DateGrammar):
+        dated = [compiled for compiled in rules if compiled.dates]
+        shared = [compiled for compiled in dated if _may_share(compiled.rule.spec["pattern"])]
+        markers = [f"\x00{number}\x00" for number in range(len(shared))]
+        if shared:
+            entries = [(compiled.rule, regex.escape(marker) + compiled.exact_pattern)
+                       for compiled, marker in zip(shared, markers, strict=True)]
+            last_rule, last = entries[-1]
+            entries[-1] = (last_rule, last + grammar.definitions)  # the groups are called from every branch
+            together = PatternSet(entries, named_lists=grammar.named_lists, checked=True)
+            for compiled, marker in zip(shared, markers, strict=True):
+                compiled.exact = self.Branch(together, marker)
+        for compiled in dated:
+            if compiled.exact.patterns is None:
+                compiled.exact = self.Branch(PatternSet([(compiled.rule, compiled.exact_pattern + grammar.definitions)],
+                                                        named_lists=grammar.named_lists, checked=True), "")
+
+
+# What the part of a pattern before its date may hold for a line to be ruled out by it: a text ``regex`` matches
+# partly where it matches the first characters of a text of the pattern (no lookaround, anchor, reference,
+# atomic group or possessive repeat, which could stop a partial match that the whole pattern continues).
+_PLAIN = {sre.LITERAL, sre.NOT_LITERAL, sre.IN, sre.ANY, sre.MAX_REPEAT, sre.MIN_REPEAT, sre.SUBPATTERN, sre.BRANCH}
+_DATE_HERE = "(?P<_date_here>.+)"
+
+
+def _before_date(written: str, flag: str) -> tuple[regex.Pattern, int] | None:
+    """The part of a rule's pattern (as written, with its one date) before the date, compiled with the rule's
+    case ``flag``, and its :func:`free_length`; None where the date is not in the pattern's main sequence (it
+    stands in a branch or a repeat) or the part is not plain."""
+    tree = parse(_PROPERTY.sub(r"\1\\w", _PLACEHOLDER.sub(lambda _: _DATE_HERE, written)))
+    if tree is None or tree.state.flags & ~sre.SRE_FLAG_UNICODE or not _in_sequence(tree, tree.state.groupdict[
+            "_date_here"]):
+        return None
+    date = _PLACEHOLDER.search(written)
+    before = written[:date.start()]
+    depth = sum((1 if piece == "(" else -1) for piece, syntax in pieces(before) if syntax and piece in "()")
+    part = before + ")" * depth
+    plain = parse(_PROPERTY.sub(r"\1\\w", part))
+    if plain is None or not _only(plain, _PLAIN):
+        return None
+    whole = f"(?{flag}:{part})"
+    return regex.compile(whole), free_length((whole,))
+
+
+def _in_sequence(tree: Any, group: int) -> bool:
+    """Whether ``group`` is in the main sequence of ``tree``: inside groups only, no branch or repeat around it."""
+    for op, argument in tree:
+        if op == sre.SUBPATTERN and (argument[0] == group or _in_sequence(argument[-1], group)):
+            return True
+    return False
+
+
+def _only(tree: Any, ops: set[Any]) -> bool:
+    """Whether ``tree`` is made of ``ops`` alone (what a set holds aside)."""
+    for op, argument in tree:
+        if op not in ops:
+            return False
+        if op != sre.IN:
+            for part in argument if isinstance(argument, (tuple, list)) else ():
+                for sub in part if isinstance(part, list) else [part]:
+                    if isinstance(sub, sre_parse.SubPattern) and not _only(sub, ops):
+                        return False
+    return True
+
+
+def _may_share(pattern: str) -> bool:
+    """Whether a rule's own pattern (its dates aside) can be a branch behind a marker: ``re``'s parser reads it,
+    and it has no lookbehind, no anchor or word boundary, and no flag for the whole pattern."""
+    tree = parse(_PROPERTY.sub(r"\1\\w", _PLACEHOLDER.sub("(?:.+)", pattern)))
+    return tree is not None and not tree.state.flags & ~sre.SRE_FLAG_UNICODE and _looks_only_ahead(tree)
+
+
+def _looks_only_ahead(tree: Any) -> bool:
+    for op, argument in tree:
+        if op == sre.AT or (op in (sre.ASSERT, sre.ASSERT_NOT) and argument[0] < 0):
+            return False
+        for part in argument if isinstance(argument, (tuple, list)) else ():
+            for sub in part if isinstance(part, list) else [part]:
+                if isinstance(sub, sre_parse.SubPattern) and not _looks_only_ahead(sub):
+                    return False
+    return True
 
 
 def ascii_digits(text: str) -> str:
@@ -257,6 +378,22 @@ def _refuse_too_many_dates(rules: list[_CompiledRule]) -> None:
                                "(each compiles the date grammar); split the file", "pattern")
 
 
+def _article(article: dict[str, Any], rules: list[_CompiledRule]) -> dict[str, Any]:
+    """``settings.date_header.article``, checked: a bare-date rule needs all of its keys, a rule with a footer
+    zone those that find the body (they are data in the rule files, rules/dates.yaml, with no default here)."""
+    for compiled in rules:
+        needed = (_BODY_KEYS + _MASTHEAD_KEYS if compiled.bare and compiled.zones != ["glued"]
+                  else _BODY_KEYS if "footer" in compiled.zones else ())
+        missing = [key for key in needed if key not in article]
+        if missing:
+            why = "a bare date (labelled: false)" if compiled.bare else "a line in the footer zone"
+            raise RuleError.of(compiled.rule, f"{why} is taken only beside the article's text, which "
+                               f"settings.date_header.article says how to find, but it lacks {', '.join(missing)}: "
+                               "set them in a rule file's settings (rules/dates.yaml has them), or load that file "
+                               "with this one", "labelled" if compiled.bare else "where")
+    return article
+
+
 def _names(count: int) -> dict[str, Any]:
     return {"type": "array", "minItems": count, "maxItems": count,
             "items": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}}
@@ -285,8 +422,9 @@ class DateHeaderStage:
         except ValueError as exc:
             raise RuleError("settings.date_header", None, str(exc)) from None
         self.grammar = grammar
-        self.article = {**_DEFAULT_ARTICLE, **settings.get("article", {})}
         self.rules = [_CompiledRule(rule, grammar) for rule in rules]
+        _ExactDates(self.rules, grammar)
+        self.article = _article(settings.get("article", {}), self.rules)
         _refuse_too_many_dates(self.rules)
         line_rules = [compiled for compiled in self.rules if compiled.zones != ["glued"]]
         self.regions = frozenset(compiled.region for compiled in line_rules)
@@ -432,7 +570,9 @@ class DateHeaderStage:
         if hit is None and pos + 1 in lines and pos + 1 not in claimed and pos + 1 not in cut:
             span = (pos, pos + 1)
             joined = f"{lines[pos]}\n{lines[pos + 1]}"
-            if len(joined) <= compiled.max_length and all(not held.isdisjoint(span) for held in gates):
+            # gates[-1]: the lines that may hold a date, for a rule with dates; a date never runs across lines
+            if len(joined) <= compiled.max_length and all(not held.isdisjoint(span) for held in gates) and (
+                    not compiled.dates or pos in gates[-1] or compiled.may_lead(lines[pos])):
                 hit = self._try(compiled, "fullmatch", joined, start, output)
         if hit is not None:
             for covered in span:
@@ -453,14 +593,14 @@ class DateHeaderStage:
         while taken < len(raw):
             rest = raw[taken:]
             hit = self._try(compiled, "match", rest[:compiled.max_length], start + taken, output)
-            if hit is None or not hit[0].end():
+            if hit is None or not hit[0]:
                 break
             values = values or hit[1]
-            if hit[0].end() == len(rest):
+            if hit[0] == len(rest):
                 claimed[0] = compiled.rule.id
                 candidates.append(_Candidate(compiled.rule.id, (0,), values, (0, compiled.bare), start))
                 return
-            taken += hit[0].end()
+            taken += hit[0]
         if taken:
             cut.add(0)
             candidates.append(_Candidate(compiled.rule.id, (), values, (0, compiled.bare), start,
@@ -468,8 +608,8 @@ class DateHeaderStage:
 
     @staticmethod
     def _try(compiled: _CompiledRule, method: str, text: str, offset: int,
-             output: StageOutput) -> tuple[regex.Match, dict[str, str]] | None:
-        """The rule's match and the values it gives; None (and a finding) when a date cannot be trusted."""
+             output: StageOutput) -> tuple[int, dict[str, str]] | None:
+        """Where the rule's match ends and the values it gives; None (and a finding) when a date cannot be trusted."""
         try:
             return compiled.match(method, text)
         except DateRefused as exc:
