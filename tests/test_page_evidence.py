@@ -145,11 +145,11 @@ def test_the_headline_is_no_line_of_a_related_block():
     assert pack(related, HEADLINE).clean(text).text == f"River rises to a ten-year high\n{P1}\n"
 
 
-def test_a_repeated_title_goes_to_metadata():
+def test_a_repeated_title_stays_and_goes_to_metadata():
     title = rule("title", "shape: repeated_title\npattern: 'Home .+'\nzone: head")
     result = pack(title).clean(f"Home World River rises to a ten-year high | Valley News\n"
                                f"River rises to a ten-year high | Valley News\n{P1}\n")
-    assert result.text == f"{P1}\n"
+    assert result.text == f"River rises to a ten-year high | Valley News\n{P1}\n"
     assert result.metadata == {"title": "River rises to a ten-year high | Valley News"}
 
 

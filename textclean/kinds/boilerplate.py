@@ -7,7 +7,8 @@ Shapes:
 - ``tail``: a marker line near the end; it and everything after it go.
 - ``head``: a marker line near the start; it and everything before it go.
 - ``repeated_title``: a header line (``pattern``) followed by a line that repeats
-  part of it, like a breadcrumb ending in the page title; both go.
+  part of it, like a breadcrumb ending in the page title: the header goes, the title
+  (the headline) stays and is the document's metadata ``title``.
 - ``table_row``: a row of cells (``pattern``, split at ``cell_separator``) that goes
   when the line rules, run over its cells as the lines of a page of their own, remove
   every cell: a table row of menu links.
@@ -598,7 +599,8 @@ def _page_evidence(matcher: _Matcher, page: Page, removed: dict[int, str], evide
 
 
 def _repeated_title(matcher: _Matcher, headers: list[int], page: Page, removed: dict[int, str]) -> str | None:
-    """Removes a header and the title that repeats it; returns the first such title."""
+    """Removes a header that the line after it repeats in part, the page's title, which stays; returns the first
+    such title."""
     found = None
     min_title = matcher.rule.spec.get("min_title_length", _DEFAULT_TITLE_LENGTH)
     for header in headers:
@@ -609,7 +611,6 @@ def _repeated_title(matcher: _Matcher, headers: list[int], page: Page, removed: 
         if (len(title_text) >= min_title and title_text != header_text
                 and title_text.casefold() in header_text.casefold() and matcher.fires_on(page, header)):
             removed.setdefault(header, matcher.rule.id)
-            removed.setdefault(title, matcher.rule.id)
             found = found or title_text
     return found
 
