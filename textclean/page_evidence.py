@@ -205,6 +205,8 @@ class PageClasses:
         self._shapes: dict[int, Shape] = {}
         self._own: dict[int, str] = {}  # by shape alone
         self._stop: frozenset[str] | None = None
+        #: the fewest characters a good line has: shorter lines are not measured to tell whether they are good
+        self._good_length = max(evidence.thresholds.length_low, evidence.thresholds.length_high)
 
     def language(self) -> frozenset[str]:
         """The page's stop-word list, found when a line first needs it."""
@@ -238,11 +240,8 @@ class PageClasses:
 
     def any_good(self) -> bool:
         """Whether some line is good by its shape alone (whatever ``known`` says)."""
-        return any(self.own_class(n) == "good" for n, line in enumerate(self.lines) if len(line) >= self._good_length)
-
-    @property
-    def _good_length(self) -> int:
-        return max(self.evidence.thresholds.length_low, self.evidence.thresholds.length_high)
+        good_length = self._good_length
+        return any(self.own_class(n) == "good" for n, line in enumerate(self.lines) if len(line) >= good_length)
 
     def revised(self, lines: list[int]) -> dict[int, tuple[str, str]]:
         """(own class, final class) of the given lines (indices in order), as :meth:`PageEvidence.revised`
