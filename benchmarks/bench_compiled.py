@@ -36,10 +36,14 @@ PATHS = {"compiled": "0", "pure": "1"}  # TEXTCLEAN_PURE_PYTHON
 
 def loop_inputs(texts: list[str]) -> dict[str, list[tuple]]:
     """Per twin, its calls on the documents: what the pipeline gives it, or close (every third line removed)."""
-    from textclean import compiled, engine, lines, tidy  # noqa: F401  (imported: their twins are registered)
+    from textclean import Cleaner, compiled, engine, lines, page_evidence, tidy  # noqa: F401  (their twins)
+    from textclean.kinds import boilerplate
 
     split = [text.split("\n") for text in texts]
     stripped = [list(map(str.strip, raw)) for raw in split]
+    nonblank = [lines.nonblank_numbers(lines_) for lines_ in stripped]
+    stage = next(stage for stage in Cleaner().stages if stage.kind == "boilerplate")
+    evidence = stage.pages[0].evidence  # the default rules' page evidence: its stop words, all and English
     removed = [dict.fromkeys(range(0, len(raw), 3), "rule") for raw in split]
     removals = [lines.numbered_line_removals(text, raw, gone)
                 for text, raw, gone in zip(texts, split, removed, strict=True)]
@@ -50,6 +54,11 @@ def loop_inputs(texts: list[str]) -> dict[str, list[tuple]]:
         "textclean.tidy.ends_in_space": [(raw, tidy._SPACES) for raw in split],
         "textclean.engine.apply_changes": [(text, changes, "boilerplate")
                                            for text, changes in zip(texts, removals, strict=True)],
+        "textclean.page_evidence.stopword_counts": [(text.casefold(), evidence._any) for text in texts],
+        "textclean.page_evidence.word_counts": [(line, evidence.stopwords["en"])
+                                                for lines_ in stripped for line in lines_ if line],
+        "textclean.kinds.boilerplate.paragraph_lines": [(lines_, numbers, stage.limits.paragraph_words)
+                                                        for lines_, numbers in zip(stripped, nonblank, strict=True)],
     }
 
 

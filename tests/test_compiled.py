@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from textclean import compiled, engine, lines, tidy  # noqa: F401  (imported: their twins are registered)
+from textclean import compiled, engine, lines, page_evidence, tidy  # noqa: F401  (imported: their twins are registered)
+from textclean.kinds import boilerplate  # noqa: F401
 
 settings.register_profile("twins", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -93,6 +94,55 @@ def test_apply_changes(text, data):
     got = twin(text, iter(changes), "kind")
     assert got == expected
     assert [edit.__dict__ for edit in got[1]] == [edit.__dict__ for edit in expected[1]]
+
+
+# Words as page evidence sees them: letters, digits, marks and apostrophes between them, and what is no word.
+word_text = st.lists(st.one_of(special, st.sampled_from(["'", "\u2019", "the", "The", "don't", "a'", "_", "1", "\u0301",
+                                                         "stra\u00dfe", "\u0130", "\u0131", "\u200d", ",", "."]),
+                               st.text(any_char, max_size=6)), max_size=40).map("".join)
+
+
+@needs_compiled
+@settings(settings.get_profile("twins"))
+@given(word_text, st.data())
+@example("the end of the road, or the end.", frozenset({"the", "end", "a"}))
+@example("don't a'b 'the' the'", frozenset({"don't", "the", "a", "", "b"}))
+def test_stopword_counts(text, data):
+    pure, twin = compiled.TWINS["textclean.page_evidence.stopword_counts"]
+    folded = text.casefold()
+    if isinstance(data, frozenset):  # the examples
+        wanted = data
+    else:  # words the text holds (found by the pattern), and others
+        found = page_evidence._WORD.findall(folded)
+        wanted = frozenset(data.draw(st.lists(st.one_of(st.sampled_from(found or ["x"]), word_text), max_size=8)))
+    assert twin(folded, wanted) == pure(folded, wanted)
+
+
+@needs_compiled
+@settings(settings.get_profile("twins"))
+@given(word_text, st.data())
+@example("The end of the ROAD's end, the road\u2019s. STRASSE stra\u00dfe \u0130S",
+         frozenset({"the", "of", "strasse", "i\u0307s"}))
+def test_word_counts(text, data):
+    pure, twin = compiled.TWINS["textclean.page_evidence.word_counts"]
+    if isinstance(data, frozenset):  # the example: words that fold to one longer than they are written
+        stop = data
+    else:  # folded words the line holds, and others
+        found = [word.casefold() for word in page_evidence._WORD.findall(text)]
+        stop = frozenset(data.draw(st.lists(st.one_of(st.sampled_from(found or ["x"]), word_text), max_size=8)))
+    assert twin(text, stop) == pure(text, stop)
+
+
+@needs_compiled
+@settings(settings.get_profile("twins"))
+@given(texts, st.integers(1, 6), st.data())
+@example("a b c\n \u3000a\x1cb\x1fc \n a  b", 3, None)
+def test_paragraph_lines(text, words, data):
+    pure, twin = compiled.TWINS["textclean.kinds.boilerplate.paragraph_lines"]
+    lines_ = text.split("\n")
+    numbers = list(range(len(lines_))) if data is None else \
+        sorted(data.draw(st.sets(st.integers(0, len(lines_) - 1))))
+    assert twin(lines_, numbers, words) == pure(lines_, numbers, words)
 
 
 def test_pure_python_forced_by_the_environment():

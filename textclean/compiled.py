@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 #: The compiled modules, as the build names them.
-MODULES = ("textclean._lines", "textclean._tidy", "textclean._changes")
+MODULES = ("textclean._lines", "textclean._tidy", "textclean._changes", "textclean._page_evidence",
+           "textclean._boilerplate")
 FORCED_PURE = os.environ.get("TEXTCLEAN_PURE_PYTHON", "") not in ("", "0")
 
 Function = TypeVar("Function", bound=Callable)

@@ -35,6 +35,8 @@ from typing import Any
 
 import regex
 
+from . import compiled
+
 _WORD = regex.compile(r"\w+(?:['’]\w+)*")
 _LINK = regex.compile(r"(?i)(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S+\.(?:com|org|net|html?|php|aspx?)(?:/\S*)?$")
 # What every text _LINK finds holds (so a line without it has no link-like token), and a class of characters
@@ -74,12 +76,12 @@ class Shape:
         self._language = language
         self._tokens = self._words = self._stopwords = self._digits = self._links = None
 
-    def __getstate__(self) -> tuple[str, list[str], float, float, float]:
+    def __getstate__(self) -> tuple[str, int, float, float, float]:
         """Pickled with every figure measured; the page's language is not kept."""
         self.measured()
         return self.line, self._words, self._stopwords, self._digits, self._links
 
-    def __setstate__(self, state: tuple[str, list[str], float, float, float]) -> None:
+    def __setstate__(self, state: tuple[str, int, float, float, float]) -> None:
         self.line, self._words, self._stopwords, self._digits, self._links = state
         self._language = self._tokens = None
 
@@ -95,18 +97,15 @@ class Shape:
     @property
     def words(self) -> int:
         if self._words is None:
-            self._measure_words()
-        return len(self._words)
+            self._words = word_counts(self.line, frozenset())[0]
+        return self._words
 
     @property
     def stopwords(self) -> float:
         """The share of the line's words that are stop words of the page's language."""
         if self._stopwords is None:
-            if self._words is None:
-                self._measure_words()
-            words, stop = self._words, self._language()
-            # map() over built-in methods: this runs on every long line of a page
-            self._stopwords = sum(map(stop.__contains__, map(str.casefold, words))) / len(words) if words else 0.0
+            self._words, stop = word_counts(self.line, self._language())
+            self._stopwords = stop / self._words if self._words else 0.0
         return self._stopwords
 
     @property
@@ -139,9 +138,6 @@ class Shape:
             self._tokens = self.line.split()
         return self._tokens
 
-    def _measure_words(self) -> None:
-        self._words = _WORD.findall(self.line)
-
     def describe(self) -> str:
         return (f"{self.words} words, {self.length} chars, stop words {self.stopwords:.2f}"
                 + (f", digits {self.digits:.2f}" if self.digits else "")
@@ -154,24 +150,15 @@ class PageEvidence:
     def __init__(self, thresholds: Thresholds, stopwords: dict[str, frozenset[str]]):
         self.thresholds = thresholds
         self.stopwords = stopwords
-        #: per list, its words that are all letters: a text's words of that kind are its whitespace-separated parts
-        self._letters = [(stop, [word for word in stop if word.isalpha()]) for stop in stopwords.values()]
         self._any = frozenset().union(*stopwords.values())
 
     def language(self, text: str) -> frozenset[str]:
-        """The stop-word list that holds most of the words of ``text`` (the page's lines).
-
-        Counted without running the word pattern over all of it: case folding keeps the words of a text (what
-        is a word character stays one, tested), so each whitespace-separated part of the folded text that is all
-        letters is one folded word; only the other parts are split into words.
-        """
-        if not self._letters:
+        """The stop-word list that holds most of the words of ``text`` (the page's lines), case folded."""
+        if not self.stopwords:
             return frozenset()
-        parts = text.casefold().split()
-        words = Counter(_WORD.findall(" ".join(filterfalse(str.isalpha, parts))))
-        parts = Counter(filter(self._any.__contains__, parts))
-        return max(((stop, sum(map(parts.get, letters, repeat(0))) + sum(map(words.get, stop, repeat(0))))
-                    for stop, letters in self._letters), key=lambda counted: counted[1])[0]
+        counts = stopword_counts(text.casefold(), self._any)
+        return max(((stop, sum(map(counts.get, stop, repeat(0)))) for stop in self.stopwords.values()),
+                   key=lambda counted: counted[1])[0]
 
     def shapes(self, lines: list[str]) -> list[Shape]:
         """Every line of a page, measured."""
@@ -218,6 +205,8 @@ class PageClasses:
         self._shapes: dict[int, Shape] = {}
         self._own: dict[int, str] = {}  # by shape alone
         self._stop: frozenset[str] | None = None
+        #: the fewest characters a good line has: shorter lines are not measured to tell whether they are good
+        self._good_length = max(evidence.thresholds.length_low, evidence.thresholds.length_high)
 
     def language(self) -> frozenset[str]:
         """The page's stop-word list, found when a line first needs it."""
@@ -251,11 +240,8 @@ class PageClasses:
 
     def any_good(self) -> bool:
         """Whether some line is good by its shape alone (whatever ``known`` says)."""
-        return any(self.own_class(n) == "good" for n, line in enumerate(self.lines) if len(line) >= self._good_length)
-
-    @property
-    def _good_length(self) -> int:
-        return max(self.evidence.thresholds.length_low, self.evidence.thresholds.length_high)
+        good_length = self._good_length
+        return any(self.own_class(n) == "good" for n, line in enumerate(self.lines) if len(line) >= good_length)
 
     def revised(self, lines: list[int]) -> dict[int, tuple[str, str]]:
         """(own class, final class) of the given lines (indices in order), as :meth:`PageEvidence.revised`
@@ -297,6 +283,35 @@ def _revised(own: list[str]) -> list[str]:
     before, after = _nearest(final, -1, True), _nearest(final, 1, True)
     return ["bad" if cls == "neargood" and before[n] == after[n] == "bad" else
             "good" if cls == "neargood" else cls for n, cls in enumerate(final)]
+
+
+@compiled.twin("textclean._page_evidence")
+def word_counts(line: str, stop: frozenset[str]) -> tuple[int, int]:
+    """How many words (``_WORD``) ``line`` holds, and how many of them are in ``stop`` once case folded.
+
+    >>> word_counts("The end of the ROAD's end.", frozenset({"the", "of"}))
+    (6, 3)
+    """
+    words = _WORD.findall(line)
+    return len(words), sum(map(stop.__contains__, map(str.casefold, words)))
+
+
+@compiled.twin("textclean._page_evidence")
+def stopword_counts(folded: str, wanted: frozenset[str]) -> dict[str, int]:
+    """How many times each word of ``wanted`` stands among the words (``_WORD``) of ``folded``, a case-folded
+    text; the words it never holds are left out.
+
+    Counted without running the word pattern over all of the text: case folding keeps the words of a text (what
+    is a word character stays one, tested), so each whitespace-separated part of the folded text that is all
+    letters is one word; only the other parts are split into words.
+
+    >>> sorted(stopword_counts("the end of the road, or the end.", frozenset({"the", "end", "a"})).items())
+    [('end', 2), ('the', 3)]
+    """
+    parts = folded.split()
+    counts = Counter(_WORD.findall(" ".join(filterfalse(str.isalpha, parts))))
+    counts.update(filter(str.isalpha, filter(wanted.__contains__, parts)))
+    return {word: count for word, count in counts.items() if word in wanted}
 
 
 def article_region(anchors: list[bool]) -> range:

@@ -53,7 +53,7 @@ from typing import Any
 
 import regex
 
-from .. import page_evidence
+from .. import compiled, page_evidence
 from ..document import Finding
 from ..evidence import Corpus, SiteLineCounts
 from ..keywords import LineIndex, exact_fold, line_keywords, literal_lines
@@ -270,18 +270,24 @@ class Limits:
     def paragraphs(self, page: Page) -> dict[int, None]:
         """The numbers of the page's lines that read like paragraphs, in order; found once per page."""
         if page.paragraphs is None:
-            numbers = page.nonblank()
-            # only the lines long enough for a paragraph are looked at
-            numbers = list(compress(numbers, map(ge, map(len, map(page.lines.__getitem__, numbers)),
-                                                 repeat(self.paragraph_length))))
-            page.paragraphs = dict.fromkeys(compress(numbers, map(self.paragraph,
-                                                                  map(page.lines.__getitem__, numbers))))
+            page.paragraphs = dict.fromkeys(paragraph_lines(page.lines, page.nonblank(), self.paragraph_words)
+                                            if self.paragraph_words is not None else ())
         return page.paragraphs
 
     def article(self, page: Page, line: int) -> bool:
         """Whether line ``line`` of the page reads like article text: a paragraph or a sentence."""
         return line in self.paragraphs(page) or (self.sentence is not None
                                                  and self.sentence.fullmatch(page.lines[line]) is not None)
+
+
+@compiled.twin("textclean._boilerplate")
+def paragraph_lines(lines: list[str], numbers: list[int], words: int) -> list[int]:
+    """The numbers among ``numbers`` (in order) of the lines of ``lines`` that hold ``words`` words or more
+    (parts between white space), as :meth:`Limits.paragraph` tells them."""
+    # only the lines long enough for a paragraph are split, and only as far as their first n words
+    numbers = list(compress(numbers, map(ge, map(len, map(lines.__getitem__, numbers)), repeat(2 * words - 1))))
+    return list(compress(numbers, map(ge, map(len, map(str.split, map(lines.__getitem__, numbers), repeat(None),
+                                                       repeat(words - 1))), repeat(words))))
 
 
 def _setting_pattern(settings: dict[str, Any], key: str, prefix: str = "") -> regex.Pattern | None:
