@@ -1,4 +1,5 @@
-"""Build hook: compile textclean's typed Cython modules (``textclean/_*.pyx``, see textclean/compiled.py).
+"""Build hook: compile textclean's typed Cython modules (``textclean/matching/_*.pyx``, see
+textclean/matching/compiled.py).
 
 Each module goes through Cython to C, then through the C compiler ($CC, else the one Python was built with)
 into an extension module beside its source: an editable install and a checkout's tests (``python -m pytest``
@@ -23,7 +24,7 @@ class CompiledCoreHook(BuildHookInterface):
     def initialize(self, version: str, build_data: dict) -> None:
         if self.target_name != "wheel":
             return
-        package = Path(self.root, "textclean")
+        package = Path(self.root, "textclean", "matching")
         suffix = sysconfig.get_config_var("EXT_SUFFIX")
         sources = sorted(package.glob("_*.pyx"))
         for source in sources:  # a module built before from other sources must not stay in use
@@ -39,7 +40,7 @@ class CompiledCoreHook(BuildHookInterface):
             return
         if version != "editable":
             for library in built:
-                build_data["force_include"][str(library)] = f"textclean/{library.name}"
+                build_data["force_include"][str(library)] = f"textclean/matching/{library.name}"
             build_data["pure_python"] = False
             build_data["infer_tag"] = True
 
@@ -47,7 +48,7 @@ class CompiledCoreHook(BuildHookInterface):
 def _compile(source: Path, library: Path) -> Path:
     with tempfile.TemporaryDirectory() as scratch:
         c_file = Path(scratch, f"{source.stem}.c")
-        subprocess.run([sys.executable, "-m", "cython", "-3", "--module-name", f"textclean.{source.stem}",
+        subprocess.run([sys.executable, "-m", "cython", "-3", "--module-name", f"textclean.matching.{source.stem}",
                         "-o", str(c_file), str(source)], check=True, capture_output=True, text=True)
         compiler = shlex.split(os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")
         subprocess.run([*compiler, "-shared", "-fPIC", "-O2", f"-I{sysconfig.get_paths()['include']}",

@@ -36,7 +36,7 @@ def best_seconds(make: Callable[[], Callable[[str], object]], texts: list[str], 
     Each run gets fresh work, so that what one run remembered cannot speed up the next. Each text is
     worked on under its own match budget, as ``Cleaner.clean`` does.
     """
-    from textclean.patterns import document_budget
+    from textclean.matching.patterns import document_budget
 
     best = float("inf")
     for _ in range(repeat):
@@ -54,7 +54,7 @@ def stage_seconds(code: Path, texts: list[str], repeat: int) -> tuple[float, int
     sys.path.insert(0, str(code))
     from textclean import load_rules
     from textclean.kinds import registry
-    from textclean.patterns import compile_all
+    from textclean.matching.patterns import compile_all
 
     ruleset = load_rules().select(only=["boilerplate"])
     kind, settings = registry()["boilerplate"], ruleset.settings.get("boilerplate", {})

@@ -3,7 +3,7 @@
 Reads ../shared/corpus (as benchmarks/bench_corpus.py does; skips when it is absent). Rounds alternate the
 two paths (which goes first alternates too) and the figures are medians over the rounds:
 
-- the loops: each compiled twin and its pure reference (textclean.compiled.TWINS) on the same inputs
+- the loops: each compiled twin and its pure reference (textclean.matching.compiled.TWINS) on the same inputs
   made from the corpus documents, in this process: MB/s of document text;
 - the pipeline: ``bench_corpus.py --child textclean`` (the full default pipeline, one core, in process,
   steady state) once with the compiled core and once with TEXTCLEAN_PURE_PYTHON=1 per round: seconds per
@@ -36,8 +36,11 @@ PATHS = {"compiled": "0", "pure": "1"}  # TEXTCLEAN_PURE_PYTHON
 
 def loop_inputs(texts: list[str]) -> dict[str, list[tuple]]:
     """Per twin, its calls on the documents: what the pipeline gives it, or close (every third line removed)."""
-    from textclean import Cleaner, compiled, engine, lines, page_evidence, tidy  # noqa: F401  (their twins)
-    from textclean.kinds import boilerplate
+    from textclean import Cleaner
+    from textclean.kinds import boilerplate, page_evidence  # noqa: F401  (their twins)
+    from textclean.matching import compiled, lines  # noqa: F401
+    from textclean.pipeline import engine  # noqa: F401
+    from textclean.stages import tidy  # noqa: F401
 
     split = [text.split("\n") for text in texts]
     stripped = [list(map(str.strip, raw)) for raw in split]
@@ -48,14 +51,14 @@ def loop_inputs(texts: list[str]) -> dict[str, list[tuple]]:
     removals = [lines.numbered_line_removals(text, raw, gone)
                 for text, raw, gone in zip(texts, split, removed, strict=True)]
     return {
-        "textclean.lines.nonblank_numbers": [(lines_,) for lines_ in stripped],
-        "textclean.lines.numbered_line_removals": list(zip(texts, split, removed, strict=True)),
-        "textclean.tidy.trailing_spaces": [(raw, tidy._SPACES) for raw in split],
-        "textclean.tidy.ends_in_space": [(raw, tidy._SPACES) for raw in split],
-        "textclean.engine.apply_changes": [(text, changes, "boilerplate")
+        "textclean.matching.lines.nonblank_numbers": [(lines_,) for lines_ in stripped],
+        "textclean.matching.lines.numbered_line_removals": list(zip(texts, split, removed, strict=True)),
+        "textclean.stages.tidy.trailing_spaces": [(raw, tidy._SPACES) for raw in split],
+        "textclean.stages.tidy.ends_in_space": [(raw, tidy._SPACES) for raw in split],
+        "textclean.pipeline.engine.apply_changes": [(text, changes, "boilerplate")
                                            for text, changes in zip(texts, removals, strict=True)],
-        "textclean.page_evidence.stopword_counts": [(text.casefold(), evidence._any) for text in texts],
-        "textclean.page_evidence.word_counts": [(line, evidence.stopwords["en"])
+        "textclean.kinds.page_evidence.stopword_counts": [(text.casefold(), evidence._any) for text in texts],
+        "textclean.kinds.page_evidence.word_counts": [(line, evidence.stopwords["en"])
                                                 for lines_ in stripped for line in lines_ if line],
         "textclean.kinds.boilerplate.paragraph_lines": [(lines_, numbers, stage.limits.paragraph_words)
                                                         for lines_, numbers in zip(stripped, nonblank, strict=True)],
@@ -63,7 +66,7 @@ def loop_inputs(texts: list[str]) -> dict[str, list[tuple]]:
 
 
 def time_loops(megabytes: float, rounds: int) -> dict[str, dict[str, float]]:
-    from textclean import compiled
+    from textclean.matching import compiled
 
     texts = list(bench_corpus.documents(megabytes))
     size = sum(len(text.encode("utf-8")) for text in texts) / 1e6
@@ -91,7 +94,7 @@ def pipeline_round(path: str, megabytes: float) -> dict:
 
 def use(path: str) -> None:
     """Bind every loaded textclean module's name of a twin to its ``path`` function ("compiled" or "pure")."""
-    from textclean import compiled
+    from textclean.matching import compiled
 
     for name, (pure, twin) in compiled.TWINS.items():
         function = name.rsplit(".", 1)[1]
@@ -104,7 +107,7 @@ def pipeline_in_process(megabytes: float, rounds: int) -> dict[str, float]:
     """Processor seconds of the full pipeline on ``megabytes`` MB, per path, median of ``rounds`` rounds in
     this process (a warm-up round first), the two paths swapped in and out by :func:`use`."""
     from textclean import Cleaner
-    from textclean.patterns import compile_all
+    from textclean.matching.patterns import compile_all
 
     cleaner = Cleaner()
     compile_all()
@@ -132,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     if not all(path.is_file() for path in bench_corpus.RENDERINGS):
         print(f"skipped: the corpus is not at {bench_corpus.CORPUS.resolve()} (it lives outside the repository)")
         return 0
-    from textclean import compiled
+    from textclean.matching import compiled
     if compiled.in_use() != "yes":
         print(f"skipped: the compiled core is not in use here ({compiled.in_use()}); build it with pip install .")
         return 0

@@ -81,12 +81,12 @@ def tool(mode: str) -> tuple[Callable[[list[str]], object], dict[str, float] | N
     """A function that processes one chunk of texts, and for the full pipeline the seconds per stage."""
     if mode == "textclean":
         from textclean import Cleaner
-        from textclean.patterns import compile_all
+        from textclean.matching.patterns import compile_all
         cleaner = Cleaner()
         compile_all()  # what the first documents would compile: a first-use cost, like the warm-up's
         return (lambda texts: [cleaner.clean(text) for text in texts]), stage_timer(cleaner)
     if mode == "textclean-unicode":
-        from textclean.unicode_repair import UnicodeRepair
+        from textclean.stages.unicode_repair import UnicodeRepair
         stage = UnicodeRepair()
         return (lambda texts: [stage.apply(text) for text in texts]), None
     if mode == "ftfy":

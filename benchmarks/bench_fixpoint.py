@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: the corpus is not at {CORPUS.resolve()} (it lives outside the repository)")
         return 0
     from textclean import Cleaner
-    from textclean.patterns import compile_all
+    from textclean.matching.patterns import compile_all
 
     documents = sample(args.megabytes)
     cleaners = [Timed("incremental", Cleaner()), Timed("whole passes", Cleaner(incremental=False))]

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from textclean import Cleaner, load_rules, replay, undo  # noqa: E402
-from textclean.files import FileCleaner  # noqa: E402
+from textclean.runs.files import FileCleaner  # noqa: E402
 
 LINES = [
     "The council met on Monday to discuss the bridge over the river.  ",  # trailing spaces: an edit

@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from textclean import Cleaner, apply_marks, load_rules  # noqa: E402
-from textclean.evidence import site_of  # noqa: E402
-from textclean.marks import MARKS_FIELD  # noqa: E402
+from textclean.model.evidence import site_of  # noqa: E402
+from textclean.model.marks import MARKS_FIELD  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "fullpage" / "corpus.jsonl.gz"
 

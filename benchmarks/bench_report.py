@@ -73,7 +73,7 @@ def clean_once(folder: Path) -> tuple[Path, dict]:
 def large_log(edits: Path, stats: dict, gigabytes: float, folder: Path) -> tuple[Path, Path, Path, int]:
     """The log written again under new output names until it stands for ``gigabytes`` of input; its stats, and
     its stats without the report's counts."""
-    from textclean.run_report import RunReport
+    from textclean.runs.run_report import RunReport
 
     copies = max(1, round(gigabytes * 1e9 / max(stats["bytes_in"], 1)))
     with open(edits, encoding="utf-8", newline="") as stream:
@@ -102,7 +102,7 @@ def large_log(edits: Path, stats: dict, gigabytes: float, folder: Path) -> tuple
 def same_counts_as_a_whole_reading(edits: Path, stats: dict) -> bool:
     """Whether the run's counts in its --stats are those of a whole reading of its log (but the documents' sizes,
     which the log does not hold)."""
-    from textclean.run_report import RunReport
+    from textclean.runs.run_report import RunReport
 
     by_run = stats["report"]
     by_run["top"] = [{**loss, "bytes_in": None} for loss in by_run["top"]]

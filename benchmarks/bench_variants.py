@@ -39,7 +39,7 @@ REFERENCE_MEGABYTES = 1.0  # the regex alternation is slow: it is timed over the
 
 from textclean import Rule, load_rules  # noqa: E402
 from textclean.kinds.variants import VariantsStage, spelling_parts  # noqa: E402
-from textclean.patterns import document_budget  # noqa: E402
+from textclean.matching.patterns import document_budget  # noqa: E402
 
 ALTERNATIONS = [("u", "ou"), ("k", "q"), ("i", "ee"), ("a", "e"), ("o", "u"), ("s", "ss"), ("h", "kh"),
                 ("v", "w"), ("e", "i"), ("ee", "i"), ("y", "i"), ("c", "k")]

@@ -35,7 +35,7 @@ from eval_boilerplate import (BOILERPLATE_LABELS, CORPUS, FORMS, GOALS, SCORED_L
                               clean_corpus, read_form)
 
 from textclean import load_rules  # noqa: E402
-from textclean.page_evidence import _WORD, PageEvidence, Thresholds  # noqa: E402
+from textclean.kinds.page_evidence import _WORD, PageEvidence, Thresholds  # noqa: E402
 
 TOLERANCE = 0.005
 _SENTENCE_END = regex.compile(r'[.!?:;]["”’)]?$')

@@ -15,7 +15,7 @@ min_share, max_length, or none at all) are chosen on the other two sources -- th
 the precision and loss goals -- and the source is scored with them, in a run over the whole corpus.
 A setting qualifies when the lines it alone removes meet the precision goal and the run meets
 the loss goal; computed from one run without the site_lines rule and the page counts of a first
-pass (textclean.evidence). The figures printed are those of real runs.
+pass (textclean.model.evidence). The figures printed are those of real runs.
 
     python benchmarks/eval_boilerplate.py [--form fullpage|extracted] [--top N] [--rules PATH] [--no-loso]
 
@@ -44,10 +44,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from textclean.document import Edit, input_offset  # noqa: E402
-from textclean.evidence import site_of  # noqa: E402
 from textclean.kinds.boilerplate_site import SiteLineCounts, line_key  # noqa: E402
-from textclean.rulefile import load_rules  # noqa: E402
+from textclean.model.document import Edit, input_offset  # noqa: E402
+from textclean.model.evidence import site_of  # noqa: E402
+from textclean.pipeline.rulefile import load_rules  # noqa: E402
 
 #: The corpus, ../shared/corpus from the repository root unless TEXTCLEAN_CORPUS names another folder.
 CORPUS = Path(os.environ.get("TEXTCLEAN_CORPUS", ROOT.parent / "shared" / "corpus"))

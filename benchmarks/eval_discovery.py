@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SEEDS = ROOT / ".." / "shared" / "seeds"
 
-from textclean.inputs import InputDoc, read_documents  # noqa: E402
-from textclean.variant_discovery import discover  # noqa: E402
+from textclean.authoring.variant_discovery import discover  # noqa: E402
+from textclean.io.inputs import InputDoc, read_documents  # noqa: E402
 
 GROUPS = [
     ["Qala-e-Naw", "Qalat-i-Naw", "Kalat-e-Nav", "Qala-i-Nau"], ["Mohammad", "Muhammad", "Mohammed", "Mohamed"],

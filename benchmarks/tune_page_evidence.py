@@ -40,10 +40,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from eval_boilerplate import CORPUS, FORMS, SCORED_LABELS, Score, c4_drops, category, read_form  # noqa: E402
 
 from textclean import load_rules  # noqa: E402
-from textclean.evidence import site_of  # noqa: E402
 from textclean.kinds.boilerplate import BoilerplateStage, Page  # noqa: E402
-from textclean.page_evidence import PageEvidence, Thresholds, article_region  # noqa: E402
-from textclean.patterns import document_budget  # noqa: E402
+from textclean.kinds.page_evidence import PageEvidence, Thresholds, article_region  # noqa: E402
+from textclean.matching.patterns import document_budget  # noqa: E402
+from textclean.model.evidence import site_of  # noqa: E402
 
 RULE = "page.evidence"
 GOALS = {"fullpage": (0.97, 0.005), "extracted": (0.95, 0.005)}  # precision at least, main characters lost at most
@@ -189,7 +189,7 @@ def cache_key(rule_files: list[Path], limit: int | None) -> str:
         for name in ("corpus.jsonl.gz", "line_labels.jsonl.gz"):
             stat = (CORPUS / form / name).stat()
             digest.update(f"{form}/{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    code = [ROOT / "textclean" / name for name in ("page_evidence.py", "evidence.py", "lines.py")]
+    code = [ROOT / "textclean" / name for name in ("kinds/page_evidence.py", "model/evidence.py", "matching/lines.py")]
     code += sorted((ROOT / "textclean" / "kinds").glob("boilerplate*"))
     code += [Path(__file__).resolve(), ROOT / "benchmarks" / "eval_boilerplate.py"]
     for path in sorted(set(rule_files)) + code:

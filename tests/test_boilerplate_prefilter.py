@@ -5,9 +5,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from textclean import Cleaner, load_rules, parse_rule_file
-from textclean.keywords import LineIndex, exact_fold, fold_case, line_keywords, literal_lines, match_lengths
 from textclean.kinds.boilerplate import _one_pattern
-from textclean.patterns import PatternSet
+from textclean.matching.keywords import LineIndex, exact_fold, fold_case, line_keywords, literal_lines, match_lengths
+from textclean.matching.patterns import PatternSet
 
 
 @pytest.mark.parametrize(("pattern", "keywords"), [
@@ -112,7 +112,7 @@ def test_the_keyword_pass_searches_with_a_dfa_kept_through_a_pickle():
     keeps it one; other automata (a pack of thousands of variants, thousands of keywords) stay the smaller kind."""
     import pickle
 
-    from textclean.keywords import Automaton
+    from textclean.matching.keywords import Automaton
     index = pickle.loads(pickle.dumps(LineIndex([("share", frozenset({"\nshare\n"}), None)])))
     assert index._automaton.dfa and not Automaton(["share"]).dfa
     assert index.lines(["Share", "Shar", "share"]) == {"share": [0, 2]}
@@ -126,7 +126,7 @@ def test_line_index_searches_long_lines_only_as_far_as_a_line_start_keyword_reac
 
 
 def test_a_pattern_set_rules_out_texts_by_length_and_start():
-    from textclean.kind import Rule
+    from textclean.model.kind import Rule
     rule = Rule("r", "boilerplate", "d", {})
     patterns = PatternSet([(rule, "(?i:.{80,})"), (rule, "(?i:By [^.]{2,40})")])
     assert not patterns.may_fullmatch("Valley News")  # too short for the first, the wrong start for the second
@@ -136,7 +136,7 @@ def test_a_pattern_set_rules_out_texts_by_length_and_start():
 
 def test_keywords_are_found_however_regex_takes_the_case_of_turkish_i():
     """``regex`` takes İ for i and ı for I: lines its patterns match are found by the search, and pass the gate."""
-    from textclean.kind import Rule
+    from textclean.model.kind import Rule
     pattern = "(?i:Gizlilik politikası)"
     lines = ["GİZLİLİK POLİTİKASI", "Gizlilik Politikası"]
     assert all(regex.fullmatch(pattern, line) for line in lines)
@@ -146,7 +146,7 @@ def test_keywords_are_found_however_regex_takes_the_case_of_turkish_i():
 
 
 def test_a_set_names_the_rule_whose_pattern_does_not_compile_alone():
-    from textclean.kind import Rule, RuleError
+    from textclean.model.kind import Rule, RuleError
     share, tweet = Rule("share", "boilerplate", "d", {}), Rule("tweet", "boilerplate", "d", {})
     assert PatternSet([(share, "Share"), (tweet, "Tweet")]).fullmatch("Tweet")[0] is tweet
     with pytest.raises(RuleError, match=r"rule 'tweet': pattern does not compile: missing \)"):
@@ -167,14 +167,14 @@ def test_a_set_names_the_rule_whose_pattern_does_not_compile_alone():
 ])
 def test_a_pattern_that_calls_a_group_by_its_number_is_refused(pattern, message):
     """Combined with others, the number (or the whole pattern) would be another's."""
-    from textclean.kind import Rule, RuleError
+    from textclean.model.kind import Rule, RuleError
     share, tweet = Rule("share", "boilerplate", "d", {}), Rule("tweet", "boilerplate", "d", {})
     with pytest.raises(RuleError, match=f"rule 'tweet': pattern {message}"):
         PatternSet([(share, "(Share)"), (tweet, pattern)])
 
 
 def test_a_pattern_may_call_a_named_group():
-    from textclean.kind import Rule
+    from textclean.model.kind import Rule
     share, tweet = Rule("share", "boilerplate", "d", {}), Rule("tweet", "boilerplate", "d", {})
     patterns = PatternSet([(share, "(Share)"), (tweet, r"(?P<word>Tweet)(?: (?&word))*")])
     assert patterns.fullmatch("Tweet Tweet")[0] is tweet
@@ -185,9 +185,10 @@ def test_a_pattern_compiled_when_first_used_still_names_its_rule(monkeypatch):
     then, the error names its rule as at load, and comes back whole from a worker process."""
     import pickle
 
-    import textclean.patterns
-    from textclean.kind import Rule, RuleError
-    monkeypatch.setattr(textclean.patterns, "readable", lambda pattern: True)  # as if re read what regex refuses
+    import textclean.matching.patterns
+    from textclean.model.kind import Rule, RuleError
+    # as if re read what regex refuses
+    monkeypatch.setattr(textclean.matching.patterns, "readable", lambda pattern: True)
     share, tweet = Rule("share", "boilerplate", "d", {}), Rule("tweet", "boilerplate", "d", {})
     for entries in ([(tweet, "Tweet**")], [(share, "Share"), (tweet, "Tweet**")]):
         patterns = PatternSet(entries)
@@ -197,8 +198,8 @@ def test_a_pattern_compiled_when_first_used_still_names_its_rule(monkeypatch):
 
 
 def test_compile_all_compiles_the_sets_that_wait_for_their_first_use():
-    from textclean.kind import Rule
-    from textclean.patterns import compile_all
+    from textclean.matching.patterns import compile_all
+    from textclean.model.kind import Rule
     waiting = PatternSet([(Rule("share", "boilerplate", "d", {}), "Share (?:this|now)")])
     assert "_combined" not in vars(waiting)
     compile_all()
@@ -213,9 +214,10 @@ def test_a_posix_class_is_no_keyword():
 def test_lint_compiles_what_a_run_would_compile_when_first_needed(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    import textclean.patterns
+    import textclean.matching.patterns
     from textclean.cli import main
-    monkeypatch.setattr(textclean.patterns, "readable", lambda pattern: True)  # as if re read what regex refuses
+    # as if re read what regex refuses
+    monkeypatch.setattr(textclean.matching.patterns, "readable", lambda pattern: True)
     rules = tmp_path / "mine.yaml"
     rules.write_text("rules:\n  - id: my.tweet\n    kind: boilerplate\n    description: d\n    pattern: Tweet**\n"
                      "    examples: [{keep: x}]\n", encoding="utf-8")

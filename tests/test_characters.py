@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from test_properties import settings  # noqa: F401  (registers and loads the "ci" profile)
 
 from textclean import Cleaner, RuleError, load_rules, parse_rule_file
-from textclean.rulefile import RuleSet
+from textclean.pipeline.rulefile import RuleSet
 
 SHIPPED = load_rules()
 CHARACTERS = Cleaner(RuleSet([r for r in SHIPPED.rules if r.kind == "characters"]), unicode=False, tidy=False)

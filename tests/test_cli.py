@@ -9,7 +9,7 @@ from conftest import ROOT
 
 from textclean import Edit, replay, undo
 from textclean.cli import main
-from textclean.rulefile import shipped_packs_dir
+from textclean.pipeline.rulefile import shipped_packs_dir
 
 PAGE = "News ID: 501\nPublish Date : 03 March 2020 - 08:15\n\nGulbuddin Hikmatyar spoke in Qalat-i-Naw.  \n\n\n* Comment:\n"
 CLEAN = "Gulbuddin Hekmatyar spoke in Qala-e-Naw.\n"

@@ -1,4 +1,4 @@
-"""The compiled twins (textclean/_*.pyx) give what their pure-Python references give, on any input.
+"""The compiled twins (textclean/matching/_*.pyx) give what their pure-Python references give, on any input.
 
 Where the compiled modules are not built these tests skip, unless TEXTCLEAN_REQUIRE_COMPILED=1 (CI) makes
 that a failure. The whole pipeline is compared on the dev corpus by benchmarks/same_output.py --pure.
@@ -11,8 +11,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from textclean import compiled, engine, lines, page_evidence, tidy  # noqa: F401  (imported: their twins are registered)
-from textclean.kinds import boilerplate  # noqa: F401
+# imported: their twins are registered
+from textclean.kinds import boilerplate, page_evidence  # noqa: F401
+from textclean.matching import compiled, lines  # noqa: F401
+from textclean.pipeline import engine  # noqa: F401
+from textclean.stages import tidy  # noqa: F401
 
 settings.register_profile("twins", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -36,7 +39,7 @@ texts = st.lists(st.one_of(special, st.text(any_char, max_size=8)), max_size=40)
 @example("")
 @example(" a \n\n\t\r\n\x1c")
 def test_nonblank_numbers(text):
-    pure, twin = compiled.TWINS["textclean.lines.nonblank_numbers"]
+    pure, twin = compiled.TWINS["textclean.matching.lines.nonblank_numbers"]
     stripped = [line.strip() for line in text.split("\n")]
     assert twin(stripped) == pure(stripped)
 
@@ -47,7 +50,7 @@ def test_nonblank_numbers(text):
 @example("", None)
 @example("a\nb", None)
 def test_numbered_line_removals(text, data):
-    pure, twin = compiled.TWINS["textclean.lines.numbered_line_removals"]
+    pure, twin = compiled.TWINS["textclean.matching.lines.numbered_line_removals"]
     raw = text.split("\n")
     if data is None:  # the examples: every line removed, with notes
         removed, notes = dict.fromkeys(range(len(raw)), "rule.x"), {0: "a note"}
@@ -66,7 +69,7 @@ def test_numbered_line_removals(text, data):
 @example("a \r\r\nb\u3000\n\x1c\n \n")
 def test_whitespace_scans(text):
     split = text.split("\n")
-    for name in ("textclean.tidy.trailing_spaces", "textclean.tidy.ends_in_space"):
+    for name in ("textclean.stages.tidy.trailing_spaces", "textclean.stages.tidy.ends_in_space"):
         pure, twin = compiled.TWINS[name]
         assert twin(split, tidy._SPACES) == pure(split, tidy._SPACES), name
 
@@ -75,7 +78,7 @@ def test_whitespace_scans(text):
 @settings(settings.get_profile("twins"))
 @given(texts, st.data())
 def test_apply_changes(text, data):
-    pure, twin = compiled.TWINS["textclean.engine.apply_changes"]
+    pure, twin = compiled.TWINS["textclean.pipeline.engine.apply_changes"]
     cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=12)))
     spans = list(zip(cuts[::2], cuts[1::2], strict=False))
     if data.draw(st.booleans()):  # overlapping: both refuse the same way
@@ -108,7 +111,7 @@ word_text = st.lists(st.one_of(special, st.sampled_from(["'", "\u2019", "the", "
 @example("the end of the road, or the end.", frozenset({"the", "end", "a"}))
 @example("don't a'b 'the' the'", frozenset({"don't", "the", "a", "", "b"}))
 def test_stopword_counts(text, data):
-    pure, twin = compiled.TWINS["textclean.page_evidence.stopword_counts"]
+    pure, twin = compiled.TWINS["textclean.kinds.page_evidence.stopword_counts"]
     folded = text.casefold()
     if isinstance(data, frozenset):  # the examples
         wanted = data
@@ -124,7 +127,7 @@ def test_stopword_counts(text, data):
 @example("The end of the ROAD's end, the road\u2019s. STRASSE stra\u00dfe \u0130S",
          frozenset({"the", "of", "strasse", "i\u0307s"}))
 def test_word_counts(text, data):
-    pure, twin = compiled.TWINS["textclean.page_evidence.word_counts"]
+    pure, twin = compiled.TWINS["textclean.kinds.page_evidence.word_counts"]
     if isinstance(data, frozenset):  # the example: words that fold to one longer than they are written
         stop = data
     else:  # folded words the line holds, and others
@@ -146,7 +149,8 @@ def test_paragraph_lines(text, words, data):
 
 
 def test_pure_python_forced_by_the_environment():
-    code = "from textclean import compiled, lines, engine; print(compiled.in_use()); " \
+    code = "from textclean.matching import compiled, lines; from textclean.pipeline import engine; " \
+           "print(compiled.in_use()); " \
            "print(all(f is pure for pure, _ in compiled.TWINS.values() " \
            "for f in [getattr(__import__(pure.__module__, fromlist=['x']), pure.__name__)]))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
@@ -156,7 +160,8 @@ def test_pure_python_forced_by_the_environment():
 
 @needs_compiled
 def test_compiled_in_use_by_default():
-    code = "from textclean import compiled, lines, engine, tidy; print(compiled.in_use()); " \
+    code = "from textclean.matching import compiled, lines; from textclean.pipeline import engine; " \
+           "from textclean.stages import tidy; print(compiled.in_use()); " \
            "print(all(getattr(__import__(pure.__module__, fromlist=['x']), pure.__name__) is twin " \
            "for pure, twin in compiled.TWINS.values()))"
     env = {key: value for key, value in os.environ.items() if key != "TEXTCLEAN_PURE_PYTHON"}

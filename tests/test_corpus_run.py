@@ -224,14 +224,14 @@ def test_a_run_stopped_by_a_bad_shard_keeps_the_logs_of_the_shards_it_completed(
 
 @pytest.mark.parametrize(("given", "small", "jobs"), [("0", True, 1), ("0", False, None), ("2", True, 2)])
 def test_a_small_input_is_cleaned_in_one_process_unless_jobs_are_given(tmp_path, monkeypatch, given, small, jobs):
-    import textclean.run
-    from textclean.parallel import available_cores
+    import textclean.runs.run
+    from textclean.runs.parallel import available_cores
     started = []
-    real = textclean.run.ParallelCleaner
-    monkeypatch.setattr(textclean.run, "ParallelCleaner",
+    real = textclean.runs.run.ParallelCleaner
+    monkeypatch.setattr(textclean.runs.run, "ParallelCleaner",
                         lambda spec, n, **options: started.append(n) or real(spec, 1, **options))
     if not small:
-        monkeypatch.setattr(textclean.run, "SMALL_RUN_BYTES", 0)
+        monkeypatch.setattr(textclean.runs.run, "SMALL_RUN_BYTES", 0)
     source = tmp_path / "in.jsonl"
     source.write_text('{"id": 1, "text": "Body.\\n"}\n{"id": 2, "text": "More.\\n"}\n', encoding="utf-8")
     assert run("clean", "-q", "--jobs", given, str(source), "-o", str(tmp_path / "out.jsonl")).exit_code == 0
@@ -241,10 +241,10 @@ def test_a_small_input_is_cleaned_in_one_process_unless_jobs_are_given(tmp_path,
 @pytest.mark.parametrize(("name", "output", "jobs"), [
     ("one.jsonl", "o.txt", 2), ("one.jsonl", "out/", 2), ("page.txt", "o.jsonl", 1), ("page.txt", "o.txt", 1)])
 def test_one_text_file_is_one_process_and_any_other_input_obeys_jobs(tmp_path, monkeypatch, name, output, jobs):
-    import textclean.run
+    import textclean.runs.run
     started = []
-    real = textclean.run.ParallelCleaner
-    monkeypatch.setattr(textclean.run, "ParallelCleaner",
+    real = textclean.runs.run.ParallelCleaner
+    monkeypatch.setattr(textclean.runs.run, "ParallelCleaner",
                         lambda spec, n, **options: started.append(n) or real(spec, 1, **options))
     source = tmp_path / name
     source.write_text('{"id": 1, "text": "Body.\\n"}\n' if name.endswith(".jsonl") else "Body.\n", encoding="utf-8")

@@ -4,12 +4,13 @@ import datetime as dt
 import pytest
 import regex
 
-from textclean import Cleaner, RuleSet, dates, load_rules, parse_rule_file
-from textclean.calendars import hijri_to_gregorian, jalali_to_gregorian
-from textclean.dates import DateGrammar, DateRefused, Reading
-from textclean.keywords import fold_case
-from textclean.kind import RuleError
+from textclean import Cleaner, RuleSet, load_rules, parse_rule_file
+from textclean.kinds import dates
+from textclean.kinds.calendars import hijri_to_gregorian, jalali_to_gregorian
 from textclean.kinds.date_header import DateHeaderStage
+from textclean.kinds.dates import DateGrammar, DateRefused, Reading
+from textclean.matching.keywords import fold_case
+from textclean.model.kind import RuleError
 
 RULES = load_rules()
 CLEANER = Cleaner(RuleSet([r for r in RULES.rules if r.kind == "date_header"], RULES.settings))

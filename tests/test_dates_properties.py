@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from textclean import Cleaner, RuleSet, load_rules
-from textclean.calendars import jalali_to_gregorian
+from textclean.kinds.calendars import jalali_to_gregorian
 
 RULES = load_rules()
 CLEANER = Cleaner(RuleSet([r for r in RULES.rules if r.kind == "date_header"], RULES.settings), unicode=False)

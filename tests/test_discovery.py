@@ -4,10 +4,17 @@ from click.testing import CliRunner
 from conftest import SHARED
 
 from textclean import Cleaner, RuleSet, parse_rule_file
+from textclean.authoring.rule_examples import run_examples
+from textclean.authoring.variant_discovery import (
+    discover,
+    draft_rules,
+    find_groups,
+    same_name,
+    spelled_apart,
+    spelling_key,
+)
 from textclean.cli import main
-from textclean.inputs import InputDoc, read_documents
-from textclean.rule_examples import run_examples
-from textclean.variant_discovery import discover, draft_rules, find_groups, same_name, spelled_apart, spelling_key
+from textclean.io.inputs import InputDoc, read_documents
 
 # Fictional wire copy: one town and three people spelled several ways, beside names that only look alike.
 FIXTURE = {

@@ -28,14 +28,14 @@ def hints(path):
 
 
 def test_the_distribution_is_not_named_like_the_package():
-    from textclean.extras import DISTRIBUTION, install_hint
+    from textclean.io.extras import DISTRIBUTION, install_hint
     assert NAME != "textclean" and DISTRIBUTION == NAME and install_hint("zstd") == f"pip install '{NAME}[zstd]'"
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_install_hints_name_the_distribution(path):
     found = list(hints(path))
-    # "." : from a checkout; DISTRIBUTION: the one place the name is put into hints (textclean/extras.py)
+    # "." : from a checkout; DISTRIBUTION: the one place the name is put into hints (textclean/io/extras.py)
     wrong = [(line, name) for line, name, _ in found if name not in (NAME, ".", "DISTRIBUTION", "{DISTRIBUTION}")]
     assert not wrong, f"{path.name}: install hints that do not name {NAME}: {wrong}"
     unknown = [(line, extra) for line, _, extras in found for extra in (extras or "").split(",")

@@ -4,9 +4,9 @@ import time
 import pytest
 
 from textclean import Cleaner, Edit, RuleSet, parse_rule_file, replay, undo
-from textclean.document import ReplayError
-from textclean.engine import apply_changes
-from textclean.kind import Change
+from textclean.model.document import ReplayError
+from textclean.model.kind import Change
+from textclean.pipeline.engine import apply_changes
 
 BAD_REGEX_PACK = """
 rules:
@@ -45,9 +45,9 @@ def test_stage_order_dates_before_boilerplate_before_variants(cleaner):
 
 
 def test_a_rule_that_times_out_leaves_the_document_unchanged(monkeypatch):
-    import textclean.patterns
-    monkeypatch.setattr(textclean.patterns, "MATCH_TIMEOUT", 0.05)
-    monkeypatch.setattr(textclean.patterns, "MATCH_SECONDS_PER_MB", 0.0)
+    import textclean.matching.patterns
+    monkeypatch.setattr(textclean.matching.patterns, "MATCH_TIMEOUT", 0.05)
+    monkeypatch.setattr(textclean.matching.patterns, "MATCH_SECONDS_PER_MB", 0.0)
     cleaner = Cleaner(parse_rule_file(BAD_REGEX_PACK))
     text = "a" * 40 + "!\n"
     result = cleaner.clean(text)
@@ -65,9 +65,9 @@ def slow_lines(count):
 
 
 def test_the_matches_of_one_document_share_one_budget(monkeypatch):
-    import textclean.patterns
-    monkeypatch.setattr(textclean.patterns, "MATCH_TIMEOUT", 0.5)
-    monkeypatch.setattr(textclean.patterns, "MATCH_SECONDS_PER_MB", 0.0)
+    import textclean.matching.patterns
+    monkeypatch.setattr(textclean.matching.patterns, "MATCH_TIMEOUT", 0.5)
+    monkeypatch.setattr(textclean.matching.patterns, "MATCH_SECONDS_PER_MB", 0.0)
     cleaner = Cleaner(parse_rule_file(SLOW_PACK), unicode=False, tidy=False)
     single = timed_seconds(cleaner.clean, slow_lines(1))
     assert single < 0.5  # each line alone ends well within the budget ...
@@ -88,9 +88,9 @@ def timed_seconds(function, *args):
 
 
 def test_a_budget_runs_out_in_a_thread_too(monkeypatch):
-    import textclean.patterns
-    monkeypatch.setattr(textclean.patterns, "MATCH_TIMEOUT", 0.05)
-    monkeypatch.setattr(textclean.patterns, "MATCH_SECONDS_PER_MB", 0.0)
+    import textclean.matching.patterns
+    monkeypatch.setattr(textclean.matching.patterns, "MATCH_TIMEOUT", 0.05)
+    monkeypatch.setattr(textclean.matching.patterns, "MATCH_SECONDS_PER_MB", 0.0)
     cleaner = Cleaner(parse_rule_file(BAD_REGEX_PACK))
     results = []
     worker = threading.Thread(target=lambda: results.append(cleaner.clean("a" * 40 + "!\n")))
@@ -100,9 +100,9 @@ def test_a_budget_runs_out_in_a_thread_too(monkeypatch):
 
 
 def test_a_cell_separator_that_times_out_is_named(monkeypatch):
-    import textclean.patterns
-    monkeypatch.setattr(textclean.patterns, "MATCH_TIMEOUT", 0.05)
-    monkeypatch.setattr(textclean.patterns, "MATCH_SECONDS_PER_MB", 0.0)
+    import textclean.matching.patterns
+    monkeypatch.setattr(textclean.matching.patterns, "MATCH_TIMEOUT", 0.05)
+    monkeypatch.setattr(textclean.matching.patterns, "MATCH_SECONDS_PER_MB", 0.0)
     pack = BAD_REGEX_PACK.replace("pattern: '(a|a)+b'", "shape: table_row\n    pattern: '[|].*'\n"
                                   "    cell_separator: '(a|a)+b'")
     text = "| " + "a" * 40 + "!\n"

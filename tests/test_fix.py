@@ -14,10 +14,10 @@ from conftest import ROOT
 
 from textclean import Cleaner, RuleSet
 from textclean.cli import main
-from textclean.files import FileCleaner
+from textclean.io.outputs import OutputError
 from textclean.kinds import registry
-from textclean.outputs import OutputError
-from textclean.report import marked_pieces, render_marked
+from textclean.runs.files import FileCleaner
+from textclean.runs.report import marked_pieces, render_marked
 
 PAGE = "News ID: 501\nGulbuddin Hikmatyar spoke in Qalat-i-Naw.  \n\nLeave a Reply\n"
 CLEAN = "News ID: 501\nGulbuddin Hekmatyar spoke in Qala-e-Naw.\n"  # header lines stay: a file cannot keep metadata

@@ -5,13 +5,14 @@ from contextlib import contextmanager
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from textclean import Cleaner, changed_lines, load_rules
-from textclean.changed_lines import Selection, touched_spans
-from textclean.document import Finding
-from textclean.engine import apply_changes
-from textclean.kind import Change, LineLocal, StageOutput
-from textclean.tidy import WhitespaceTidy
-from textclean.unicode_repair import UnicodeRepair
+from textclean import Cleaner, load_rules
+from textclean.model.document import Finding
+from textclean.model.kind import Change, LineLocal, StageOutput
+from textclean.pipeline import changed_lines
+from textclean.pipeline.changed_lines import Selection, touched_spans
+from textclean.pipeline.engine import apply_changes
+from textclean.stages.tidy import WhitespaceTidy
+from textclean.stages.unicode_repair import UnicodeRepair
 
 RULES = load_rules()
 INCREMENTAL, FULL = Cleaner(RULES), Cleaner(RULES, incremental=False)

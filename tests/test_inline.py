@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from textclean import Cleaner, load_rules, replay, undo
 from textclean.cli import main
-from textclean.inline import Region, regions
+from textclean.pipeline.inline import Region, regions
 
 RULES = load_rules()
 CLEANER = Cleaner(RULES)

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import textclean.inputs
-import textclean.outputs
-import textclean.parallel
+import textclean.io.inputs
+import textclean.io.outputs
+import textclean.runs.parallel
 from textclean.cli import main
 
 PAGE = "Item {n}\nPublish Date : 0{d} May 2020 - 10:1{d}\n\nA short paragraph, number {n}, stays.\n\n0 comment\n"
@@ -29,7 +29,7 @@ def lines(count, bad=()):
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of three documents: many chunks in flight, answered in any order."""
-    monkeypatch.setattr(textclean.parallel, "CHUNK_DOCS", 3)
+    monkeypatch.setattr(textclean.runs.parallel, "CHUNK_DOCS", 3)
 
 
 @pytest.mark.parametrize("fail_fast", [False, True])
@@ -96,7 +96,7 @@ def test_with_workers_the_parent_parses_and_serialises_no_record(tmp_path, small
             return function(*args, **kwargs)
         return guarded
 
-    for module, name in ((textclean.inputs, "jsonl_document"), (textclean.outputs, "json_text")):
+    for module, name in ((textclean.io.inputs, "jsonl_document"), (textclean.io.outputs, "json_text")):
         monkeypatch.setattr(module, name, only_in_a_worker(getattr(module, name)))
     source = tmp_path / "in.jsonl"
     source.write_text(lines(30), encoding="utf-8")

@@ -4,7 +4,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from textclean import Cleaner, Edit, apply_marks, load_rules
-from textclean.marks import MARKS_FIELD, marks_from_edits
+from textclean.model.marks import MARKS_FIELD, marks_from_edits
 
 RULES = load_rules()
 REMOVING = RULES.select(only=["boilerplate", "date_header"])  # the kinds whose edits only take text out

@@ -8,12 +8,12 @@ import regex
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from textclean.backtracking import FREE_STEPS, _alternatives_kept, bound, free_length
-from textclean.kind import Rule
-from textclean.patterns import Budget, PatternSet, budget, document_budget, timed
-from textclean.re_tree import balanced
-from textclean.re_tree import sre as _sre
-from textclean.re_tree import sre_parse as _sre_parse
+from textclean.matching.backtracking import FREE_STEPS, _alternatives_kept, bound, free_length
+from textclean.matching.patterns import Budget, PatternSet, budget, document_budget, timed
+from textclean.matching.re_tree import balanced
+from textclean.matching.re_tree import sre as _sre
+from textclean.matching.re_tree import sre_parse as _sre_parse
+from textclean.model.kind import Rule
 
 
 @pytest.mark.parametrize("pattern", [

@@ -7,10 +7,11 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from textclean import Cleaner, load_rules, page_evidence, parse_rule_file
-from textclean.document import Edit
-from textclean.page_evidence import PageClasses, PageEvidence, Thresholds
-from textclean.rule_examples import run_examples
+from textclean import Cleaner, load_rules, parse_rule_file
+from textclean.authoring.rule_examples import run_examples
+from textclean.kinds import page_evidence
+from textclean.kinds.page_evidence import PageClasses, PageEvidence, Thresholds
+from textclean.model.document import Edit
 
 STOPWORDS = "stopwords: {en: [a, an, and, at, by, for, in, is, it, of, 'on', that, the, to, was, with]}"
 

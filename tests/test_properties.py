@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from textclean import Cleaner, load_rules, replay, undo
-from textclean.document import edit_input_starts, input_offset, input_offsets, line_col, line_cols
-from textclean.engine import apply_changes
-from textclean.files import TextFile
+from textclean.model.document import edit_input_starts, input_offset, input_offsets, line_col, line_cols
+from textclean.pipeline.engine import apply_changes
+from textclean.runs.files import TextFile
 
 RULES = load_rules()
 CLEANER = Cleaner(RULES)

@@ -12,7 +12,7 @@ import pyarrow as pa  # noqa: E402  (after the skip: pyarrow comes with Ray Data
 import ray  # noqa: E402
 
 from textclean import Cleaner  # noqa: E402
-from textclean.marks import apply_marks  # noqa: E402
+from textclean.model.marks import apply_marks  # noqa: E402
 from textclean.ray import TextCleanBatch, clean_jsonl_with_ray  # noqa: E402
 
 BODIES = [

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from textclean.re2_prefilter import prefilter, superset_pattern
+from textclean.matching.re2_prefilter import prefilter, superset_pattern
 
 
 @pytest.mark.parametrize(("pattern", "translated"), [

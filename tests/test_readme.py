@@ -8,8 +8,8 @@ import pytest
 from conftest import ROOT
 
 from textclean import load_rules, parse_rule_file
+from textclean.authoring.rule_examples import run_examples
 from textclean.kinds import registry
-from textclean.rule_examples import run_examples
 
 README = (ROOT / "README.md").read_text("utf-8")
 RULE_SNIPPETS = [block for block in re.findall(r"```yaml\n(.*?)```", README, re.DOTALL) if "kind:" in block]

@@ -2,7 +2,7 @@
 import pytest
 
 from textclean import load_rules
-from textclean.rule_examples import check_example, iter_examples, pack_cleaner
+from textclean.authoring.rule_examples import check_example, iter_examples, pack_cleaner
 
 RULES = load_rules()
 CASES = list(iter_examples(RULES))

@@ -5,7 +5,7 @@ import pytest
 from conftest import ROOT
 
 from textclean import Cleaner, RuleError, load_rules, parse_rule_file
-from textclean.rulefile import rulefile_schema, shipped_packs_dir
+from textclean.pipeline.rulefile import rulefile_schema, shipped_packs_dir
 
 GOOD_RULE = """
   - id: my.rule

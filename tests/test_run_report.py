@@ -1,4 +1,4 @@
-"""The HTML run report: its counts and samples (textclean.run_report), the page (textclean.html_report),
+"""The HTML run report: its counts and samples (textclean.runs.run_report), the page (textclean.runs.html_report),
 ``textclean report`` and ``clean --report``, and the page as headless Chromium shows it."""
 import html
 import json
@@ -14,10 +14,10 @@ from click.testing import CliRunner
 
 from textclean import Edit, Finding
 from textclean.cli import main
-from textclean.html_report import render_page
-from textclean.inputs import InputError
-from textclean.run_report import TEXT_LIMIT, RunReport, histogram_bin
-from textclean.shardlog import parts_folder
+from textclean.io.inputs import InputError
+from textclean.io.shardlog import parts_folder
+from textclean.runs.html_report import render_page
+from textclean.runs.run_report import TEXT_LIMIT, RunReport, histogram_bin
 
 HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>"
 
@@ -329,7 +329,7 @@ def test_the_runs_counts_are_those_of_the_whole_reading_and_the_draw_the_same(tm
     log, stats = tmp_path / "many.edits.jsonl", tmp_path / "many.stats.json"
     assert run("clean", "-q", corpus, "-o", tmp_path / "out", "--format", "jsonl", "--edits", log, "--stats", stats,
                *marks).exit_code == 0
-    monkeypatch.setattr("textclean.run_report.DRAW_CHUNK", 700)
+    monkeypatch.setattr("textclean.runs.run_report.DRAW_CHUNK", 700)
     counts = json.loads(stats.read_text())["report"]
     quick, whole = RunReport.from_edit_log(log, counts), RunReport.from_edit_log(log)
     assert quick.counted_by_run and not whole.counted_by_run and quick.marks_run == whole.marks_run == bool(marks)

@@ -7,11 +7,11 @@ import pytest
 from click.testing import CliRunner
 
 from textclean.cli import main
-from textclean.engine import Cleaner
-from textclean.evidence import site_of, url_host
-from textclean.kind import Rule
-from textclean.parallel import CleanerSpec, ParallelCleaner
-from textclean.rulefile import RuleSet
+from textclean.model.evidence import site_of, url_host
+from textclean.model.kind import Rule
+from textclean.pipeline.engine import Cleaner
+from textclean.pipeline.rulefile import RuleSet
+from textclean.runs.parallel import CleanerSpec, ParallelCleaner
 
 MENU = "Harbour | Ferries | Weather"
 
@@ -154,7 +154,7 @@ def test_discover_writes_a_rule_file_that_lints_tests_and_cleans_without_a_pass(
 
 
 def test_a_site_lines_rule_with_keys_of_the_other_form_is_an_error():
-    from textclean.kind import RuleError
+    from textclean.model.kind import RuleError
     spec = {"shape": "site_lines", "min_pages": 3, "site": "a.example"}
     with pytest.raises(RuleError, match="min_pages does not apply"):
         Cleaner(RuleSet([Rule("t.bad", "boilerplate", "test", spec)]))
@@ -184,7 +184,7 @@ def test_resume_learns_from_the_whole_input(tmp_path):
 
 
 def test_memory_is_bounded_by_forgetting_the_rarest_lines():
-    from textclean.evidence import SiteLineCounts, line_key
+    from textclean.model.evidence import SiteLineCounts, line_key
     counts = SiteLineCounts(max_length=120, min_pages=2, max_pairs=40)
     for number in range(60):
         chunk = SiteLineCounts(120, 2, None)

@@ -1,4 +1,4 @@
-"""Start-up: the rule cache (textclean.rulecache), commands that import only their own modules, and rules
+"""Start-up: the rule cache (textclean.pipeline.rulecache), commands that import only their own modules, and rules
 prepared before worker processes fork."""
 import hashlib
 import json
@@ -12,9 +12,10 @@ import time
 import pytest
 from conftest import ROOT
 
-from textclean import Cleaner, RuleSet, load_rules, rulecache
+from textclean import Cleaner, RuleSet, load_rules
 from textclean.cli.common import COMMAND_MODULES, main
-from textclean.patterns import PatternSet, compile_all
+from textclean.matching.patterns import PatternSet, compile_all
+from textclean.pipeline import rulecache
 
 RULES = textwrap.dedent("""\
     rules:
@@ -195,7 +196,7 @@ def test_selections_of_one_set_of_rules_are_cached_apart(cache, rule_file, hits)
 
 RACER = """
 import sys, time
-from textclean import rulecache
+from textclean.pipeline import rulecache
 value = [sys.argv[1]] * 50000
 deadline = time.time() + 2
 while time.time() < deadline:

@@ -3,7 +3,7 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from textclean.tidy import SPACE, WhitespaceTidy
+from textclean.stages.tidy import SPACE, WhitespaceTidy
 
 # The definition: one `regex` pattern scanned left to right.
 DEFINITION = regex.compile(

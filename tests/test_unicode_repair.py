@@ -13,9 +13,9 @@ from ftfy.badness import is_bad
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from textclean import unicode_repair
-from textclean.engine import apply_changes
-from textclean.unicode_repair import DEFAULT_CONFIG, UnicodeRepair
+from textclean.pipeline.engine import apply_changes
+from textclean.stages import unicode_repair
+from textclean.stages.unicode_repair import DEFAULT_CONFIG, UnicodeRepair
 
 EXAMPLES = int(os.environ.get("TEXTCLEAN_UNICODE_EXAMPLES", "300"))
 PROPERTY = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

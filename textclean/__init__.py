@@ -5,11 +5,11 @@
 >>> result.text, result.metadata["news_id"]
 ('The council met on Monday.\\n', '123')
 """
-from .document import Edit, Finding, Result, replay, undo
-from .engine import Cleaner, clean
-from .kind import Rule, RuleError, RuleTimeout
-from .marks import Mark, apply_marks
-from .rulefile import RuleSet, load_rules, parse_rule_file
+from .model.document import Edit, Finding, Result, replay, undo
+from .model.kind import Rule, RuleError, RuleTimeout
+from .model.marks import Mark, apply_marks
+from .pipeline.engine import Cleaner, clean
+from .pipeline.rulefile import RuleSet, load_rules, parse_rule_file
 
 __all__ = [
     "Cleaner", "Edit", "Finding", "Mark", "Result", "Rule", "RuleError", "RuleSet", "RuleTimeout",

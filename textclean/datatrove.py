@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .extras import needs_extra
+from .io.extras import needs_extra
 
 try:
     from datatrove.data import DocumentsPipeline
@@ -29,10 +29,10 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(needs_extra("textclean.datatrove", "datatrove")) from exc
 
-from .document import Result
-from .engine import Cleaner
-from .marks import marked_bytes
-from .rulefile import RuleSet, load_rules
+from .model.document import Result
+from .model.marks import marked_bytes
+from .pipeline.engine import Cleaner
+from .pipeline.rulefile import RuleSet, load_rules
 
 
 class TextCleanStep(PipelineStep):

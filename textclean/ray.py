@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .extras import needs_extra
+from .io.extras import needs_extra
 
 try:
     import pyarrow as pa
@@ -33,9 +33,7 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(needs_extra("textclean.ray", "ray")) from exc
 
-from .engine import Cleaner
-from .evidence import gather, site_of, url_host
-from .inputs import (
+from .io.inputs import (
     DEFAULT_MAX_DOCUMENT_BYTES,
     InputDoc,
     InputError,
@@ -45,9 +43,11 @@ from .inputs import (
     jsonl_lines,
     metadata_fields,
 )
-from .outputs import json_text, jsonl_record
-from .report import RunSummary
-from .rulefile import RuleSet, load_rules
+from .io.outputs import json_text, jsonl_record
+from .model.evidence import gather, site_of, url_host
+from .pipeline.engine import Cleaner
+from .pipeline.rulefile import RuleSet, load_rules
+from .runs.report import RunSummary
 
 #: The files clean_jsonl_with_ray reads, by how their names end (Ray infers the compression).
 JSONL_EXTENSIONS = ("jsonl", "ndjson", "jsonl.gz", "ndjson.gz", "jsonl.zst", "ndjson.zst")
@@ -73,7 +73,7 @@ class TextCleanBatch:
 
     ``marks=True`` is a marks run, as ``Cleaner(marks=True)`` and ``clean --marks``: every text is left whole, and
     what the boilerplate and date-header rules would remove is kept as marks in the metadata field ``marks``
-    (:mod:`textclean.marks`); unicode repair and the whitespace tidy do not run.
+    (:mod:`textclean.model.marks`); unicode repair and the whitespace tidy do not run.
     """
 
     def __init__(self, rules: Iterable[str | Path] | RuleSet = (), *, disable: Iterable[str] = (),
@@ -172,7 +172,7 @@ def clean_jsonl_with_ray(input_paths: Iterable[str | Path], output_dir: str | Pa
     Every line is read as the local engine reads it: a record comes out once, written as the local
     engine writes it (the input's fields as they were, ``text_column`` cleaned, ``metadata`` as in the
     CLI), and a line the local engine would reject (not JSON, nested too deeply, a line longer than
-    ``max_document_bytes``, ...) is returned as a :class:`~textclean.inputs.Reject` with the same line
+    ``max_document_bytes``, ...) is returned as a :class:`~textclean.io.inputs.Reject` with the same line
     and reason, while the rest is cleaned. Order is preserved: reading the output files in name order
     gives the records in input order. Output files are named by Ray, not after the input files. A
     local path that is not such a file, nor a folder holding one, raises InputError before Ray starts.

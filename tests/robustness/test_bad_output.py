@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from textclean.cli import main
-from textclean.extras import DISTRIBUTION, install_hint
-from textclean.outputs import AtomicWriter, OutputError
+from textclean.io.extras import DISTRIBUTION, install_hint
+from textclean.io.outputs import AtomicWriter, OutputError
 
 CORPUS = "".join(json.dumps({"id": n, "text": f"News ID: {n}\nHikmatyar arrived.\n"}) + "\n" for n in range(3))
 

@@ -113,7 +113,7 @@ def test_a_parallel_run_stopped_early_ends_within_seconds(corpus, tmp_path, stop
 @pytest.mark.parametrize("death_signal", [True, False], ids=["prctl", "watching the parent"])
 def test_workers_end_soon_after_their_parent_is_killed(corpus, tmp_path, death_signal):
     shards, _ = corpus
-    code = ("import sys, runpy, textclean.parallel as p\n"
+    code = ("import sys, runpy, textclean.runs.parallel as p\n"
             + ("" if death_signal else "p._set_parent_death_signal = lambda: False\n")
             + "sys.argv = sys.argv[1:]\nrunpy.run_path(sys.argv[0], run_name='__main__')\n")
     out = tmp_path / "out"

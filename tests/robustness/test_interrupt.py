@@ -142,7 +142,7 @@ def test_undo_after_sigkill_and_resume_restores_the_corpus_byte_for_byte(corpus,
 
 def test_a_stop_signal_swallowed_where_it_was_raised_still_stops_the_run():
     """Python ignores an exception raised in a ``__del__``: the signal is remembered, and the next document stops."""
-    from textclean.run import Interrupted, _StopSignals
+    from textclean.runs.run import Interrupted, _StopSignals
     before = signal.getsignal(signal.SIGINT)  # SIG_IGN where the test runs in a shell's background job
     stops = _StopSignals()
     try:
@@ -162,7 +162,7 @@ def test_a_stop_signal_swallowed_where_it_was_raised_still_stops_the_run():
 def test_a_writer_a_stop_left_behind_leaves_no_temporary_at_exit(tmp_path, ending):
     """A stop signal that comes as a writer is made reaches the caller before the writer does, so that nobody
     can abort it; the process still removes its temporary when it exits."""
-    code = ("import sys; from pathlib import Path; from textclean.outputs import AtomicWriter; "
+    code = ("import sys; from pathlib import Path; from textclean.io.outputs import AtomicWriter; "
             f"AtomicWriter(Path(sys.argv[1]) / 'out.jsonl').write('half'); {ending}")
     subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, capture_output=True)
     assert list(tmp_path.iterdir()) == []

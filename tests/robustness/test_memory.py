@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from textclean.cli import main
-from textclean.inputs import ReadOptions, read_shard
+from textclean.io.inputs import ReadOptions, read_shard
 
 GOOD = json.dumps({"id": "ok", "text": "Hikmatyar arrived.\n"}).encode() + b"\n"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..inputs import DEFAULT_INCLUDE, InputDoc, InputError, ReadOptions, Reject, expand, read_documents
-from ..outputs import AtomicWriter, PathClaims
-from ..run import site_of_document
-from ..site_discovery import discover_site_lines, learned_rules, site_lines_file
+from ..authoring.site_discovery import discover_site_lines, learned_rules, site_lines_file
+from ..io.inputs import DEFAULT_INCLUDE, InputDoc, InputError, ReadOptions, Reject, expand, read_documents
+from ..io.outputs import AtomicWriter, PathClaims
+from ..runs.run import site_of_document
 from .common import (
     EXIT_FINDINGS,
     EXIT_USAGE,

@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from ..extras import has_extra, install_hint, needs_extra
-from ..inputs import DEFAULT_INCLUDE, DEFAULT_MAX_DOCUMENT_BYTES, ENCODING_POLICIES, ReadOptions
-from ..outputs import AtomicWriter
-from ..parallel import CleanerSpec, WorkerDied
-from ..report import RunSummary
-from ..run import Interrupted, RunOptions, run
+from ..io.extras import has_extra, install_hint, needs_extra
+from ..io.inputs import DEFAULT_INCLUDE, DEFAULT_MAX_DOCUMENT_BYTES, ENCODING_POLICIES, ReadOptions
+from ..io.outputs import AtomicWriter
+from ..runs.parallel import CleanerSpec, WorkerDied
+from ..runs.report import RunSummary
+from ..runs.run import Interrupted, RunOptions, run
 from .common import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,

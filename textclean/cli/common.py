@@ -10,14 +10,14 @@ from typing import Any
 
 import click
 
-from .. import compiled
-from ..config import ConfigError, find_config
-from ..extras import DISTRIBUTION
-from ..inputs import DEFAULT_INCLUDE, InputError
-from ..kind import RuleError
+from ..io.extras import DISTRIBUTION
+from ..io.inputs import DEFAULT_INCLUDE, InputError
+from ..io.outputs import OutputError
 from ..kinds import registry
-from ..outputs import OutputError
-from ..rulefile import RuleSet, load_rules
+from ..matching import compiled
+from ..model.kind import RuleError
+from ..pipeline.config import ConfigError, find_config
+from ..pipeline.rulefile import RuleSet, load_rules
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2

@@ -3,7 +3,7 @@
 They follow pre-commit-hooks' conventions: ``fix`` prints ``Fixing <file>`` and exits 1
 when it changed a file, 0 when nothing needed changing; ``check`` prints
 ``path:line:col: rule-id: message`` lines (then, for many files, what they show together:
-:class:`~textclean.files.FilesReport`) and exits 1 when it reports anything; every
+:class:`~textclean.runs.files.FilesReport`) and exits 1 when it reports anything; every
 command exits 2 on a usage, configuration or rule-file error.
 """
 from __future__ import annotations
@@ -16,12 +16,12 @@ from typing import Any
 
 import click
 
-from ..config import ProjectConfig, find_config
-from ..files import BACKUP_SUFFIX, BinaryFileError, FileCleaner, FilePlan, FilesProblem, FilesReport, Problem
-from ..inline import names
-from ..inputs import InputError
-from ..outputs import OutputError
-from ..report import render_marked
+from ..io.inputs import InputError
+from ..io.outputs import OutputError
+from ..pipeline.config import ProjectConfig, find_config
+from ..pipeline.inline import names
+from ..runs.files import BACKUP_SUFFIX, BinaryFileError, FileCleaner, FilePlan, FilesProblem, FilesReport, Problem
+from ..runs.report import render_marked
 from .common import EXIT_FINDINGS, handles_errors, load_selected_rules, main, rule_options
 
 _paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path())

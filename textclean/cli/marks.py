@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from ..document import Result
-from ..inputs import DEFAULT_INCLUDE, InputError, ReadOptions, Reject, expand, read_shard
-from ..inputs import input_format as format_of
-from ..marks import MARKS_FIELD, apply_marks
-from ..outputs import Output, auto_format, is_folder_output
-from ..report import counted
+from ..io.inputs import DEFAULT_INCLUDE, InputError, ReadOptions, Reject, expand, read_shard
+from ..io.inputs import input_format as format_of
+from ..io.outputs import Output, auto_format, is_folder_output
+from ..model.document import Result
+from ..model.marks import MARKS_FIELD, apply_marks
+from ..runs.report import counted
 from .common import EXIT_FINDINGS, handles_errors, input_options, main
 
 

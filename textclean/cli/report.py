@@ -7,10 +7,10 @@ from typing import Any
 
 import click
 
-from ..editlog import linked_stats
-from ..html_report import write_page
-from ..inputs import InputError
-from ..run_report import RunReport
+from ..io.editlog import linked_stats
+from ..io.inputs import InputError
+from ..runs.html_report import write_page
+from ..runs.run_report import RunReport
 from .common import handles_errors, main
 
 

@@ -9,13 +9,13 @@ from typing import Any
 import click
 import yaml
 
-from ..backtracking import bound, nested_quantifiers
-from ..engine import compile_errors
-from ..kind import Rule, RuleError
+from ..authoring.rule_examples import run_examples
 from ..kinds import registry
-from ..report import counted
-from ..rule_examples import run_examples
-from ..rulefile import RuleSet, pattern_keys, rule_files, rulefile_schema
+from ..matching.backtracking import bound, nested_quantifiers
+from ..model.kind import Rule, RuleError
+from ..pipeline.engine import compile_errors
+from ..pipeline.rulefile import RuleSet, pattern_keys, rule_files, rulefile_schema
+from ..runs.report import counted
 from .common import EXIT_FINDINGS, EXIT_USAGE, fail, handles_errors, load_selected_rules, main, rule_options
 
 

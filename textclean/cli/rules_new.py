@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
+from ..authoring.skeletons import skeleton
 from ..kinds import registry
-from ..skeletons import skeleton
 from .common import EXIT_USAGE, fail
 from .rules import rules
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..editlog import EditLog
-from ..inputs import DEFAULT_INCLUDE, InputError, ReadOptions, expand, input_format
-from ..outputs import Output, auto_format, is_folder_output
-from ..report import counted
-from ..restore import restore
+from ..io.editlog import EditLog
+from ..io.inputs import DEFAULT_INCLUDE, InputError, ReadOptions, expand, input_format
+from ..io.outputs import Output, auto_format, is_folder_output
+from ..runs.report import counted
+from ..runs.restore import restore
 from .common import EXIT_FINDINGS, handles_errors, main
 
 

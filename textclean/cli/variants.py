@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..inputs import DEFAULT_INCLUDE, InputError, ReadOptions, Reject, expand, read_documents
-from ..outputs import AtomicWriter, PathClaims
-from ..variant_discovery import draft_rules, find_groups, spelled_apart
+from ..authoring.variant_discovery import draft_rules, find_groups, spelled_apart
+from ..io.inputs import DEFAULT_INCLUDE, InputError, ReadOptions, Reject, expand, read_documents
+from ..io.outputs import AtomicWriter, PathClaims
 from .common import EXIT_FINDINGS, handles_errors, input_options, load_selected_rules, main, rule_options
 
 

@@ -5,7 +5,7 @@ import importlib
 import pkgutil
 from functools import cache
 
-from ..kind import RuleKind
+from ..model.kind import RuleKind
 
 
 @cache

@@ -18,7 +18,7 @@ Shapes:
 - ``thread``: a comment section: a heading (``pattern``) and the comments after it, to the
   last line that marks a comment (``markers``: "says:", "Reply", a comment's date) or to an
   ``end`` line, with at most ``max_gap`` lines between markers.
-- ``page``: page evidence (:mod:`textclean.page_evidence`): lines classed by their shape and
+- ``page``: page evidence (:mod:`textclean.kinds.page_evidence`): lines classed by their shape and
   their neighbours, with thresholds and stop-word lists in the rule.
 
 Settings protect the article (:class:`Limits`): a head or tail never takes a line that reads like
@@ -36,7 +36,7 @@ lines, so that "Share" or "Business" goes in a menu and stays in an article.
 ``alone`` rule or a block marked ``menu``), or a ``beside`` line that went so: the unnamed
 items of a menu.
 
-Every rule's pattern names literal keywords (:func:`textclean.keywords.line_keywords`);
+Every rule's pattern names literal keywords (:func:`textclean.matching.keywords.line_keywords`);
 one Aho-Corasick pass over the document finds the lines holding any of them, and
 only those lines are tried against the rules whose keywords they hold.
 """
@@ -53,15 +53,16 @@ from typing import Any
 
 import regex
 
-from .. import compiled, page_evidence
-from ..document import Finding
-from ..evidence import Corpus, SiteLineCounts
-from ..keywords import LineIndex, exact_fold, line_keywords, literal_lines
-from ..kind import Rule, RuleError, RuleKind, RuleTimeout, StageOutput, compile_pattern, schema_beside
-from ..lines import lines_of, numbered_line_removals, zone_positions
-from ..page_evidence import PageEvidence, Thresholds
-from ..patterns import PatternSet, current_budget, timed
+from ..matching import compiled
+from ..matching.keywords import LineIndex, exact_fold, line_keywords, literal_lines
+from ..matching.lines import lines_of, numbered_line_removals, zone_positions
+from ..matching.patterns import PatternSet, current_budget, timed
+from ..model.document import Finding
+from ..model.evidence import Corpus, SiteLineCounts
+from ..model.kind import Rule, RuleError, RuleKind, RuleTimeout, StageOutput, compile_pattern, schema_beside
+from . import page_evidence
 from .boilerplate_site import SiteLines
+from .page_evidence import PageEvidence, Thresholds
 
 _ALONE = Corpus()  # a document cleaned on its own: no site, no corpus evidence
 
@@ -280,7 +281,7 @@ class Limits:
                                                  and self.sentence.fullmatch(page.lines[line]) is not None)
 
 
-@compiled.twin("textclean._boilerplate")
+@compiled.twin("textclean.matching._boilerplate")
 def paragraph_lines(lines: list[str], numbers: list[int], words: int) -> list[int]:
     """The numbers among ``numbers`` (in order) of the lines of ``lines`` that hold ``words`` words or more
     (parts between white space), as :meth:`Limits.paragraph` tells them."""

@@ -2,7 +2,7 @@
 
 Two forms:
 - learned: ``min_pages``, ``min_share`` and ``max_length``. A first pass over the corpus
-  (:mod:`textclean.evidence`) counts, per site, on how many pages each line
+  (:mod:`textclean.model.evidence`) counts, per site, on how many pages each line
   stands; a line on at least ``min_pages`` pages and ``min_share`` of the site's pages is
   that site's furniture.
 - listed: ``site`` and the ``lines`` found so (``textclean boilerplate discover`` writes them),
@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..evidence import SiteLineCounts, SiteLineEvidence, line_key
-from ..kind import Rule, RuleError
+from ..model.evidence import SiteLineCounts, SiteLineEvidence, line_key
+from ..model.kind import Rule, RuleError
 
 LEARNED_KEYS = {"min_pages", "min_share", "max_length"}
 LISTED_KEYS = {"site", "site_pages", "lines"}

@@ -24,7 +24,7 @@ from typing import Any
 
 import regex
 
-from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, compile_pattern, schema_beside
+from ..model.kind import Change, Rule, RuleError, RuleKind, StageOutput, compile_pattern, schema_beside
 
 _WORD_END = regex.compile(r"\w*")
 _WORD_START = regex.compile(r"\w*", regex.REVERSE)

@@ -41,16 +41,16 @@ from typing import Any, NamedTuple
 
 import regex
 
-from ..dates import DIGIT, DateGrammar, DateRefused, Reading
-from ..document import Finding
-from ..evidence import Corpus, SiteLineCounts, line_key
-from ..keywords import LineIndex, line_keywords
-from ..kind import Change, Rule, RuleError, RuleKind, StageOutput, compile_pattern, schema_beside
-from ..lines import TextLines, lines_of, numbered_line_removals, zone_positions
-from ..memo import remember
-from ..backtracking import free_length
-from ..patterns import PatternSet, refuse_unusable_groups, timed
-from ..re_tree import parse, pieces, sre, sre_parse
+from ..matching.backtracking import free_length
+from ..matching.keywords import LineIndex, line_keywords
+from ..matching.lines import TextLines, lines_of, numbered_line_removals, zone_positions
+from ..matching.memo import remember
+from ..matching.patterns import PatternSet, refuse_unusable_groups, timed
+from ..matching.re_tree import parse, pieces, sre, sre_parse
+from ..model.document import Finding
+from ..model.evidence import Corpus, SiteLineCounts, line_key
+from ..model.kind import Change, Rule, RuleError, RuleKind, StageOutput, compile_pattern, schema_beside
+from .dates import DIGIT, DateGrammar, DateRefused, Reading
 
 _DEFAULT_LINES = 5
 # The settings.date_header.article keys a rule reads: where the body must be (a bare date, a footer line) and,

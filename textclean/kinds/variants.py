@@ -40,10 +40,11 @@ from typing import Any, NamedTuple
 
 import regex
 
-from ..document import Finding
-from ..evidence import Corpus
-from ..keywords import Automaton
-from ..kind import (
+from ..matching.keywords import Automaton
+from ..matching.patterns import current_budget, timed
+from ..model.document import Finding
+from ..model.evidence import Corpus
+from ..model.kind import (
     Change,
     Rule,
     RuleError,
@@ -53,7 +54,6 @@ from ..kind import (
     compile_pattern,
     schema_beside,
 )
-from ..patterns import current_budget, timed
 from .variants_scope import SCOPES, LongerNames, LowerCaseWords, PersonCounter, PersonScope, fold, spellings_of
 
 MODES = ("rewrite", "annotate", "check")

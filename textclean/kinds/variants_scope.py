@@ -14,11 +14,11 @@ scope, every mention takes the spelling most used there (ties: the first); a per
 spelled one way is left as written.
 
 The scope is the document, every document of its site, or every document of the run;
-the last two read the counts a first pass gathered (:mod:`textclean.evidence`): per
+the last two read the counts a first pass gathered (:mod:`textclean.model.evidence`): per
 person (an 8-byte hash of the scope and the name) the count of each spelling. A
 document cleaned alone is its own scope.
 
-For ``textclean check`` of many files, the same counter is a reporter (:mod:`textclean.evidence`): it reads
+For ``textclean check`` of many files, the same counter is a reporter (:mod:`textclean.model.evidence`): it reads
 each file as it would be cleaned, counting persons of document scope across all the files (those of site scope
 per folder), and reports a person that files spell more than one way, naming a few files per spelling.
 
@@ -35,9 +35,9 @@ from typing import Any
 
 import regex
 
-from ..document import Finding
-from ..evidence import Corpus, CorpusFinding
-from ..kind import Change, Rule
+from ..model.document import Finding
+from ..model.evidence import Corpus, CorpusFinding
+from ..model.kind import Change, Rule
 
 SCOPES = ("global", "document", "site", "corpus")
 _NARROWEST = {"document": 0, "site": 1, "corpus": 2}

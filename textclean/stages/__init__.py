@@ -1,0 +1,1 @@
+"""The stages that are not rule kinds: unicode repair (ftfy) and whitespace."""
