@@ -122,3 +122,13 @@ def test_an_input_file_given_twice_is_refused_before_writing(tmp_path, pages, mo
     result = run("clean", "a.txt", again, "-o", tmp_path / "out/", "--edits", tmp_path / "e.jsonl")
     assert result.exit_code == 2 and "a.txt: given twice" in result.stderr
     assert not (tmp_path / "out").exists() and not (tmp_path / "e.jsonl").exists()
+
+
+def test_jsonl_cleaned_into_one_text_file_says_what_the_text_file_cannot_hold(tmp_path, pages):
+    (tmp_path / "feed.jsonl").write_text('{"id": "a", "text": "First page."}\n{"id": "b", "text": "Second page."}\n')
+    result = run("clean", "-q", tmp_path / "feed.jsonl", "-o", tmp_path / "out.txt")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "out.txt").read_text().split() == ["First", "page.", "Second", "page."]
+    assert "without their ids, other fields or metadata" in result.stderr
+    result = run("clean", "-q", pages / "a.txt", "-o", tmp_path / "a.out.txt")  # text into text loses nothing
+    assert result.exit_code == 0 and "without their ids" not in result.stderr

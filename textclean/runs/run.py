@@ -218,6 +218,10 @@ def _plan(paths: Sequence[str], read: ReadOptions, options: RunOptions) -> _Plan
     fmt = output_format(options.fmt, options.output, paths, files, folder, read)
     if options.edits_path and fmt == "text" and not folder:
         _refuse_edit_log_of_documents_run_together(files, read, options.output)
+    if fmt == "text" and not folder and options.output and any(input_format(f, read) != "text" for f, _ in files):
+        click.echo(f"textclean: {options.output} is one text file: the documents go into it one after another, "
+                   "without their ids, other fields or metadata (name a .jsonl or .parquet file to keep them)",
+                   err=True)
     if options.drop_empty:
         _refuse_drop_empty_where_it_cannot_work(fmt, folder, options)
     if options.marks and fmt == "text" and (options.output or not options.explain):
