@@ -35,7 +35,7 @@ from __future__ import annotations
 import functools
 import itertools
 import unicodedata
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -275,17 +275,18 @@ def _in_sequence(tree: Any, group: int) -> bool:
     return False
 
 
+def _subtrees(argument: Any) -> Iterator[Any]:
+    """The subpatterns a node's ``argument`` holds (a group's body, a branch's alternatives, a repeat's item)."""
+    for part in argument if isinstance(argument, (tuple, list)) else ():
+        for sub in part if isinstance(part, list) else [part]:
+            if isinstance(sub, sre_parse.SubPattern):
+                yield sub
+
+
 def _only(tree: Any, ops: set[Any]) -> bool:
     """Whether ``tree`` is made of ``ops`` alone (what a set holds aside)."""
-    for op, argument in tree:
-        if op not in ops:
-            return False
-        if op != sre.IN:
-            for part in argument if isinstance(argument, (tuple, list)) else ():
-                for sub in part if isinstance(part, list) else [part]:
-                    if isinstance(sub, sre_parse.SubPattern) and not _only(sub, ops):
-                        return False
-    return True
+    return all(op in ops and (op == sre.IN or all(_only(sub, ops) for sub in _subtrees(argument)))
+               for op, argument in tree)
 
 
 def _may_share(pattern: str) -> bool:
@@ -296,14 +297,8 @@ def _may_share(pattern: str) -> bool:
 
 
 def _looks_only_ahead(tree: Any) -> bool:
-    for op, argument in tree:
-        if op == sre.AT or (op in (sre.ASSERT, sre.ASSERT_NOT) and argument[0] < 0):
-            return False
-        for part in argument if isinstance(argument, (tuple, list)) else ():
-            for sub in part if isinstance(part, list) else [part]:
-                if isinstance(sub, sre_parse.SubPattern) and not _looks_only_ahead(sub):
-                    return False
-    return True
+    return all(op != sre.AT and not (op in (sre.ASSERT, sre.ASSERT_NOT) and argument[0] < 0)
+               and all(_looks_only_ahead(sub) for sub in _subtrees(argument)) for op, argument in tree)
 
 
 def ascii_digits(text: str) -> str:
